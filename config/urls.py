@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from publicity import views as publicity_views
+
+urlpatterns = [
+    path("", publicity_views.home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path(
+        "staff/login/",
+        auth_views.LoginView.as_view(template_name="registration/login.html"),
+        name="staff-login",
+    ),
+    path("staff/logout/", auth_views.LogoutView.as_view(), name="staff-logout"),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = settings.AUTHORITY_NAME
+admin.site.site_title = "Gongshi 公示"

@@ -1,0 +1,361 @@
+"""Publication batches, their entries, objections, errata, media reports and the public's
+submissions: the top domain layer. May call rectification and registry, never the reverse.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from publicity.enums import (
+    BatchStatus,
+    EntryStatus,
+    ErratumKind,
+    ErratumStatus,
+    ObjectionDecision,
+    SubmissionKind,
+    SubmissionStatus,
+)
+from registry.enums import Disposition, ExposureCategory
+
+
+class Batch(models.Model):
+    """公示曝光批次: a set of units published together in one newspaper notice."""
+
+    status = models.CharField(
+        _("状态"), max_length=16, choices=BatchStatus.choices, default=BatchStatus.DRAFT
+    )
+    # Numbered at approval, per year without gaps: "2009年第3批".
+    year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
+    number = models.PositiveSmallIntegerField(_("批次号"), null=True, blank=True)
+    composed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="composed_batches",
+        verbose_name=_("拟稿人"),
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="approved_batches", verbose_name=_("审批人"),
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("批准时间"), null=True, blank=True)
+    notice_period_ends = models.DateField(_("告知期截止"), null=True, blank=True)
+    finalised_at = models.DateTimeField(_("定稿时间"), null=True, blank=True)
+    published_on = models.DateField(_("公示日期"), null=True, blank=True, db_index=True)
+    outlet = models.CharField(_("刊登媒体"), max_length=128, blank=True)
+    notice_pdf = models.FileField(_("公告PDF"), upload_to="notices/", blank=True, max_length=255)
+    notice_sha256 = models.CharField(_("公告SHA-256"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("公示曝光批次")
+        verbose_name_plural = _("公示曝光批次")
+        ordering = ["-year", "-number", "-id"]
+        permissions = [
+            ("approve_batch", _("可审批公示曝光批次")),
+            ("publish_batch", _("可定稿并发布公示曝光批次")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "number"], condition=Q(number__isnull=False),
+                name="batch_number_unique_per_year",
+            ),
+            models.CheckConstraint(
+                condition=Q(year__isnull=True, number__isnull=True)
+                | Q(year__isnull=False, number__gte=1),
+                name="batch_year_and_number_together",
+            ),
+            # Four eyes: from approval on, an approver who is not the composer.
+            models.CheckConstraint(
+                condition=~Q(status__in=BatchStatus.approved_or_later())
+                | (
+                    Q(approved_by__isnull=False, number__isnull=False)
+                    & ~Q(approved_by=F("composed_by"))
+                ),
+                name="batch_approved_by_other_than_composer",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=BatchStatus.PUBLISHED)
+                | Q(published_on__isnull=False) & ~Q(outlet=""),
+                name="batch_published_has_date_and_outlet",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if self.number is None:
+            return str(_("批次草稿 #%(id)s") % {"id": self.pk})
+        return str(_("%(year)s年第%(number)s批") % {"year": self.year, "number": self.number})
+
+
+class BatchTransition(models.Model):
+    """Append-only history of a batch's moves: who, when, from what to what, and why."""
+
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="transitions")
+    from_status = models.CharField(max_length=16, choices=BatchStatus.choices)
+    to_status = models.CharField(max_length=16, choices=BatchStatus.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("批次流转记录")
+        verbose_name_plural = _("批次流转记录")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}: {self.from_status} → {self.to_status}"
+
+
+class EntryQuerySet(models.QuerySet["Entry"]):
+    def public(self) -> EntryQuerySet:
+        """Entries on the public list now."""
+        return self.filter(status=EntryStatus.LISTED)
+
+
+class Entry(models.Model):
+    """曝光条目: one unit in a batch, with the text exactly as printed.
+
+    District, industry and publication date are copied from the enterprise and batch when the
+    entry is composed (and frozen at publication), so the public list filters and pages on
+    this table's own indexes without joins.
+    """
+
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="entries")
+    position = models.PositiveIntegerField(_("序号"))
+    status = models.CharField(
+        _("状态"), max_length=32, choices=EntryStatus.choices, default=EntryStatus.PLANNED
+    )
+    finding = models.ForeignKey(
+        "registry.Finding", on_delete=models.PROTECT, related_name="entries",
+        verbose_name=_("检查发现"),
+    )
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", on_delete=models.PROTECT, related_name="entries",
+        verbose_name=_("单位"),
+    )
+    district = models.ForeignKey(
+        "registry.Jurisdiction", on_delete=models.PROTECT, related_name="entries",
+        verbose_name=_("县区"),
+    )
+    industry = models.ForeignKey(
+        "registry.Industry", on_delete=models.PROTECT, related_name="entries",
+        verbose_name=_("行业"),
+    )
+    # As printed.
+    unit_name = models.CharField(_("单位名称"), max_length=200)
+    address = models.CharField(_("地址"), max_length=255)
+    violation_text = models.TextField(_("违法违规行为及事故隐患"))
+    category = models.CharField(_("曝光类别"), max_length=32, choices=ExposureCategory.choices)
+    disposition = models.CharField(_("处理措施"), max_length=32, choices=Disposition.choices)
+    rectification_deadline = models.DateField(_("整改期限"))
+    department = models.ForeignKey(
+        "registry.Department", on_delete=models.PROTECT, related_name="entries",
+        verbose_name=_("跟踪整改责任单位"),
+    )
+    responsible_person = models.CharField(_("责任人"), max_length=64)
+    published_on = models.DateField(_("公示日期"), null=True, blank=True)
+    # Set when the batch is published; the entry holds its case, one-to-one.
+    case = models.OneToOneField(
+        "rectification.Case", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="entry", verbose_name=_("整改跟踪"),
+    )
+    listed_until = models.DateField(_("公示期至"), null=True, blank=True)
+    removed_on = models.DateField(_("移出日期"), null=True, blank=True)
+    removal_reason = models.TextField(_("移出原因"), blank=True)
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("曝光条目")
+        verbose_name_plural = _("曝光条目")
+        ordering = ["batch", "position"]
+        indexes = [
+            # Keyset pagination of the public list, newest first, with and without filters.
+            models.Index(fields=["status", "-published_on", "-id"], name="entry_public_keyset"),
+            models.Index(
+                fields=["district", "status", "-published_on", "-id"], name="entry_by_district"
+            ),
+            models.Index(
+                fields=["industry", "status", "-published_on", "-id"], name="entry_by_industry"
+            ),
+            models.Index(
+                fields=["disposition", "status", "-published_on", "-id"],
+                name="entry_by_disposition",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "position"], name="entry_position_unique"),
+            models.UniqueConstraint(fields=["batch", "finding"], name="entry_finding_once_per_batch"),
+            models.CheckConstraint(
+                condition=~Q(status=EntryStatus.LISTED)
+                | Q(case__isnull=False, published_on__isnull=False),
+                name="entry_listed_has_case_and_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.unit_name
+
+
+class Objection(models.Model):
+    """异议: a unit's objection to its planned entry during the prior-notice period."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="objections")
+    received_on = models.DateField(_("收到日期"))
+    statement = models.TextField(_("异议理由"))
+    evidence = models.FileField(
+        _("证据材料"), upload_to="evidence/objection/", blank=True, max_length=255
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("登记人"),
+    )
+    decision = models.CharField(
+        _("决定"), max_length=16, choices=ObjectionDecision.choices,
+        default=ObjectionDecision.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("决定人"),
+    )
+    decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
+    reasons = models.TextField(_("决定理由"), blank=True)
+
+    class Meta:
+        verbose_name = _("异议")
+        verbose_name_plural = _("异议")
+        ordering = ["received_on", "id"]
+        permissions = [("decide_objection", _("可决定异议"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision=ObjectionDecision.PENDING, decided_by__isnull=True)
+                | (
+                    ~Q(decision=ObjectionDecision.PENDING)
+                    & Q(decided_by__isnull=False, decided_at__isnull=False)
+                    & ~Q(reasons="")
+                ),
+                name="objection_decided_with_reasons",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry} · {self.get_decision_display()}"
+
+
+class Erratum(models.Model):
+    """更正: corrects or withdraws one published entry; the entry keeps its original text."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="errata")
+    kind = models.CharField(_("类型"), max_length=16, choices=ErratumKind.choices)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=ErratumStatus.choices, default=ErratumStatus.DRAFT
+    )
+    # The corrected printed fields, {field name: new text}; empty for a withdrawal.
+    corrections = models.JSONField(_("更正内容"), default=dict, blank=True)
+    reason = models.TextField(_("理由"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("拟稿人"),
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("审批人"),
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("更正")
+        verbose_name_plural = _("更正")
+        ordering = ["-created_at", "-id"]
+        permissions = [("approve_erratum", _("可审批更正"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status=ErratumStatus.APPROVED)
+                | (
+                    Q(approved_by__isnull=False, approved_at__isnull=False)
+                    & ~Q(approved_by=F("author"))
+                ),
+                name="erratum_approved_by_other_than_author",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry} · {self.get_kind_display()}"
+
+
+class MediaReport(models.Model):
+    """跟踪报道: a newspaper, TV or web follow-up on a batch or on entries."""
+
+    outlet = models.CharField(_("媒体"), max_length=128)
+    date = models.DateField(_("日期"))
+    headline = models.CharField(_("标题"), max_length=255)
+    url = models.URLField(_("链接"), blank=True, max_length=500)
+    batch = models.ForeignKey(
+        Batch, on_delete=models.PROTECT, null=True, blank=True, related_name="media_reports",
+        verbose_name=_("批次"),
+    )
+    entries = models.ManyToManyField(
+        Entry, blank=True, related_name="media_reports", verbose_name=_("曝光条目")
+    )
+
+    class Meta:
+        verbose_name = _("跟踪报道")
+        verbose_name_plural = _("跟踪报道")
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return self.headline
+
+
+class Submission(models.Model):
+    """举报投诉 / 咨询 from the public. Anonymous allowed.
+
+    The submitter's name and contact are visible only to staff holding
+    ``publicity.view_submitter_identity`` and never on any public page, feed, export or API.
+    """
+
+    kind = models.CharField(_("类型"), max_length=16, choices=SubmissionKind.choices)
+    tracking_code = models.CharField(_("查询码"), max_length=32, unique=True)
+    subject = models.CharField(_("主题"), max_length=200)
+    body = models.TextField(_("内容"))
+    unit_name = models.CharField(_("被举报单位"), max_length=200, blank=True)
+    district = models.ForeignKey(
+        "registry.Jurisdiction", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("县区"),
+    )
+    is_anonymous = models.BooleanField(_("匿名"), default=True)
+    submitter_name = models.CharField(_("姓名"), max_length=64, blank=True)
+    submitter_contact = models.CharField(_("联系方式"), max_length=128, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=SubmissionStatus.choices,
+        default=SubmissionStatus.RECEIVED,
+    )
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("承办人"),
+    )
+    public_reply = models.TextField(_("答复"), blank=True)
+    replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("提交时间"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("举报咨询")
+        verbose_name_plural = _("举报咨询")
+        ordering = ["-created_at", "-id"]
+        permissions = [("view_submitter_identity", _("可查看举报人身份及联系方式"))]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_anonymous=False) | Q(submitter_name="", submitter_contact=""),
+                name="submission_anonymous_has_no_identity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_code} · {self.subject}"

@@ -1,0 +1,42 @@
+"""Vocabularies of rectification follow-up (跟踪整改)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CaseGoal(models.TextChoices):
+    """What closes the case; it follows the disposition (DESIGN.md)."""
+
+    RECTIFY = "rectify", _("整改消除隐患")
+    VERIFY_CLOSURE = "verify_closure", _("核实关停")
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", _("整改中")
+    REINSPECTION_REQUESTED = "reinspection_requested", _("已申请复查")
+    RECTIFIED = "rectified", _("已整改")
+    CLOSURE_VERIFIED = "closure_verified", _("已核实关停")
+    CANCELLED = "cancelled", _("已撤销")
+
+    @classmethod
+    def active(cls) -> list["CaseStatus"]:
+        return [cls.OPEN, cls.REINSPECTION_REQUESTED]
+
+
+class EventKind(models.TextChoices):
+    OPENED = "opened", _("立案跟踪")
+    PROGRESS = "progress", _("整改进展")
+    REINSPECTION_REQUESTED = "reinspection_requested", _("申请复查")
+    REINSPECTION_PASSED = "reinspection_passed", _("复查合格")
+    REINSPECTION_FAILED = "reinspection_failed", _("复查不合格")
+    DEADLINE_EXTENDED = "deadline_extended", _("延长整改期限")
+    SUPERVISION = "supervision", _("督查")
+    REMINDER_SENT = "reminder_sent", _("发送提醒")
+    ESCALATED = "escalated", _("上报督查")
+    CANCELLED = "cancelled", _("撤销")
+
+
+class ReminderKind(models.TextChoices):
+    BEFORE_DEADLINE = "before_deadline", _("到期前提醒")
+    OVERDUE = "overdue", _("逾期提醒")
+    ESCALATION = "escalation", _("逾期上报")

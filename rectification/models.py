@@ -1,0 +1,153 @@
+"""Cases (整改跟踪): what happens after a unit is exposed.
+
+Knows enterprises and findings (registry), never batches or entries (publicity): the entry
+points at its case, not the other way round.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from rectification.enums import CaseGoal, CaseStatus, EventKind, ReminderKind
+from registry.enums import Disposition
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def active(self) -> CaseQuerySet:
+        return self.filter(status__in=CaseStatus.active())
+
+    def overdue(self, today: datetime.date | None = None) -> CaseQuerySet:
+        """Active cases past their deadline: derived from the indexed deadline, never stored."""
+        return self.active().filter(deadline__lt=today or timezone.localdate())
+
+
+class Case(models.Model):
+    """The rectification of one exposed unit's findings to a deadline."""
+
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", on_delete=models.PROTECT, related_name="cases",
+        verbose_name=_("单位"),
+    )
+    findings = models.ManyToManyField(
+        "registry.Finding", related_name="cases", verbose_name=_("检查发现")
+    )
+    disposition = models.CharField(_("处理措施"), max_length=32, choices=Disposition.choices)
+    goal = models.CharField(_("跟踪目标"), max_length=16, choices=CaseGoal.choices)
+    status = models.CharField(
+        _("状态"), max_length=32, choices=CaseStatus.choices, default=CaseStatus.OPEN
+    )
+    deadline = models.DateField(_("整改期限"))
+    department = models.ForeignKey(
+        "registry.Department", on_delete=models.PROTECT, related_name="cases",
+        verbose_name=_("跟踪整改责任单位"),
+    )
+    responsible_person = models.CharField(_("责任人"), max_length=64)
+    responsible_email = models.EmailField(_("责任人邮箱"), blank=True)
+    opened_on = models.DateField(_("立案日期"))
+    closed_on = models.DateField(_("结案日期"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("上报督查时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("整改跟踪")
+        verbose_name_plural = _("整改跟踪")
+        ordering = ["deadline", "id"]
+        indexes = [
+            # Overdue and due-soon sweeps: a range scan over active cases by deadline.
+            models.Index(fields=["status", "deadline"], name="case_status_deadline"),
+            models.Index(fields=["department", "status", "deadline"], name="case_dept_queue"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=CaseStatus.active(), closed_on__isnull=True)
+                | (~Q(status__in=CaseStatus.active()) & Q(closed_on__isnull=False)),
+                name="case_closed_on_iff_finished",
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__gte=models.F("opened_on")), name="case_deadline_after_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.get_status_display()}"
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        return self.status in CaseStatus.active() and self.deadline < (
+            today or timezone.localdate()
+        )
+
+
+def event_upload_to(instance: EventEvidence, filename: str) -> str:
+    return f"evidence/case/{instance.event.case_id}/{filename}"
+
+
+class Event(models.Model):
+    """One line of a case's timeline; append-only."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(_("类型"), max_length=32, choices=EventKind.choices)
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("操作人"),
+    )
+    from_status = models.CharField(max_length=32, choices=CaseStatus.choices, blank=True)
+    to_status = models.CharField(max_length=32, choices=CaseStatus.choices, blank=True)
+    new_deadline = models.DateField(_("新整改期限"), null=True, blank=True)
+    text = models.TextField(_("说明"), blank=True)
+    is_public = models.BooleanField(_("公开"), default=False)
+
+    class Meta:
+        verbose_name = _("跟踪记录")
+        verbose_name_plural = _("跟踪记录")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} · {self.get_kind_display()}"
+
+
+class EventEvidence(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(upload_to=event_upload_to, max_length=255)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("整改证据")
+        verbose_name_plural = _("整改证据")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Reminder(models.Model):
+    """One reminder sent. Unique on (case, kind, occasion) so a sweep that runs twice sends
+    nothing twice: the row is written in the same transaction as the decision to send."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="reminders")
+    kind = models.CharField(max_length=16, choices=ReminderKind.choices)
+    # Which occasion of that kind: "7", "3", "1" days before; the overdue week number; …
+    occasion = models.CharField(max_length=32)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("提醒")
+        verbose_name_plural = _("提醒")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "kind", "occasion"], name="reminder_once_per_occasion"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} · {self.kind} · {self.occasion}"

@@ -1,0 +1,338 @@
+"""Enterprise records and what inspectors find: the lowest domain layer.
+
+Nothing here imports rectification or publicity.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from registry.enums import (
+    AccidentKind,
+    CampaignBasis,
+    Disposition,
+    ExposureCategory,
+    InspectionKind,
+    JurisdictionLevel,
+    LicenceStatus,
+    OperatingStatus,
+)
+from registry.validators import validate_credit_code
+
+
+class Jurisdiction(models.Model):
+    """A node of the administrative tree: city → county/district (县区) → township/street (乡镇街道).
+
+    ``path`` holds the codes from the root down ("441300/441302/"), so "this district and
+    everything under it" is one indexed prefix match instead of a recursive walk.
+    """
+
+    code = models.CharField(_("区划代码"), max_length=12, unique=True)
+    name = models.CharField(_("名称"), max_length=64)
+    level = models.CharField(_("层级"), max_length=16, choices=JurisdictionLevel.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        verbose_name=_("上级"),
+    )
+    path = models.CharField(max_length=255, unique=True, editable=False)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("行政区划")
+        verbose_name_plural = _("行政区划")
+        ordering = ["path"]
+        indexes = [models.Index(fields=["path"], name="jurisdiction_path_prefix",
+                                opclasses=["varchar_pattern_ops"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(level=JurisdictionLevel.CITY, parent__isnull=True)
+                | (~Q(level=JurisdictionLevel.CITY) & Q(parent__isnull=False)),
+                name="jurisdiction_only_city_is_root",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        # The path is structure, not a business rule: it must follow the parent on every save.
+        self.path = f"{self.parent.path if self.parent else ''}{self.code}/"
+        super().save(*args, **kwargs)
+
+
+class Industry(models.Model):
+    """行业."""
+
+    code = models.CharField(_("代码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=64, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("行业")
+        verbose_name_plural = _("行业")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Department(models.Model):
+    """行政主管部门: a supervising department that follows an exposed unit's rectification."""
+
+    code = models.CharField(_("代码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=128)
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, related_name="departments",
+        verbose_name=_("所属区划"),
+    )
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("主管部门")
+        verbose_name_plural = _("主管部门")
+        ordering = ["sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["jurisdiction", "name"], name="department_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LegalProvision(models.Model):
+    """法律依据: one article of an act or regulation."""
+
+    act = models.CharField(_("法律法规"), max_length=128)
+    article = models.CharField(_("条款"), max_length=64)
+    text = models.TextField(_("条文"))
+
+    class Meta:
+        verbose_name = _("法律依据")
+        verbose_name_plural = _("法律依据")
+        ordering = ["act", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["act", "article"], name="legal_provision_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"《{self.act}》{self.article}"
+
+
+class StaffProfile(models.Model):
+    """Where a staff member works. City-level staff carry the city; district staff their district."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+    )
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, related_name="staff", verbose_name=_("辖区")
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="staff",
+        verbose_name=_("所属部门"),
+    )
+    phone = models.CharField(_("电话"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("工作人员资料")
+        verbose_name_plural = _("工作人员资料")
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.jurisdiction}"
+
+
+class Enterprise(models.Model):
+    """生产经营单位: a production or business unit, licensed or not."""
+
+    name = models.CharField(_("单位名称"), max_length=200, db_index=True)
+    # Optional: unlicensed operators have none. Unique where present (constraint below).
+    credit_code = models.CharField(
+        _("统一社会信用代码"), max_length=18, null=True, blank=True,
+        validators=[validate_credit_code],
+    )
+    legal_representative = models.CharField(_("法定代表人"), max_length=64, blank=True)
+    address = models.CharField(_("地址"), max_length=255)
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, related_name="enterprises",
+        verbose_name=_("所在区划"),
+    )
+    industry = models.ForeignKey(
+        Industry, on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("行业")
+    )
+    licence_status = models.CharField(
+        _("证照状态"), max_length=16, choices=LicenceStatus.choices, default=LicenceStatus.COMPLETE
+    )
+    operating_status = models.CharField(
+        _("经营状态"), max_length=16, choices=OperatingStatus.choices,
+        default=OperatingStatus.OPERATING,
+    )
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("生产经营单位")
+        verbose_name_plural = _("生产经营单位")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["credit_code"], condition=Q(credit_code__isnull=False),
+                name="enterprise_credit_code_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(credit_code__isnull=True) | Q(credit_code__regex=r"^[0-9A-HJ-NPQRTUWXY]{18}$"),
+                name="enterprise_credit_code_shape",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Inspection(models.Model):
+    """A visit to an enterprise and what it found (its findings)."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="inspections", verbose_name=_("单位")
+    )
+    date = models.DateField(_("检查日期"), db_index=True)
+    inspectors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="inspections", verbose_name=_("执法人员")
+    )
+    kind = models.CharField(
+        _("检查类型"), max_length=32, choices=InspectionKind.choices, default=InspectionKind.ROUTINE
+    )
+    campaign_basis = models.CharField(
+        _("专项依据"), max_length=16, choices=CampaignBasis.choices, blank=True
+    )
+    campaign = models.CharField(_("专项行动名称"), max_length=128, blank=True)
+    notes = models.TextField(_("备注"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("录入人"),
+    )
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("检查")
+        verbose_name_plural = _("检查")
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind=InspectionKind.ROUTINE, campaign_basis="")
+                | Q(kind=InspectionKind.SPECIAL_CAMPAIGN) & ~Q(campaign_basis=""),
+                name="inspection_campaign_basis_with_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} · {self.date}"
+
+
+class Finding(models.Model):
+    """What an inspection found: a violation or hazard, and what is proposed about it."""
+
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.PROTECT, related_name="findings", verbose_name=_("检查")
+    )
+    category = models.CharField(_("曝光种类"), max_length=32, choices=ExposureCategory.choices)
+    description = models.TextField(_("违法违规行为及事故隐患"))
+    provisions = models.ManyToManyField(
+        LegalProvision, blank=True, related_name="findings", verbose_name=_("违反的法律依据")
+    )
+    is_major_hazard = models.BooleanField(_("重大事故隐患"), default=False)
+    proposed_disposition = models.CharField(
+        _("拟处理措施"), max_length=32, choices=Disposition.choices
+    )
+    proposed_deadline = models.DateField(_("拟整改期限"), null=True, blank=True)
+    proposed_for_publicity = models.BooleanField(_("建议公示曝光"), default=False)
+    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("检查发现")
+        verbose_name_plural = _("检查发现")
+        ordering = ["-id"]
+        indexes = [
+            # The batch composer's pool: findings proposed for publicity.
+            models.Index(fields=["proposed_for_publicity", "-id"], name="finding_publicity_pool"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inspection.enterprise} · {self.get_category_display()}"
+
+
+def evidence_upload_to(instance: Evidence, filename: str) -> str:
+    # Private storage under MEDIA_ROOT; never served by the static server.
+    return f"evidence/finding/{instance.finding_id}/{filename}"
+
+
+class Evidence(models.Model):
+    """A photo or PDF proving a finding; served only to permitted staff."""
+
+    finding = models.ForeignKey(
+        Finding, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("检查发现")
+    )
+    file = models.FileField(_("文件"), upload_to=evidence_upload_to, max_length=255)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    content_type = models.CharField(_("类型"), max_length=64)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("证据材料")
+        verbose_name_plural = _("证据材料")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Accident(models.Model):
+    """A production-safety accident (生产安全事故); 较大事故 is three or more deaths."""
+
+    date = models.DateField(_("发生日期"), db_index=True)
+    jurisdiction = models.ForeignKey(
+        Jurisdiction, on_delete=models.PROTECT, related_name="accidents", verbose_name=_("县区")
+    )
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, null=True, blank=True, related_name="accidents",
+        verbose_name=_("单位"),
+    )
+    kind = models.CharField(_("事故类型"), max_length=32, choices=AccidentKind.choices)
+    deaths = models.PositiveIntegerField(_("死亡人数"), default=0)
+    injuries = models.PositiveIntegerField(_("受伤人数"), default=0)
+    direct_loss = models.DecimalField(
+        _("直接经济损失（元）"), max_digits=14, decimal_places=2, default=0
+    )
+    description = models.TextField(_("简要经过"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("生产安全事故")
+        verbose_name_plural = _("生产安全事故")
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(deaths__gte=0), name="accident_deaths_non_negative"),
+            models.CheckConstraint(
+                condition=Q(injuries__gte=0), name="accident_injuries_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(direct_loss__gte=0), name="accident_loss_non_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"
+
+    @property
+    def is_major(self) -> bool:
+        """较大事故: three or more deaths."""
+        return self.deaths >= 3
+
+
