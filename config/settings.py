@@ -6,6 +6,7 @@ servers when none are given).
 """
 
 from pathlib import Path
+from urllib.parse import unquote
 
 import environ
 
@@ -77,6 +78,9 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/gongshi"),
 }
+# A unix-socket directory is given percent-encoded in the URL's host
+# ("postgres://postgres@%2Fsrv%2Fpg/gongshi", as the embedded server is); psycopg needs it plain.
+DATABASES["default"]["HOST"] = unquote(DATABASES["default"]["HOST"])
 # Django's psycopg 3 connection pool: one pool per process, so persistent connections
 # (CONN_MAX_AGE) must stay off.
 if env.bool("DB_POOL", default=True):
@@ -103,7 +107,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # --- Celery (config/celery.py reads the CELERY_ names) -------------------------------------
 # Kombu spells a Redis unix socket "redis+socket://"; redis-py spells it "unix://".
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL.replace("unix://", "redis+socket://", 1))
-CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
+# Tasks record their effects in the database; results are not kept unless asked for.
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
+CELERY_TASK_IGNORE_RESULT = CELERY_RESULT_BACKEND is None
 CELERY_TIMEZONE = "Asia/Shanghai"
 # A job is acknowledged only after it ran, and given back if its worker dies, so a killed
 # worker's job is redone; every task is written to be safe to run twice.

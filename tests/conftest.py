@@ -11,3 +11,20 @@ def _clear_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A real Celery worker in a thread of this process, consuming from the real Redis broker.
+
+    Job tests use ``transactional_db`` so the worker's own database connection sees the rows
+    the test committed.
+    """
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    # Drop jobs left on the test broker by an earlier, interrupted run.
+    app.control.purge()
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+        yield worker

