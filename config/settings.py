@@ -45,6 +45,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -106,7 +107,9 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Celery (config/celery.py reads the CELERY_ names) -------------------------------------
 # Kombu spells a Redis unix socket "redis+socket://"; redis-py spells it "unix://".
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL.replace("unix://", "redis+socket://", 1))
+CELERY_BROKER_URL = env.str(
+    "CELERY_BROKER_URL", default=REDIS_URL.replace("unix://", "redis+socket://", 1)
+)
 # Tasks record their effects in the database; results are not kept unless asked for.
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_TASK_IGNORE_RESULT = CELERY_RESULT_BACKEND is None
@@ -200,6 +203,4 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 # The regulation the printed notice cites in its preamble.
-CITY_REGULATION = env.str(
-    "CITY_REGULATION", default="《惠州市安全生产新闻媒体公示曝光制度》"
-)
+CITY_REGULATION = env.str("CITY_REGULATION", default="《惠州市安全生产新闻媒体公示曝光制度》")

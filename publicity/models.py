@@ -32,12 +32,18 @@ class Batch(models.Model):
     year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
     number = models.PositiveSmallIntegerField(_("批次号"), null=True, blank=True)
     composed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="composed_batches",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="composed_batches",
         verbose_name=_("拟稿人"),
     )
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="approved_batches", verbose_name=_("审批人"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="approved_batches",
+        verbose_name=_("审批人"),
     )
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
@@ -59,7 +65,8 @@ class Batch(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "number"], condition=Q(number__isnull=False),
+                fields=["year", "number"],
+                condition=Q(number__isnull=False),
                 name="batch_number_unique_per_year",
             ),
             models.CheckConstraint(
@@ -132,19 +139,27 @@ class Entry(models.Model):
         _("状态"), max_length=32, choices=EntryStatus.choices, default=EntryStatus.PLANNED
     )
     finding = models.ForeignKey(
-        "registry.Finding", on_delete=models.PROTECT, related_name="entries",
+        "registry.Finding",
+        on_delete=models.PROTECT,
+        related_name="entries",
         verbose_name=_("检查发现"),
     )
     enterprise = models.ForeignKey(
-        "registry.Enterprise", on_delete=models.PROTECT, related_name="entries",
+        "registry.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="entries",
         verbose_name=_("单位"),
     )
     district = models.ForeignKey(
-        "registry.Jurisdiction", on_delete=models.PROTECT, related_name="entries",
+        "registry.Jurisdiction",
+        on_delete=models.PROTECT,
+        related_name="entries",
         verbose_name=_("县区"),
     )
     industry = models.ForeignKey(
-        "registry.Industry", on_delete=models.PROTECT, related_name="entries",
+        "registry.Industry",
+        on_delete=models.PROTECT,
+        related_name="entries",
         verbose_name=_("行业"),
     )
     # As printed.
@@ -155,15 +170,21 @@ class Entry(models.Model):
     disposition = models.CharField(_("处理措施"), max_length=32, choices=Disposition.choices)
     rectification_deadline = models.DateField(_("整改期限"))
     department = models.ForeignKey(
-        "registry.Department", on_delete=models.PROTECT, related_name="entries",
+        "registry.Department",
+        on_delete=models.PROTECT,
+        related_name="entries",
         verbose_name=_("跟踪整改责任单位"),
     )
     responsible_person = models.CharField(_("责任人"), max_length=64)
     published_on = models.DateField(_("公示日期"), null=True, blank=True)
     # Set when the batch is published; the entry holds its case, one-to-one.
     case = models.OneToOneField(
-        "rectification.Case", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="entry", verbose_name=_("整改跟踪"),
+        "rectification.Case",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entry",
+        verbose_name=_("整改跟踪"),
     )
     listed_until = models.DateField(_("公示期至"), null=True, blank=True)
     removed_on = models.DateField(_("移出日期"), null=True, blank=True)
@@ -191,7 +212,9 @@ class Entry(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(fields=["batch", "position"], name="entry_position_unique"),
-            models.UniqueConstraint(fields=["batch", "finding"], name="entry_finding_once_per_batch"),
+            models.UniqueConstraint(
+                fields=["batch", "finding"], name="entry_finding_once_per_batch"
+            ),
             models.CheckConstraint(
                 condition=~Q(status=EntryStatus.LISTED)
                 | Q(case__isnull=False, published_on__isnull=False),
@@ -213,16 +236,24 @@ class Objection(models.Model):
         _("证据材料"), upload_to="evidence/objection/", blank=True, max_length=255
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("登记人"),
     )
     decision = models.CharField(
-        _("决定"), max_length=16, choices=ObjectionDecision.choices,
+        _("决定"),
+        max_length=16,
+        choices=ObjectionDecision.choices,
         default=ObjectionDecision.PENDING,
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("决定人"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("决定人"),
     )
     decided_at = models.DateTimeField(_("决定时间"), null=True, blank=True)
     reasons = models.TextField(_("决定理由"), blank=True)
@@ -260,12 +291,18 @@ class Erratum(models.Model):
     corrections = models.JSONField(_("更正内容"), default=dict, blank=True)
     reason = models.TextField(_("理由"))
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("拟稿人"),
     )
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("审批人"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("审批人"),
     )
     created_at = models.DateTimeField(default=timezone.now)
     approved_at = models.DateTimeField(null=True, blank=True)
@@ -298,7 +335,11 @@ class MediaReport(models.Model):
     headline = models.CharField(_("标题"), max_length=255)
     url = models.URLField(_("链接"), blank=True, max_length=500)
     batch = models.ForeignKey(
-        Batch, on_delete=models.PROTECT, null=True, blank=True, related_name="media_reports",
+        Batch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="media_reports",
         verbose_name=_("批次"),
     )
     entries = models.ManyToManyField(
@@ -327,19 +368,29 @@ class Submission(models.Model):
     body = models.TextField(_("内容"))
     unit_name = models.CharField(_("被举报单位"), max_length=200, blank=True)
     district = models.ForeignKey(
-        "registry.Jurisdiction", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("县区"),
+        "registry.Jurisdiction",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("县区"),
     )
     is_anonymous = models.BooleanField(_("匿名"), default=True)
     submitter_name = models.CharField(_("姓名"), max_length=64, blank=True)
     submitter_contact = models.CharField(_("联系方式"), max_length=128, blank=True)
     status = models.CharField(
-        _("状态"), max_length=16, choices=SubmissionStatus.choices,
+        _("状态"),
+        max_length=16,
+        choices=SubmissionStatus.choices,
         default=SubmissionStatus.RECEIVED,
     )
     assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("承办人"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("承办人"),
     )
     public_reply = models.TextField(_("答复"), blank=True)
     replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)

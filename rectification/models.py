@@ -31,7 +31,9 @@ class Case(models.Model):
     """The rectification of one exposed unit's findings to a deadline."""
 
     enterprise = models.ForeignKey(
-        "registry.Enterprise", on_delete=models.PROTECT, related_name="cases",
+        "registry.Enterprise",
+        on_delete=models.PROTECT,
+        related_name="cases",
         verbose_name=_("单位"),
     )
     findings = models.ManyToManyField(
@@ -44,7 +46,9 @@ class Case(models.Model):
     )
     deadline = models.DateField(_("整改期限"))
     department = models.ForeignKey(
-        "registry.Department", on_delete=models.PROTECT, related_name="cases",
+        "registry.Department",
+        on_delete=models.PROTECT,
+        related_name="cases",
         verbose_name=_("跟踪整改责任单位"),
     )
     responsible_person = models.CharField(_("责任人"), max_length=64)
@@ -96,8 +100,12 @@ class Event(models.Model):
     kind = models.CharField(_("类型"), max_length=32, choices=EventKind.choices)
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("操作人"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("操作人"),
     )
     from_status = models.CharField(max_length=32, choices=CaseStatus.choices, blank=True)
     to_status = models.CharField(max_length=32, choices=CaseStatus.choices, blank=True)

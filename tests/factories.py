@@ -114,6 +114,4 @@ class ListedEntryFactory(EntryFactory):
     batch = factory.SubFactory(PublishedBatchFactory)
     status = EntryStatus.LISTED
     published_on = factory.LazyAttribute(lambda o: o.batch.published_on)
-    case = factory.SubFactory(
-        CaseFactory, enterprise=factory.SelfAttribute("..enterprise")
-    )
+    case = factory.SubFactory(CaseFactory, enterprise=factory.SelfAttribute("..enterprise"))

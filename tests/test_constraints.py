@@ -100,8 +100,10 @@ def test_accident_counts_and_money_non_negative(field, value, constraint):
     values = {"deaths": 0, "injuries": 0, "direct_loss": Decimal("0"), field: value}
     with transaction.atomic(), refused(constraint):
         Accident.objects.create(
-            date=datetime.date(2009, 5, 1), kind=AccidentKind.INDUSTRIAL,
-            jurisdiction=Jurisdiction.objects.get(code="441302"), **values,
+            date=datetime.date(2009, 5, 1),
+            kind=AccidentKind.INDUSTRIAL,
+            jurisdiction=Jurisdiction.objects.get(code="441302"),
+            **values,
         )
     assert Accident.objects.count() == 0
 

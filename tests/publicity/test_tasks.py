@@ -18,8 +18,13 @@ def test_refresh_site_counts_runs_on_a_real_worker(celery_worker):
     composer = User.objects.create_user("composer")
     approver = User.objects.create_user("approver")
     Batch.objects.create(
-        status=BatchStatus.PUBLISHED, year=2009, number=1, composed_by=composer,
-        approved_by=approver, published_on=datetime.date(2009, 3, 1), outlet="惠州日报",
+        status=BatchStatus.PUBLISHED,
+        year=2009,
+        number=1,
+        composed_by=composer,
+        approved_by=approver,
+        published_on=datetime.date(2009, 3, 1),
+        outlet="惠州日报",
     )
     Batch.objects.create(composed_by=composer)  # a draft: not counted
 

@@ -14,7 +14,12 @@ def test_reference_data_has_huizhous_districts():
     city = Jurisdiction.objects.get(level=JurisdictionLevel.CITY)
     assert city.name == "惠州市"
     assert list(city.children.order_by("sort_order").values_list("name", flat=True)) == [
-        "惠城区", "惠阳区", "惠东县", "博罗县", "龙门县", "大亚湾经济技术开发区",
+        "惠城区",
+        "惠阳区",
+        "惠东县",
+        "博罗县",
+        "龙门县",
+        "大亚湾经济技术开发区",
         "仲恺高新技术产业开发区",
     ]
     for district in city.children.all():
@@ -24,11 +29,28 @@ def test_reference_data_has_huizhous_districts():
 
 def test_reference_data_has_industries_and_departments():
     names = set(Industry.objects.values_list("name", flat=True))
-    assert {"石油化工", "危险化学品", "烟花爆竹", "非煤矿山", "建筑施工", "劳动密集型加工制造",
-            "娱乐场所", "道路运输", "商贸零售", "餐饮住宿"} <= names
+    assert {
+        "石油化工",
+        "危险化学品",
+        "烟花爆竹",
+        "非煤矿山",
+        "建筑施工",
+        "劳动密集型加工制造",
+        "娱乐场所",
+        "道路运输",
+        "商贸零售",
+        "餐饮住宿",
+    } <= names
     departments = set(Department.objects.values_list("name", flat=True))
-    assert {"市安全生产监督管理局", "市住房和城乡建设局", "市公安消防支队", "市交通运输局",
-            "市市场监督管理局", "市文化广电旅游体育局", "江北街道安监所"} <= departments
+    assert {
+        "市安全生产监督管理局",
+        "市住房和城乡建设局",
+        "市公安消防支队",
+        "市交通运输局",
+        "市市场监督管理局",
+        "市文化广电旅游体育局",
+        "江北街道安监所",
+    } <= departments
 
 
 def test_roles_exist_as_groups_with_their_permissions():
@@ -43,5 +65,9 @@ def test_roles_exist_as_groups_with_their_permissions():
     assert "registry.add_finding" in perms(roles.INSPECTOR)
     assert "rectification.add_event" in perms(roles.LIAISON)
     assert "publicity.view_submitter_identity" in perms(roles.ADMINISTRATOR)
-    assert not any("submitter_identity" in p for role in roles.ALL if role != roles.ADMINISTRATOR
-                   for p in perms(role))
+    assert not any(
+        "submitter_identity" in p
+        for role in roles.ALL
+        if role != roles.ADMINISTRATOR
+        for p in perms(role)
+    )

@@ -1,0 +1,101 @@
+"""Admin of rectification follow-up: cases, their timeline, evidence and reminders.
+
+A case's status and its timeline change only through the rectification services (which write
+the event in the same transaction), so here they are read-only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from rectification.models import Case, Event, EventEvidence, Reminder
+from registry.admin import FILE_METADATA_FIELDS, HistoryAdminMixin, district_filter, fill_file_metadata
+
+
+class OverdueListFilter(admin.SimpleListFilter):
+    title = _("逾期")
+    parameter_name = "overdue"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("yes", _("已逾期"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Case]) -> QuerySet[Case]:
+        return queryset.overdue() if self.value() == "yes" else queryset  # type: ignore[attr-defined]
+
+
+class EventInline(HistoryAdminMixin, admin.TabularInline):
+    model = Event
+    fields = ["at", "kind", "actor", "from_status", "to_status", "new_deadline", "text", "is_public"]
+    readonly_fields = fields
+    show_change_link = True
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Event]:
+        return super().get_queryset(request).select_related("actor")
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = [
+        "id", "enterprise", "disposition", "status", "deadline", "is_overdue", "department",
+        "responsible_person",
+    ]
+    list_filter = [
+        "status", OverdueListFilter, "disposition", "goal", district_filter("enterprise__jurisdiction"),
+    ]
+    search_fields = ["enterprise__name", "=enterprise__credit_code", "responsible_person"]
+    list_select_related = ["enterprise", "department"]
+    date_hierarchy = "deadline"
+    autocomplete_fields = ["enterprise", "department"]
+    raw_id_fields = ["findings"]
+    readonly_fields = ["status", "closed_on", "escalated_at", "updated_at"]
+    inlines = [EventInline]
+    show_full_result_count = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Case]:
+        # __str__ names the enterprise; this also serves raw-id lookups from entries.
+        return super().get_queryset(request).select_related("enterprise")
+
+    @admin.display(description=_("已逾期"), boolean=True)
+    def is_overdue(self, obj: Case) -> bool:
+        return obj.is_overdue()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False  # a case is cancelled through its timeline, never deleted
+
+
+@admin.register(Event)
+class EventAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    list_display = ["at", "case", "kind", "actor", "new_deadline", "is_public"]
+    list_filter = ["kind", "is_public"]
+    search_fields = ["case__enterprise__name", "text"]
+    list_select_related = ["case__enterprise", "actor"]
+    date_hierarchy = "at"
+    show_full_result_count = False
+
+
+@admin.register(EventEvidence)
+class EventEvidenceAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "event", "content_type", "size"]
+    search_fields = ["original_name", "=sha256", "event__case__enterprise__name"]
+    list_select_related = ["event"]
+    raw_id_fields = ["event"]
+    readonly_fields = FILE_METADATA_FIELDS
+
+    def save_model(self, request: HttpRequest, obj: EventEvidence, form: Any, change: bool) -> None:
+        fill_file_metadata(obj)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Reminder)
+class ReminderAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    list_display = ["sent_at", "case", "kind", "occasion"]
+    list_filter = ["kind"]
+    search_fields = ["case__enterprise__name"]
+    list_select_related = ["case__enterprise"]
+    date_hierarchy = "sent_at"
+    show_full_result_count = False

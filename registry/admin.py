@@ -1,0 +1,255 @@
+"""Admin of the registry: reference data, enterprises, inspections, findings, accidents.
+
+Big foreign keys (enterprises, findings, users) use autocomplete or raw ids: a select of
+200k enterprises or every user would be rendered into every form.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from registry.enums import JurisdictionLevel
+from registry.models import (
+    Accident,
+    Department,
+    Enterprise,
+    Evidence,
+    Finding,
+    Industry,
+    Inspection,
+    Jurisdiction,
+    LegalProvision,
+    StaffProfile,
+)
+
+
+def district_filter(field: str) -> type[admin.SimpleListFilter]:
+    """A list filter "this district and everything under it" on the jurisdiction at ``field``.
+
+    The choices are the district-level jurisdictions and the value is the district's path, so
+    filtering is one indexed prefix match and needs no lookup of the chosen district.
+    """
+
+    class DistrictListFilter(admin.SimpleListFilter):
+        title = _("县区")
+        parameter_name = "district"
+
+        def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+            districts = Jurisdiction.objects.filter(level=JurisdictionLevel.DISTRICT)
+            return list(districts.values_list("path", "name"))
+
+        def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+            if self.value():
+                return queryset.filter(**{f"{field}__path__startswith": self.value()})
+            return queryset
+
+    return DistrictListFilter
+
+
+def fill_file_metadata(obj: Any) -> None:
+    """Record name, type, size and SHA-256 of a newly uploaded ``obj.file``.
+
+    The admin shows these as read-only: they describe the bytes, so people must not type them.
+    """
+    stored = obj.file
+    if not stored or getattr(stored, "_committed", True):
+        return  # no file, or the one already saved
+    upload = stored.file
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    obj.original_name = upload.name[: obj._meta.get_field("original_name").max_length]
+    obj.content_type = (getattr(upload, "content_type", "") or "application/octet-stream")[:64]
+    obj.size = upload.size
+    obj.sha256 = digest.hexdigest()
+
+
+FILE_METADATA_FIELDS = ["original_name", "content_type", "size", "sha256"]
+
+
+class HistoryAdminMixin:
+    """For append-only history rows (batch transitions, case events, reminders): the services
+    write them in the same transaction as the change they record, so the admin only shows them.
+    Works for ModelAdmin and inlines alike."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+@admin.register(Jurisdiction)
+class JurisdictionAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "level", "parent", "sort_order"]
+    list_filter = ["level"]
+    search_fields = ["name", "code"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> Any:
+        # Moving or recoding a node would leave the stored paths of its children stale.
+        return ["code", "parent", "path"] if obj else ["path"]
+
+
+@admin.register(Industry)
+class IndustryAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "sort_order"]
+    search_fields = ["name", "code"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "jurisdiction", "sort_order"]
+    list_filter = ["jurisdiction__level", district_filter("jurisdiction")]
+    search_fields = ["name", "code"]
+    list_select_related = ["jurisdiction"]
+    autocomplete_fields = ["jurisdiction"]
+
+
+@admin.register(LegalProvision)
+class LegalProvisionAdmin(admin.ModelAdmin):
+    list_display = ["act", "article"]
+    list_filter = ["act"]
+    search_fields = ["act", "article", "text"]
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "jurisdiction", "department", "phone"]
+    list_filter = ["jurisdiction__level"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "phone"]
+    list_select_related = ["user", "jurisdiction", "department"]
+    raw_id_fields = ["user"]
+    autocomplete_fields = ["jurisdiction", "department"]
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(admin.ModelAdmin):
+    list_display = [
+        "name", "credit_code", "jurisdiction", "industry", "licence_status", "operating_status",
+    ]
+    list_filter = ["licence_status", "operating_status", "industry", district_filter("jurisdiction")]
+    search_fields = ["name", "=credit_code", "legal_representative"]
+    list_select_related = ["jurisdiction", "industry"]
+    autocomplete_fields = ["jurisdiction"]
+    readonly_fields = ["created_at", "updated_at"]
+    # A full COUNT(*) over every enterprise on each changelist view is wasted work.
+    show_full_result_count = False
+
+
+class FindingInline(admin.StackedInline):
+    model = Finding
+    extra = 0
+    fields = [
+        "category", "description", "provisions", "is_major_hazard",
+        "proposed_disposition", "proposed_deadline", "proposed_for_publicity",
+    ]
+    autocomplete_fields = ["provisions"]
+    show_change_link = True
+
+
+@admin.register(Inspection)
+class InspectionAdmin(admin.ModelAdmin):
+    list_display = ["enterprise", "date", "kind", "campaign", "created_by"]
+    list_filter = ["kind", "campaign_basis", district_filter("enterprise__jurisdiction")]
+    search_fields = ["enterprise__name", "=enterprise__credit_code", "campaign"]
+    list_select_related = ["enterprise", "created_by"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["enterprise"]
+    raw_id_fields = ["inspectors"]
+    readonly_fields = ["created_by", "created_at"]
+    inlines = [FindingInline]
+    show_full_result_count = False
+
+    def save_model(self, request: HttpRequest, obj: Inspection, form: Any, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user  # type: ignore[assignment]
+        super().save_model(request, obj, form, change)
+
+
+class EvidenceInline(admin.TabularInline):
+    model = Evidence
+    extra = 0
+    fields = ["file", *FILE_METADATA_FIELDS, "uploaded_by", "uploaded_at"]
+    readonly_fields = [*FILE_METADATA_FIELDS, "uploaded_by", "uploaded_at"]
+    # Evidence proves a finding that may already be in print: it is added, never removed.
+    can_delete = False
+
+
+@admin.register(Finding)
+class FindingAdmin(admin.ModelAdmin):
+    list_display = [
+        "id", "enterprise", "category", "proposed_disposition", "is_major_hazard",
+        "proposed_for_publicity", "created_at",
+    ]
+    list_filter = ["category", "proposed_disposition", "is_major_hazard", "proposed_for_publicity"]
+    search_fields = ["inspection__enterprise__name", "=inspection__enterprise__credit_code"]
+    list_select_related = ["inspection__enterprise"]
+    date_hierarchy = "inspection__date"
+    raw_id_fields = ["inspection"]
+    autocomplete_fields = ["provisions"]
+    inlines = [EvidenceInline]
+    show_full_result_count = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Finding]:
+        # __str__ names the enterprise; this also serves autocomplete and raw-id lookups.
+        return super().get_queryset(request).select_related("inspection__enterprise")
+
+    @admin.display(description=_("单位"), ordering="inspection__enterprise__name")
+    def enterprise(self, obj: Finding) -> str:
+        return obj.inspection.enterprise.name
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not Evidence:
+            super().save_formset(request, form, formset, change)
+            return
+        for evidence in formset.save(commit=False):
+            fill_file_metadata(evidence)
+            if evidence.pk is None:
+                evidence.uploaded_by = request.user
+            evidence.save()
+        formset.save_m2m()
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "finding", "content_type", "size", "uploaded_by", "uploaded_at"]
+    search_fields = ["original_name", "=sha256", "finding__inspection__enterprise__name"]
+    list_select_related = ["finding__inspection__enterprise", "uploaded_by"]
+    date_hierarchy = "uploaded_at"
+    raw_id_fields = ["finding"]
+    readonly_fields = [*FILE_METADATA_FIELDS, "uploaded_by", "uploaded_at"]
+
+    def save_model(self, request: HttpRequest, obj: Evidence, form: Any, change: bool) -> None:
+        fill_file_metadata(obj)
+        if not change:
+            obj.uploaded_by = request.user  # type: ignore[assignment]
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Accident)
+class AccidentAdmin(admin.ModelAdmin):
+    list_display = [
+        "date", "kind", "jurisdiction", "enterprise", "deaths", "injuries", "direct_loss",
+        "is_major",
+    ]
+    list_filter = ["kind", district_filter("jurisdiction")]
+    search_fields = ["enterprise__name", "description"]
+    list_select_related = ["jurisdiction", "enterprise"]
+    date_hierarchy = "date"
+    autocomplete_fields = ["jurisdiction", "enterprise"]
+
+    @admin.display(description=_("较大事故"), boolean=True)
+    def is_major(self, obj: Accident) -> bool:
+        return obj.is_major
