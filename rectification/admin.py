@@ -14,7 +14,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from rectification.models import Case, Event, EventEvidence, Reminder
-from registry.admin import FILE_METADATA_FIELDS, HistoryAdminMixin, district_filter, fill_file_metadata
+from registry.admin import (
+    FILE_METADATA_FIELDS,
+    HistoryAdminMixin,
+    district_filter,
+    fill_file_metadata,
+)
 
 
 class OverdueListFilter(admin.SimpleListFilter):
@@ -22,7 +27,7 @@ class OverdueListFilter(admin.SimpleListFilter):
     parameter_name = "overdue"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
-        return [("yes", _("已逾期"))]
+        return [("yes", _("仅看逾期"))]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[Case]) -> QuerySet[Case]:
         return queryset.overdue() if self.value() == "yes" else queryset  # type: ignore[attr-defined]
@@ -30,8 +35,17 @@ class OverdueListFilter(admin.SimpleListFilter):
 
 class EventInline(HistoryAdminMixin, admin.TabularInline):
     model = Event
-    fields = ["at", "kind", "actor", "from_status", "to_status", "new_deadline", "text", "is_public"]
-    readonly_fields = fields
+    readonly_fields = (
+        "at",
+        "kind",
+        "actor",
+        "from_status",
+        "to_status",
+        "new_deadline",
+        "text",
+        "is_public",
+    )
+    fields = readonly_fields
     show_change_link = True
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Event]:
@@ -41,11 +55,21 @@ class EventInline(HistoryAdminMixin, admin.TabularInline):
 @admin.register(Case)
 class CaseAdmin(admin.ModelAdmin):
     list_display = [
-        "id", "enterprise", "disposition", "status", "deadline", "is_overdue", "department",
+        "id",
+        "enterprise",
+        "disposition",
+        "status",
+        "deadline",
+        "is_overdue",
+        "department",
         "responsible_person",
     ]
     list_filter = [
-        "status", OverdueListFilter, "disposition", "goal", district_filter("enterprise__jurisdiction"),
+        "status",
+        OverdueListFilter,
+        "disposition",
+        "goal",
+        district_filter("enterprise__jurisdiction"),
     ]
     search_fields = ["enterprise__name", "=enterprise__credit_code", "responsible_person"]
     list_select_related = ["enterprise", "department"]
@@ -57,8 +81,9 @@ class CaseAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Case]:
-        # __str__ names the enterprise; this also serves raw-id lookups from entries.
-        return super().get_queryset(request).select_related("enterprise")
+        # __str__ names the enterprise; this also serves raw-id lookups from entries. (The
+        # changelist skips list_select_related when the queryset already selects related.)
+        return super().get_queryset(request).select_related("enterprise", "department")
 
     @admin.display(description=_("已逾期"), boolean=True)
     def is_overdue(self, obj: Case) -> bool:

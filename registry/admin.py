@@ -137,9 +137,19 @@ class StaffProfileAdmin(admin.ModelAdmin):
 @admin.register(Enterprise)
 class EnterpriseAdmin(admin.ModelAdmin):
     list_display = [
-        "name", "credit_code", "jurisdiction", "industry", "licence_status", "operating_status",
+        "name",
+        "credit_code",
+        "jurisdiction",
+        "industry",
+        "licence_status",
+        "operating_status",
     ]
-    list_filter = ["licence_status", "operating_status", "industry", district_filter("jurisdiction")]
+    list_filter = [
+        "licence_status",
+        "operating_status",
+        "industry",
+        district_filter("jurisdiction"),
+    ]
     search_fields = ["name", "=credit_code", "legal_representative"]
     list_select_related = ["jurisdiction", "industry"]
     autocomplete_fields = ["jurisdiction"]
@@ -152,11 +162,20 @@ class FindingInline(admin.StackedInline):
     model = Finding
     extra = 0
     fields = [
-        "category", "description", "provisions", "is_major_hazard",
-        "proposed_disposition", "proposed_deadline", "proposed_for_publicity",
+        "category",
+        "description",
+        "provisions",
+        "is_major_hazard",
+        "proposed_disposition",
+        "proposed_deadline",
+        "proposed_for_publicity",
     ]
     autocomplete_fields = ["provisions"]
     show_change_link = True
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Finding]:
+        # Each stacked form is titled with the finding's __str__, which names the enterprise.
+        return super().get_queryset(request).select_related("inspection__enterprise")
 
 
 @admin.register(Inspection)
@@ -190,8 +209,13 @@ class EvidenceInline(admin.TabularInline):
 @admin.register(Finding)
 class FindingAdmin(admin.ModelAdmin):
     list_display = [
-        "id", "enterprise", "category", "proposed_disposition", "is_major_hazard",
-        "proposed_for_publicity", "created_at",
+        "id",
+        "enterprise",
+        "category",
+        "proposed_disposition",
+        "is_major_hazard",
+        "proposed_for_publicity",
+        "created_at",
     ]
     list_filter = ["category", "proposed_disposition", "is_major_hazard", "proposed_for_publicity"]
     search_fields = ["inspection__enterprise__name", "=inspection__enterprise__credit_code"]
@@ -199,11 +223,13 @@ class FindingAdmin(admin.ModelAdmin):
     date_hierarchy = "inspection__date"
     raw_id_fields = ["inspection"]
     autocomplete_fields = ["provisions"]
+    readonly_fields = ["created_at"]
     inlines = [EvidenceInline]
     show_full_result_count = False
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Finding]:
-        # __str__ names the enterprise; this also serves autocomplete and raw-id lookups.
+        # __str__ names the enterprise; this also serves autocomplete and raw-id lookups. (The
+        # changelist skips list_select_related when the queryset already selects related.)
         return super().get_queryset(request).select_related("inspection__enterprise")
 
     @admin.display(description=_("单位"), ordering="inspection__enterprise__name")
@@ -224,7 +250,14 @@ class FindingAdmin(admin.ModelAdmin):
 
 @admin.register(Evidence)
 class EvidenceAdmin(admin.ModelAdmin):
-    list_display = ["original_name", "finding", "content_type", "size", "uploaded_by", "uploaded_at"]
+    list_display = [
+        "original_name",
+        "finding",
+        "content_type",
+        "size",
+        "uploaded_by",
+        "uploaded_at",
+    ]
     search_fields = ["original_name", "=sha256", "finding__inspection__enterprise__name"]
     list_select_related = ["finding__inspection__enterprise", "uploaded_by"]
     date_hierarchy = "uploaded_at"
@@ -241,7 +274,13 @@ class EvidenceAdmin(admin.ModelAdmin):
 @admin.register(Accident)
 class AccidentAdmin(admin.ModelAdmin):
     list_display = [
-        "date", "kind", "jurisdiction", "enterprise", "deaths", "injuries", "direct_loss",
+        "date",
+        "kind",
+        "jurisdiction",
+        "enterprise",
+        "deaths",
+        "injuries",
+        "direct_loss",
         "is_major",
     ]
     list_filter = ["kind", district_filter("jurisdiction")]
@@ -249,6 +288,7 @@ class AccidentAdmin(admin.ModelAdmin):
     list_select_related = ["jurisdiction", "enterprise"]
     date_hierarchy = "date"
     autocomplete_fields = ["jurisdiction", "enterprise"]
+    readonly_fields = ["created_at"]
 
     @admin.display(description=_("较大事故"), boolean=True)
     def is_major(self, obj: Accident) -> bool:

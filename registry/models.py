@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registry.enums import (
@@ -190,7 +191,7 @@ class Enterprise(models.Model):
         choices=OperatingStatus.choices,
         default=OperatingStatus.OPERATING,
     )
-    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
@@ -238,7 +239,7 @@ class Inspection(models.Model):
         related_name="+",
         verbose_name=_("录入人"),
     )
-    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("录入时间"), default=timezone.now)
 
     class Meta:
         verbose_name = _("检查")
@@ -273,7 +274,7 @@ class Finding(models.Model):
     )
     proposed_deadline = models.DateField(_("拟整改期限"), null=True, blank=True)
     proposed_for_publicity = models.BooleanField(_("建议公示曝光"), default=False)
-    created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
+    created_at = models.DateTimeField(_("录入时间"), default=timezone.now)
 
     class Meta:
         verbose_name = _("检查发现")
@@ -307,7 +308,7 @@ class Evidence(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("证据材料")
@@ -340,7 +341,7 @@ class Accident(models.Model):
         _("直接经济损失（元）"), max_digits=14, decimal_places=2, default=0
     )
     description = models.TextField(_("简要经过"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("生产安全事故")

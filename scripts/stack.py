@@ -27,15 +27,6 @@ from urllib.parse import quote
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
 PYTHON = sys.executable
-DEMO_PASSWORD = "gongshi-demo"  # noqa: S105 - the printed demo password, development only
-DEMO_LOGINS = [
-    ("inspector", "执法人员 inspector (city)"),
-    ("inspector_huicheng", "执法人员 inspector (惠城区)"),
-    ("official", "审批领导 official"),
-    ("liaison", "责任部门联络人 department liaison"),
-    ("supervisor", "督查 supervisor"),
-    ("admin", "系统管理员 administrator (Django admin)"),
-]
 # Longest path a unix socket may have on Linux (sun_path is 108 bytes with the NUL).
 SOCKET_PATH_MAX = 100
 
@@ -141,7 +132,18 @@ def run() -> int:
     children: dict[str, subprocess.Popen[bytes]] = {}
     with services(env):
         manage(env, "migrate", "--noinput")
-        manage(env, "load_demo")
+        # load_demo does nothing when the demo is there; it prints the demo logins either way,
+        # which are shown again once everything is up.
+        demo = subprocess.run(  # noqa: S603
+            [PYTHON, "manage.py", "load_demo"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        print(demo, end="", flush=True)
+        logins = demo[demo.find("Demo logins") :]
         commands = {
             "web": [PYTHON, "manage.py", "runserver", f"{host}:{port}", "--noreload"],
             "worker": [
@@ -188,13 +190,11 @@ def run() -> int:
                 )
             time.sleep(2)
             url = f"http://{host}:{port}/"
-            lines = [
-                f"Gongshi is up at {url}  (admin: {url}admin/)",
-                f"Demo logins (password {DEMO_PASSWORD}):",
-            ]
-            lines += [f"  {user:<20} {role}" for user, role in DEMO_LOGINS]
-            lines.append("Ctrl-C stops the web server, worker, beat and embedded servers.")
-            print("\n".join(["", *lines, ""]), flush=True)
+            print(
+                f"\nGongshi is up at {url}  (admin: {url}admin/)\n{logins}"
+                "Ctrl-C stops the web server, worker, beat and embedded servers.\n",
+                flush=True,
+            )
             while not stop:
                 for name, child in children.items():
                     if child.poll() is not None:

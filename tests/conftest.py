@@ -28,3 +28,74 @@ def celery_worker(transactional_db):
     app.control.purge()
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
         yield worker
+
+
+@pytest.fixture
+def exposure(db):
+    """One published batch of four entries and a draft batch of one, with their cases.
+
+    Entries of the published batch: two listed (one case open, one open and overdue), one
+    removed after its case was rectified, one withdrawn on objection (no case). The draft
+    batch holds one planned entry. ``case`` and ``entry`` make more of the same.
+    """
+    import datetime
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+
+    from publicity.enums import EntryStatus
+    from rectification.enums import CaseStatus
+    from tests.factories import (
+        BatchFactory,
+        CaseFactory,
+        EnterpriseFactory,
+        EntryFactory,
+        PublishedBatchFactory,
+    )
+
+    today = timezone.localdate()
+    published = PublishedBatchFactory(
+        composed_by__username="composer",
+        approved_by__username="approver",
+        published_on=today - datetime.timedelta(days=30),
+    )
+    draft = BatchFactory(composed_by=published.composed_by)
+    enterprise = EnterpriseFactory()
+
+    def case(status, deadline_in_days):
+        return CaseFactory(
+            enterprise=enterprise,
+            status=status,
+            opened_on=published.published_on,
+            deadline=today + datetime.timedelta(days=deadline_in_days),
+            closed_on=None if status in CaseStatus.active() else today,
+        )
+
+    def entry(batch, status, case_=None):
+        return EntryFactory(
+            batch=batch,
+            status=status,
+            finding__inspection__enterprise=enterprise,
+            case=case_,
+            published_on=batch.published_on if case_ else None,
+        )
+
+    cases = [case(CaseStatus.OPEN, 30), case(CaseStatus.OPEN, -1), case(CaseStatus.RECTIFIED, -10)]
+    entries = [
+        entry(published, EntryStatus.LISTED, cases[0]),
+        entry(published, EntryStatus.LISTED, cases[1]),
+        entry(published, EntryStatus.REMOVED, cases[2]),
+        entry(published, EntryStatus.WITHDRAWN_ON_OBJECTION),
+        entry(draft, EntryStatus.PLANNED),
+    ]
+    return SimpleNamespace(
+        composer=published.composed_by,
+        approver=published.approved_by,
+        enterprise=enterprise,
+        published=published,
+        draft=draft,
+        cases=cases,
+        entries=entries,
+        case=case,
+        entry=entry,
+    )

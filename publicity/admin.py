@@ -1,0 +1,287 @@
+"""Admin of publication: batches, entries, objections, errata, media reports, submissions.
+
+Workflow fields (statuses, numbers, approvals, decisions) change only through the publicity
+services, which check the allowed moves and write the history; here they are read-only. A
+batch can be edited while it is a draft or returned, an entry while it is planned in such a
+batch: after that the printed text is frozen.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
+
+from publicity.enums import BatchStatus, EntryStatus, ErratumStatus
+from publicity.models import (
+    Batch,
+    BatchTransition,
+    Entry,
+    Erratum,
+    MediaReport,
+    Objection,
+    Submission,
+)
+from registry.admin import HistoryAdminMixin, district_filter
+
+EDITABLE_BATCH_STATUSES = [BatchStatus.DRAFT, BatchStatus.RETURNED]
+
+
+class NoBulkDeleteMixin:
+    """Drops "delete selected": deleting is decided per object (has_delete_permission)."""
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)  # type: ignore[misc]
+        actions.pop("delete_selected", None)
+        return actions
+
+
+class EntryInline(admin.TabularInline):
+    model = Entry
+    readonly_fields = (
+        "position",
+        "unit_name",
+        "district",
+        "category",
+        "disposition",
+        "rectification_deadline",
+        "department",
+        "responsible_person",
+        "status",
+    )
+    fields = readonly_fields
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Entry]:
+        return super().get_queryset(request).select_related("district", "department")
+
+
+class BatchTransitionInline(HistoryAdminMixin, admin.TabularInline):
+    model = BatchTransition
+    readonly_fields = ("at", "from_status", "to_status", "by", "comment")
+    fields = readonly_fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[BatchTransition]:
+        return super().get_queryset(request).select_related("by")
+
+
+@admin.register(Batch)
+class BatchAdmin(NoBulkDeleteMixin, admin.ModelAdmin):
+    list_display = ["__str__", "status", "published_on", "outlet", "composed_by", "approved_by"]
+    list_filter = ["status", "year"]
+    search_fields = ["outlet"]
+    list_select_related = ["composed_by", "approved_by"]
+    date_hierarchy = "published_on"
+    readonly_fields = [
+        "status",
+        "year",
+        "number",
+        "composed_by",
+        "created_at",
+        "submitted_at",
+        "approved_by",
+        "approved_at",
+        "notice_period_ends",
+        "finalised_at",
+        "published_on",
+        "notice_pdf",
+        "notice_sha256",
+    ]
+    inlines = [BatchTransitionInline, EntryInline]
+
+    def save_model(self, request: HttpRequest, obj: Batch, form: Any, change: bool) -> None:
+        if not change:
+            obj.composed_by = request.user  # type: ignore[assignment]
+        super().save_model(request, obj, form, change)
+
+    def has_change_permission(self, request: HttpRequest, obj: Batch | None = None) -> bool:
+        if obj is not None and obj.status not in EDITABLE_BATCH_STATUSES:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Batch | None = None) -> bool:
+        if obj is not None and obj.status != BatchStatus.DRAFT:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(BatchTransition)
+class BatchTransitionAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    list_display = ["at", "batch", "from_status", "to_status", "by"]
+    list_filter = ["to_status"]
+    search_fields = ["comment"]
+    list_select_related = ["batch", "by"]
+    date_hierarchy = "at"
+
+
+@admin.register(Entry)
+class EntryAdmin(NoBulkDeleteMixin, admin.ModelAdmin):
+    list_display = [
+        "unit_name",
+        "batch",
+        "position",
+        "status",
+        "category",
+        "disposition",
+        "district",
+        "rectification_deadline",
+        "published_on",
+    ]
+    list_filter = ["status", "category", "disposition", district_filter("district"), "industry"]
+    search_fields = ["unit_name", "=enterprise__credit_code"]
+    list_select_related = ["batch", "district"]
+    date_hierarchy = "published_on"
+    raw_id_fields = ["batch", "finding", "case"]
+    autocomplete_fields = ["enterprise", "district", "department"]
+    readonly_fields = [
+        "status",
+        "published_on",
+        "case",
+        "listed_until",
+        "removed_on",
+        "removal_reason",
+    ]
+    show_full_result_count = False
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "batch":
+            # Entries join only batches still being composed.
+            kwargs["queryset"] = Batch.objects.filter(status__in=EDITABLE_BATCH_STATUSES)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _is_frozen(self, obj: Entry | None) -> bool:
+        return obj is not None and (
+            obj.status != EntryStatus.PLANNED or obj.batch.status not in EDITABLE_BATCH_STATUSES
+        )
+
+    def has_change_permission(self, request: HttpRequest, obj: Entry | None = None) -> bool:
+        return not self._is_frozen(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Entry | None = None) -> bool:
+        return not self._is_frozen(obj) and super().has_delete_permission(request, obj)
+
+
+@admin.register(Objection)
+class ObjectionAdmin(NoBulkDeleteMixin, admin.ModelAdmin):
+    list_display = ["entry", "received_on", "decision", "decided_by", "decided_at"]
+    list_filter = ["decision"]
+    search_fields = ["entry__unit_name", "statement"]
+    list_select_related = ["entry", "decided_by"]
+    date_hierarchy = "received_on"
+    raw_id_fields = ["entry"]
+    readonly_fields = ["recorded_by", "decision", "decided_by", "decided_at", "reasons"]
+
+    def save_model(self, request: HttpRequest, obj: Objection, form: Any, change: bool) -> None:
+        if not change:
+            obj.recorded_by = request.user  # type: ignore[assignment]
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(Erratum)
+class ErratumAdmin(NoBulkDeleteMixin, admin.ModelAdmin):
+    list_display = ["entry", "kind", "status", "author", "approved_by", "created_at"]
+    list_filter = ["kind", "status"]
+    search_fields = ["entry__unit_name", "reason"]
+    list_select_related = ["entry", "author", "approved_by"]
+    date_hierarchy = "created_at"
+    raw_id_fields = ["entry"]
+    readonly_fields = ["status", "author", "approved_by", "created_at", "approved_at"]
+
+    def save_model(self, request: HttpRequest, obj: Erratum, form: Any, change: bool) -> None:
+        if not change:
+            obj.author = request.user  # type: ignore[assignment]
+        super().save_model(request, obj, form, change)
+
+    def has_change_permission(self, request: HttpRequest, obj: Erratum | None = None) -> bool:
+        if obj is not None and obj.status != ErratumStatus.DRAFT:
+            return False
+        return super().has_change_permission(request, obj)
+
+
+@admin.register(MediaReport)
+class MediaReportAdmin(admin.ModelAdmin):
+    list_display = ["headline", "outlet", "date", "batch"]
+    list_filter = ["outlet"]
+    search_fields = ["headline", "outlet"]
+    list_select_related = ["batch"]
+    date_hierarchy = "date"
+    raw_id_fields = ["entries"]
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "url":
+            kwargs["assume_scheme"] = "https"  # Django 6's default; links typed without a scheme
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+IDENTITY_FIELDS = ("submitter_name", "submitter_contact")
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    """The submitter's name and contact exist here only for holders of
+    ``publicity.view_submitter_identity``: not in the form, the list, search or filters."""
+
+    list_display = [
+        "tracking_code",
+        "kind",
+        "subject",
+        "status",
+        "district",
+        "assigned_to",
+        "created_at",
+    ]
+    list_filter = ["kind", "status", "is_anonymous"]
+    search_fields = ["=tracking_code", "subject", "unit_name"]
+    list_select_related = ["district", "assigned_to"]
+    date_hierarchy = "created_at"
+    autocomplete_fields = ["district"]
+    raw_id_fields = ["assigned_to"]
+    readonly_fields = ["created_at", "replied_at"]
+
+    @staticmethod
+    def _sees_identity(request: HttpRequest) -> bool:
+        return request.user.has_perm("publicity.view_submitter_identity")
+
+    def get_exclude(self, request: HttpRequest, obj: Submission | None = None) -> Any:
+        excluded = list(super().get_exclude(request, obj) or [])
+        return excluded if self._sees_identity(request) else [*excluded, *IDENTITY_FIELDS]
+
+    def get_fields(self, request: HttpRequest, obj: Submission | None = None) -> Any:
+        fields = super().get_fields(request, obj)
+        if self._sees_identity(request):
+            return fields
+        return [f for f in fields if f not in IDENTITY_FIELDS]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Submission | None = None) -> Any:
+        readonly = [*super().get_readonly_fields(request, obj), *(["tracking_code"] if obj else [])]
+        if self._sees_identity(request):
+            return readonly
+        # Anonymity goes with the identity fields (a check constraint ties them): without
+        # those in the form, ticking "anonymous" would fail in the database, not the form.
+        return [*(f for f in readonly if f not in IDENTITY_FIELDS), "is_anonymous"]
+
+    def get_list_display(self, request: HttpRequest) -> Any:
+        if self._sees_identity(request):
+            return [*self.list_display, *IDENTITY_FIELDS]
+        return self.list_display
+
+    def get_search_fields(self, request: HttpRequest) -> Any:
+        if self._sees_identity(request):
+            return [*self.search_fields, *IDENTITY_FIELDS]
+        return self.search_fields
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
+        # Django allows any lookup on a local field from the query string, so without this
+        # "?submitter_contact__startswith=138" would let a user probe contacts by result count.
+        if lookup.split("__")[0] in IDENTITY_FIELDS and not self._sees_identity(request):
+            return False
+        return super().lookup_allowed(lookup, value, request)

@@ -1,0 +1,172 @@
+"""The demo city reproduces the bureau's published figures, and loads once."""
+
+import datetime
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db.models import Count, F, Sum
+from django.utils import timezone
+
+from publicity.demo import DEMO_USERS
+from publicity.enums import BatchStatus, EntryStatus
+from publicity.models import Batch, Entry
+from rectification.enums import CaseGoal, CaseStatus
+from rectification.models import Case
+from registry.enums import Disposition, JurisdictionLevel
+from registry.models import Accident, Enterprise, StaffProfile
+from registry.validators import validate_credit_code
+
+
+def _row_counts() -> dict[str, int]:
+    return {model._meta.label: model._default_manager.count() for model in apps.get_models()}
+
+
+@pytest.mark.django_db
+def test_load_demo_reproduces_seed_figures():
+    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", stdout=StringIO())
+
+    batches = list(Batch.objects.order_by("published_on"))
+    assert len(batches) == 11
+    assert {b.status for b in batches} == {BatchStatus.PUBLISHED}
+    assert batches[0].published_on == datetime.date(2008, 9, 27)
+    assert batches[0].entries.count() == 178
+    assert Entry.objects.count() == 347
+    assert Entry.objects.filter(status=EntryStatus.LISTED).count() == 347
+    dispositions = dict(Entry.objects.values_list("disposition").annotate(n=Count("id")).order_by())
+    assert dispositions == {
+        Disposition.BANNED: 131,
+        Disposition.SUSPENDED_FOR_OVERHAUL: 104,
+        Disposition.WORK_STOPPED: 14,
+        Disposition.RECTIFY_BY_DEADLINE: 35,
+        Disposition.SUSPENDED: 59,
+        Disposition.CLOSED: 4,
+    }
+    assert Case.objects.count() == 347
+    assert Entry.objects.filter(case__isnull=False).values("case").distinct().count() == 347
+    assert Batch.objects.filter(approved_by=F("composed_by")).count() == 0
+    assert Batch.objects.filter(approved_by__isnull=True).count() == 0
+
+
+@pytest.mark.django_db
+def test_load_demo_numbers_batches_per_year_without_gaps():
+    call_command("load_demo", stdout=StringIO())
+
+    numbers: dict[int, list[int]] = {}
+    for year, number in Batch.objects.order_by("year", "number").values_list("year", "number"):
+        numbers.setdefault(year, []).append(number)
+    assert numbers == {2008: [1, 2], 2009: [1, 2, 3, 4, 5], 2010: [1, 2, 3, 4]}
+    for batch in Batch.objects.all():
+        positions = list(batch.entries.order_by("position").values_list("position", flat=True))
+        assert positions == list(range(1, len(positions) + 1))
+        assert batch.entries.exclude(published_on=batch.published_on).count() == 0
+
+
+@pytest.mark.django_db
+def test_load_demo_reproduces_accident_totals():
+    call_command("load_demo", stdout=StringIO())
+
+    def totals(start: datetime.date, end: datetime.date) -> dict[str, object]:
+        return Accident.objects.filter(date__range=(start, end)).aggregate(
+            count=Count("id"), deaths=Sum("deaths"), injuries=Sum("injuries"),
+            loss=Sum("direct_loss"),
+        )  # fmt: skip
+
+    assert totals(datetime.date(2008, 1, 1), datetime.date(2008, 12, 31)) == {
+        "count": 1517, "deaths": 488, "injuries": 1204, "loss": Decimal("12452000.00"),
+    }  # fmt: skip
+    assert totals(datetime.date(2009, 1, 1), datetime.date(2009, 11, 30)) == {
+        "count": 1003, "deaths": 319, "injuries": 883, "loss": Decimal("11852000.00"),
+    }  # fmt: skip
+    assert totals(datetime.date(2010, 1, 1), datetime.date(2010, 11, 30)) == {
+        "count": 988, "deaths": 301, "injuries": 743, "loss": Decimal("10936000.00"),
+    }  # fmt: skip
+    # Nothing outside the three periods the bureau reported.
+    assert Accident.objects.count() == 1517 + 1003 + 988
+    majors = dict(
+        Accident.objects.filter(deaths__gte=3)
+        .values_list("date__year")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    assert majors == {2008: 4, 2009: 3, 2010: 2}
+
+
+@pytest.mark.django_db
+def test_load_demo_creates_demo_users_in_their_groups():
+    call_command("load_demo", stdout=StringIO())
+
+    user_model = get_user_model()
+    for username, role in DEMO_USERS:
+        user = user_model.objects.get(username=username)
+        assert list(user.groups.values_list("name", flat=True)) == [role]
+        assert user.is_staff
+        assert user.is_superuser == (username == "admin")
+        assert user.check_password("gongshi-demo")
+    profiles = {
+        p.user.username: (p.jurisdiction.code, p.department.code if p.department else None)
+        for p in StaffProfile.objects.select_related("user", "jurisdiction", "department")
+    }
+    assert profiles == {
+        "inspector": ("441300", "city_safety"),
+        "inspector_huicheng": ("441302", "safety_441302"),
+        "official": ("441300", "city_safety"),
+        "liaison": ("441300", "city_housing"),
+        "supervisor": ("441300", None),
+        "admin": ("441300", None),
+    }
+
+
+@pytest.mark.django_db
+def test_load_demo_second_run_writes_nothing():
+    first = StringIO()
+    call_command("load_demo", stdout=first)
+    before = _row_counts()
+    second = StringIO()
+    call_command("load_demo", stdout=second)
+
+    assert _row_counts() == before
+    assert first.getvalue().startswith("Loaded the demo city in ")
+    assert second.getvalue() == "The demo city is already loaded; nothing written.\n"
+
+
+@pytest.mark.django_db
+def test_load_demo_has_overdue_future_and_finished_cases():
+    call_command("load_demo", stdout=StringIO())
+
+    today = timezone.localdate()
+    statuses = dict(Case.objects.values_list("status").annotate(n=Count("id")).order_by())
+    assert statuses[CaseStatus.REINSPECTION_REQUESTED] == 6
+    assert statuses[CaseStatus.OPEN] == 24
+    assert statuses[CaseStatus.RECTIFIED] + statuses[CaseStatus.CLOSURE_VERIFIED] == 317
+    assert Case.objects.overdue().count() == 25
+    assert Case.objects.active().filter(deadline__gt=today).count() == 5
+    assert Case.objects.filter(status=CaseStatus.RECTIFIED, closed_on__isnull=False).exists()
+    ending = Disposition.ending_operation()
+    assert (
+        Case.objects.filter(disposition__in=ending).exclude(goal=CaseGoal.VERIFY_CLOSURE).count()
+        == 0
+    )
+    assert Case.objects.exclude(disposition__in=ending).exclude(goal=CaseGoal.RECTIFY).count() == 0
+    # Each case follows up its own entry's finding and unit.
+    assert Entry.objects.filter(case__findings=F("finding")).count() == 347
+    assert Entry.objects.filter(case__enterprise=F("enterprise")).count() == 347
+
+
+@pytest.mark.django_db
+def test_load_demo_places_units_in_townships_with_valid_credit_codes():
+    call_command("load_demo", stdout=StringIO())
+
+    assert Entry.objects.exclude(district__level=JurisdictionLevel.DISTRICT).count() == 0
+    assert Entry.objects.exclude(enterprise__jurisdiction__parent=F("district")).count() == 0
+    assert Enterprise.objects.exclude(jurisdiction__level=JurisdictionLevel.TOWNSHIP).count() == 0
+    codes = list(Enterprise.objects.exclude(credit_code=None).values_list("credit_code", flat=True))
+    assert len(codes) == len(set(codes))
+    for code in codes:
+        validate_credit_code(code)
+    assert Enterprise.objects.filter(credit_code=None).count() > 0
+    assert Enterprise.objects.count() == 347
