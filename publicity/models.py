@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from publicity.enums import (
     BatchStatus,
@@ -57,7 +58,7 @@ class Batch(models.Model):
 
     class Meta:
         verbose_name = _("公示曝光批次")
-        verbose_name_plural = _("公示曝光批次")
+        verbose_name_plural = pgettext_lazy("plural", "公示曝光批次")
         ordering = ["-year", "-number", "-id"]
         permissions = [
             ("approve_batch", _("可审批公示曝光批次")),
@@ -103,16 +104,23 @@ class Batch(models.Model):
 class BatchTransition(models.Model):
     """Append-only history of a batch's moves: who, when, from what to what, and why."""
 
-    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="transitions")
-    from_status = models.CharField(max_length=16, choices=BatchStatus.choices)
-    to_status = models.CharField(max_length=16, choices=BatchStatus.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-    comment = models.TextField(blank=True)
+    batch = models.ForeignKey(
+        Batch, on_delete=models.PROTECT, related_name="transitions", verbose_name=_("批次")
+    )
+    from_status = models.CharField(_("原状态"), max_length=16, choices=BatchStatus.choices)
+    to_status = models.CharField(_("新状态"), max_length=16, choices=BatchStatus.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    comment = models.TextField(_("意见"), blank=True)
 
     class Meta:
         verbose_name = _("批次流转记录")
-        verbose_name_plural = _("批次流转记录")
+        verbose_name_plural = pgettext_lazy("plural", "批次流转记录")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
@@ -133,7 +141,9 @@ class Entry(models.Model):
     this table's own indexes without joins.
     """
 
-    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="entries")
+    batch = models.ForeignKey(
+        Batch, on_delete=models.PROTECT, related_name="entries", verbose_name=_("批次")
+    )
     position = models.PositiveIntegerField(_("序号"))
     status = models.CharField(
         _("状态"), max_length=32, choices=EntryStatus.choices, default=EntryStatus.PLANNED
@@ -194,7 +204,7 @@ class Entry(models.Model):
 
     class Meta:
         verbose_name = _("曝光条目")
-        verbose_name_plural = _("曝光条目")
+        verbose_name_plural = pgettext_lazy("plural", "曝光条目")
         ordering = ["batch", "position"]
         indexes = [
             # Keyset pagination of the public list, newest first, with and without filters.
@@ -229,7 +239,9 @@ class Entry(models.Model):
 class Objection(models.Model):
     """异议: a unit's objection to its planned entry during the prior-notice period."""
 
-    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="objections")
+    entry = models.ForeignKey(
+        Entry, on_delete=models.PROTECT, related_name="objections", verbose_name=_("曝光条目")
+    )
     received_on = models.DateField(_("收到日期"))
     statement = models.TextField(_("异议理由"))
     evidence = models.FileField(
@@ -260,12 +272,17 @@ class Objection(models.Model):
 
     class Meta:
         verbose_name = _("异议")
-        verbose_name_plural = _("异议")
+        verbose_name_plural = pgettext_lazy("plural", "异议")
         ordering = ["received_on", "id"]
         permissions = [("decide_objection", _("可决定异议"))]
         constraints = [
             models.CheckConstraint(
-                condition=Q(decision=ObjectionDecision.PENDING, decided_by__isnull=True)
+                condition=Q(
+                    decision=ObjectionDecision.PENDING,
+                    decided_by__isnull=True,
+                    decided_at__isnull=True,
+                    reasons="",
+                )
                 | (
                     ~Q(decision=ObjectionDecision.PENDING)
                     & Q(decided_by__isnull=False, decided_at__isnull=False)
@@ -282,7 +299,9 @@ class Objection(models.Model):
 class Erratum(models.Model):
     """更正: corrects or withdraws one published entry; the entry keeps its original text."""
 
-    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="errata")
+    entry = models.ForeignKey(
+        Entry, on_delete=models.PROTECT, related_name="errata", verbose_name=_("曝光条目")
+    )
     kind = models.CharField(_("类型"), max_length=16, choices=ErratumKind.choices)
     status = models.CharField(
         _("状态"), max_length=16, choices=ErratumStatus.choices, default=ErratumStatus.DRAFT
@@ -304,12 +323,12 @@ class Erratum(models.Model):
         related_name="+",
         verbose_name=_("审批人"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    approved_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    approved_at = models.DateTimeField(_("批准时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("更正")
-        verbose_name_plural = _("更正")
+        verbose_name_plural = pgettext_lazy("plural", "更正")
         ordering = ["-created_at", "-id"]
         permissions = [("approve_erratum", _("可审批更正"))]
         constraints = [
@@ -348,7 +367,7 @@ class MediaReport(models.Model):
 
     class Meta:
         verbose_name = _("跟踪报道")
-        verbose_name_plural = _("跟踪报道")
+        verbose_name_plural = pgettext_lazy("plural", "跟踪报道")
         ordering = ["-date", "-id"]
 
     def __str__(self) -> str:
@@ -398,7 +417,7 @@ class Submission(models.Model):
 
     class Meta:
         verbose_name = _("举报咨询")
-        verbose_name_plural = _("举报咨询")
+        verbose_name_plural = pgettext_lazy("plural", "举报咨询")
         ordering = ["-created_at", "-id"]
         permissions = [("view_submitter_identity", _("可查看举报人身份及联系方式"))]
         constraints = [

@@ -18,8 +18,11 @@ def site_counts_compute() -> dict[str, int]:
     """The home page's headline figures, straight from the database (four queries)."""
     batches = Batch.objects.filter(status=BatchStatus.PUBLISHED).count()
     entries = Entry.objects.aggregate(
+        # Units, not entries: a unit exposed in two batches is one exposed unit.
         exposed=Count(
-            "id", filter=~Q(status__in=[EntryStatus.PLANNED, EntryStatus.WITHDRAWN_ON_OBJECTION])
+            "enterprise",
+            distinct=True,
+            filter=~Q(status__in=[EntryStatus.PLANNED, EntryStatus.WITHDRAWN_ON_OBJECTION]),
         ),
         listed=Count("id", filter=Q(status=EntryStatus.LISTED)),
     )

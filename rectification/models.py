@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rectification.enums import CaseGoal, CaseStatus, EventKind, ReminderKind
 from registry.enums import Disposition
@@ -56,13 +57,13 @@ class Case(models.Model):
     opened_on = models.DateField(_("立案日期"))
     closed_on = models.DateField(_("结案日期"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("上报督查时间"), null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = CaseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("整改跟踪")
-        verbose_name_plural = _("整改跟踪")
+        verbose_name_plural = pgettext_lazy("plural", "整改跟踪")
         ordering = ["deadline", "id"]
         indexes = [
             # Overdue and due-soon sweeps: a range scan over active cases by deadline.
@@ -96,7 +97,9 @@ def event_upload_to(instance: EventEvidence, filename: str) -> str:
 class Event(models.Model):
     """One line of a case's timeline; append-only."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("整改跟踪")
+    )
     kind = models.CharField(_("类型"), max_length=32, choices=EventKind.choices)
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(
@@ -107,15 +110,17 @@ class Event(models.Model):
         related_name="+",
         verbose_name=_("操作人"),
     )
-    from_status = models.CharField(max_length=32, choices=CaseStatus.choices, blank=True)
-    to_status = models.CharField(max_length=32, choices=CaseStatus.choices, blank=True)
+    from_status = models.CharField(
+        _("原状态"), max_length=32, choices=CaseStatus.choices, blank=True
+    )
+    to_status = models.CharField(_("新状态"), max_length=32, choices=CaseStatus.choices, blank=True)
     new_deadline = models.DateField(_("新整改期限"), null=True, blank=True)
     text = models.TextField(_("说明"), blank=True)
     is_public = models.BooleanField(_("公开"), default=False)
 
     class Meta:
         verbose_name = _("跟踪记录")
-        verbose_name_plural = _("跟踪记录")
+        verbose_name_plural = pgettext_lazy("plural", "跟踪记录")
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
@@ -123,16 +128,18 @@ class Event(models.Model):
 
 
 class EventEvidence(models.Model):
-    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="evidence")
-    file = models.FileField(upload_to=event_upload_to, max_length=255)
-    original_name = models.CharField(max_length=255)
-    content_type = models.CharField(max_length=64)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("跟踪记录")
+    )
+    file = models.FileField(_("文件"), upload_to=event_upload_to, max_length=255)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    content_type = models.CharField(_("类型"), max_length=64)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField("SHA-256", max_length=64)
 
     class Meta:
         verbose_name = _("整改证据")
-        verbose_name_plural = _("整改证据")
+        verbose_name_plural = pgettext_lazy("plural", "整改证据")
 
     def __str__(self) -> str:
         return self.original_name
@@ -142,15 +149,17 @@ class Reminder(models.Model):
     """One reminder sent. Unique on (case, kind, occasion) so a sweep that runs twice sends
     nothing twice: the row is written in the same transaction as the decision to send."""
 
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="reminders")
-    kind = models.CharField(max_length=16, choices=ReminderKind.choices)
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="reminders", verbose_name=_("整改跟踪")
+    )
+    kind = models.CharField(_("类型"), max_length=16, choices=ReminderKind.choices)
     # Which occasion of that kind: "7", "3", "1" days before; the overdue week number; …
-    occasion = models.CharField(max_length=32)
-    sent_at = models.DateTimeField(default=timezone.now)
+    occasion = models.CharField(_("时点"), max_length=32)
+    sent_at = models.DateTimeField(_("发送时间"), default=timezone.now)
 
     class Meta:
         verbose_name = _("提醒")
-        verbose_name_plural = _("提醒")
+        verbose_name_plural = pgettext_lazy("plural", "提醒")
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "kind", "occasion"], name="reminder_once_per_occasion"

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from registry.enums import (
     AccidentKind,
@@ -42,12 +43,12 @@ class Jurisdiction(models.Model):
         related_name="children",
         verbose_name=_("上级"),
     )
-    path = models.CharField(max_length=255, unique=True, editable=False)
+    path = models.CharField(_("路径"), max_length=255, unique=True, editable=False)
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
         verbose_name = _("行政区划")
-        verbose_name_plural = _("行政区划")
+        verbose_name_plural = pgettext_lazy("plural", "行政区划")
         ordering = ["path"]
         indexes = [
             models.Index(
@@ -80,7 +81,7 @@ class Industry(models.Model):
 
     class Meta:
         verbose_name = _("行业")
-        verbose_name_plural = _("行业")
+        verbose_name_plural = pgettext_lazy("plural", "行业")
         ordering = ["sort_order", "name"]
 
     def __str__(self) -> str:
@@ -102,7 +103,7 @@ class Department(models.Model):
 
     class Meta:
         verbose_name = _("主管部门")
-        verbose_name_plural = _("主管部门")
+        verbose_name_plural = pgettext_lazy("plural", "主管部门")
         ordering = ["sort_order", "name"]
         constraints = [
             models.UniqueConstraint(fields=["jurisdiction", "name"], name="department_unique_name"),
@@ -121,7 +122,7 @@ class LegalProvision(models.Model):
 
     class Meta:
         verbose_name = _("法律依据")
-        verbose_name_plural = _("法律依据")
+        verbose_name_plural = pgettext_lazy("plural", "法律依据")
         ordering = ["act", "id"]
         constraints = [
             models.UniqueConstraint(fields=["act", "article"], name="legal_provision_unique"),
@@ -135,7 +136,10 @@ class StaffProfile(models.Model):
     """Where a staff member works: city-level staff carry the city, district staff a district."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_profile",
+        verbose_name=_("用户"),
     )
     jurisdiction = models.ForeignKey(
         Jurisdiction, on_delete=models.PROTECT, related_name="staff", verbose_name=_("辖区")
@@ -152,7 +156,7 @@ class StaffProfile(models.Model):
 
     class Meta:
         verbose_name = _("工作人员资料")
-        verbose_name_plural = _("工作人员资料")
+        verbose_name_plural = pgettext_lazy("plural", "工作人员资料")
 
     def __str__(self) -> str:
         return f"{self.user} · {self.jurisdiction}"
@@ -196,7 +200,7 @@ class Enterprise(models.Model):
 
     class Meta:
         verbose_name = _("生产经营单位")
-        verbose_name_plural = _("生产经营单位")
+        verbose_name_plural = pgettext_lazy("plural", "生产经营单位")
         ordering = ["name", "id"]
         constraints = [
             models.UniqueConstraint(
@@ -243,7 +247,7 @@ class Inspection(models.Model):
 
     class Meta:
         verbose_name = _("检查")
-        verbose_name_plural = _("检查")
+        verbose_name_plural = pgettext_lazy("plural", "检查")
         ordering = ["-date", "-id"]
         constraints = [
             models.CheckConstraint(
@@ -278,7 +282,7 @@ class Finding(models.Model):
 
     class Meta:
         verbose_name = _("检查发现")
-        verbose_name_plural = _("检查发现")
+        verbose_name_plural = pgettext_lazy("plural", "检查发现")
         ordering = ["-id"]
         indexes = [
             # The batch composer's pool: findings proposed for publicity.
@@ -304,15 +308,18 @@ class Evidence(models.Model):
     original_name = models.CharField(_("原文件名"), max_length=255)
     content_type = models.CharField(_("类型"), max_length=64)
     size = models.PositiveIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField("SHA-256", max_length=64)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("上传人"),
     )
-    uploaded_at = models.DateTimeField(default=timezone.now)
+    uploaded_at = models.DateTimeField(_("上传时间"), default=timezone.now)
 
     class Meta:
         verbose_name = _("证据材料")
-        verbose_name_plural = _("证据材料")
+        verbose_name_plural = pgettext_lazy("plural", "证据材料")
         ordering = ["id"]
 
     def __str__(self) -> str:
@@ -341,11 +348,11 @@ class Accident(models.Model):
         _("直接经济损失（元）"), max_digits=14, decimal_places=2, default=0
     )
     description = models.TextField(_("简要经过"), blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("录入时间"), default=timezone.now)
 
     class Meta:
         verbose_name = _("生产安全事故")
-        verbose_name_plural = _("生产安全事故")
+        verbose_name_plural = pgettext_lazy("plural", "生产安全事故")
         ordering = ["-date", "-id"]
         constraints = [
             models.CheckConstraint(condition=Q(deaths__gte=0), name="accident_deaths_non_negative"),

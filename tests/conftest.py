@@ -32,7 +32,8 @@ def celery_worker(transactional_db):
 
 @pytest.fixture
 def exposure(db):
-    """One published batch of four entries and a draft batch of one, with their cases.
+    """One published batch of four entries and a draft batch of one, with their cases; each
+    entry is a different unit.
 
     Entries of the published batch: two listed (one case open, one open and overdue), one
     removed after its case was rectified, one withdrawn on objection (no case). The draft
@@ -60,11 +61,10 @@ def exposure(db):
         published_on=today - datetime.timedelta(days=30),
     )
     draft = BatchFactory(composed_by=published.composed_by)
-    enterprise = EnterpriseFactory()
 
     def case(status, deadline_in_days):
         return CaseFactory(
-            enterprise=enterprise,
+            enterprise=EnterpriseFactory(),
             status=status,
             opened_on=published.published_on,
             deadline=today + datetime.timedelta(days=deadline_in_days),
@@ -75,7 +75,8 @@ def exposure(db):
         return EntryFactory(
             batch=batch,
             status=status,
-            finding__inspection__enterprise=enterprise,
+            # Each entry is its own unit: the entry's case's, or a new one.
+            finding__inspection__enterprise=case_.enterprise if case_ else EnterpriseFactory(),
             case=case_,
             published_on=batch.published_on if case_ else None,
         )
@@ -91,7 +92,6 @@ def exposure(db):
     return SimpleNamespace(
         composer=published.composed_by,
         approver=published.approved_by,
-        enterprise=enterprise,
         published=published,
         draft=draft,
         cases=cases,

@@ -63,7 +63,7 @@ def world(exposure):
     Accident.objects.create(
         date=timezone.localdate(),
         jurisdiction=exposure.entries[0].district,
-        enterprise=exposure.enterprise,
+        enterprise=exposure.entries[0].enterprise,
         kind=AccidentKind.CONSTRUCTION,
         deaths=3,
         injuries=1,
@@ -239,7 +239,7 @@ def test_admin_inspection_add_records_the_creator(superuser_client, world):
     response = superuser_client.post(
         url(Inspection, "add"),
         {
-            "enterprise": world.enterprise.pk,
+            "enterprise": world.entries[0].enterprise.pk,
             "date": (timezone.localdate() - datetime.timedelta(days=1)).isoformat(),
             "inspectors": str(world.composer.pk),
             "kind": "routine",
