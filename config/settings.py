@@ -204,3 +204,17 @@ LOGGING = {
 }
 # The regulation the printed notice cites in its preamble.
 CITY_REGULATION = env.str("CITY_REGULATION", default="《惠州市安全生产新闻媒体公示曝光制度》")
+
+# --- Printed documents (notices, letters) ----------------------------------------------------
+# A TrueType CJK font embedded in every PDF. reportlab cannot embed CFF/OTF fonts (Noto CJK);
+# WenQuanYi Micro Hei comes from Debian's fonts-wqy-microhei.
+PDF_CJK_FONT_PATH = env.str(
+    "PDF_CJK_FONT_PATH", default="/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+)
+# Index of the face inside a .ttc collection (0: WenQuanYi Micro Hei).
+PDF_CJK_FONT_INDEX = env.int("PDF_CJK_FONT_INDEX", default=0)
+
+# --- Uploads ----------------------------------------------------------------------------------
+EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
