@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from rectification.enums import CaseGoal, CaseStatus, EventKind
@@ -31,7 +31,7 @@ def case_open(
     department: Department,
     responsible_person: str,
     opened_on: datetime.date,
-    actor: AbstractBaseUser | None,
+    actor: User | None,
 ) -> Case:
     """Open the rectification case of one exposed unit (called when a batch is published).
 
