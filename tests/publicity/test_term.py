@@ -1,0 +1,90 @@
+"""The publicity term: entries leave the list when their term runs out, or early by an
+official after twelve months of verified rectification."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+
+from config import roles
+from publicity.enums import EntryStatus
+from publicity.models import Entry
+from publicity.term import (
+    TermError,
+    entries_term_end,
+    entry_listed_until,
+    entry_remove_early,
+    removal_log,
+)
+from rectification.enums import CaseStatus
+from tests.factories import ListedEntryFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+PUBLISHED = datetime.date(2020, 3, 15)
+
+
+@pytest.fixture
+def official():
+    user = UserFactory(username="official-term")
+    user.groups.add(Group.objects.get(name=roles.OFFICIAL))
+    return user
+
+
+def listed(**kwargs):
+    return ListedEntryFactory(
+        published_on=PUBLISHED, listed_until=entry_listed_until(PUBLISHED), **kwargs
+    )
+
+
+def test_entry_listed_until_is_three_years_by_default():
+    assert entry_listed_until(PUBLISHED) == datetime.date(2023, 3, 15)
+
+
+def test_entries_term_end_removes_only_expired_entries_once(django_assert_num_queries):
+    expired = [listed(), listed()]
+    current = ListedEntryFactory(published_on=PUBLISHED, listed_until=datetime.date(2023, 3, 20))
+    legacy = ListedEntryFactory(published_on=PUBLISHED, listed_until=None)
+
+    with django_assert_num_queries(3):  # savepoint, one UPDATE, release
+        assert entries_term_end(today=datetime.date(2023, 3, 16)) == 2
+    assert entries_term_end(today=datetime.date(2023, 3, 16)) == 0
+
+    for entry in expired:
+        entry.refresh_from_db()
+        assert (entry.status, entry.removed_on, entry.removal_reason) == (
+            EntryStatus.REMOVED,
+            datetime.date(2023, 3, 16),
+            "公示期满",
+        )
+    assert Entry.objects.get(pk=current.pk).status == EntryStatus.LISTED
+    assert Entry.objects.get(pk=legacy.pk).status == EntryStatus.LISTED
+    assert list(removal_log()) == sorted(expired, key=lambda e: -e.pk)
+
+
+def test_entry_remove_early_after_twelve_months_of_verified_rectification(official):
+    entry = listed(case__status=CaseStatus.RECTIFIED, case__closed_on=datetime.date(2021, 1, 10))
+
+    with pytest.raises(TermError, match="最早 2022-01-10"):
+        entry_remove_early(
+            entry=entry, actor=official, reason="已整改", today=datetime.date(2022, 1, 9)
+        )
+    removed = entry_remove_early(
+        entry=entry, actor=official, reason="已整改并通过复查", today=datetime.date(2022, 1, 10)
+    )
+
+    assert removed.status == EntryStatus.REMOVED
+    assert removed.removal_reason == "整改核实后提前移出：已整改并通过复查"
+    assert removed.unit_name == entry.unit_name  # the printed text stays
+
+
+def test_entry_remove_early_refuses_unverified_cases_and_non_officials(official):
+    entry = listed()  # its case is still open
+    with pytest.raises(TermError, match="尚未经复查核实"):
+        entry_remove_early(entry=entry, actor=official, reason="x", today=datetime.date(2025, 1, 1))
+    inspector = UserFactory(username="inspector-term")
+    inspector.groups.add(Group.objects.get(name=roles.INSPECTOR))
+    with pytest.raises(TermError, match="只有审批领导"):
+        entry_remove_early(
+            entry=entry, actor=inspector, reason="x", today=datetime.date(2025, 1, 1)
+        )
+    assert Entry.objects.get(pk=entry.pk).status == EntryStatus.LISTED
