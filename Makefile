@@ -8,11 +8,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARGS ?=
 
-.PHONY: help install run test lint format migrations-check messages bench clean
+.PHONY: help install assets run test lint format migrations-check messages bench clean
 
 help:
 	@echo "make run               web + worker + beat + demo data (Ctrl-C stops all)"
 	@echo "make test [ARGS=...]   the whole test suite (pytest ARGS)"
+	@echo "make assets            npm ci: ECharts, Swagger UI, axe-core (run and test do it)"
 	@echo "make lint              ruff check, ruff format --check, mypy, migrations check"
 	@echo "make format            ruff format and autofix"
 	@echo "make messages          refresh and compile the English catalogue"
@@ -25,10 +26,20 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: install
+# Browser assets (ECharts, Swagger UI, axe-core) from npm, exactly as package-lock.json
+# pins them; node_modules is not committed and is served through STATICFILES_DIRS.
+NODE_STAMP := node_modules/.installed
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $(NODE_STAMP)
+
+assets: $(if $(wildcard package.json),$(NODE_STAMP))
+
+run: install assets
 	$(BIN)/python scripts/stack.py run
 
-test: install
+test: install assets
 	$(BIN)/python scripts/stack.py test $(ARGS)
 
 lint: install

@@ -19,4 +19,16 @@ app.conf.beat_schedule = {
         "task": "publicity.refresh_site_counts",
         "schedule": crontab(minute="*/5"),
     },
+    # Rectification reminders and escalations, once a day before office hours. Each reminder
+    # is sent once however often this runs (rectification/reminders.py).
+    "rectification-send-reminders": {
+        "task": "rectification.send_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # Letters and notices whose job was committed but not (or not finally) run: the outbox
+    # sweep sends them again, so a broker outage at commit loses nothing.
+    "dispatch-publication-jobs": {
+        "task": "publicity.dispatch_publication_jobs",
+        "schedule": crontab(minute="*"),
+    },
 }

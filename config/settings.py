@@ -218,3 +218,73 @@ PDF_CJK_FONT_INDEX = env.int("PDF_CJK_FONT_INDEX", default=0)
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Back office (registry: enterprises, inspections, findings, accidents) ------------------
+# Default rectification deadline of a finding, in days after its inspection, by proposed
+# disposition (the inspector may set another date). For 取缔/关闭 it is the date by which
+# the closure is to be verified.
+FINDING_DEADLINE_DAYS = {
+    "banned": env.int("FINDING_DEADLINE_DAYS_BANNED", default=15),
+    "suspended_for_overhaul": env.int("FINDING_DEADLINE_DAYS_SUSPENDED_FOR_OVERHAUL", default=60),
+    "work_stopped": env.int("FINDING_DEADLINE_DAYS_WORK_STOPPED", default=30),
+    "rectify_by_deadline": env.int("FINDING_DEADLINE_DAYS_RECTIFY_BY_DEADLINE", default=30),
+    "suspended": env.int("FINDING_DEADLINE_DAYS_SUSPENDED", default=60),
+    "closed": env.int("FINDING_DEADLINE_DAYS_CLOSED", default=15),
+}
+# Bulk import of enterprises: the largest file and number of rows accepted at once.
+ENTERPRISE_IMPORT_MAX_BYTES = env.int("ENTERPRISE_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+ENTERPRISE_IMPORT_MAX_ROWS = env.int("ENTERPRISE_IMPORT_MAX_ROWS", default=50_000)
+# Staged uploads of forms that were never saved are deleted after this many hours.
+PENDING_UPLOAD_MAX_AGE_HOURS = env.int("PENDING_UPLOAD_MAX_AGE_HOURS", default=24)
+
+# --- Publication (publicity: batches, prior notices, the printed notice) --------------------
+# The newspaper that usually prints the notices; the publish form starts with it.
+NOTICE_DEFAULT_OUTLET = env.str("NOTICE_DEFAULT_OUTLET", default="惠州日报")
+# Paper size of the stored notice (the one whose SHA-256 is kept): "A4" or "A3". The other size
+# is built on request for download, byte-identical on every request.
+NOTICE_PAGE_SIZE = env.str("NOTICE_PAGE_SIZE", default="A4")
+# The batch's public page the notice's QR code points to ({site} is SITE_URL; {id}, {year} and
+# {number} are the batch's): the public site's "public:batch-detail".
+NOTICE_PUBLIC_URL = env.str("NOTICE_PUBLIC_URL", default="{site}/batches/{id}/")
+# Minutes after which an unfinished letters/notice job is sent to the broker again.
+PUBLICATION_JOB_REDISPATCH_MINUTES = env.int("PUBLICATION_JOB_REDISPATCH_MINUTES", default=10)
+
+# --- Rectification ---------------------------------------------------------------------------
+# The unit's own channel: attempts at an access code allowed per client (IP address) and per
+# code within the window, counted in Redis.
+UNIT_CODE_ATTEMPTS_PER_CLIENT = env.int("UNIT_CODE_ATTEMPTS_PER_CLIENT", default=10)
+UNIT_CODE_ATTEMPTS_PER_CODE = env.int("UNIT_CODE_ATTEMPTS_PER_CODE", default=5)
+UNIT_CODE_RATE_WINDOW_SECONDS = env.int("UNIT_CODE_RATE_WINDOW_SECONDS", default=15 * 60)
+# Reminders before a deadline, in days; weekly overdue reminders; cases per sweep transaction.
+REMINDER_DAYS_BEFORE = env.list("REMINDER_DAYS_BEFORE", cast=int, default=[7, 3, 1])
+REMINDER_OVERDUE_EVERY_DAYS = env.int("REMINDER_OVERDUE_EVERY_DAYS", default=7)
+REMINDER_SWEEP_CHUNK = env.int("REMINDER_SWEEP_CHUNK", default=500)
+# Where the file email backend (EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend)
+# writes messages: development and the reminder tests' worker processes.
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
+
+# --- Public site ----------------------------------------------------------------------------
+# Third-party browser assets installed by npm (package.json, `make assets`), served from our
+# own static files under vendor/: ECharts for the statistics charts, Swagger UI for the API
+# docs, axe-core for the accessibility tests. Only directories that exist, so a checkout
+# without node_modules still passes `manage.py check`.
+for _prefix, _directory in [
+    ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+    ("vendor/swagger-ui", BASE_DIR / "node_modules" / "swagger-ui-dist"),
+    ("vendor/axe-core", BASE_DIR / "node_modules" / "axe-core"),
+]:
+    if _directory.is_dir():
+        STATICFILES_DIRS.append((_prefix, _directory))  # type: ignore[arg-type]
+SPECTACULAR_SETTINGS |= {
+    "SWAGGER_UI_DIST": f"{STATIC_URL}vendor/swagger-ui",
+    "SWAGGER_UI_FAVICON_HREF": f"{STATIC_URL}favicon.svg",
+}
+# The open-data API throttles each client (DRF keeps the counters in the Redis cache).
+# (mypy inferred REST_FRAMEWORK as holding lists only, from its first lines.)
+REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {  # type: ignore[assignment]
+    "public_api": env.str("PUBLIC_API_RATE", default="120/minute"),
+}
+# Rows per page of the exposure list.
+PUBLIC_LIST_PAGE_SIZE = env.int("PUBLIC_LIST_PAGE_SIZE", default=50)
+# Reports and consultations accepted from one client address per hour.
+PUBLIC_SUBMISSIONS_PER_HOUR = env.int("PUBLIC_SUBMISSIONS_PER_HOUR", default=5)

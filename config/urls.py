@@ -3,10 +3,13 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from config import dashboard
 from publicity import views as publicity_views
+from rectification import urls as rectification_urls
 
 urlpatterns = [
     path("", publicity_views.home, name="home"),
+    path("", include("publicity.public.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path(
         "staff/login/",
@@ -14,7 +17,12 @@ urlpatterns = [
         name="staff-login",
     ),
     path("staff/logout/", auth_views.LogoutView.as_view(), name="staff-logout"),
+    path("staff/", dashboard.staff_dashboard, name="staff-dashboard"),
+    path("staff/", include("registry.urls")),
     path("admin/", admin.site.urls),
+    path("staff/cases/", include("rectification.urls")),
+    path("staff/batches/", include("publicity.urls")),
+    path("unit/", include(rectification_urls.unit_patterns)),
 ]
 
 admin.site.site_header = settings.AUTHORITY_NAME

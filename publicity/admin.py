@@ -22,6 +22,8 @@ from publicity.models import (
     Erratum,
     MediaReport,
     Objection,
+    PriorNoticeLetter,
+    PublicationJob,
     Submission,
 )
 from registry.admin import HistoryAdminMixin, district_filter
@@ -285,3 +287,20 @@ class SubmissionAdmin(admin.ModelAdmin):
         if lookup.split("__")[0] in IDENTITY_FIELDS and not self._sees_identity(request):
             return False
         return super().lookup_allowed(lookup, value, request)
+
+
+# --- Issue 4: documents and their outbox (written by the workflow's tasks only) -------------
+
+
+@admin.register(PriorNoticeLetter)
+class PriorNoticeLetterAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    list_display = ["entry", "sha256", "built_at"]
+    list_select_related = ["entry"]
+    readonly_fields = ["entry", "file", "sha256", "built_at"]
+
+
+@admin.register(PublicationJob)
+class PublicationJobAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    list_display = ["batch", "kind", "created_at", "dispatched_at", "attempts", "finished_at"]
+    list_filter = ["kind"]
+    list_select_related = ["batch"]

@@ -429,3 +429,70 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.tracking_code} · {self.subject}"
+
+
+def letter_upload_to(instance: PriorNoticeLetter, filename: str) -> str:
+    # One fixed name per entry: a rebuilt letter replaces the old file instead of adding one.
+    return f"letters/batch-{instance.entry.batch_id}/entry-{instance.entry_id}.pdf"
+
+
+class PriorNoticeLetter(models.Model):
+    """告知书: the prior-notice letter one unit receives when its batch is approved."""
+
+    entry = models.OneToOneField(
+        Entry, on_delete=models.PROTECT, related_name="letter", verbose_name=_("曝光条目")
+    )
+    file = models.FileField(_("文件"), upload_to=letter_upload_to, max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    built_at = models.DateTimeField(_("生成时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("告知书")
+        verbose_name_plural = pgettext_lazy("plural", "告知书")
+        ordering = ["entry__position"]
+
+    def __str__(self) -> str:
+        return f"{self.entry} · {self.sha256[:12]}"
+
+
+class PublicationJob(models.Model):
+    """The outbox of the batch workflow: a document that must be built because a move committed.
+
+    Written in the same transaction as the approval (letters) or the finalisation (notice), so
+    the job survives a broker that was down at commit; the beat job
+    ``publicity.dispatch_publication_jobs`` sends again whatever is still unfinished.
+    """
+
+    class Kind(models.TextChoices):
+        LETTERS = "letters", _("告知书")
+        NOTICE = "notice", _("公告")
+
+    batch = models.ForeignKey(
+        Batch, on_delete=models.PROTECT, related_name="jobs", verbose_name=_("批次")
+    )
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind.choices)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    dispatched_at = models.DateTimeField(_("最近派发时间"), null=True, blank=True)
+    # Recorded (and committed) by the task before it builds: the started-marker of a run.
+    started_at = models.DateTimeField(_("最近开始时间"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("运行次数"), default=0)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("生成任务")
+        verbose_name_plural = pgettext_lazy("plural", "生成任务")
+        ordering = ["created_at", "id"]
+        indexes = [
+            # The re-dispatch sweep reads only unfinished jobs.
+            models.Index(
+                fields=["created_at"],
+                condition=Q(finished_at__isnull=True),
+                name="publication_job_unfinished",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "kind"], name="publication_job_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id} · {self.kind}"

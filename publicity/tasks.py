@@ -1,4 +1,8 @@
-"""Celery tasks of the publicity app: thin wrappers around services."""
+"""Celery tasks of the publicity app: thin wrappers around services.
+
+Every task here is safe to run twice: a killed worker's job is given back to the broker
+(acks_late, reject_on_worker_lost) and run again by another worker.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,13 @@ import logging
 
 from celery import shared_task
 
-from publicity.services import site_counts_refresh
+from publicity.services import (
+    letters_build,
+    notice_job_run,
+    publication_job_start,
+    publication_jobs_redispatch,
+    site_counts_refresh,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -17,3 +27,37 @@ def refresh_site_counts() -> dict[str, int]:
     counts = site_counts_refresh()
     logger.info("site counts refreshed: %s", counts)
     return counts
+
+
+@shared_task(name="publicity.build_prior_notice_letters")
+def build_prior_notice_letters(*, job_id: int) -> int:
+    """Build the prior-notice letters of an approved batch (outbox job ``job_id``)."""
+    job = publication_job_start(job_id=job_id)
+    if job is None:
+        logger.info("letters job %s is done or gone; nothing to do", job_id)
+        return 0
+    built = letters_build(job=job)
+    logger.info("letters job %s: %s letters built", job_id, built)
+    return built
+
+
+@shared_task(name="publicity.build_notice")
+def build_notice(*, job_id: int) -> str:
+    """Build the newspaper notice of a finalised batch (outbox job ``job_id``)."""
+    job = publication_job_start(job_id=job_id)
+    if job is None:
+        logger.info("notice job %s is done or gone; nothing to do", job_id)
+        return ""
+    digest = notice_job_run(job=job)
+    logger.info("notice job %s: sha256 %s", job_id, digest)
+    return digest
+
+
+@shared_task(name="publicity.dispatch_publication_jobs")
+def dispatch_publication_jobs() -> int:
+    """Send again the letters/notice jobs that never reached a worker or never finished
+    (beat: every minute), e.g. because the broker was down when the move committed."""
+    sent = publication_jobs_redispatch()
+    if sent:
+        logger.info("re-dispatched %s publication jobs", sent)
+    return sent

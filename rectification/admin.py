@@ -13,7 +13,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from rectification.models import Case, Event, EventEvidence, Reminder
+from rectification.models import AccessCode, Case, Event, EventEvidence, InboxMessage, Reminder
 from registry.admin import (
     FILE_METADATA_FIELDS,
     HistoryAdminMixin,
@@ -118,9 +118,32 @@ class EventEvidenceAdmin(admin.ModelAdmin):
 
 @admin.register(Reminder)
 class ReminderAdmin(HistoryAdminMixin, admin.ModelAdmin):
-    list_display = ["sent_at", "case", "kind", "occasion"]
+    list_display = ["sent_at", "case", "kind", "occasion", "emailed_at"]
     list_filter = ["kind"]
     search_fields = ["case__enterprise__name"]
     list_select_related = ["case__enterprise"]
     date_hierarchy = "sent_at"
+    show_full_result_count = False
+
+
+@admin.register(InboxMessage)
+class InboxMessageAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    """Written by the reminder sweep; the recipient reads them on their inbox page."""
+
+    list_display = ["created_at", "recipient", "subject", "read_at"]
+    search_fields = ["subject", "recipient__username", "case__enterprise__name"]
+    list_select_related = ["recipient"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+
+@admin.register(AccessCode)
+class AccessCodeAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    """Issued with the unit's letter from the case page; only the code's SHA-256 is kept, so
+    there is nothing here to read the code from."""
+
+    list_display = ["case", "issued_at", "issued_by", "revoked_at"]
+    list_select_related = ["case__enterprise", "issued_by"]
+    search_fields = ["case__enterprise__name"]
+    exclude = ["code_hash"]
     show_full_result_count = False

@@ -34,6 +34,7 @@ class EventKind(models.TextChoices):
     REMINDER_SENT = "reminder_sent", _("发送提醒")
     ESCALATED = "escalated", _("上报督查")
     CANCELLED = "cancelled", _("撤销")
+    LETTER_ISSUED = "letter_issued", _("签发整改通知书")
 
 
 class ReminderKind(models.TextChoices):

@@ -156,6 +156,12 @@ class Reminder(models.Model):
     # Which occasion of that kind: "7", "3", "1" days before; the overdue week number; …
     occasion = models.CharField(_("时点"), max_length=32)
     sent_at = models.DateTimeField(_("发送时间"), default=timezone.now)
+    # What the reminder said, as decided (the email outbox sends this text).
+    subject = models.CharField(_("标题"), max_length=200, blank=True)
+    body = models.TextField(_("内容"), blank=True)
+    # The email outbox: set once the emails of this reminder went out. A sweep killed between
+    # committing the row and sending finds it unset and sends it on its next run.
+    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("提醒")
@@ -165,6 +171,91 @@ class Reminder(models.Model):
                 fields=["case", "kind", "occasion"], name="reminder_once_per_occasion"
             ),
         ]
+        indexes = [
+            # The email outbox: reminders whose emails have not gone out yet.
+            models.Index(
+                fields=["id"], condition=Q(emailed_at__isnull=True), name="reminder_email_pending"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} · {self.kind} · {self.occasion}"
+
+
+class InboxMessage(models.Model):
+    """A message in a staff member's in-app inbox (reminders, escalations)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="inbox_messages",
+        verbose_name=_("收件人"),
+    )
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="inbox_messages", verbose_name=_("整改跟踪")
+    )
+    reminder = models.ForeignKey(
+        Reminder,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inbox_messages",
+        verbose_name=_("提醒"),
+    )
+    subject = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"))
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+    read_at = models.DateTimeField(_("阅读时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("站内消息")
+        verbose_name_plural = pgettext_lazy("plural", "站内消息")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            # The header's unread count and the inbox page, newest first.
+            models.Index(fields=["recipient", "read_at", "-created_at"], name="inbox_recipient"),
+        ]
+        constraints = [
+            # One message per recipient per reminder, however often the sweep runs.
+            models.UniqueConstraint(
+                fields=["reminder", "recipient"], name="inbox_once_per_reminder"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class AccessCode(models.Model):
+    """The unit's access code printed on its rectification notice letter (整改通知书).
+
+    Only a SHA-256 of the code is kept: the code itself exists on paper. Issuing a new letter
+    revokes the earlier code; a code works only while its case is active.
+    """
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="access_codes", verbose_name=_("整改跟踪")
+    )
+    code_hash = models.CharField(_("访问码摘要"), max_length=64, unique=True)
+    issued_at = models.DateTimeField(_("签发时间"), default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("签发人"),
+    )
+    revoked_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("单位访问码")
+        verbose_name_plural = pgettext_lazy("plural", "单位访问码")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(revoked_at__isnull=True), name="access_code_one_live"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} · {self.issued_at:%Y-%m-%d}"

@@ -17,16 +17,20 @@ from django.utils.translation import gettext_lazy as _
 from registry.enums import JurisdictionLevel
 from registry.models import (
     Accident,
+    AuditRecord,
     Department,
     Enterprise,
+    EnterpriseImport,
     Evidence,
     Finding,
     Industry,
     Inspection,
     Jurisdiction,
     LegalProvision,
+    PendingUpload,
     StaffProfile,
 )
+from registry.services import AUDITED_FIELDS, audit_record, audit_snapshot
 
 
 def district_filter(field: str) -> type[admin.SimpleListFilter]:
@@ -72,6 +76,58 @@ def fill_file_metadata(obj: Any) -> None:
 
 
 FILE_METADATA_FIELDS = ["original_name", "content_type", "size", "sha256"]
+
+
+def _audited_fields(obj: Model) -> list[str] | None:
+    return AUDITED_FIELDS.get(obj._meta.label_lower)
+
+
+def _before(obj: Model) -> dict[str, str] | None:
+    """The row as stored, before the admin's form is saved over it (None for a new row)."""
+    fields = _audited_fields(obj)
+    if fields is None or obj.pk is None:
+        return None
+    stored = type(obj)._default_manager.filter(pk=obj.pk).first()
+    return None if stored is None else audit_snapshot(stored, fields)
+
+
+def _audit(request: HttpRequest, obj: Model, before: dict[str, str] | None) -> None:
+    fields = _audited_fields(obj)
+    if fields is None:
+        return
+    audit_record(
+        actor=request.user,  # type: ignore[arg-type]
+        obj=obj,
+        action=AuditRecord.Action.CREATED if before is None else AuditRecord.Action.CHANGED,
+        before=before,
+        after=audit_snapshot(obj, fields),
+    )
+
+
+class AuditedAdminMixin:
+    """Edits through the admin are audited like the back office's: the record is written in
+    the admin's own transaction, after the row, its many-to-many fields and its inlines
+    (audited ones included) are saved."""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        request._audit_before = _before(obj)  # type: ignore[attr-defined]
+        super().save_model(request, obj, form, change)  # type: ignore[misc]
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)  # type: ignore[misc]
+        _audit(request, form.instance, getattr(request, "_audit_before", None))
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        audited = _audited_fields(formset.model()) is not None
+        changed = [
+            f
+            for f in formset.forms
+            if audited and f.has_changed() and f not in formset.deleted_forms
+        ]
+        before = {id(f): _before(f.instance) for f in changed}
+        super().save_formset(request, form, formset, change)  # type: ignore[misc]
+        for inline_form in changed:
+            _audit(request, inline_form.instance, before[id(inline_form)])
 
 
 class HistoryAdminMixin:
@@ -135,7 +191,7 @@ class StaffProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(admin.ModelAdmin):
+class EnterpriseAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "credit_code",
@@ -179,7 +235,7 @@ class FindingInline(admin.StackedInline):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(admin.ModelAdmin):
+class InspectionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["enterprise", "date", "kind", "campaign", "created_by"]
     list_filter = ["kind", "campaign_basis", district_filter("enterprise__jurisdiction")]
     search_fields = ["enterprise__name", "=enterprise__credit_code", "campaign"]
@@ -207,7 +263,7 @@ class EvidenceInline(admin.TabularInline):
 
 
 @admin.register(Finding)
-class FindingAdmin(admin.ModelAdmin):
+class FindingAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "enterprise",
@@ -272,7 +328,7 @@ class EvidenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Accident)
-class AccidentAdmin(admin.ModelAdmin):
+class AccidentAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = [
         "date",
         "kind",
@@ -293,3 +349,31 @@ class AccidentAdmin(admin.ModelAdmin):
     @admin.display(description=_("较大事故"), boolean=True)
     def is_major(self, obj: Accident) -> bool:
         return obj.is_major
+
+
+@admin.register(AuditRecord)
+class AuditRecordAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    """Written by the services in the same transaction as the change; never edited."""
+
+    list_display = ["at", "actor", "action", "content_type", "object_id"]
+    list_filter = ["action", "content_type"]
+    list_select_related = ["actor", "content_type"]
+    date_hierarchy = "at"
+
+
+@admin.register(EnterpriseImport)
+class EnterpriseImportAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    """Imports run through the back office (check, preview, confirm); shown here only."""
+
+    list_display = ["original_name", "uploaded_by", "status", "created_count", "updated_count"]
+    list_filter = ["status"]
+    list_select_related = ["uploaded_by"]
+    exclude = ["rows"]
+
+
+@admin.register(PendingUpload)
+class PendingUploadAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    """Files staged on inspection forms sent back with errors; they become evidence or go."""
+
+    list_display = ["original_name", "owner", "content_type", "size", "created_at"]
+    list_select_related = ["owner"]

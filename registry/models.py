@@ -6,8 +6,11 @@ Nothing here imports rectification or publicity.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Func, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -197,11 +200,32 @@ class Enterprise(models.Model):
     )
     created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # The name's overlapping character pairs with their positions ("惠城区" → 惠城:1 城区:2),
+    # computed by the database (function registry_name_bigrams, migration 0003) so every write
+    # path, bulk_create included, keeps it. A substring of two or more characters is then a
+    # phrase of consecutive pairs, answered from the GIN index without pg_trgm.
+    name_bigrams = models.GeneratedField(
+        expression=Func(F("name"), function="registry_name_bigrams"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    # The name reduced to what tells units apart (upper case, letters and digits only, without a
+    # trailing legal form such as 有限公司), computed by registry_name_key (migration 0003): two
+    # units of one district with the same key are near-identical names, warned about.
+    name_key = models.GeneratedField(
+        expression=Func(F("name"), function="registry_name_key"),
+        output_field=models.CharField(max_length=200),
+        db_persist=True,
+    )
 
     class Meta:
         verbose_name = _("生产经营单位")
         verbose_name_plural = pgettext_lazy("plural", "生产经营单位")
         ordering = ["name", "id"]
+        indexes = [
+            GinIndex(fields=["name_bigrams"], name="enterprise_name_bigrams"),
+            models.Index(fields=["name_key"], name="enterprise_name_key"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["credit_code"],
@@ -371,3 +395,120 @@ class Accident(models.Model):
     def is_major(self) -> bool:
         """较大事故: three or more deaths."""
         return self.deaths >= 3
+
+
+class AuditRecord(models.Model):
+    """One create or change of an audited record (enterprise, inspection, finding, accident).
+
+    Written by the registry services in the same transaction as the change, never by a
+    signal, so no change lands without its row. ``changes`` maps each field's name to
+    ``{"label": ..., "old": ..., "new": ...}`` as shown to people at the time.
+    """
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("创建")
+        CHANGED = "changed", _("修改")
+
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("对象类型")
+    )
+    object_id = models.PositiveBigIntegerField(_("对象编号"))
+    action = models.CharField(_("操作"), max_length=16, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    changes = models.JSONField(_("变更内容"), default=dict)
+
+    class Meta:
+        verbose_name = _("操作记录")
+        verbose_name_plural = pgettext_lazy("plural", "操作记录")
+        ordering = ["-at", "-id"]
+        indexes = [
+            # A record's page lists its history, newest first.
+            models.Index(fields=["content_type", "object_id", "-at"], name="audit_by_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content_type_id}:{self.object_id} {self.action}"
+
+
+def pending_upload_to(instance: PendingUpload, filename: str) -> str:
+    return f"pending/{instance.owner_id}/{filename}"
+
+
+class PendingUpload(models.Model):
+    """A checked evidence file chosen on a form that was sent back with errors.
+
+    Browsers cannot refill file inputs, so the accepted file waits here (private storage,
+    tied to the person who chose it) and the re-rendered form lists it as attached until
+    the form is saved (it becomes Evidence) or the person removes it.
+    """
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("上传人"),
+    )
+    file = models.FileField(_("文件"), upload_to=pending_upload_to, max_length=255)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    content_type = models.CharField(_("类型"), max_length=64)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField("SHA-256", max_length=64)
+    created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("待保存的上传文件")
+        verbose_name_plural = pgettext_lazy("plural", "待保存的上传文件")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class EnterpriseImport(models.Model):
+    """One bulk import of enterprises: uploaded, checked row by row, then applied or not.
+
+    Nothing reaches Enterprise until the person confirms a preview without errors; applying
+    is one transaction (all rows or none).
+    """
+
+    class Status(models.TextChoices):
+        CHECKING = "checking", _("正在检查")
+        INVALID = "invalid", _("有错误")
+        READY = "ready", _("待确认")
+        APPLYING = "applying", _("正在导入")
+        APPLIED = "applied", _("已导入")
+        FAILED = "failed", _("导入失败")
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("上传人"),
+    )
+    file = models.FileField(_("文件"), upload_to="imports/", max_length=255)
+    original_name = models.CharField(_("原文件名"), max_length=255)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.CHECKING
+    )
+    # The checked rows, ready to write: [{"row": 2, "fields": {...}, "existing_id": 5|None}].
+    rows = models.JSONField(_("数据行"), default=list)
+    # Plain-words problems: [{"row": 3, "column": "统一社会信用代码", "message": "..."}].
+    errors = models.JSONField(_("错误"), default=list)
+    created_count = models.PositiveIntegerField(_("新增"), default=0)
+    updated_count = models.PositiveIntegerField(_("更新"), default=0)
+    created_at = models.DateTimeField(_("上传时间"), default=timezone.now)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("单位批量导入")
+        verbose_name_plural = pgettext_lazy("plural", "单位批量导入")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -7,11 +7,18 @@ role's global permissions allow (superusers see everything).
 
 from __future__ import annotations
 
-from typing import TypeVar
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 
+from config import roles
 from registry.enums import JurisdictionLevel
 from registry.models import Jurisdiction, StaffProfile
 
@@ -59,3 +66,60 @@ def in_user_scope(jurisdiction: Jurisdiction, user: User | AnonymousUser) -> boo
         return True
     own = user_jurisdiction(user)
     return own is not None and jurisdiction.path.startswith(own.path)
+
+
+# --- The staff area ---------------------------------------------------------------------------
+# What each view needs is a Django permission held through the role groups (migration
+# publicity/0002_roles); what each record needs on top is to lie in the user's jurisdiction.
+
+
+def is_staff_member(user: User | AnonymousUser) -> bool:
+    """Whether the user may enter the staff area: a superuser or a member of a role group."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return user.groups.filter(name__in=roles.ALL).exists()
+
+
+def user_roles(user: User | AnonymousUser) -> set[str]:
+    """The role groups (config/roles.py) the user belongs to."""
+    if not user.is_authenticated:
+        return set()
+    names = set(user.groups.filter(name__in=roles.ALL).values_list("name", flat=True))
+    if user.is_superuser:
+        names |= set(roles.ALL)
+    return names
+
+
+def object_for_user(
+    queryset: QuerySet[M], user: User | AnonymousUser, path_field: str, pk: int
+) -> M:
+    """One row the user may see, or Http404 for a row that is missing or outside their area.
+
+    Another district's record answers 404, not 403, so its existence is not revealed.
+    """
+    try:
+        return scope_to_user(queryset, user, path_field).get(pk=pk)
+    except ObjectDoesNotExist as missing:
+        raise Http404 from missing
+
+
+def staff_required(
+    *perms: str,
+) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
+    """A view of the staff area: anonymous visitors go to the login page; signed-in people
+    without a role, or without every one of ``perms``, get 403."""
+
+    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not is_staff_member(request.user) or not request.user.has_perms(perms):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -13,6 +13,33 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Put back the rows the data migrations load (districts, industries, departments, legal
+    provisions, role groups) before a transactional test.
+
+    A transactional test ends by emptying every table, so without this only the first of
+    them would find the reference data. Tests inside a transaction (plain ``db``) see the
+    migrated rows as they are.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in request.fixturenames for name in ("transactional_db", "live_server")
+    )
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    import importlib
+
+    from django.apps import apps
+
+    from registry.models import Jurisdiction
+
+    if not Jurisdiction.objects.exists():
+        importlib.import_module("registry.migrations.0002_reference_data").load(apps, None)
+        importlib.import_module("publicity.migrations.0002_roles").create_roles(apps, None)
+
+
 @pytest.fixture
 def celery_worker(transactional_db):
     """A real Celery worker in a thread of this process, consuming from the real Redis broker.

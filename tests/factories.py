@@ -115,3 +115,107 @@ class ListedEntryFactory(EntryFactory):
     status = EntryStatus.LISTED
     published_on = factory.LazyAttribute(lambda o: o.batch.published_on)
     case = factory.SubFactory(CaseFactory, enterprise=factory.SelfAttribute("..enterprise"))
+
+
+# --- Rectification (issue 5) -----------------------------------------------------------------
+
+
+class StaffProfileFactory(factory.django.DjangoModelFactory):
+    """A staff member's profile: city-level by default."""
+
+    class Meta:
+        model = "registry.StaffProfile"
+
+    user = factory.SubFactory(UserFactory)
+    jurisdiction = factory.LazyFunction(lambda: Jurisdiction.objects.get(code="441300"))
+    department = None
+
+
+def staff_user(
+    username: str,
+    role: str,
+    *,
+    jurisdiction: str = "441300",
+    department: str | None = None,
+    email: str = "",
+    password: str | None = None,
+) -> User:
+    """A staff member in one role group (config.roles), with a profile in ``jurisdiction``
+    and, for a liaison, ``department`` (codes of the reference data)."""
+    from django.contrib.auth.models import Group
+
+    user = User.objects.create_user(username, email=email, password=password, is_staff=True)
+    user.groups.add(Group.objects.get(name=role))
+    StaffProfileFactory(
+        user=user,
+        jurisdiction=Jurisdiction.objects.get(code=jurisdiction),
+        department=Department.objects.get(code=department) if department else None,
+    )
+    return user
+
+
+# --- Public site (issue 6) -------------------------------------------------------------------
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """A line of a case's timeline; public unless told otherwise."""
+
+    class Meta:
+        model = "rectification.Event"
+
+    case = factory.SubFactory(CaseFactory)
+    kind = "progress"
+    text = "已清理消防通道"
+    is_public = True
+
+
+class ErratumFactory(factory.django.DjangoModelFactory):
+    """An approved correction of an entry (author and approver differ, as the database asks)."""
+
+    class Meta:
+        model = "publicity.Erratum"
+
+    entry = factory.SubFactory(ListedEntryFactory)
+    kind = "correct"
+    status = "approved"
+    corrections = factory.LazyFunction(lambda: {"address": "惠州市惠城区江北街道2号"})
+    reason = "地址刊登有误"
+    author = factory.SubFactory(UserFactory)
+    approved_by = factory.SubFactory(UserFactory)
+    approved_at = factory.LazyFunction(
+        lambda: datetime.datetime(2009, 4, 1, 10, 0, tzinfo=datetime.UTC)
+    )
+
+
+class MediaReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "publicity.MediaReport"
+
+    outlet = "惠州日报"
+    date = datetime.date(2009, 4, 10)
+    headline = "曝光单位整改情况回访"
+    url = "https://news.example/report"
+
+
+class SubmissionFactory(factory.django.DjangoModelFactory):
+    """A report from the public; anonymous by default."""
+
+    class Meta:
+        model = "publicity.Submission"
+
+    kind = "report"
+    tracking_code = factory.Sequence(lambda n: f"TEST-{n:04d}-CODE")
+    subject = "举报无证加油点"
+    body = "路边有人用铁桶卖汽油。"
+
+
+class AccidentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "registry.Accident"
+
+    date = datetime.date(2010, 5, 1)
+    jurisdiction = factory.LazyFunction(lambda: Jurisdiction.objects.get(code="441302"))
+    kind = "industrial"
+    deaths = 0
+    injuries = 0
+    direct_loss = 0

@@ -65,9 +65,12 @@ def create_roles(apps, schema_editor):
     from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
-        app_config.models_module = True
+        # Historical app configs have no models module, and create_permissions skips those;
+        # restore the value after, since this also runs on the live registry (tests/conftest.py).
+        original = getattr(app_config, "models_module", None)
+        app_config.models_module = original or True
         create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = None
+        app_config.models_module = original
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

@@ -1,0 +1,68 @@
+"""The staff dashboard (/staff/): per role, what that person has to do next.
+
+It sits above the apps (config/) because it reads all three: the registry's own panel
+(recent inspections, findings waiting for a batch) through registry.selectors, and the cases
+due soon straight from rectification's queryset, scoped with registry.permissions. The
+publicity and rectification panels are wired into the template by the lead engineer.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from config import roles
+from rectification.models import Case
+from registry.permissions import scope_to_user, staff_required, user_jurisdiction, user_roles
+from registry.selectors import findings_awaiting_batch, recent_inspections
+
+DUE_SOON_DAYS = 7
+PANEL_ROWS = 10
+
+
+def cases_due_soon(*, user: object, today: datetime.date) -> tuple[list[Case], int]:
+    """Active cases in the user's area whose deadline falls within the next seven days."""
+    queryset = scope_to_user(
+        Case.objects.active().filter(
+            deadline__gte=today, deadline__lte=today + datetime.timedelta(days=DUE_SOON_DAYS)
+        ),
+        user,  # type: ignore[arg-type]
+        "enterprise__jurisdiction__path",
+    )
+    rows = list(
+        queryset.select_related("enterprise", "department")
+        .defer("enterprise__name_bigrams")
+        .order_by("deadline", "id")[:PANEL_ROWS]
+    )
+    return rows, queryset.count()
+
+
+@require_safe
+@staff_required()
+def staff_dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    held = user_roles(user)
+    today = timezone.localdate()
+    context: dict[str, object] = {
+        "roles": held,
+        "jurisdiction": user_jurisdiction(user),
+        "is_inspector": roles.INSPECTOR in held,
+        "today": today,
+        "due_days": DUE_SOON_DAYS,
+    }
+    if roles.INSPECTOR in held:
+        awaiting, awaiting_count = findings_awaiting_batch(user=user, limit=PANEL_ROWS)
+        context["recent_inspections"] = recent_inspections(user=user, limit=PANEL_ROWS)
+        context["awaiting"] = awaiting
+        context["awaiting_count"] = awaiting_count
+    if held & {roles.INSPECTOR, roles.OFFICIAL, roles.SUPERVISOR} and user.has_perm(
+        "rectification.view_case"
+    ):
+        due, due_count = cases_due_soon(user=user, today=today)
+        context["cases_due"] = due
+        context["cases_due_count"] = due_count
+    return render(request, "staff/dashboard.html", context)

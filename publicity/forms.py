@@ -1,0 +1,232 @@
+"""Forms of the publication workflow's staff pages. They check input; the services decide."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from publicity.enums import ErratumKind
+from publicity.models import Entry
+from registry.enums import Disposition, ExposureCategory
+from registry.models import Department
+
+
+class DateInput(forms.DateInput):
+    """A native date picker; its value must be ISO whatever the page's language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class EntryForm(forms.ModelForm):
+    """The printed text and follow-up of one entry; every field is required."""
+
+    class Meta:
+        model = Entry
+        fields = [
+            "unit_name",
+            "address",
+            "violation_text",
+            "category",
+            "disposition",
+            "rectification_deadline",
+            "department",
+            "responsible_person",
+        ]
+        widgets = {
+            "violation_text": forms.Textarea(attrs={"rows": 4}),
+            "rectification_deadline": DateInput(),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        department = self.fields["department"]
+        assert isinstance(department, forms.ModelChoiceField)  # noqa: S101 - narrows the type
+        department.queryset = Department.objects.select_related("jurisdiction").order_by(
+            "jurisdiction__path", "sort_order", "name"
+        )
+        for field in self.fields.values():
+            field.required = True
+        self.fields["responsible_person"].help_text = _("跟踪整改责任单位的责任人姓名。")
+
+
+class FindingPickForm(forms.Form):
+    """The findings ticked in the composer's pool."""
+
+    findings = forms.MultipleChoiceField(
+        label=_("检查发现"),
+        error_messages={"required": _("请至少勾选一项检查发现。")},
+    )
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        findings = self.fields["findings"]
+        assert isinstance(findings, forms.MultipleChoiceField)  # noqa: S101 - narrows the type
+        findings.choices = choices
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("退回理由"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请填写退回理由。")},
+    )
+
+
+class PublishForm(forms.Form):
+    published_on = forms.DateField(
+        label=_("公示日期（报纸刊登日）"),
+        widget=DateInput(),
+        error_messages={"required": _("请填写公示日期。"), "invalid": _("请填写有效的日期。")},
+    )
+    outlet = forms.CharField(
+        label=_("刊登媒体"),
+        max_length=128,
+        error_messages={"required": _("请填写刊登媒体。")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "initial",
+            {"published_on": timezone.localdate(), "outlet": settings.NOTICE_DEFAULT_OUTLET},
+        )
+        super().__init__(*args, **kwargs)
+
+
+class ObjectionForm(forms.Form):
+    received_on = forms.DateField(
+        label=_("收到日期"),
+        widget=DateInput(),
+        error_messages={"required": _("请填写收到日期。"), "invalid": _("请填写有效的日期。")},
+    )
+    statement = forms.CharField(
+        label=_("异议理由"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("请填写异议理由。")},
+    )
+    evidence = forms.FileField(
+        label=_("证据材料"),
+        required=False,
+        help_text=_("照片（JPEG、PNG）或 PDF 文件。"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"received_on": timezone.localdate()})
+        super().__init__(*args, **kwargs)
+
+
+class ObjectionDecisionForm(forms.Form):
+    decision = forms.TypedChoiceField(
+        label=_("决定"),
+        choices=[("rejected", _("异议不成立：保留在批次中")), ("upheld", _("异议成立：撤出批次"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择决定。")},
+    )
+    reasons = forms.CharField(
+        label=_("决定理由"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("请填写决定理由。")},
+    )
+
+
+class ErratumForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("类型"),
+        choices=ErratumKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择更正还是撤回。")},
+    )
+    reason = forms.CharField(
+        label=_("理由"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请填写理由。")},
+    )
+    unit_name = forms.CharField(label=_("更正后的单位名称"), required=False, max_length=200)
+    address = forms.CharField(label=_("更正后的地址"), required=False, max_length=255)
+    violation_text = forms.CharField(
+        label=_("更正后的违法违规行为及事故隐患"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    category = forms.ChoiceField(
+        label=_("更正后的曝光类别"),
+        required=False,
+        choices=[("", "—"), *ExposureCategory.choices],
+    )
+    disposition = forms.ChoiceField(
+        label=_("更正后的处理措施"), required=False, choices=[("", "—"), *Disposition.choices]
+    )
+    responsible_person = forms.CharField(label=_("更正后的责任人"), required=False, max_length=64)
+
+    CORRECTABLE = [
+        "unit_name",
+        "address",
+        "violation_text",
+        "category",
+        "disposition",
+        "responsible_person",
+    ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("kind") == ErratumKind.CORRECT and not any(
+            (data.get(name) or "").strip() for name in self.CORRECTABLE
+        ):
+            raise forms.ValidationError(_("更正时请至少填写一项更正后的内容。"))
+        return data
+
+    def corrections(self) -> dict[str, str]:
+        return {name: self.cleaned_data.get(name) or "" for name in self.CORRECTABLE}
+
+
+class MediaReportForm(forms.Form):
+    outlet = forms.CharField(
+        label=_("媒体"), max_length=128, error_messages={"required": _("请填写媒体名称。")}
+    )
+    date = forms.DateField(
+        label=_("日期"),
+        widget=DateInput(),
+        error_messages={"required": _("请填写日期。"), "invalid": _("请填写有效的日期。")},
+    )
+    headline = forms.CharField(
+        label=_("标题"), max_length=255, error_messages={"required": _("请填写标题。")}
+    )
+    url = forms.URLField(
+        assume_scheme="https",
+        label=_("链接"),
+        required=False,
+        max_length=500,
+        error_messages={"invalid": _("请填写完整的网址，例如 https://…")},
+    )
+    entries = forms.ModelMultipleChoiceField(
+        label=_("涉及的单位"),
+        queryset=Entry.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, batch_entries: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        entries = self.fields["entries"]
+        assert isinstance(entries, forms.ModelMultipleChoiceField)  # noqa: S101 - narrows
+        entries.queryset = batch_entries
+        entries.label_from_instance = lambda e: f"{e.position}. {e.unit_name}"  # type: ignore[assignment]
+
+    def clean_date(self) -> datetime.date:
+        date: datetime.date = self.cleaned_data["date"]
+        if date > timezone.localdate():
+            raise forms.ValidationError(_("日期不能晚于今天。"))
+        return date

@@ -1,0 +1,416 @@
+"""The printed documents of a batch, with reportlab: the newspaper notice and the prior-notice
+letters. Every document embeds the CJK TrueType font (config.pdf) and is built in reportlab's
+invariant mode, so the same batch always yields the same bytes (and the same SHA-256).
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+from reportlab.graphics.barcode.qr import QrCode
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
+from reportlab.lib.pagesizes import A3, A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    KeepTogether,
+    LongTable,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from config.pdf import register_cjk_font
+from publicity.enums import EntryStatus
+from publicity.models import Batch, Entry
+
+PAGE_SIZES = {"A4": A4, "A3": A3}
+
+# Characters a Chinese line must not start with (避头) or end with (避尾). reportlab's own CJK
+# wrap knows the Japanese list only (not the full-width comma, semicolon or colon) and hangs at
+# most one such character, so a "），" still starts a line with "，": the notice breaks its
+# lines itself (cjk_lines) and hands reportlab lines that already fit.
+CANNOT_START = set("，。、；：！？）》」』】〕…％,.;:!?)]}")
+CANNOT_END = set("（《「『【〔([{")
+# Left plus right padding of reportlab's page frame: text is that much narrower than the margins.
+FRAME_PADDING = 12
+# A hair under the cell width, so reportlab's own measurement never breaks a line again.
+_WIDTH_SLACK = 0.5
+
+
+def cjk_lines(
+    text: str, font: str, size: float, width: float, first_indent: float = 0
+) -> list[str]:
+    """Break Chinese text into lines no wider than ``width`` points, none starting with a
+    character of CANNOT_START nor ending with one of CANNOT_END (the character before moves
+    down with it instead). Explicit newlines are kept."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        start, n = 0, len(paragraph)
+        if n == 0:
+            lines.append("")
+            continue
+        while start < n:
+            limit = width - _WIDTH_SLACK - (first_indent if not lines else 0)
+            end, used = start, 0.0
+            while end < n:
+                advance = stringWidth(paragraph[end], font, size)
+                if used + advance > limit and end > start:
+                    break
+                used += advance
+                end += 1
+            if end < n:
+                # Pull characters down until the next line may start and this one may end.
+                while end - 1 > start and (
+                    paragraph[end] in CANNOT_START or paragraph[end - 1] in CANNOT_END
+                ):
+                    end -= 1
+            lines.append(paragraph[start:end])
+            start = end
+    return lines
+
+
+# 序号 · 单位名称 · 地址 · 县区 · 违法违规行为及事故隐患 · 曝光类别 · 处理措施 · 整改期限 ·
+# 跟踪整改责任单位及责任人: the columns of the bureau's printed notices, in their order.
+COLUMNS = [
+    ("序号", 26),
+    ("单位名称", 100),
+    ("地址", 100),
+    ("县区", 44),
+    ("违法违规行为及事故隐患", 166),
+    ("曝光类别", 80),
+    ("处理措施", 72),
+    ("整改期限", 70),
+    ("跟踪整改责任单位及责任人", 112),
+]
+
+
+def _styles(font: str, scale: float) -> dict[str, ParagraphStyle]:
+    def style(name: str, size: float, **kw: Any) -> ParagraphStyle:
+        # wordWrap CJK: break between any two Chinese characters, never before 。or ，.
+        return ParagraphStyle(
+            name,
+            fontName=font,
+            bulletFontName=font,
+            fontSize=size * scale,
+            leading=size * scale * 1.35,
+            wordWrap="CJK",
+            **kw,
+        )
+
+    return {
+        "authority": style("authority", 20, alignment=TA_CENTER, textColor=colors.HexColor("#b00")),
+        "title": style("title", 15, alignment=TA_CENTER, spaceBefore=4, spaceAfter=8),
+        "body": style("body", 10.5, alignment=TA_JUSTIFY, firstLineIndent=21 * scale),
+        "cell": style("cell", 8),
+        "cell_center": style("cell_center", 8, alignment=TA_CENTER),
+        "head": style("head", 8.5, alignment=TA_CENTER),
+        "sign": style("sign", 10.5, alignment=TA_RIGHT),
+        "small": style("small", 8, alignment=TA_CENTER),
+        "draft": style("draft", 10.5, alignment=TA_CENTER, textColor=colors.HexColor("#b00")),
+    }
+
+
+def _numbered_canvas(font: str, *, watermark: str | None) -> type[Canvas]:
+    """A canvas that knows the page count when it writes each page's "第 x 页 共 y 页"."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            # The CJK font from the first page on: no unembedded Helvetica in the file.
+            kwargs["initialFontName"] = font
+            super().__init__(*args, **kwargs)
+            self._saved: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 - reportlab's name
+            self._saved.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._saved)
+            for state in self._saved:
+                self.__dict__.update(state)
+                self._decorate(total)
+                Canvas.showPage(self)
+            Canvas.save(self)
+
+        def _decorate(self, total: int) -> None:
+            width, _height = self._pagesize
+            self.setFont(font, 9)
+            self.drawCentredString(width / 2, 10 * mm, f"第 {self._pageNumber} 页 共 {total} 页")
+            if watermark:
+                self.saveState()
+                self.setFillColor(colors.Color(0.75, 0.1, 0.1, alpha=0.18))
+                self.setFont(font, 140)
+                self.translate(width / 2, self._pagesize[1] / 2)
+                self.rotate(30)
+                self.drawCentredString(0, -50, watermark)
+                self.restoreState()
+
+    return NumberedCanvas
+
+
+def _printed_entries(batch: Batch, *, draft: bool) -> list[Entry]:
+    entries = batch.entries.select_related("district", "department").order_by("position")
+    if draft:
+        return list(entries.filter(status=EntryStatus.PLANNED))
+    # What the newspaper printed: every entry that survived the objections, whatever became
+    # of it after publication (withdrawn by erratum, removed at the end of its term).
+    return list(entries.exclude(status=EntryStatus.WITHDRAWN_ON_OBJECTION))
+
+
+def notice_title(batch: Batch) -> str:
+    if batch.number is None:
+        which = "（批次号待定）"
+    else:
+        which = f"{batch.year}年第{batch.number}批"
+    return f"关于公示曝光{which}存在违法违规行为和重大事故隐患生产经营单位的公告"
+
+
+def notice_public_url(batch: Batch) -> str:
+    return settings.NOTICE_PUBLIC_URL.format(
+        site=settings.SITE_URL.rstrip("/"), year=batch.year, number=batch.number, id=batch.pk
+    )
+
+
+def _chinese_date(day: datetime.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _notice_date(batch: Batch) -> datetime.date | None:
+    if batch.published_on:
+        return batch.published_on
+    if batch.finalised_at:
+        return timezone.localdate(batch.finalised_at)
+    return None
+
+
+def _qr(url: str, size: float) -> QrCode:
+    # The plain flowable draws rectangles only; the graphics widget would pull in Helvetica.
+    return QrCode(url, width=size, height=size, qrLevel="M")
+
+
+def _text(value: str) -> str:
+    # Paragraph reads a small markup language: escape the user's text.
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _wrapped(value: str, style: ParagraphStyle, width: float) -> Paragraph:
+    """A paragraph of ``value`` broken by cjk_lines for a box ``width`` points wide."""
+    lines = cjk_lines(
+        value, style.fontName, style.fontSize, width, first_indent=style.firstLineIndent
+    )
+    return Paragraph("<br/>".join(_text(line) for line in lines), style)
+
+
+def build_notice_pdf(batch: Batch, *, pagesize: str = "A4", draft: bool = False) -> bytes:
+    """The newspaper notice of a batch as PDF bytes (landscape A4 or A3).
+
+    ``draft`` builds the review preview: only the planned entries, watermarked 草稿.
+    The same batch and arguments always give the same bytes.
+    """
+    font = register_cjk_font()
+    size = landscape(PAGE_SIZES[pagesize])
+    margin = 12 * mm
+    usable = size[0] - 2 * margin
+    scale = usable / sum(width for _name, width in COLUMNS)
+    s = _styles(font, min(scale, 1.3))
+    entries = _printed_entries(batch, draft=draft)
+
+    story: list[Any] = [
+        Paragraph(_text(settings.AUTHORITY_NAME), s["authority"]),
+        Paragraph(_text(notice_title(batch)), s["title"]),
+    ]
+    if draft:
+        story.append(Paragraph("草稿 · 仅供审核，不得刊登", s["draft"]))
+    city, regulation = settings.CITY_NAME, settings.CITY_REGULATION
+    story.append(
+        _wrapped(
+            (
+                f"为认真贯彻落实{regulation}，强化安全生产社会监督，促进生产经营单位落实安全生产"
+                f"主体责任，经安全生产检查，现将{len(entries)}家存在违法违规行为和重大事故隐患的"
+                f"生产经营单位予以公示曝光（名单见下表）。各跟踪整改责任单位及责任人应督促被曝光"
+                f"单位按期整改到位；依法取缔、依法关闭的，应确保其不再生产经营。欢迎社会各界监督，"
+                f"发现非法违法生产经营行为和事故隐患，请拨打{city}安全生产举报投诉电话："
+                f"{settings.REPORTING_HOTLINE}。"
+            ),
+            s["body"],
+            usable - FRAME_PADDING,
+        )
+    )
+    story.append(Spacer(1, 4 * mm))
+
+    header = [Paragraph(name, s["head"]) for name, _width in COLUMNS]
+    rows: list[list[Any]] = [header]
+    # The width inside each cell: its column less the 3-point padding on either side.
+    inner = [width * scale - 6 for _name, width in COLUMNS]
+    for number, entry in enumerate(entries, start=1):
+        cells = [
+            (str(number), "cell_center"),
+            (entry.unit_name, "cell"),
+            (entry.address, "cell"),
+            (entry.district.name, "cell_center"),
+            (entry.violation_text, "cell"),
+            (str(entry.get_category_display()), "cell_center"),
+            (str(entry.get_disposition_display()), "cell_center"),
+            (_chinese_date(entry.rectification_deadline), "cell_center"),
+            (f"{entry.department.name}\n{entry.responsible_person}", "cell"),
+        ]
+        rows.append(
+            [
+                _wrapped(value, s[style], width)
+                for (value, style), width in zip(cells, inner, strict=True)
+            ]
+        )
+    table = LongTable(
+        rows,
+        colWidths=[width * scale for _name, width in COLUMNS],
+        # The header row is repeated at the top of every page.
+        repeatRows=1,
+    )
+    table.setStyle(
+        TableStyle(
+            [
+                ("FONTNAME", (0, 0), (-1, -1), font),
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
+    story.append(table)
+    story.append(Spacer(1, 6 * mm))
+
+    day = _notice_date(batch)
+    sign = [
+        Paragraph(_text(settings.AUTHORITY_NAME), s["sign"]),
+        Paragraph(_chinese_date(day) if day and not draft else "年　月　日", s["sign"]),
+    ]
+    closing: list[Any] = sign
+    if batch.number is not None and not draft:
+        qr_size = 24 * mm
+        qr = Table(
+            [
+                [_qr(notice_public_url(batch), qr_size)],
+                [Paragraph("扫码查看本批次公示信息", s["small"])],
+            ],
+            colWidths=[qr_size + 12 * mm],
+        )
+        qr.setStyle(
+            TableStyle(
+                [("ALIGN", (0, 0), (-1, -1), "CENTER"), ("FONTNAME", (0, 0), (-1, -1), font)]
+            )
+        )
+        closing = [
+            Table(
+                [[qr, sign]],
+                colWidths=[usable * 0.3, usable * 0.7],
+                style=TableStyle(
+                    [("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("FONTNAME", (0, 0), (-1, -1), font)]
+                ),
+            )
+        ]
+    story.append(KeepTogether(closing))
+
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=size,
+        leftMargin=margin,
+        rightMargin=margin,
+        topMargin=margin,
+        bottomMargin=16 * mm,
+        title=notice_title(batch),
+        author=settings.AUTHORITY_NAME,
+        subject=batch.label,
+        creator="Gongshi",
+        # Fixed creation date and document id: the same batch gives the same bytes.
+        invariant=1,
+    )
+    doc.build(story, canvasmaker=_numbered_canvas(font, watermark="草稿" if draft else None))
+    return buffer.getvalue()
+
+
+def build_letter_pdf(entry: Entry) -> bytes:
+    """The prior-notice letter (安全生产公示曝光事先告知书) to one unit of an approved batch:
+    the facts, the legal basis, the planned publication and its right to object."""
+    font = register_cjk_font()
+    s = _styles(font, 1.0)
+    batch = entry.batch
+    if batch.notice_period_ends is None or batch.approved_at is None:
+        raise ValueError(f"batch {batch.pk} is not approved: it has no prior notice period")
+    provisions = list(entry.finding.provisions.all())
+    if provisions:
+        basis = "；".join(f"{p}：{p.text}" for p in provisions)
+    else:
+        basis = f"{settings.CITY_REGULATION}"
+    body = s["body"]
+    width = A4[0] - 50 * mm - FRAME_PADDING
+    story: list[Any] = [
+        Paragraph(_text(settings.AUTHORITY_NAME), s["authority"]),
+        Paragraph("安全生产公示曝光事先告知书", s["title"]),
+        Paragraph(
+            f"{_text(entry.unit_name)}：", ParagraphStyle("to", parent=body, firstLineIndent=0)
+        ),
+        _wrapped(
+            (
+                f"经安全生产检查，你单位（地址：{entry.address}）存在以下违法违规行为或事故隐患："
+                f"{entry.violation_text}"
+            ),
+            body,
+            width,
+        ),
+        _wrapped(f"依据：{basis}。", body, width),
+        _wrapped(
+            (
+                f"根据{settings.CITY_REGULATION}，本局拟将你单位列入{batch.label}公示曝光名单，"
+                f"在报纸和本局网站上公示曝光。曝光类别：{entry.get_category_display()}；"
+                f"处理措施：{entry.get_disposition_display()}；整改期限："
+                f"{_chinese_date(entry.rectification_deadline)}；跟踪整改责任单位及责任人："
+                f"{entry.department.name} {entry.responsible_person}。"
+            ),
+            body,
+            width,
+        ),
+        _wrapped(
+            (
+                f"你单位如对上述事实有异议，有权在{settings.OBJECTION_PERIOD_DAYS}日内，即"
+                f"{_chinese_date(batch.notice_period_ends)}前，向本局提出书面陈述、申辩，"
+                f"并提交相关证据材料。逾期未提出的，视为放弃陈述、申辩的权利。"
+                f"咨询电话：{settings.REPORTING_HOTLINE}。"
+            ),
+            body,
+            width,
+        ),
+        Spacer(1, 12 * mm),
+        Paragraph(_text(settings.AUTHORITY_NAME), s["sign"]),
+        Paragraph(_chinese_date(timezone.localdate(batch.approved_at)), s["sign"]),
+    ]
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=25 * mm,
+        rightMargin=25 * mm,
+        topMargin=25 * mm,
+        bottomMargin=25 * mm,
+        title=f"安全生产公示曝光事先告知书 · {entry.unit_name}",
+        author=settings.AUTHORITY_NAME,
+        creator="Gongshi",
+        invariant=1,
+    )
+    doc.build(story, canvasmaker=_numbered_canvas(font, watermark=None))
+    return buffer.getvalue()

@@ -1,0 +1,179 @@
+"""The exposure list's filters (django-filter), shared by the list page, downloads and API.
+
+Every filter is a GET parameter, so every filtered view has a shareable URL. Filters on the
+entry's own copied columns (district, industry, disposition, publication date) use the
+composite indexes of Entry; rectification status and overdue join the case.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from publicity.enums import BatchStatus, EntryStatus
+from publicity.models import Batch, Entry
+from rectification.enums import CaseStatus
+from registry.enums import Disposition, ExposureCategory, JurisdictionLevel
+from registry.models import Enterprise, Industry, Jurisdiction
+from registry.search import enterprise_search
+
+RECTIFICATION_CHOICES = [
+    ("rectifying", _("整改中")),
+    ("rectified", _("已整改")),
+    ("closed", _("已核实关停")),
+]
+SCOPE_CHOICES = [
+    ("listed", _("正在公示")),
+    ("removed", _("已移出公示")),
+    ("all", _("全部")),
+]
+SCOPES = {
+    "listed": [EntryStatus.LISTED],
+    "removed": [EntryStatus.REMOVED, EntryStatus.WITHDRAWN_BY_ERRATUM],
+    "all": [EntryStatus.LISTED, EntryStatus.REMOVED, EntryStatus.WITHDRAWN_BY_ERRATUM],
+}
+SORT_CHOICES = [
+    ("newest", _("公示日期（新到旧）")),
+    ("oldest", _("公示日期（旧到新）")),
+    ("name", _("单位名称")),
+]
+
+
+def _year_choices() -> list[tuple[int, int]]:
+    this_year = timezone.localdate().year
+    return [(year, year) for year in range(this_year, 2007, -1)]
+
+
+class EntryFilterForm(forms.Form):
+    # Part of the URL like the filters, so a shared link shows the same rows in the same order.
+    scope = forms.ChoiceField(label=_("公示状态"), choices=SCOPE_CHOICES, required=False)
+    sort = forms.ChoiceField(label=_("排序"), choices=SORT_CHOICES, required=False)
+
+    def field_order_last(self) -> None:
+        """Show scope and sort after the filters."""
+        for name in ("scope", "sort"):
+            self.fields[name] = self.fields.pop(name)
+
+
+class EntryFilter(django_filters.FilterSet):
+    """Filters of the exposure list. Bind it to the query string (empty when there is none):
+    the scope (listed, removed, all) defaults to what is on the list now."""
+
+    q = django_filters.CharFilter(
+        label=_("单位名称或统一社会信用代码"), method="filter_search", max_length=100
+    )
+    district = django_filters.ModelChoiceFilter(
+        label=_("县区"),
+        queryset=Jurisdiction.objects.filter(level=JurisdictionLevel.DISTRICT).order_by(
+            "sort_order", "code"
+        ),
+        empty_label=_("全部县区"),
+    )
+    industry = django_filters.ModelChoiceFilter(
+        label=_("行业"), queryset=Industry.objects.all(), empty_label=_("全部行业")
+    )
+    category = django_filters.ChoiceFilter(
+        label=_("曝光类别"), choices=ExposureCategory.choices, empty_label=_("全部类别")
+    )
+    disposition = django_filters.ChoiceFilter(
+        label=_("处理措施"), choices=Disposition.choices, empty_label=_("全部处理措施")
+    )
+    batch = django_filters.ModelChoiceFilter(
+        label=_("批次"),
+        queryset=Batch.objects.filter(status=BatchStatus.PUBLISHED).order_by("-year", "-number"),
+        empty_label=_("全部批次"),
+    )
+    year = django_filters.ChoiceFilter(
+        label=_("公示年度"),
+        choices=_year_choices,
+        method="filter_year",
+        empty_label=_("全部年度"),
+    )
+    rectification = django_filters.ChoiceFilter(
+        label=_("整改状态"),
+        choices=RECTIFICATION_CHOICES,
+        method="filter_rectification",
+        empty_label=_("全部整改状态"),
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("只看逾期未整改"),
+        method="filter_overdue",
+        widget=forms.CheckboxInput,
+    )
+
+    class Meta:
+        model = Entry
+        fields = ["q", "district", "industry", "category", "disposition", "batch", "year"]
+        form = EntryFilterForm
+
+    @property
+    def form(self) -> forms.Form:
+        if not hasattr(self, "_form"):
+            form = super().form
+            form.field_order_last()  # type: ignore[attr-defined]
+        return self._form  # type: ignore[no-any-return]
+
+    def filter_search(self, queryset: QuerySet[Entry], name: str, value: str) -> QuerySet[Entry]:
+        value = value.strip()
+        if not value:
+            return queryset
+        # The registry's search: names from the indexed bigram tsvector (two or more
+        # characters), credit codes exact or by prefix. The printed unit name is the
+        # enterprise's name as it was at publication.
+        units = enterprise_search(Enterprise.objects.all(), value).values("pk")
+        return queryset.filter(enterprise_id__in=units)
+
+    def filter_year(self, queryset: QuerySet[Entry], name: str, value: str) -> QuerySet[Entry]:
+        if not value:
+            return queryset
+        year = int(value)  # one of the offered choices: validated by the form
+        # A date range, not __year, so the (…, published_on, id) indexes serve it.
+        return queryset.filter(
+            published_on__gte=datetime.date(year, 1, 1),
+            published_on__lt=datetime.date(year + 1, 1, 1),
+        )
+
+    def filter_rectification(
+        self, queryset: QuerySet[Entry], name: str, value: str
+    ) -> QuerySet[Entry]:
+        statuses = {
+            "rectifying": CaseStatus.active(),
+            "rectified": [CaseStatus.RECTIFIED],
+            "closed": [CaseStatus.CLOSURE_VERIFIED],
+        }.get(value)
+        if statuses is None:
+            return queryset
+        return queryset.filter(case__status__in=statuses)
+
+    def filter_overdue(self, queryset: QuerySet[Entry], name: str, value: bool) -> QuerySet[Entry]:
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(case__status__in=CaseStatus.active()) & Q(case__deadline__lt=timezone.localdate())
+        )
+
+    def filter_queryset(self, queryset: QuerySet[Entry]) -> QuerySet[Entry]:
+        """The declared filters, after narrowing to the chosen scope (listed by default).
+
+        Sort is not a filter: the caller orders and pages (keyset).
+        """
+        data = self.form.cleaned_data
+        queryset = queryset.filter(status__in=SCOPES[data.get("scope") or "listed"])
+        for name, value in data.items():
+            if name in self.filters:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        # Two characters at least: one character matches half the city.
+        query = (self.form.cleaned_data.get("q") or "").strip() if valid else ""
+        if valid and query and len(query) < 2:
+            self.form.add_error("q", _("请输入至少两个字。"))
+            return False
+        return valid

@@ -1,0 +1,555 @@
+"""Reads of the public site: the exposure list, entry pages, the batch archive, statistics.
+
+Everything here is public: none of it touches a submitter's identity. Results are cached in
+Redis under a version key; :func:`public_cache_invalidate` bumps the version when a batch is
+published, an erratum approved or a case changes state, so every cached page is dropped at once.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import hashlib
+import json
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser, User
+from django.core.cache import cache
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from publicity.enums import (
+    BatchStatus,
+    EntryStatus,
+    ErratumKind,
+    ErratumStatus,
+    SubmissionStatus,
+)
+from publicity.models import Batch, Entry, Erratum, MediaReport
+from publicity.public.submissions import submissions_for_staff
+from publicity.selectors import SITE_COUNTS_CACHE_KEY
+from rectification.enums import CaseStatus
+from rectification.models import Case, Event
+from registry.enums import Disposition
+from registry.models import Accident
+
+_T = TypeVar("_T")
+
+# Entries the public sees in the list by default, and those still reachable by link with a
+# "removed" notice. Planned entries and those withdrawn on objection were never published.
+LISTED_STATUSES = [EntryStatus.LISTED]
+REMOVED_STATUSES = [EntryStatus.REMOVED, EntryStatus.WITHDRAWN_BY_ERRATUM]
+PUBLISHED_STATUSES = [*LISTED_STATUSES, *REMOVED_STATUSES]
+
+BATCH_PAGE_SIZE = 100
+
+# --- Cache --------------------------------------------------------------------------------
+
+CACHE_VERSION_KEY = "public-site:version"
+# Short enough that an overdue badge turns red within minutes of midnight even without an
+# invalidation; long enough that a busy list is served from Redis.
+PUBLIC_CACHE_TTL_SECONDS = 10 * 60
+
+
+def public_cache_version() -> str:
+    version = cache.get(CACHE_VERSION_KEY)
+    if version is None:
+        # add(): of two processes starting at once, both end up on the one that was stored.
+        cache.add(CACHE_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(CACHE_VERSION_KEY) or "0"
+    return str(version)
+
+
+def public_cache_invalidate() -> None:
+    """Drop every cached public page and figure.
+
+    Call after a batch is published, an erratum approved or a case changes state (on commit).
+    Bumping the version makes every old key unreachable at once; they expire on their own.
+    The home page's headline figures are dropped too, so they are recomputed on next view.
+    """
+    cache.set(CACHE_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    cache.delete(SITE_COUNTS_CACHE_KEY)
+
+
+def public_cached(name: str, params: Any, compute: Callable[[], _T]) -> _T:
+    """``compute()``'s result from the cache, under the current version, language and params."""
+    digest = hashlib.sha256(
+        json.dumps(params, sort_keys=True, default=str).encode("utf-8")
+    ).hexdigest()[:32]
+    key = f"public:{public_cache_version()}:{name}:{translation.get_language()}:{digest}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, PUBLIC_CACHE_TTL_SECONDS)
+    return value  # type: ignore[no-any-return]
+
+
+# --- Status badges ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Badge:
+    slug: str  # rectifying, overdue, rectified, closed, removed: also the CSS modifier
+    label: str
+
+
+BADGE_LABELS = {
+    "rectifying": _("整改中"),
+    "overdue": _("逾期未整改"),
+    "rectified": _("已整改"),
+    "closed": _("已关停"),
+    "removed": _("已移出公示"),
+}
+
+
+def entry_badge(entry: Entry, today: datetime.date | None = None) -> Badge:
+    """The one status a resident sees for an entry, from its own status and its case's."""
+    slug = "rectifying"
+    case = entry.case
+    if entry.status in REMOVED_STATUSES or case is None or case.status == CaseStatus.CANCELLED:
+        slug = "removed"
+    elif case.status == CaseStatus.RECTIFIED:
+        slug = "rectified"
+    elif case.status == CaseStatus.CLOSURE_VERIFIED:
+        slug = "closed"
+    elif case.is_overdue(today):
+        slug = "overdue"
+    return Badge(slug=slug, label=str(BADGE_LABELS[slug]))
+
+
+def _with_badges(entries: Iterable[Entry]) -> list[Entry]:
+    today = timezone.localdate()
+    rows = list(entries)
+    for entry in rows:
+        entry.badge = entry_badge(entry, today)  # type: ignore[attr-defined]
+    return rows
+
+
+# --- The exposure list --------------------------------------------------------------------
+
+
+def entry_queryset(*, scope: str = "listed") -> QuerySet[Entry]:
+    """Entries the public may see, with what a list row shows joined once."""
+    statuses = {
+        "listed": LISTED_STATUSES,
+        "removed": REMOVED_STATUSES,
+        "all": PUBLISHED_STATUSES,
+    }.get(scope, LISTED_STATUSES)
+    return Entry.objects.filter(status__in=statuses).select_related(
+        "batch", "case", "district", "industry", "department"
+    )
+
+
+# Sort options: (key field, descending). The second key is always id in the same direction,
+# so the pair is unique and a page boundary is exact.
+SORTS: dict[str, tuple[str, bool]] = {
+    "newest": ("published_on", True),
+    "oldest": ("published_on", False),
+    "name": ("unit_name", False),
+}
+DEFAULT_SORT = "newest"
+
+
+def _cursor_encode(value: Any, pk: int) -> str:
+    if isinstance(value, datetime.date):
+        value = value.isoformat()
+    raw = json.dumps([value, pk], ensure_ascii=False).encode("utf-8")
+    return base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+
+
+def _cursor_decode(cursor: str, key: str) -> tuple[Any, int] | None:
+    """The (value, id) a cursor points after, or None for a cursor that is not ours."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        value, pk = json.loads(raw.decode("utf-8"))
+        if key == "published_on":
+            value = datetime.date.fromisoformat(value)
+        elif not isinstance(value, str):
+            return None
+        return value, int(pk)
+    except (ValueError, TypeError, UnicodeDecodeError):
+        return None
+
+
+@dataclass
+class EntryPage:
+    rows: list[Entry]
+    next_cursor: str | None
+    is_first: bool
+    total: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def entry_page(*, queryset: QuerySet[Entry], sort: str, cursor: str | None) -> EntryPage:
+    """One page of a filtered list by keyset (seek) on (sort key, id): no OFFSET, no COUNT.
+
+    Reads one row more than a page to know whether there is a next page, in one query.
+    """
+    page_size = settings.PUBLIC_LIST_PAGE_SIZE
+    key, descending = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    order = [f"-{key}", "-id"] if descending else [key, "id"]
+    queryset = queryset.order_by(*order)
+    after = _cursor_decode(cursor, key) if cursor else None
+    if after is not None:
+        value, pk = after
+        op = "lt" if descending else "gt"
+        queryset = queryset.filter(
+            Q(**{f"{key}__{op}": value}) | Q(**{key: value, f"id__{op}": pk})
+        )
+    rows = _with_badges(queryset[: page_size + 1])
+    next_cursor = None
+    if len(rows) > page_size:
+        rows = rows[:page_size]
+        last = rows[-1]
+        next_cursor = _cursor_encode(getattr(last, key), last.pk)
+    return EntryPage(rows=rows, next_cursor=next_cursor, is_first=after is None)
+
+
+def entry_count_cached(*, queryset: QuerySet[Entry], params: Any) -> int:
+    """The number of matching entries, counted once per filter and cache version.
+
+    The list shows it as a guide; counting on every page view is what the design forbids.
+    """
+    return public_cached("entry-count", params, queryset.count)
+
+
+def entry_export_rows(*, queryset: QuerySet[Entry], sort: str) -> Iterable[Entry]:
+    """Every matching entry for a download, streamed from the database in chunks."""
+    key, descending = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    order = [f"-{key}", "-id"] if descending else [key, "id"]
+    today = timezone.localdate()
+    for entry in queryset.order_by(*order).iterator(chunk_size=2000):
+        entry.badge = entry_badge(entry, today)  # type: ignore[attr-defined]
+        yield entry
+
+
+# --- One entry ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    date: datetime.date
+    kind: str  # exposure, event, erratum, media: the CSS modifier
+    title: str
+    text: str = ""
+    url: str = ""
+
+
+@dataclass
+class EntryDetail:
+    entry: Entry
+    timeline: list[TimelineItem]
+    other_entries: list[Entry]
+    corrections: list[tuple[str, str]]
+
+
+def entry_get_public(*, pk: int) -> Entry | None:
+    """A published entry (listed or removed) by id, or None."""
+    return entry_queryset(scope="all").select_related("case__department").filter(pk=pk).first()
+
+
+def entry_detail(*, entry: Entry) -> EntryDetail:
+    """The entry page: its public timeline and the unit's other entries (four queries)."""
+    items: list[TimelineItem] = []
+    assert entry.published_on is not None  # noqa: S101 - published statuses carry a date
+    items.append(
+        TimelineItem(
+            date=entry.published_on,
+            kind="exposure",
+            title=str(_("公示曝光：%(batch)s") % {"batch": entry.batch.label}),
+            text=str(entry.batch.outlet),
+        )
+    )
+    if entry.case_id is not None:
+        events = Event.objects.filter(case_id=entry.case_id, is_public=True).order_by("at", "id")
+        for event in events:
+            text = event.text
+            if event.new_deadline:
+                deadline = str(_("整改期限：%(date)s") % {"date": event.new_deadline.isoformat()})
+                text = f"{text} {deadline}".strip()
+            items.append(
+                TimelineItem(
+                    date=timezone.localdate(event.at),
+                    kind="event",
+                    title=str(event.get_kind_display()),
+                    text=text,
+                )
+            )
+    corrections: list[tuple[str, str]] = []
+    errata = Erratum.objects.filter(entry=entry, status=ErratumStatus.APPROVED).order_by(
+        "approved_at", "id"
+    )
+    for erratum in errata:
+        assert erratum.approved_at is not None  # noqa: S101 - approved errata carry a time
+        title = _("更正") if erratum.kind == ErratumKind.CORRECT else _("撤回：经更正撤回本条目")
+        items.append(
+            TimelineItem(
+                date=timezone.localdate(erratum.approved_at),
+                kind="erratum",
+                title=str(title),
+                text=erratum.reason,
+            )
+        )
+        for name, text in (erratum.corrections or {}).items():
+            try:
+                model_field = Entry._meta.get_field(name)
+            except FieldDoesNotExist:  # a name from another version of the model: as stored
+                label = name
+            else:
+                label = str(getattr(model_field, "verbose_name", name))
+            corrections.append((label, str(text)))
+    reports = MediaReport.objects.filter(Q(entries=entry) | Q(batch_id=entry.batch_id)).distinct()
+    for report in reports.order_by("date", "id"):
+        items.append(
+            TimelineItem(
+                date=report.date,
+                kind="media",
+                title=str(_("跟踪报道：%(outlet)s") % {"outlet": report.outlet}),
+                text=report.headline,
+                url=report.url,
+            )
+        )
+    items.sort(key=lambda item: item.date)
+    others = _with_badges(
+        entry_queryset(scope="all")
+        .filter(enterprise_id=entry.enterprise_id)
+        .exclude(pk=entry.pk)
+        .order_by("-published_on", "-id")[:50]
+    )
+    return EntryDetail(entry=entry, timeline=items, other_entries=others, corrections=corrections)
+
+
+# --- Batches ------------------------------------------------------------------------------
+
+
+def batch_archive() -> list[tuple[int, list[Batch]]]:
+    """Published batches by year, newest first, each with its number of published entries."""
+    batches = (
+        Batch.objects.filter(status=BatchStatus.PUBLISHED)
+        .annotate(entry_count=Count("entries", filter=Q(entries__status__in=PUBLISHED_STATUSES)))
+        .order_by("-year", "-number")
+    )
+    years: dict[int, list[Batch]] = {}
+    for batch in batches:
+        years.setdefault(batch.year or 0, []).append(batch)
+    return list(years.items())
+
+
+def batch_get_public(*, pk: int) -> Batch | None:
+    return Batch.objects.filter(pk=pk, status=BatchStatus.PUBLISHED).first()
+
+
+def batch_entries_page(*, batch: Batch, after: int | None) -> tuple[list[Entry], int | None]:
+    """One page of a batch's entries in printed order, by keyset on the position."""
+    queryset = entry_queryset(scope="all").filter(batch=batch).order_by("position")
+    if after is not None:
+        queryset = queryset.filter(position__gt=after)
+    rows = _with_badges(queryset[: BATCH_PAGE_SIZE + 1])
+    if len(rows) > BATCH_PAGE_SIZE:
+        return rows[:BATCH_PAGE_SIZE], rows[BATCH_PAGE_SIZE - 1].position
+    return rows, None
+
+
+def batches_public() -> QuerySet[Batch]:
+    return Batch.objects.filter(status=BatchStatus.PUBLISHED)
+
+
+def errata_public() -> QuerySet[Erratum]:
+    """Approved errata of published entries, for the feed."""
+    return Erratum.objects.filter(
+        status=ErratumStatus.APPROVED, entry__status__in=PUBLISHED_STATUSES
+    ).select_related("entry", "entry__batch")
+
+
+# --- Statistics ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AccidentFigures:
+    accidents: int
+    deaths: int
+    injuries: int
+    direct_loss: Decimal
+    major: int  # 较大事故: three or more deaths
+
+
+def _accident_figures(start: datetime.date, end: datetime.date) -> AccidentFigures:
+    row = Accident.objects.filter(date__gte=start, date__lte=end).aggregate(
+        # Keys unlike the field names: an aggregate named "deaths" would shadow the column
+        # that the 较大事故 filter reads.
+        n_accidents=Count("id"),
+        n_deaths=Sum("deaths"),
+        n_injuries=Sum("injuries"),
+        n_loss=Sum("direct_loss"),
+        n_major=Count("id", filter=Q(deaths__gte=3)),
+    )
+    return AccidentFigures(
+        accidents=row["n_accidents"],
+        deaths=row["n_deaths"] or 0,
+        injuries=row["n_injuries"] or 0,
+        direct_loss=row["n_loss"] or Decimal("0"),
+        major=row["n_major"],
+    )
+
+
+def _year_earlier(day: datetime.date) -> datetime.date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - 1, day=28)
+
+
+def change_percent(current: float | Decimal, previous: float | Decimal) -> Decimal | None:
+    """同比: the change against a year earlier in percent, one decimal; None when there was
+    nothing to compare with."""
+    if not previous:
+        return None
+    return ((Decimal(current) - Decimal(previous)) * 100 / Decimal(previous)).quantize(
+        Decimal("0.1")
+    )
+
+
+def accident_default_period() -> tuple[datetime.date, datetime.date]:
+    """The last calendar year with recorded accidents (the current year when there are none)."""
+    latest = Accident.objects.order_by("-date").values_list("date", flat=True).first()
+    year = latest.year if latest else timezone.localdate().year
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def statistics(*, start: datetime.date, end: datetime.date) -> dict[str, Any]:
+    """Every figure of the statistics page and API, as plain data (cached per period)."""
+
+    def compute() -> dict[str, Any]:
+        published = Entry.objects.filter(status__in=PUBLISHED_STATUSES)
+        by_disposition = dict(
+            published.values_list("disposition").annotate(n=Count("id")).order_by()
+        )
+        dispositions = [
+            {"key": value, "label": str(label), "count": by_disposition.get(value, 0)}
+            for value, label in Disposition.choices
+        ]
+        districts = [
+            {"key": row["district_id"], "label": row["district__name"], "count": row["n"]}
+            for row in published.values("district_id", "district__name")
+            .annotate(n=Count("id"))
+            .order_by("-n", "district__name")
+        ]
+        industries = [
+            {"key": row["industry_id"], "label": row["industry__name"], "count": row["n"]}
+            for row in published.values("industry_id", "industry__name")
+            .annotate(n=Count("id"))
+            .order_by("-n", "industry__name")
+        ]
+        years = [
+            {"key": row["year"], "label": str(row["year"]), "count": row["n"]}
+            for row in published.annotate(year=ExtractYear("published_on"))
+            .values("year")
+            .annotate(n=Count("id"))
+            .order_by("year")
+        ]
+        cases = Case.objects.filter(entry__status__in=PUBLISHED_STATUSES)
+        finished_statuses = [CaseStatus.RECTIFIED, CaseStatus.CLOSURE_VERIFIED]
+        case_row = cases.aggregate(
+            finished=Count("id", filter=Q(status__in=finished_statuses)),
+            on_time=Count(
+                "id", filter=Q(status__in=finished_statuses, closed_on__lte=F("deadline"))
+            ),
+            active=Count("id", filter=Q(status__in=CaseStatus.active())),
+        )
+        overdue = cases.overdue().count()
+        on_time_rate = (
+            (Decimal(case_row["on_time"]) * 100 / case_row["finished"]).quantize(Decimal("0.1"))
+            if case_row["finished"]
+            else None
+        )
+        current = _accident_figures(start, end)
+        previous_start, previous_end = _year_earlier(start), _year_earlier(end)
+        previous = _accident_figures(previous_start, previous_end)
+        accidents = [
+            {
+                "key": name,
+                "label": str(label),
+                "current": getattr(current, name),
+                "previous": getattr(previous, name),
+                "change": change_percent(getattr(current, name), getattr(previous, name)),
+            }
+            for name, label in [
+                ("accidents", _("事故起数")),
+                ("deaths", _("死亡人数")),
+                ("injuries", _("受伤人数")),
+                ("direct_loss", _("直接经济损失（元）")),
+                ("major", _("较大事故（死亡3人以上）")),
+            ]
+        ]
+        return {
+            "published_entries": sum(by_disposition.values()),
+            "dispositions": dispositions,
+            "districts": districts,
+            "industries": industries,
+            "years": years,
+            "cases_finished": case_row["finished"],
+            "cases_on_time": case_row["on_time"],
+            "cases_active": case_row["active"],
+            "cases_overdue": overdue,
+            "on_time_rate": on_time_rate,
+            "period": {"start": start, "end": end},
+            "previous_period": {"start": previous_start, "end": previous_end},
+            "accidents": accidents,
+        }
+
+    return public_cached("statistics", [start, end], compute)
+
+
+# --- Staff dashboard ----------------------------------------------------------------------
+
+
+def dashboard_panel(*, user: User | AnonymousUser) -> dict[str, Any]:
+    """The submissions panel of the staff dashboard: what waits for triage (one query).
+
+    Empty for staff who may not triage submissions (no ``publicity.change_submission``).
+    """
+    if not user.has_perm("publicity.change_submission"):
+        return {}
+    open_statuses = [SubmissionStatus.RECEIVED, SubmissionStatus.IN_PROGRESS]
+    counts = submissions_for_staff(user=user).aggregate(
+        unassigned=Count("pk", filter=Q(status__in=open_statuses, assigned_to__isnull=True)),
+        mine=Count("pk", filter=Q(status__in=open_statuses, assigned_to=user.pk)),
+        open=Count("pk", filter=Q(status__in=open_statuses)),
+    )
+    base = reverse("public:triage-list")
+    return {
+        "title": str(_("举报咨询")),
+        "queue_url": base,
+        "items": [
+            {
+                "key": "unassigned",
+                "label": str(_("件待分派")),
+                "count": counts["unassigned"],
+                "url": f"{base}?status={SubmissionStatus.RECEIVED}",
+                "alert": counts["unassigned"] > 0,
+            },
+            {
+                "key": "mine",
+                "label": str(_("件分派给我、未答复")),
+                "count": counts["mine"],
+                "url": f"{base}?mine=on",
+                "alert": False,
+            },
+            {
+                "key": "open",
+                "label": str(_("件未办结")),
+                "count": counts["open"],
+                "url": base,
+                "alert": False,
+            },
+        ],
+    }

@@ -1,0 +1,111 @@
+"""Serializers of the read-only open-data API: printed, public fields only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from publicity.models import Batch, Entry
+from publicity.public.selectors import entry_badge
+from registry.models import Enterprise
+
+
+class EntrySerializer(serializers.ModelSerializer):
+    batch = serializers.CharField(source="batch.label")
+    batch_id = serializers.IntegerField()
+    district = serializers.CharField(source="district.name")
+    industry = serializers.CharField(source="industry.name")
+    category_label = serializers.CharField(source="get_category_display")
+    disposition_label = serializers.CharField(source="get_disposition_display")
+    department = serializers.CharField(source="department.name")
+    rectification_status = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Entry
+        fields = [
+            "id",
+            "batch",
+            "batch_id",
+            "published_on",
+            "unit_name",
+            "address",
+            "district",
+            "industry",
+            "violation_text",
+            "category",
+            "category_label",
+            "disposition",
+            "disposition_label",
+            "rectification_deadline",
+            "department",
+            "responsible_person",
+            "status",
+            "rectification_status",
+            "url",
+        ]
+
+    @extend_schema_field(
+        serializers.ChoiceField(choices=["rectifying", "overdue", "rectified", "closed", "removed"])
+    )
+    def get_rectification_status(self, entry: Entry) -> str:
+        return entry_badge(entry).slug
+
+    def get_url(self, entry: Entry) -> str:
+        return reverse("public:entry-detail", args=[entry.pk])
+
+
+class BatchSerializer(serializers.ModelSerializer):
+    label = serializers.CharField()
+    notice_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Batch
+        fields = [
+            "id",
+            "label",
+            "year",
+            "number",
+            "published_on",
+            "outlet",
+            "notice_sha256",
+            "notice_url",
+        ]
+
+    def get_notice_url(self, batch: Batch) -> str | None:
+        if not batch.notice_pdf:
+            return None
+        return reverse("public:batch-notice", args=[batch.pk])
+
+
+class EnterpriseSerializer(serializers.ModelSerializer):
+    district = serializers.CharField(source="jurisdiction.name")
+    industry = serializers.CharField(source="industry.name")
+    entries = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Enterprise
+        fields = ["id", "name", "credit_code", "district", "industry", "entries"]
+
+    def get_entries(self, enterprise: Enterprise) -> list[int]:
+        # Prefetched (public entries only) by the view: no query per row.
+        return [entry.pk for entry in enterprise.public_entries]  # type: ignore[attr-defined]
+
+
+class StatisticsSerializer(serializers.Serializer[dict[str, Any]]):
+    published_entries = serializers.IntegerField()
+    dispositions = serializers.ListField(child=serializers.DictField())
+    districts = serializers.ListField(child=serializers.DictField())
+    industries = serializers.ListField(child=serializers.DictField())
+    years = serializers.ListField(child=serializers.DictField())
+    cases_finished = serializers.IntegerField()
+    cases_on_time = serializers.IntegerField()
+    cases_active = serializers.IntegerField()
+    cases_overdue = serializers.IntegerField()
+    on_time_rate = serializers.DecimalField(max_digits=5, decimal_places=1, allow_null=True)
+    period = serializers.DictField()
+    previous_period = serializers.DictField()
+    accidents = serializers.ListField(child=serializers.DictField())

@@ -1,0 +1,50 @@
+"""URLs of the public site (mounted at the root) and of the submission triage."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
+
+from publicity.public import api, views
+from publicity.public.feeds import PublicFeed
+
+app_name = "public"
+
+router = SimpleRouter()
+router.register("entries", api.EntryViewSet, basename="api-entry")
+router.register("batches", api.BatchViewSet, basename="api-batch")
+router.register("enterprises", api.EnterpriseViewSet, basename="api-enterprise")
+
+api_patterns = [
+    path("statistics/", api.StatisticsView.as_view(), name="api-statistics"),
+    *router.urls,
+]
+
+urlpatterns = [
+    path("entries/", views.entry_list, name="entry-list"),
+    path("entries/export.csv", views.entry_export_csv, name="entry-export-csv"),
+    path("entries/export.xlsx", views.entry_export_xlsx, name="entry-export-xlsx"),
+    path("entries/<int:pk>/", views.entry_detail, name="entry-detail"),
+    path("batches/", views.batch_archive, name="batch-archive"),
+    path("batches/<int:pk>/", views.batch_detail, name="batch-detail"),
+    path("batches/<int:pk>/notice.pdf", views.batch_notice, name="batch-notice"),
+    path("statistics/", views.statistics, name="statistics"),
+    path("reports/new/", views.submission_new, name="submission-new"),
+    path("reports/status/", views.submission_status, name="submission-status"),
+    path("feed.atom", PublicFeed(), name="feed"),
+    path("api/public/", include(api_patterns)),
+    path(
+        "api/public/schema/",
+        # The open-data endpoints only: staff APIs elsewhere are not part of this schema.
+        SpectacularAPIView.as_view(patterns=[path("api/public/", include(api_patterns))]),
+        name="api-schema",
+    ),
+    path(
+        "api/public/docs/",
+        SpectacularSwaggerSplitView.as_view(
+            url_name="public:api-schema", template_name="publicity/public/api_docs.html"
+        ),
+        name="api-docs",
+    ),
+    path("staff/submissions/", views.triage_list, name="triage-list"),
+    path("staff/submissions/<int:pk>/", views.triage_detail, name="triage-detail"),
+]

@@ -1,0 +1,364 @@
+"""Pages of the public site, and the staff triage of submissions. Thin: selectors read,
+services write, forms check input."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from publicity.models import Batch, Entry, Submission
+from publicity.public import selectors
+from publicity.public.exports import csv_stream, xlsx_file
+from publicity.public.filters import EntryFilter
+from publicity.public.forms import (
+    AssignForm,
+    PeriodForm,
+    ReplyForm,
+    SubmissionForm,
+    TrackingCodeForm,
+    TriageFilterForm,
+)
+from publicity.public.submissions import (
+    SubmissionError,
+    submission_assign,
+    submission_by_code,
+    submission_create,
+    submission_rate_limited,
+    submission_reply,
+    submissions_for_staff,
+)
+
+# Parameters that are not filters: they never change which rows match.
+PAGING_PARAMS = {"after", "sort", "scope"}
+
+
+def filtered_entries(request: HttpRequest) -> tuple[EntryFilter, QuerySet[Entry], str, str]:
+    """The list's filter set, its queryset, the scope and the sort, from the query string."""
+    scope = request.GET.get("scope") or "listed"
+    sort = request.GET.get("sort") or selectors.DEFAULT_SORT
+    if sort not in selectors.SORTS:
+        sort = selectors.DEFAULT_SORT
+    entry_filter = EntryFilter(request.GET, queryset=selectors.entry_queryset(scope="all"))
+    if not entry_filter.is_valid():
+        return entry_filter, Entry.objects.none(), scope, sort
+    return entry_filter, entry_filter.qs, scope, sort
+
+
+def _filter_params(request: HttpRequest) -> dict[str, str]:
+    return {
+        key: str(value)
+        for key, value in sorted(request.GET.items())
+        if key not in PAGING_PARAMS and value
+    }
+
+
+@require_safe
+def entry_list(request: HttpRequest) -> HttpResponse:
+    entry_filter, queryset, scope, sort = filtered_entries(request)
+    cursor = request.GET.get("after") or None
+    cache_params = [scope, sort, cursor, _filter_params(request)]
+    page = selectors.public_cached(
+        "entry-page",
+        cache_params,
+        lambda: selectors.entry_page(queryset=queryset, sort=sort, cursor=cursor),
+    )
+    total = selectors.entry_count_cached(queryset=queryset, params=[scope, _filter_params(request)])
+    next_url = first_url = None
+    base = request.GET.copy()
+    base.pop("after", None)
+    if page.next_cursor:
+        following = base.copy()
+        following["after"] = page.next_cursor
+        next_url = f"?{following.urlencode()}"
+    if not page.is_first:
+        first_url = f"?{base.urlencode()}" if base else "?"
+    exports = base.urlencode()
+    return render(
+        request,
+        "publicity/public/entry_list.html",
+        {
+            "filter": entry_filter,
+            "page": page,
+            "total": total,
+            "next_url": next_url,
+            "first_url": first_url,
+            "export_query": exports,
+            "is_filtered": bool(_filter_params(request)) or scope != "listed",
+            "has_more_filters": bool(set(_filter_params(request)) - {"q", "district"})
+            or scope != "listed"
+            or sort != selectors.DEFAULT_SORT
+            or bool(entry_filter.errors),
+        },
+    )
+
+
+@require_safe
+def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    # False, not None, caches "no such entry": None is the cache's "not cached".
+    entry = selectors.public_cached("entry", pk, lambda: selectors.entry_get_public(pk=pk) or False)
+    if not isinstance(entry, Entry):
+        raise Http404(_("没有这个公示条目。"))
+    found: Entry = entry  # narrowed, for the closure below
+    detail = selectors.public_cached(
+        "entry-detail", pk, lambda: selectors.entry_detail(entry=found)
+    )
+    return render(
+        request,
+        "publicity/public/entry_detail.html",
+        {"entry": found, "detail": detail, "badge": selectors.entry_badge(found)},
+    )
+
+
+@require_safe
+def batch_archive(request: HttpRequest) -> HttpResponse:
+    years = selectors.public_cached("batch-archive", None, selectors.batch_archive)
+    return render(request, "publicity/public/batch_archive.html", {"years": years})
+
+
+@require_safe
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = selectors.public_cached("batch", pk, lambda: selectors.batch_get_public(pk=pk) or False)
+    if not isinstance(batch, Batch):
+        raise Http404(_("没有这个公示批次。"))
+    try:
+        after = int(request.GET["after"]) if request.GET.get("after") else None
+    except ValueError:
+        after = None
+    rows, next_after = selectors.public_cached(
+        "batch-entries", [pk, after], lambda: selectors.batch_entries_page(batch=batch, after=after)
+    )
+    return render(
+        request,
+        "publicity/public/batch_detail.html",
+        {"batch": batch, "rows": rows, "next_after": next_after, "is_first": after is None},
+    )
+
+
+@require_safe
+def batch_notice(request: HttpRequest, pk: int) -> FileResponse:
+    batch = selectors.batch_get_public(pk=pk)
+    if batch is None or not batch.notice_pdf:
+        raise Http404(_("该批次的公告 PDF 暂未提供。"))
+    try:
+        handle = batch.notice_pdf.open("rb")
+    except FileNotFoundError as error:
+        raise Http404(_("该批次的公告 PDF 暂未提供。")) from error
+    filename = f"notice-{batch.year}-{batch.number}.pdf"
+    return FileResponse(
+        handle, as_attachment=True, filename=filename, content_type="application/pdf"
+    )
+
+
+@require_safe
+def statistics(request: HttpRequest) -> HttpResponse:
+    default_start, default_end = selectors.accident_default_period()
+    form = PeriodForm(request.GET if "start" in request.GET or "end" in request.GET else None)
+    start, end = default_start, default_end
+    if form.is_bound and form.is_valid():
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
+    elif not form.is_bound:
+        form = PeriodForm(initial={"start": start, "end": end})
+    stats = selectors.statistics(start=start, end=end)
+    charts = {
+        name: {
+            "title": title,
+            "labels": [row["label"] for row in stats[name]],
+            "values": [row["count"] for row in stats[name]],
+        }
+        for name, title in [
+            ("dispositions", _("按处理措施")),
+            ("districts", _("按县区")),
+            ("industries", _("按行业")),
+            ("years", _("按年度")),
+        ]
+    }
+    charts["accidents"] = {
+        "title": _("事故同比"),
+        "labels": [row["label"] for row in stats["accidents"] if row["key"] != "direct_loss"],
+        "series": [
+            {
+                "name": _("本期"),
+                "values": [r["current"] for r in stats["accidents"] if r["key"] != "direct_loss"],
+            },
+            {
+                "name": _("上年同期"),
+                "values": [r["previous"] for r in stats["accidents"] if r["key"] != "direct_loss"],
+            },
+        ],
+    }
+    return render(
+        request,
+        "publicity/public/statistics.html",
+        {"stats": stats, "form": form, "charts": charts},
+    )
+
+
+def _client_key(request: HttpRequest) -> str:
+    # REMOTE_ADDR is the proxy's address behind a reverse proxy; the deployment sets it from
+    # X-Forwarded-For there (docs/deployment.md), never this code from a header anyone can send.
+    return request.META.get("REMOTE_ADDR") or "unknown"
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def submission_new(request: HttpRequest) -> HttpResponse:
+    form = SubmissionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if submission_rate_limited(client=_client_key(request)):
+            form.add_error(None, _("提交过于频繁，请一小时后再试，或拨打举报电话。"))
+            return render(
+                request, "publicity/public/submission_form.html", {"form": form}, status=429
+            )
+        data = form.cleaned_data
+        try:
+            submission = submission_create(
+                kind=data["kind"],
+                subject=data["subject"],
+                body=data["body"],
+                unit_name=data["unit_name"],
+                district=data["district"],
+                is_anonymous=data["is_anonymous"],
+                submitter_name=data["submitter_name"],
+                submitter_contact=data["submitter_contact"],
+            )
+        except SubmissionError as error:
+            form.add_error(None, str(error))
+        else:
+            # The code is shown once, on this page only: a GET page with it in the URL would
+            # leave it in browser history and proxy logs.
+            return render(
+                request,
+                "publicity/public/submission_created.html",
+                {"submission": submission},
+                status=201,
+            )
+    return render(request, "publicity/public/submission_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def submission_status(request: HttpRequest) -> HttpResponse:
+    # POST, so the code stays out of the URL (history, logs); a GET shows the empty form.
+    form = TrackingCodeForm(request.POST or None)
+    submission = None
+    if request.method == "POST" and form.is_valid():
+        submission = submission_by_code(code=form.cleaned_data["code"])
+        if submission is None:
+            form.add_error("code", _("没有找到这个查询码，请核对后重试。"))
+    return render(
+        request,
+        "publicity/public/submission_status.html",
+        {"form": form, "submission": submission},
+    )
+
+
+# --- Staff triage -------------------------------------------------------------------------
+
+
+@require_safe
+@login_required
+@permission_required("publicity.change_submission", raise_exception=True)
+def triage_list(request: HttpRequest) -> HttpResponse:
+    form = TriageFilterForm(request.GET or None)
+    user = request.user
+    assert user.is_authenticated  # noqa: S101 - login_required above
+    queryset = submissions_for_staff(user=user).order_by("-created_at", "-id")
+    if form.is_valid():
+        if form.cleaned_data["status"]:
+            queryset = queryset.filter(status=form.cleaned_data["status"])
+        if form.cleaned_data["mine"]:
+            queryset = queryset.filter(assigned_to=user)
+    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "publicity/public/staff/submission_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+def _triage_get(request: HttpRequest, pk: int) -> Submission:
+    submission = submissions_for_staff(user=request.user).filter(pk=pk).first()
+    if submission is None:
+        raise Http404(_("没有这条举报咨询，或不在您的辖区。"))
+    return submission
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@login_required
+@permission_required("publicity.change_submission", raise_exception=True)
+def triage_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    submission = _triage_get(request, pk)
+    assign_form = AssignForm(
+        request.POST if request.POST.get("action") == "assign" else None,
+        initial={"assignee": submission.assigned_to_id},
+    )
+    reply_form = ReplyForm(
+        request.POST if request.POST.get("action") == "reply" else None,
+        initial={"public_reply": submission.public_reply, "status": submission.status},
+    )
+    user = request.user
+    assert user.is_authenticated  # noqa: S101 - login_required above
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "assign" and assign_form.is_valid():
+                submission_assign(
+                    submission=submission,
+                    assignee=assign_form.cleaned_data["assignee"],
+                    actor=user,
+                )
+                messages.success(request, _("已分派。"))
+                return redirect("public:triage-detail", pk=submission.pk)
+            if request.POST.get("action") == "reply" and reply_form.is_valid():
+                submission_reply(
+                    submission=submission,
+                    reply=reply_form.cleaned_data["public_reply"],
+                    status=reply_form.cleaned_data["status"],
+                    actor=user,
+                )
+                messages.success(request, _("答复已保存。"))
+                return redirect("public:triage-detail", pk=submission.pk)
+        except SubmissionError as error:
+            form = assign_form if request.POST.get("action") == "assign" else reply_form
+            form.add_error(None, str(error))
+    return render(
+        request,
+        "publicity/public/staff/submission_detail.html",
+        {
+            "submission": submission,
+            "assign_form": assign_form,
+            "reply_form": reply_form,
+            "can_see_identity": user.has_perm("publicity.view_submitter_identity"),
+        },
+    )
+
+
+# --- Downloads ----------------------------------------------------------------------------
+
+
+@require_safe
+def entry_export_csv(request: HttpRequest) -> StreamingHttpResponse:
+    entry_filter, queryset, scope, sort = filtered_entries(request)
+    response = StreamingHttpResponse(
+        csv_stream(selectors.entry_export_rows(queryset=queryset, sort=sort)),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = 'attachment; filename="gongshi-entries.csv"'
+    return response
+
+
+@require_safe
+def entry_export_xlsx(request: HttpRequest) -> FileResponse:
+    entry_filter, queryset, scope, sort = filtered_entries(request)
+    handle = xlsx_file(selectors.entry_export_rows(queryset=queryset, sort=sort))
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename="gongshi-entries.xlsx",
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )

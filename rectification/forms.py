@@ -1,0 +1,205 @@
+"""Forms of the case pages and the unit's channel. Every input passes through one of these."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from registry.uploads import CheckedFile, evidence_check
+
+MAX_FILES = 10
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceField(forms.FileField):
+    """Several photos or PDFs, each checked by registry.uploads (type by content, size cap,
+    EXIF removed); cleans to a list of CheckedFile."""
+
+    widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"})
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, data: Any) -> Any:
+        return data
+
+    def clean(self, data: Any, initial: Any = None) -> list[CheckedFile]:
+        uploads: list[UploadedFile] = [
+            f for f in (data if isinstance(data, list | tuple) else [data]) if f
+        ]
+        if self.required and not uploads:
+            raise ValidationError(self.error_messages["required"], code="required")
+        if len(uploads) > MAX_FILES:
+            raise ValidationError(
+                _("一次最多上传 %(max)d 个文件。"), code="too_many", params={"max": MAX_FILES}
+            )
+        errors: list[ValidationError] = []
+        checked: list[CheckedFile] = []
+        for upload in uploads:
+            try:
+                checked.append(evidence_check(upload))
+            except ValidationError as error:
+                errors.append(error)
+        if errors:
+            raise ValidationError(errors)
+        return checked
+
+
+def _evidence_help() -> str:
+    return str(_("JPEG、PNG 照片或 PDF，每个不超过 %(mb)d MB，一次最多 %(max)d 个。")) % {
+        "mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
+        "max": MAX_FILES,
+    }
+
+
+class ProgressForm(forms.Form):
+    text = forms.CharField(
+        label=_("整改进展"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        required=False,
+    )
+    evidence = EvidenceField(label=_("整改证据"))
+    is_public = forms.BooleanField(
+        label=_("向公众公开这条进展"),
+        required=False,
+        help_text=_("公开后，公示页面的整改时间线会显示这条进展的文字（不显示证据文件）。"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].help_text = _evidence_help()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not (data.get("text") or "").strip() and not data.get("evidence") and not self.errors:
+            raise ValidationError(_("请填写整改进展或上传至少一个证据文件。"), code="empty")
+        return data
+
+
+class ApplicationForm(forms.Form):
+    """The unit's application for re-inspection, recorded by a liaison or made by the unit."""
+
+    text = forms.CharField(
+        label=_("申请说明"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        error_messages={"required": _("请说明已完成的整改。")},
+    )
+    evidence = EvidenceField(label=_("整改证据"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].help_text = _evidence_help()
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _after_today(value: datetime.date) -> None:
+    if value <= timezone.localdate():
+        raise ValidationError(_("新的整改期限须在今天以后。"), code="past")
+
+
+class ReinspectionForm(forms.Form):
+    PASSED = "passed"
+    FAILED = "failed"
+
+    result = forms.ChoiceField(
+        label=_("复查结果"),
+        choices=[(PASSED, _("合格")), (FAILED, _("不合格"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择复查结果。")},
+    )
+    text = forms.CharField(
+        label=_("复查情况"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        required=False,
+        help_text=_("不合格时必须写明原因。"),
+    )
+    new_deadline = forms.DateField(
+        label=_("新整改期限"),
+        required=False,
+        widget=DateInput(),
+        validators=[_after_today],
+        help_text=_("不合格时必须填写。"),
+    )
+    evidence = EvidenceField(label=_("复查证据"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].help_text = _evidence_help()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("result") == self.FAILED:
+            if not (data.get("text") or "").strip():
+                self.add_error("text", _("复查不合格须写明原因。"))
+            if not data.get("new_deadline") and "new_deadline" not in self.errors:
+                self.add_error("new_deadline", _("复查不合格须给出新的整改期限。"))
+        return data
+
+
+class ExtensionForm(forms.Form):
+    new_deadline = forms.DateField(
+        label=_("新整改期限"),
+        widget=DateInput(),
+        validators=[_after_today],
+        error_messages={
+            "required": _("请填写新的整改期限。"),
+            "invalid": _("请按年-月-日填写日期。"),
+        },
+    )
+    reason = forms.CharField(
+        label=_("延期理由"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        error_messages={"required": _("请写明延期理由。")},
+    )
+
+
+class SupervisionForm(forms.Form):
+    text = forms.CharField(
+        label=_("督查情况"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=4000,
+        error_messages={"required": _("请写明督查情况。")},
+    )
+
+
+class AccessCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("单位访问码"),
+        max_length=64,
+        help_text=_("见整改通知书，24 位字母和数字，可带或不带短横线。"),
+        error_messages={"required": _("请输入整改通知书上的访问码。")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
+        ),
+    )
+
+
+class QueueForm(forms.Form):
+    queue = forms.ChoiceField(label=_("队列"), required=False)
+
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["queue"]
+        assert isinstance(field, forms.ChoiceField)  # noqa: S101 - narrows the type for mypy
+        field.choices = choices

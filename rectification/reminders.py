@@ -1,0 +1,298 @@
+"""The daily reminder sweep (提醒): before a deadline, on the first overdue day and weekly
+after, and escalation to supervisors — each exactly once per (case, kind, occasion).
+
+How "exactly once" holds:
+
+* The decision to send is the insertion of a :class:`Reminder` row under its unique
+  constraint ``reminder_once_per_occasion``, with ``ON CONFLICT DO NOTHING RETURNING``: a
+  second sweep (or a second worker at the same moment, which waits on the first one's row
+  locks) gets nothing back for occasions already decided and writes nothing for them.
+* The inbox messages, the timeline events and the escalation mark are written in the same
+  transaction as those rows, so they exist exactly when the row does.
+* Email cannot take part in a database transaction, so the row doubles as an outbox entry:
+  after the decisions commit, pending rows are claimed with ``FOR UPDATE SKIP LOCKED`` (two
+  workers never claim the same one), sent, and marked ``emailed_at`` in that transaction. A
+  sweep killed before the mark leaves them pending for the next run; only a kill between the
+  SMTP server accepting a message and the commit can repeat that one message.
+
+Queries: a fixed number per chunk of ``REMINDER_SWEEP_CHUNK`` cases (not per case), which is
+what keeps a province-wide sweep cheap.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.mail import EmailMessage, get_connection
+from django.db import connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from config import roles
+from rectification.enums import CaseStatus, EventKind, ReminderKind
+from rectification.models import Case, Event, InboxMessage, Reminder
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Due:
+    """One reminder a case is due today."""
+
+    case: Case
+    kind: str
+    occasion: str
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    recorded: int  # reminders decided by this run
+    emailed: int  # reminders whose emails this run sent
+
+
+def reminders_due(case: Case, today: datetime.date) -> list[Due]:
+    """The reminders a case is due on ``today``; already-sent ones are weeded out later.
+
+    The occasion names the deadline it counts from, so a new deadline (extension, failed
+    re-inspection) starts its own reminders. A day the sweep did not run is caught up: the
+    latest occasion reached is due, earlier ones that were missed are not sent late.
+    """
+    days_left = (case.deadline - today).days
+    deadline = case.deadline.isoformat()
+    due: list[Due] = []
+    if days_left >= 0:
+        for days in sorted(settings.REMINDER_DAYS_BEFORE):
+            if days_left <= days:
+                due.append(Due(case, ReminderKind.BEFORE_DEADLINE, f"{deadline}:d{days}"))
+                break
+    else:
+        overdue_days = -days_left
+        # Day 1 overdue is week 0, days 8-14 week 1, ...
+        week = (overdue_days - 1) // settings.REMINDER_OVERDUE_EVERY_DAYS
+        due.append(Due(case, ReminderKind.OVERDUE, f"{deadline}:w{week}"))
+        if overdue_days >= settings.ESCALATE_AFTER_OVERDUE_DAYS:
+            due.append(Due(case, ReminderKind.ESCALATION, deadline))
+    return due
+
+
+def reminders_sweep(*, today: datetime.date | None = None) -> SweepResult:
+    """Decide, record and send the reminders due on ``today`` (the daily beat job).
+
+    Side effects, per reminder decided: a Reminder row; an inbox message to each liaison of
+    the case's department (to the supervisors in the case's area for an escalation); a
+    non-public "reminder sent" or "escalated" event; for an escalation, ``Case.escalated_at``.
+    Then the emails of every pending reminder: to the responsible person and the liaisons
+    (the supervisors for an escalation).
+    """
+    today = today or timezone.localdate()
+    horizon = today + datetime.timedelta(days=max(settings.REMINDER_DAYS_BEFORE))
+    cases = list(
+        Case.objects.active()
+        .filter(deadline__lte=horizon)
+        .select_related("enterprise__jurisdiction", "department")
+        .order_by("id")
+    )
+    recipients = _Recipients.load()
+    recorded = 0
+    chunk = settings.REMINDER_SWEEP_CHUNK
+    for start in range(0, len(cases), chunk):
+        due = [d for case in cases[start : start + chunk] for d in reminders_due(case, today)]
+        recorded += _record(due, recipients, today)
+    emailed = reminder_emails_send(recipients=recipients)
+    logger.info("Reminder sweep for %s: %d recorded, %d emailed", today, recorded, emailed)
+    return SweepResult(recorded=recorded, emailed=emailed)
+
+
+@dataclass
+class _Recipients:
+    """The liaisons by department and the supervisors with their area, read once a sweep."""
+
+    liaisons: dict[int, list[tuple[int, str]]]  # department id -> [(user id, email)]
+    supervisors: list[tuple[int, str, str]]  # (user id, email, jurisdiction path)
+
+    @classmethod
+    def load(cls) -> _Recipients:
+        liaisons: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        for user_id, email, department_id in (
+            User.objects.filter(
+                is_active=True,
+                groups__name=roles.LIAISON,
+                staff_profile__department__isnull=False,
+            )
+            .order_by("id")
+            .values_list("id", "email", "staff_profile__department_id")
+            .distinct()
+        ):
+            liaisons[department_id].append((user_id, email))
+        supervisors = list(
+            User.objects.filter(
+                is_active=True, groups__name=roles.SUPERVISOR, staff_profile__isnull=False
+            )
+            .order_by("id")
+            .values_list("id", "email", "staff_profile__jurisdiction__path")
+            .distinct()
+        )
+        return cls(liaisons=liaisons, supervisors=supervisors)
+
+    def staff_for(self, case: Case, kind: str) -> list[tuple[int, str]]:
+        if kind == ReminderKind.ESCALATION:
+            area = case.enterprise.jurisdiction.path
+            return [(uid, email) for uid, email, path in self.supervisors if area.startswith(path)]
+        return self.liaisons.get(case.department_id, [])
+
+    def emails_for(self, case: Case, kind: str) -> list[str]:
+        staff = [email for _uid, email in self.staff_for(case, kind) if email]
+        own = [case.responsible_email] if case.responsible_email else []
+        addresses = staff if kind == ReminderKind.ESCALATION else own + staff
+        return list(dict.fromkeys(addresses))  # once each, in order
+
+
+@transaction.atomic
+def _record(due: Sequence[Due], recipients: _Recipients, today: datetime.date) -> int:
+    """Insert the Reminder rows of ``due``; for those this transaction inserted, write the
+    inbox messages, events and escalation marks. Returns how many it inserted."""
+    if not due:
+        return 0
+    # Lock the chunk's cases and re-read them: a case closed or given a new deadline since
+    # the candidates were read (a re-inspection at this moment) gets no stale reminder, and a
+    # staff change to the case waits for this decision, as this waits for it.
+    current = dict(
+        Case.objects.select_for_update()
+        .filter(pk__in={d.case.pk for d in due}, status__in=CaseStatus.active())
+        .order_by("pk")
+        .values_list("pk", "deadline")
+    )
+    due = [d for d in due if current.get(d.case.pk) == d.case.deadline]
+    if not due:
+        return 0
+    now = timezone.now()
+    with override(settings.LANGUAGE_CODE):
+        texts = [reminder_text(d.case, d.kind, today) for d in due]
+    with connection.cursor() as cursor:
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(due))
+        params: list[Any] = []
+        for d, (subject, body) in zip(due, texts, strict=True):
+            params += [d.case.pk, d.kind, d.occasion, now, subject, body]
+        cursor.execute(
+            f"INSERT INTO {Reminder._meta.db_table} "  # noqa: S608 - our table name; values are parameters
+            "(case_id, kind, occasion, sent_at, subject, body) "
+            f"VALUES {values} ON CONFLICT (case_id, kind, occasion) DO NOTHING "
+            "RETURNING id, case_id, kind, occasion",
+            params,
+        )
+        inserted = {(case_id, kind, occasion): pk for pk, case_id, kind, occasion in cursor}
+    if not inserted:
+        return 0
+    events: list[Event] = []
+    messages: list[InboxMessage] = []
+    escalated: list[int] = []
+    for d, (subject, body) in zip(due, texts, strict=True):
+        reminder_id = inserted.get((d.case.pk, d.kind, d.occasion))
+        if reminder_id is None:
+            continue
+        escalation = d.kind == ReminderKind.ESCALATION
+        if escalation:
+            escalated.append(d.case.pk)
+        # Reminders change no status, so they skip case_transition's per-case lock and
+        # are written in bulk; they are never public.
+        events.append(
+            Event(
+                case=d.case,
+                kind=EventKind.ESCALATED if escalation else EventKind.REMINDER_SENT,
+                at=now,
+                text=subject,
+                is_public=False,
+            )
+        )
+        messages += [
+            InboxMessage(
+                recipient_id=user_id,
+                case=d.case,
+                reminder_id=reminder_id,
+                subject=subject,
+                body=body,
+                created_at=now,
+            )
+            for user_id, _email in recipients.staff_for(d.case, d.kind)
+        ]
+    Event.objects.bulk_create(events)
+    InboxMessage.objects.bulk_create(messages)
+    if escalated:
+        Case.objects.filter(pk__in=escalated, escalated_at__isnull=True).update(escalated_at=now)
+    return len(inserted)
+
+
+def reminder_text(case: Case, kind: str, today: datetime.date) -> tuple[str, str]:
+    """Subject and body of a reminder, in the site's language."""
+    name = case.enterprise.name
+    days_left = (case.deadline - today).days
+    values = {
+        "name": name,
+        "deadline": case.deadline.isoformat(),
+        "days": abs(days_left),
+        "department": case.department.name,
+        "person": case.responsible_person,
+    }
+    if kind == ReminderKind.BEFORE_DEADLINE:
+        subject = _("%(name)s 的整改期限还有 %(days)d 天") % values
+    elif kind == ReminderKind.OVERDUE:
+        subject = _("%(name)s 已逾期 %(days)d 天未整改") % values
+    else:
+        subject = _("逾期上报督查：%(name)s 已逾期 %(days)d 天") % values
+    body = (
+        _(
+            "单位：%(name)s\n整改期限：%(deadline)s\n跟踪整改责任单位：%(department)s\n"
+            "责任人：%(person)s\n"
+        )
+        % values
+    )
+    link = settings.SITE_URL.rstrip("/") + reverse("rectification:case-detail", args=[case.pk])
+    return subject, body + _("请登录系统查看：%(link)s") % {"link": link}
+
+
+def reminder_emails_send(*, recipients: _Recipients | None = None) -> int:
+    """Send the emails of pending reminders (the outbox); returns how many reminders."""
+    recipients = recipients or _Recipients.load()
+    sent = 0
+    while True:
+        batch = _send_pending_chunk(recipients)
+        if batch == 0:
+            return sent
+        sent += batch
+
+
+@transaction.atomic
+def _send_pending_chunk(recipients: _Recipients) -> int:
+    pending = list(
+        Reminder.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(emailed_at__isnull=True)
+        .select_related("case__enterprise__jurisdiction", "case__department")
+        .order_by("id")[: settings.REMINDER_SWEEP_CHUNK]
+    )
+    if not pending:
+        return 0
+    messages = [
+        EmailMessage(subject=reminder.subject, body=reminder.body, to=[address])
+        for reminder in pending
+        for address in recipients.emails_for(reminder.case, reminder.kind)
+    ]
+    _send(messages)
+    Reminder.objects.filter(pk__in=[r.pk for r in pending]).update(emailed_at=timezone.now())
+    return len(pending)
+
+
+def _send(messages: Iterable[EmailMessage]) -> None:
+    batch = list(messages)
+    if batch:
+        # One connection for the chunk; an SMTP failure raises, rolls the claim back and
+        # leaves the reminders pending for the next run.
+        get_connection().send_messages(batch)

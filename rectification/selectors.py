@@ -1,0 +1,175 @@
+"""Reads of the rectification app: work queues, a case's timeline, the inbox, the dashboard
+panel. ``select_related``/``prefetch_related`` are decided here, once."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models import Case as SqlCase
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from config import roles
+from rectification.enums import CaseStatus
+from rectification.models import AccessCode, Case, Event, EventEvidence, InboxMessage
+from rectification.permissions import cases_visible_to, user_roles
+
+# The work queues a case list can show; the first a role sees is QUEUE_DEFAULT's.
+QUEUE_ACTIVE = "active"
+QUEUE_APPLICATIONS = "applications"
+QUEUE_OVERDUE = "overdue"
+QUEUE_SUPERVISION = "supervision"
+QUEUES = (QUEUE_ACTIVE, QUEUE_APPLICATIONS, QUEUE_OVERDUE, QUEUE_SUPERVISION)
+
+
+def queue_default(user: User | AnonymousUser) -> str:
+    held = user_roles(user)
+    if roles.SUPERVISOR in held:
+        return QUEUE_SUPERVISION
+    if roles.INSPECTOR in held:
+        return QUEUE_APPLICATIONS
+    return QUEUE_ACTIVE
+
+
+def queue_labels() -> dict[str, str]:
+    return {
+        QUEUE_ACTIVE: _("在办"),
+        QUEUE_APPLICATIONS: _("待复查申请"),
+        QUEUE_OVERDUE: _("逾期"),
+        QUEUE_SUPERVISION: _("逾期及上报督查"),
+    }
+
+
+def _with_overdue(queryset: QuerySet[Case], today: datetime.date) -> QuerySet[Case]:
+    return queryset.annotate(
+        overdue=SqlCase(
+            When(status__in=CaseStatus.active(), deadline__lt=today, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def case_queue(
+    *, user: User | AnonymousUser, queue: str, today: datetime.date | None = None
+) -> QuerySet[Case]:
+    """The active cases of one work queue that the user may see, soonest deadline first."""
+    today = today or timezone.localdate()
+    cases = cases_visible_to(user).filter(status__in=CaseStatus.active())
+    if queue == QUEUE_APPLICATIONS:
+        cases = cases.filter(status=CaseStatus.REINSPECTION_REQUESTED)
+    elif queue == QUEUE_OVERDUE:
+        cases = cases.filter(deadline__lt=today)
+    elif queue == QUEUE_SUPERVISION:
+        cases = cases.filter(Q(deadline__lt=today) | Q(escalated_at__isnull=False))
+    # Whether the unit has its letter (and so its access code) yet: a case without one
+    # cannot hear from its unit through the website.
+    letter_issued = Exists(AccessCode.objects.filter(case=OuterRef("pk"), revoked_at__isnull=True))
+    return (
+        _with_overdue(cases.select_related("enterprise__jurisdiction", "department"), today)
+        .annotate(letter_issued=letter_issued)
+        .order_by("deadline", "id")
+    )
+
+
+def case_detail_queryset() -> QuerySet[Case]:
+    return Case.objects.select_related(
+        "enterprise__jurisdiction", "enterprise__industry", "department"
+    ).prefetch_related("findings")
+
+
+def case_timeline(*, case: Case, public_only: bool = False) -> list[Event]:
+    """A case's events, oldest first, each with its actor and evidence. ``public_only`` is
+    what the public entry page shows."""
+    events = case.events.select_related("actor").prefetch_related(
+        Prefetch("evidence", queryset=EventEvidence.objects.order_by("id"))
+    )
+    if public_only:
+        events = events.filter(is_public=True)
+    return list(events.order_by("at", "id"))
+
+
+def case_evidence(*, case: Case, evidence_id: int) -> EventEvidence | None:
+    return EventEvidence.objects.filter(pk=evidence_id, event__case=case).first()
+
+
+def inbox_messages(*, user: User | AnonymousUser) -> QuerySet[InboxMessage]:
+    if not user.is_authenticated:
+        return InboxMessage.objects.none()
+    return (
+        InboxMessage.objects.filter(recipient=user)
+        .select_related("case__enterprise")
+        .order_by("-created_at", "-id")
+    )
+
+
+def inbox_unread_count(*, user: User | AnonymousUser) -> int:
+    """For the header's inbox link."""
+    if not user.is_authenticated:
+        return 0
+    return InboxMessage.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def dashboard_panel(*, user: User | AnonymousUser) -> dict[str, Any]:
+    """The counts on a staff member's dashboard, by role, each linking to its queue.
+
+    One aggregate over the visible cases and one inbox count (plus the user's roles and,
+    for a liaison, department, read once per request).
+    """
+    today = timezone.localdate()
+    held = user_roles(user)
+    superuser = user.is_authenticated and user.is_superuser
+    active = Q(status__in=CaseStatus.active())
+    counts = cases_visible_to(user).aggregate(
+        active=Count("pk", filter=active),
+        applications=Count("pk", filter=Q(status=CaseStatus.REINSPECTION_REQUESTED)),
+        overdue=Count("pk", filter=active & Q(deadline__lt=today)),
+        supervision=Count(
+            "pk", filter=active & (Q(deadline__lt=today) | Q(escalated_at__isnull=False))
+        ),
+        escalated=Count("pk", filter=active & Q(escalated_at__isnull=False)),
+    )
+    base = reverse("rectification:case-list")
+
+    def item(key: str, label: str, queue: str, alert: bool = False) -> dict[str, Any]:
+        return {
+            "key": key,
+            "label": label,
+            "count": counts[key],
+            "url": f"{base}?queue={queue}",
+            "alert": alert and counts[key] > 0,
+        }
+
+    items: list[dict[str, Any]] = []
+    if superuser or roles.LIAISON in held:
+        items.append(item("active", _("本部门在办整改"), QUEUE_ACTIVE))
+    elif held & {roles.INSPECTOR, roles.OFFICIAL, roles.ADMINISTRATOR}:
+        items.append(item("active", _("在办整改"), QUEUE_ACTIVE))
+    if held & {roles.LIAISON, roles.INSPECTOR} or superuser:
+        items.append(item("applications", _("待复查申请"), QUEUE_APPLICATIONS))
+    if held - {roles.SUPERVISOR} or superuser:
+        items.append(item("overdue", _("逾期未整改"), QUEUE_OVERDUE, alert=True))
+    if roles.SUPERVISOR in held or superuser:
+        items.append(item("supervision", _("逾期及上报督查"), QUEUE_SUPERVISION, alert=True))
+        items.append(item("escalated", _("已上报督查"), QUEUE_SUPERVISION, alert=True))
+    return {
+        "title": _("整改跟踪"),
+        "items": items,
+        "unread": inbox_unread_count(user=user),
+        "inbox_url": reverse("rectification:inbox"),
+        "queue_url": base,
+    }

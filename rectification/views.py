@@ -1,0 +1,371 @@
+"""Case pages for staff, the inbox, and the unit's own channel. Thin: check who may do what
+(rectification.permissions), validate with a form, call a service, redirect."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from rectification import forms, selectors, services
+from rectification.models import AccessCode, Case
+from rectification.permissions import CaseActions, case_for_user, may_use_cases
+
+PAGE_SIZE = 25
+UNIT_SESSION_KEY = "rectification_unit_access_code"
+
+
+def _staff_only(request: HttpRequest) -> None:
+    if not may_use_cases(request.user):
+        raise PermissionDenied
+
+
+@login_required
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    _staff_only(request)
+    labels = selectors.queue_labels()
+    form = forms.QueueForm(request.GET, choices=list(labels.items()))
+    queue = (form.is_valid() and form.cleaned_data["queue"]) or selectors.queue_default(
+        request.user
+    )
+    cases = selectors.case_queue(user=request.user, queue=queue)
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "rectification/case_list.html",
+        {
+            "page_obj": page,
+            "queue": queue,
+            "queue_label": labels[queue],
+            "queues": labels.items(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _detail_context(
+    request: HttpRequest, case: Case, actions: CaseActions, **bound: Any
+) -> dict[str, Any]:
+    unbound = {
+        "progress_form": forms.ProgressForm,
+        "application_form": forms.ApplicationForm,
+        "reinspection_form": forms.ReinspectionForm,
+        "extension_form": forms.ExtensionForm,
+        "supervision_form": forms.SupervisionForm,
+    }
+    # Each form has its prefix: several forms on one page must not share field ids.
+    context: dict[str, Any] = {
+        name: bound.get(name) or cls(prefix=name.removesuffix("_form"))
+        for name, cls in unbound.items()
+    }
+    context.update(
+        case=case,
+        actions=actions,
+        events=selectors.case_timeline(case=case),
+        findings=list(case.findings.all()),
+        overdue=case.is_overdue(),
+        letter_issued=AccessCode.objects.filter(case=case, revoked_at__isnull=True).exists(),
+        error_form=next((f for f in bound.values() if f is not None), None),
+    )
+    return context
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff_only(request)
+    case, actions = case_for_user(request.user, pk, selectors.case_detail_queryset())
+    return render(
+        request, "rectification/case_detail.html", _detail_context(request, case, actions)
+    )
+
+
+def _case_action(
+    *,
+    permission: str,
+    form_class: type[forms.forms.Form],
+    form_name: str,
+    act: Callable[[HttpRequest, Case, dict[str, Any]], object],
+    done: str,
+) -> Callable[[HttpRequest, int], HttpResponseBase]:
+    """A POST view for one action on a case: permission, form, service, redirect; on an
+    invalid form or a refused change the case page again, with what the person typed."""
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponseBase:
+        _staff_only(request)
+        case, actions = case_for_user(request.user, pk, selectors.case_detail_queryset())
+        if not getattr(actions, permission):
+            raise PermissionDenied
+        form = form_class(request.POST, request.FILES, prefix=form_name.removesuffix("_form"))
+        if form.is_valid():
+            try:
+                act(request, case, form.cleaned_data)
+            except services.CaseError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, done)
+                return redirect("rectification:case-detail", pk=case.pk)
+        context = _detail_context(request, case, actions, **{form_name: form})
+        return render(request, "rectification/case_detail.html", context, status=400)
+
+    return view
+
+
+case_progress = _case_action(
+    permission="record_progress",
+    form_class=forms.ProgressForm,
+    form_name="progress_form",
+    act=lambda request, case, data: services.case_record_progress(
+        case=case,
+        actor=request.user,  # type: ignore[arg-type]
+        text=data["text"],
+        files=data["evidence"],
+        is_public=data["is_public"],
+    ),
+    done=_("已记录整改进展。"),
+)
+case_application = _case_action(
+    permission="record_application",
+    form_class=forms.ApplicationForm,
+    form_name="application_form",
+    act=lambda request, case, data: services.case_request_reinspection(
+        case=case,
+        actor=request.user,  # type: ignore[arg-type]
+        text=data["text"],
+        files=data["evidence"],
+    ),
+    done=_("已记录单位的复查申请。"),
+)
+case_reinspection = _case_action(
+    permission="reinspect",
+    form_class=forms.ReinspectionForm,
+    form_name="reinspection_form",
+    act=lambda request, case, data: services.case_reinspect(
+        case=case,
+        actor=request.user,  # type: ignore[arg-type]
+        passed=data["result"] == forms.ReinspectionForm.PASSED,
+        text=data["text"],
+        new_deadline=data["new_deadline"],
+        files=data["evidence"],
+    ),
+    done=_("已记录复查结果。"),
+)
+case_extension = _case_action(
+    permission="extend_deadline",
+    form_class=forms.ExtensionForm,
+    form_name="extension_form",
+    act=lambda request, case, data: services.case_extend_deadline(
+        case=case,
+        actor=request.user,  # type: ignore[arg-type]
+        new_deadline=data["new_deadline"],
+        reason=data["reason"],
+    ),
+    done=_("已延长整改期限。"),
+)
+case_supervision = _case_action(
+    permission="supervise",
+    form_class=forms.SupervisionForm,
+    form_name="supervision_form",
+    act=lambda request, case, data: services.case_supervise(
+        case=case,
+        actor=request.user,  # type: ignore[arg-type]
+        text=data["text"],
+    ),
+    done=_("已记录督查情况。"),
+)
+
+
+@login_required
+@require_POST
+def case_letter(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Issue the unit's notice letter with a new access code, as a PDF download."""
+    _staff_only(request)
+    case, actions = case_for_user(request.user, pk)
+    if not actions.issue_letter:
+        raise PermissionDenied
+    try:
+        _code, pdf = services.case_issue_letter(case=case, actor=request.user)  # type: ignore[arg-type]
+    except services.CaseError as error:
+        messages.error(request, str(error))
+        return redirect("rectification:case-detail", pk=case.pk)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="case-{case.pk}-letter.pdf"'
+    # The code is on this response alone: no cache may keep it.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def case_evidence(request: HttpRequest, pk: int, evidence_id: int) -> FileResponse:
+    _staff_only(request)
+    case, _actions = case_for_user(request.user, pk)
+    evidence = selectors.case_evidence(case=case, evidence_id=evidence_id)
+    if evidence is None:
+        raise PermissionDenied
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    page = Paginator(selectors.inbox_messages(user=request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "rectification/inbox.html",
+        {"page_obj": page, "unread": selectors.inbox_unread_count(user=request.user)},
+    )
+
+
+@login_required
+@require_POST
+def inbox_open(request: HttpRequest, message_id: int) -> HttpResponseBase:
+    """Open a message: mark it read and go to its case."""
+    message = get_object_or_404(selectors.inbox_messages(user=request.user), pk=message_id)
+    services.inbox_mark_read(user=request.user, message_ids=[message.pk])  # type: ignore[arg-type]
+    return redirect("rectification:case-detail", pk=message.case_id)
+
+
+@login_required
+@require_POST
+def inbox_read_all(request: HttpRequest) -> HttpResponseBase:
+    count = services.inbox_mark_read(user=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("已将 %(count)d 条消息标为已读。") % {"count": count})
+    return redirect("rectification:inbox")
+
+
+# --- The unit's own channel (no account: the access code on its letter) ------------------
+
+
+def _client(request: HttpRequest) -> str:
+    # Behind a reverse proxy REMOTE_ADDR is the proxy's: docs/deployment.md has the proxy
+    # set it from the client (e.g. uWSGI/gunicorn forwarded-allow-ips).
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unit_login(request: HttpRequest) -> HttpResponse:
+    form = forms.AccessCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            access = services.access_code_redeem(
+                code=form.cleaned_data["code"], client=_client(request)
+            )
+        except services.AccessRefused as error:
+            form.add_error("code", str(error))
+        else:
+            request.session.cycle_key()
+            request.session[UNIT_SESSION_KEY] = access.pk
+            return redirect("rectification-unit:case")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "rectification/unit_login.html", {"form": form}, status=status)
+
+
+def _unit_access(request: HttpRequest) -> AccessCode | None:
+    access_id = request.session.get(UNIT_SESSION_KEY)
+    if access_id is None:
+        return None
+    access = services.access_code_live(access_code_id=int(access_id))
+    if access is None:
+        request.session.pop(UNIT_SESSION_KEY, None)
+    return access
+
+
+def _unit_page(
+    request: HttpRequest, access: AccessCode, status: int = 200, **bound: Any
+) -> HttpResponse:
+    case = access.case
+    context = {
+        "case": case,
+        "events": selectors.case_timeline(case=case, public_only=True),
+        "progress_form": bound.get("progress_form") or forms.ProgressForm(prefix="progress"),
+        "application_form": bound.get("application_form")
+        or forms.ApplicationForm(prefix="application"),
+        "can_apply": case.status == services.CaseStatus.OPEN,
+        "error_form": next((f for f in bound.values() if f is not None), None),
+    }
+    return render(request, "rectification/unit_case.html", context, status=status)
+
+
+@never_cache
+@require_GET
+def unit_case(request: HttpRequest) -> HttpResponse:
+    access = _unit_access(request)
+    if access is None:
+        messages.info(request, _("请输入整改通知书上的访问码。"))
+        return redirect("rectification-unit:login")  # type: ignore[return-value]
+    return _unit_page(request, access)
+
+
+@never_cache
+@require_POST
+def unit_progress(request: HttpRequest) -> HttpResponseBase:
+    access = _unit_access(request)
+    if access is None:
+        return redirect("rectification-unit:login")
+    form = forms.ProgressForm(request.POST, request.FILES, prefix="progress")
+    if form.is_valid():
+        try:
+            services.case_record_progress(
+                case=access.case,
+                actor=None,
+                text=form.cleaned_data["text"],
+                files=form.cleaned_data["evidence"],
+            )
+        except services.CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("已提交整改证据，责任部门会看到。"))
+            return redirect("rectification-unit:case")
+    return _unit_page(request, access, status=400, progress_form=form)
+
+
+@never_cache
+@require_POST
+def unit_application(request: HttpRequest) -> HttpResponseBase:
+    access = _unit_access(request)
+    if access is None:
+        return redirect("rectification-unit:login")
+    form = forms.ApplicationForm(request.POST, request.FILES, prefix="application")
+    if form.is_valid():
+        try:
+            services.case_request_reinspection(
+                case=access.case,
+                actor=None,
+                text=form.cleaned_data["text"],
+                files=form.cleaned_data["evidence"],
+            )
+        except services.CaseError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("已提交复查申请，执法人员将安排复查。"))
+            return redirect("rectification-unit:case")
+    return _unit_page(request, access, status=400, application_form=form)
+
+
+@require_POST
+def unit_logout(request: HttpRequest) -> HttpResponseBase:
+    request.session.pop(UNIT_SESSION_KEY, None)
+    return redirect(reverse("rectification-unit:login"))

@@ -1,0 +1,122 @@
+"""FilterSets of the staff lists, applied by the selectors (registry.selectors)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from registry.enums import (
+    AccidentKind,
+    InspectionKind,
+    JurisdictionLevel,
+    LicenceStatus,
+    OperatingStatus,
+)
+from registry.models import Accident, Enterprise, Industry, Inspection, Jurisdiction
+from registry.search import enterprise_search, has_exposures
+
+YES_NO = [("true", _("是")), ("false", _("否"))]
+
+
+def _districts(request: object = None) -> QuerySet[Jurisdiction]:
+    # django-filter calls a queryset callable with the request.
+    return Jurisdiction.objects.filter(level=JurisdictionLevel.DISTRICT).order_by("sort_order")
+
+
+def _in_district(queryset: QuerySet, path_field: str, value: Jurisdiction | None) -> QuerySet:
+    if value is None:
+        return queryset
+    return queryset.filter(**{f"{path_field}__startswith": value.path})
+
+
+class EnterpriseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("名称或统一社会信用代码"), method="filter_q")
+    district = django_filters.ModelChoiceFilter(
+        label=_("县区"), queryset=_districts, method="filter_district", empty_label=_("全部")
+    )
+    industry = django_filters.ModelChoiceFilter(
+        label=_("行业"), queryset=Industry.objects.all(), empty_label=_("全部")
+    )
+    licence_status = django_filters.ChoiceFilter(
+        label=_("证照状态"), choices=LicenceStatus.choices, empty_label=_("全部")
+    )
+    operating_status = django_filters.ChoiceFilter(
+        label=_("经营状态"), choices=OperatingStatus.choices, empty_label=_("全部")
+    )
+    has_exposures = django_filters.ChoiceFilter(
+        label=_("曾被公示曝光"), choices=YES_NO, method="filter_exposed", empty_label=_("全部")
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = ["q", "district", "industry", "licence_status", "operating_status"]
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return enterprise_search(queryset, value)
+
+    def filter_district(self, queryset: QuerySet, name: str, value: Jurisdiction) -> QuerySet:
+        return _in_district(queryset, "jurisdiction__path", value)
+
+    def filter_exposed(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        exposed = has_exposures()
+        return queryset.filter(exposed if value == "true" else ~exposed)
+
+
+class InspectionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("单位名称或统一社会信用代码"), method="filter_q")
+    district = django_filters.ModelChoiceFilter(
+        label=_("县区"), queryset=_districts, method="filter_district", empty_label=_("全部")
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("检查类型"), choices=InspectionKind.choices, empty_label=_("全部")
+    )
+    date_from = django_filters.DateFilter(
+        label=_("检查日期自"), field_name="date", lookup_expr="gte"
+    )
+    date_to = django_filters.DateFilter(label=_("至"), field_name="date", lookup_expr="lte")
+    mine = django_filters.BooleanFilter(
+        label=_("只看我参与的"), method="filter_mine", widget=django_filters.widgets.BooleanWidget
+    )
+
+    class Meta:
+        model = Inspection
+        fields = ["q", "district", "kind"]
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        units = enterprise_search(Enterprise.objects.all(), value)
+        return queryset.filter(enterprise__in=units.values("pk"))
+
+    def filter_district(self, queryset: QuerySet, name: str, value: Jurisdiction) -> QuerySet:
+        return _in_district(queryset, "enterprise__jurisdiction__path", value)
+
+    def filter_mine(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if not value or self.request is None:
+            return queryset
+        return queryset.filter(inspectors=self.request.user)
+
+
+class AccidentFilter(django_filters.FilterSet):
+    district = django_filters.ModelChoiceFilter(
+        label=_("县区"), queryset=_districts, method="filter_district", empty_label=_("全部")
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("事故类型"), choices=AccidentKind.choices, empty_label=_("全部")
+    )
+    year = django_filters.NumberFilter(label=_("年份"), field_name="date", lookup_expr="year")
+    major = django_filters.ChoiceFilter(
+        label=_("较大事故（死亡3人以上）"),
+        choices=YES_NO,
+        method="filter_major",
+        empty_label=_("全部"),
+    )
+
+    class Meta:
+        model = Accident
+        fields = ["district", "kind", "year"]
+
+    def filter_district(self, queryset: QuerySet, name: str, value: Jurisdiction) -> QuerySet:
+        return _in_district(queryset, "jurisdiction__path", value)
+
+    def filter_major(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(deaths__gte=3) if value == "true" else queryset.filter(deaths__lt=3)

@@ -1,0 +1,83 @@
+"""Finding enterprises by name or credit code.
+
+Names: a query of two or more characters is a phrase of its consecutive character pairs,
+matched against ``Enterprise.name_bigrams`` (a stored tsvector with a GIN index, computed by
+the database function of migration 0003), which gives exactly the rows ``name__icontains``
+gives, from the index, without the pg_trgm extension. One character has no pair: it falls
+back to ``icontains`` (a scan, but one-character searches are rare and return many rows).
+
+Codes: exact or prefix on the upper-cased code (the unique index on ``credit_code``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import cast
+
+from django.contrib.postgres.search import SearchQueryField
+from django.db import models
+from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, Value
+
+from registry.models import Enterprise
+
+# A query that could be (the start of) a credit code: letters and digits only.
+_CODE_LIKE = re.compile(r"^[0-9A-Za-z]{2,18}$")
+_SPACES = re.compile(r"\s+")
+
+
+class _Matches(Func):
+    """``tsvector @@ tsquery`` as a boolean expression usable in ``filter()``."""
+
+    template = "%(expressions)s"
+    arg_joiner = " @@ "
+    output_field = models.BooleanField()
+
+
+def name_contains(query: str) -> Q | _Matches:
+    """Rows whose name contains ``query`` (case-insensitively), from the bigram index."""
+    if len(query) < 2:
+        return Q(name__icontains=query)
+    return _Matches(
+        F("name_bigrams"),
+        Func(
+            Value(query),
+            function="registry_name_bigram_phrase",
+            output_field=SearchQueryField(),
+        ),
+    )
+
+
+def enterprise_search(queryset: QuerySet[Enterprise], text: str) -> QuerySet[Enterprise]:
+    """Enterprises whose name contains ``text`` or whose credit code starts with it.
+
+    Leading and trailing spaces are not part of the query; inner spaces are (a name with a
+    space is found by a query with that space, as with icontains).
+    """
+    query = text.strip()
+    if not query:
+        return queryset
+    condition = name_contains(query)
+    if _CODE_LIKE.match(query):
+        return queryset.filter(Q(condition) | Q(credit_code__startswith=query.upper()))
+    return queryset.filter(condition)
+
+
+def same_name_key(name: str) -> Q:
+    """Rows whose reduced name (``Enterprise.name_key``: letters and digits, no trailing legal
+    form) equals that of ``name``: "XX五金厂" and "XX 五金厂（普通合伙）" are one name to a
+    person reading a list. Reduced by the same database function on both sides."""
+    return Q(name_key=Func(Value(name), function="registry_name_key"))
+
+
+def has_exposures() -> Exists:
+    """Whether the enterprise has any entry in a batch.
+
+    Read through the reverse relation ``Enterprise.entries`` (publicity's Entry), so the
+    registry never imports the publicity app (layers: registry ← rectification ← publicity).
+    """
+    entry_model = cast(type[models.Model], Enterprise._meta.get_field("entries").related_model)
+    return Exists(entry_model._default_manager.filter(enterprise=OuterRef("pk")))
+
+
+def normalise_spaces(value: str) -> str:
+    return _SPACES.sub(" ", value).strip()

@@ -1,0 +1,301 @@
+"""Reads of the registry for the staff area, scoped to the user's jurisdiction.
+
+Related rows to load are decided here, once, so list pages run a constant number of queries
+whatever the number of rows. Other apps' rows about an enterprise (entries, cases) are read
+through the reverse relations their models declare, so this module imports no higher app.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Model, Prefetch, Q, QuerySet
+from django.http import QueryDict
+
+from config import roles
+from registry.enums import JurisdictionLevel
+from registry.filters import AccidentFilter, EnterpriseFilter, InspectionFilter
+from registry.models import (
+    Accident,
+    AuditRecord,
+    Enterprise,
+    Evidence,
+    Finding,
+    Inspection,
+    Jurisdiction,
+    LegalProvision,
+    PendingUpload,
+)
+from registry.permissions import object_for_user, scope_to_user, user_jurisdiction
+from registry.search import has_exposures, same_name_key
+
+AnyUser = User | AnonymousUser
+
+
+# --- Enterprises ---------------------------------------------------------------------------
+
+
+def enterprise_list(*, user: AnyUser, params: QueryDict) -> EnterpriseFilter:
+    """The enterprises the user may see, filtered by the list's query parameters."""
+    queryset = scope_to_user(
+        Enterprise.objects.select_related("jurisdiction", "industry")
+        .defer("name_bigrams")
+        .annotate(exposed=has_exposures())
+        .order_by("name", "id"),
+        user,
+        "jurisdiction__path",
+    )
+    return EnterpriseFilter(params, queryset=queryset)
+
+
+def enterprise_get(*, user: AnyUser, pk: int) -> Enterprise:
+    """One enterprise the user may see (Http404 otherwise)."""
+    return object_for_user(
+        Enterprise.objects.select_related("jurisdiction", "jurisdiction__parent", "industry").defer(
+            "name_bigrams"
+        ),
+        user,
+        "jurisdiction__path",
+        pk,
+    )
+
+
+def enterprise_related(*, enterprise: Enterprise) -> dict[str, Any]:
+    """Everything about a unit for its page: inspections, findings, entries, cases, accidents.
+
+    Entries and cases belong to higher apps; they are read through the reverse relations
+    ``Enterprise.entries`` and ``Enterprise.cases`` with the columns a list needs.
+    """
+    inspections = list(
+        enterprise.inspections.annotate(finding_count=Count("findings"))
+        .prefetch_related("inspectors")
+        .order_by("-date", "-id")
+    )
+    findings = list(
+        Finding.objects.filter(inspection__enterprise=enterprise)
+        .select_related("inspection")
+        .annotate(entry_count=Count("entries"))
+        .order_by("-inspection__date", "-id")
+    )
+    entries = list(
+        enterprise.entries.select_related("batch").order_by("-batch__published_on", "-id")  # type: ignore[attr-defined]
+    )
+    cases = list(
+        enterprise.cases.select_related("department").order_by("-opened_on", "-id")  # type: ignore[attr-defined]
+    )
+    accidents = list(enterprise.accidents.order_by("-date", "-id"))
+    return {
+        "inspections": inspections,
+        "findings": findings,
+        "entries": entries,
+        "cases": cases,
+        "accidents": accidents,
+    }
+
+
+def district_of(jurisdiction: Jurisdiction) -> Jurisdiction:
+    """The district (县区) a jurisdiction lies in, or the city itself."""
+    node = jurisdiction
+    while node.level == JurisdictionLevel.TOWNSHIP and node.parent is not None:
+        node = node.parent
+    return node
+
+
+def enterprises_with_similar_name(
+    *, name: str, jurisdiction: Jurisdiction, exclude_pk: int | None = None
+) -> list[Enterprise]:
+    """Units of the same district whose names differ only in case, spaces, punctuation or a
+    trailing legal form (the indexed ``name_key``)."""
+    district = district_of(jurisdiction)
+    candidates = (
+        Enterprise.objects.filter(same_name_key(name), jurisdiction__path__startswith=district.path)
+        .select_related("jurisdiction")
+        .defer("name_bigrams")
+        .order_by("name", "id")
+    )
+    if exclude_pk is not None:
+        candidates = candidates.exclude(pk=exclude_pk)
+    return list(candidates[:20])
+
+
+def jurisdictions_for(user: AnyUser) -> QuerySet[Jurisdiction]:
+    """Districts and townships the user may file records under."""
+    return scope_to_user(
+        Jurisdiction.objects.exclude(level=JurisdictionLevel.CITY).select_related("parent"),
+        user,
+        "path",
+    ).order_by("path")
+
+
+def districts_for(user: AnyUser) -> QuerySet[Jurisdiction]:
+    return jurisdictions_for(user).filter(level=JurisdictionLevel.DISTRICT)
+
+
+# --- Inspections and findings ------------------------------------------------------------------
+
+
+def inspection_list(*, user: AnyUser, params: QueryDict, request: Any = None) -> InspectionFilter:
+    queryset = scope_to_user(
+        Inspection.objects.select_related("enterprise", "enterprise__jurisdiction")
+        .defer("enterprise__name_bigrams")
+        .prefetch_related("inspectors")
+        .annotate(
+            finding_count=Count("findings", distinct=True),
+            proposed_count=Count(
+                "findings", filter=Q(findings__proposed_for_publicity=True), distinct=True
+            ),
+        )
+        .order_by("-date", "-id"),
+        user,
+        "enterprise__jurisdiction__path",
+    )
+    return InspectionFilter(params, queryset=queryset, request=request)
+
+
+def inspection_get(*, user: AnyUser, pk: int) -> Inspection:
+    return object_for_user(
+        Inspection.objects.select_related(
+            "enterprise", "enterprise__jurisdiction", "enterprise__industry", "created_by"
+        ).defer("enterprise__name_bigrams"),
+        user,
+        "enterprise__jurisdiction__path",
+        pk,
+    )
+
+
+def inspection_findings(*, inspection: Inspection) -> list[Finding]:
+    return list(
+        inspection.findings.prefetch_related(
+            "provisions", Prefetch("evidence", queryset=Evidence.objects.order_by("id"))
+        )
+        .annotate(entry_count=Count("entries"))
+        .order_by("id")
+    )
+
+
+def evidence_get(*, user: AnyUser, pk: int) -> Evidence:
+    return object_for_user(
+        Evidence.objects.select_related("finding"),
+        user,
+        "finding__inspection__enterprise__jurisdiction__path",
+        pk,
+    )
+
+
+def inspectors_for(user: AnyUser) -> QuerySet[User]:
+    """Staff who may be named as inspectors on a record the user files: the inspector role,
+    in the user's area or city-wide (city teams inspect in the districts too)."""
+    own = user_jurisdiction(user)
+    queryset = User.objects.filter(groups__name=roles.INSPECTOR, is_active=True)
+    if own is not None and not (user.is_authenticated and user.is_superuser):
+        # The user's own district staff, and city-level staff above them.
+        ancestors = [own.path[: i + 1] for i, ch in enumerate(own.path) if ch == "/"]
+        queryset = queryset.filter(
+            staff_profile__jurisdiction__path__in=ancestors
+        ) | queryset.filter(staff_profile__jurisdiction__path__startswith=own.path)
+    return queryset.distinct().order_by("last_name", "first_name", "username")
+
+
+def legal_provisions() -> QuerySet[LegalProvision]:
+    return LegalProvision.objects.order_by("act", "id")
+
+
+def pending_uploads_for(*, user: AnyUser, ids: list[int]) -> list[PendingUpload]:
+    if not user.is_authenticated or not ids:
+        return []
+    return list(PendingUpload.objects.filter(owner=user, pk__in=ids).order_by("id"))
+
+
+def findings_awaiting_batch(*, user: AnyUser, limit: int = 10) -> tuple[list[Finding], int]:
+    """Findings proposed for publicity that stand in no batch yet, newest first, and how many.
+
+    ``entries`` is publicity's reverse relation; reading it keeps this app free of imports
+    from publicity.
+    """
+    queryset = scope_to_user(
+        Finding.objects.filter(proposed_for_publicity=True, entries__isnull=True),
+        user,
+        "inspection__enterprise__jurisdiction__path",
+    )
+    rows = list(
+        queryset.select_related("inspection", "inspection__enterprise")
+        .defer("inspection__enterprise__name_bigrams")
+        .order_by("-id")[:limit]
+    )
+    return rows, queryset.count()
+
+
+def recent_inspections(*, user: AnyUser, limit: int = 10) -> list[Inspection]:
+    """The user's own latest inspections (as an inspector or as the one who recorded them)."""
+    if not user.is_authenticated:
+        return []
+    return list(
+        Inspection.objects.filter(Q(inspectors=user) | Q(created_by=user))
+        .distinct()
+        .select_related("enterprise")
+        .defer("enterprise__name_bigrams")
+        .annotate(finding_count=Count("findings", distinct=True))
+        .order_by("-date", "-id")[:limit]
+    )
+
+
+# --- Accidents -----------------------------------------------------------------------------
+
+
+def accident_list(*, user: AnyUser, params: QueryDict) -> AccidentFilter:
+    queryset = scope_to_user(
+        Accident.objects.select_related("jurisdiction", "enterprise")
+        .defer("enterprise__name_bigrams")
+        .order_by("-date", "-id"),
+        user,
+        "jurisdiction__path",
+    )
+    return AccidentFilter(params, queryset=queryset)
+
+
+def accident_get(*, user: AnyUser, pk: int) -> Accident:
+    return object_for_user(
+        Accident.objects.select_related("jurisdiction", "enterprise").defer(
+            "enterprise__name_bigrams"
+        ),
+        user,
+        "jurisdiction__path",
+        pk,
+    )
+
+
+def enterprise_by_code_for(*, user: AnyUser, code: str) -> Enterprise | None:
+    return (
+        scope_to_user(Enterprise.objects.select_related("jurisdiction"), user, "jurisdiction__path")
+        .defer("name_bigrams")
+        .filter(credit_code=code)
+        .first()
+    )
+
+
+# --- Audit ---------------------------------------------------------------------------------
+
+
+def audit_history(*objects: Model) -> list[AuditRecord]:
+    """The audit records of the given rows (of any audited model), newest first."""
+    condition = Q(pk__in=[])
+    for obj in objects:
+        condition |= Q(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+    return list(
+        AuditRecord.objects.filter(condition).select_related("actor").order_by("-at", "-id")
+    )
+
+
+def audit_history_of_findings(findings: list[Finding]) -> dict[int, list[AuditRecord]]:
+    if not findings:
+        return {}
+    content_type = ContentType.objects.get_for_model(Finding)
+    by_finding: dict[int, list[AuditRecord]] = {finding.pk: [] for finding in findings}
+    records = AuditRecord.objects.filter(
+        content_type=content_type, object_id__in=list(by_finding)
+    ).select_related("actor")
+    for record in records.order_by("-at", "-id"):
+        by_finding[record.object_id].append(record)
+    return by_finding

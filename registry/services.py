@@ -1,0 +1,553 @@
+"""Writes of the registry: enterprises, inspections with their findings and evidence,
+accidents, and the audit rows that record each of them.
+
+Every service is keyword-only and atomic; each create or change writes its AuditRecord in the
+same transaction, so no change lands without its history. Jurisdiction is checked here too:
+a district inspector cannot write outside their district whatever view calls the service.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from registry.models import (
+    Accident,
+    AuditRecord,
+    Enterprise,
+    Evidence,
+    Finding,
+    Industry,
+    Inspection,
+    Jurisdiction,
+    LegalProvision,
+    PendingUpload,
+)
+from registry.permissions import in_user_scope
+from registry.uploads import CheckedFile
+
+
+class RegistryError(Exception):
+    """A write the person asked for cannot be done; the message says why and what to do."""
+
+
+# --- Audit ---------------------------------------------------------------------------------
+
+
+def _display(obj: models.Model, name: str) -> str:
+    """A field's value as a person reads it (choice labels, names of related rows)."""
+    model_field = obj._meta.get_field(name)
+    if isinstance(model_field, models.ManyToManyField):
+        return "、".join(_item_label(item) for item in getattr(obj, name).all())
+    value = getattr(obj, name)
+    if (
+        value is None
+        or value == ""
+        or value is False
+        and not isinstance(model_field, models.BooleanField)
+    ):
+        return ""
+    if getattr(model_field, "choices", None):
+        return str(getattr(obj, f"get_{name}_display")())
+    if isinstance(model_field, models.BooleanField):
+        return _("是") if value else _("否")
+    if isinstance(model_field, models.DecimalField):
+        # The same amount reads the same whether it came from the form or the database.
+        return f"{Decimal(value):.{model_field.decimal_places}f}"
+    return str(value)
+
+
+def _item_label(item: models.Model) -> str:
+    if isinstance(item, User):
+        # Staff are named family name first, as on the inspection record.
+        return f"{item.last_name}{item.first_name}".strip() or item.get_username()
+    return str(item)
+
+
+def _snapshot(obj: models.Model, names: Iterable[str]) -> dict[str, str]:
+    return {name: _display(obj, name) for name in names}
+
+
+def audit_snapshot(obj: models.Model, names: Iterable[str]) -> dict[str, str]:
+    """The audited fields of a row as people read them (for writers outside this module:
+    the admin)."""
+    return _snapshot(obj, names)
+
+
+def audit_record(
+    *,
+    actor: User,
+    obj: models.Model,
+    action: str,
+    before: dict[str, str] | None,
+    after: dict[str, str],
+) -> AuditRecord | None:
+    """Record a create (``before`` None) or the fields a change moved; nothing if none moved."""
+    changes: dict[str, Any] = {}
+    for name, new in after.items():
+        old = "" if before is None else before.get(name, "")
+        if before is not None and old == new:
+            continue
+        if before is None and new == "":
+            continue
+        changes[name] = {
+            "label": str(getattr(obj._meta.get_field(name), "verbose_name", name)),
+            "old": old,
+            "new": new,
+        }
+    if before is not None and not changes:
+        return None
+    return AuditRecord.objects.create(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        action=action,
+        actor=actor,
+        changes=changes,
+    )
+
+
+# --- Enterprises ---------------------------------------------------------------------------
+
+ENTERPRISE_FIELDS = [
+    "name",
+    "credit_code",
+    "legal_representative",
+    "address",
+    "jurisdiction",
+    "industry",
+    "licence_status",
+    "operating_status",
+]
+
+
+@dataclass(frozen=True)
+class EnterpriseData:
+    """What a person enters about a unit (form or import row), already cleaned."""
+
+    name: str
+    credit_code: str | None
+    legal_representative: str
+    address: str
+    jurisdiction: Jurisdiction
+    industry: Industry
+    licence_status: str
+    operating_status: str
+
+
+def _check_enterprise_write(
+    *, actor: User, data: EnterpriseData, enterprise: Enterprise | None
+) -> None:
+    if not in_user_scope(data.jurisdiction, actor):
+        raise RegistryError(
+            _("“%(place)s”不在您的辖区内，不能在那里登记或修改单位。")
+            % {"place": data.jurisdiction.name}
+        )
+    if data.credit_code:
+        clash = Enterprise.objects.filter(credit_code=data.credit_code)
+        if enterprise is not None:
+            clash = clash.exclude(pk=enterprise.pk)
+        other = clash.select_related("jurisdiction").first()
+        if other is not None:
+            raise RegistryError(
+                _("统一社会信用代码 %(code)s 已登记为“%(name)s”（%(place)s），请打开该单位修改。")
+                % {"code": data.credit_code, "name": other.name, "place": other.jurisdiction.name}
+            )
+
+
+@transaction.atomic
+def enterprise_create(*, actor: User, data: EnterpriseData) -> Enterprise:
+    """Register a unit. Side effects: the row and its "created" audit record."""
+    _check_enterprise_write(actor=actor, data=data, enterprise=None)
+    enterprise = Enterprise.objects.create(**data.__dict__)
+    audit_record(
+        actor=actor,
+        obj=enterprise,
+        action=AuditRecord.Action.CREATED,
+        before=None,
+        after=_snapshot(enterprise, ENTERPRISE_FIELDS),
+    )
+    return enterprise
+
+
+@transaction.atomic
+def enterprise_update(*, actor: User, enterprise: Enterprise, data: EnterpriseData) -> Enterprise:
+    """Change a unit. Side effects: the row and an audit record of the fields that moved."""
+    enterprise = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    if not in_user_scope(enterprise.jurisdiction, actor):
+        raise RegistryError(_("该单位不在您的辖区内，不能修改。"))
+    _check_enterprise_write(actor=actor, data=data, enterprise=enterprise)
+    before = _snapshot(enterprise, ENTERPRISE_FIELDS)
+    for name, value in data.__dict__.items():
+        setattr(enterprise, name, value)
+    enterprise.save(update_fields=[*ENTERPRISE_FIELDS, "updated_at"])
+    audit_record(
+        actor=actor,
+        obj=enterprise,
+        action=AuditRecord.Action.CHANGED,
+        before=before,
+        after=_snapshot(enterprise, ENTERPRISE_FIELDS),
+    )
+    return enterprise
+
+
+# --- Evidence staged on forms with errors ------------------------------------------------------
+
+
+@transaction.atomic
+def pending_upload_create(*, owner: User, checked: CheckedFile) -> PendingUpload:
+    """Keep a checked file chosen on a form that has to be shown again."""
+    return PendingUpload.objects.create(
+        owner=owner,
+        file=checked.content,
+        original_name=checked.original_name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+    )
+
+
+@transaction.atomic
+def pending_upload_discard(*, owner: User, uploads: Iterable[PendingUpload]) -> None:
+    """Drop staged files the person removed from the form (only their own)."""
+    for upload in uploads:
+        if upload.owner_id != owner.pk:
+            raise RegistryError(_("只能移除自己上传的文件。"))
+        upload.file.delete(save=False)
+        upload.delete()
+
+
+def pending_uploads_purge(*, now: datetime.datetime | None = None) -> int:
+    """Delete staged files of forms never saved, older than PENDING_UPLOAD_MAX_AGE_HOURS.
+
+    Safe to run twice: each row goes with its file; returns how many went.
+    """
+    cutoff = (now or timezone.now()) - datetime.timedelta(
+        hours=settings.PENDING_UPLOAD_MAX_AGE_HOURS
+    )
+    purged = 0
+    for upload in PendingUpload.objects.filter(created_at__lt=cutoff).order_by("id").iterator():
+        with transaction.atomic():
+            upload.file.delete(save=False)
+            upload.delete()
+        purged += 1
+    return purged
+
+
+def _evidence_from_pending(*, finding: Finding, upload: PendingUpload, actor: User) -> Evidence:
+    if upload.owner_id != actor.pk:
+        raise RegistryError(_("只能使用自己上传的文件。"))
+    with upload.file.open("rb") as source:
+        content = source.read()
+    evidence = Evidence.objects.create(
+        finding=finding,
+        file=ContentFile(content, name=os.path.basename(upload.file.name or "evidence")),
+        original_name=upload.original_name,
+        content_type=upload.content_type,
+        size=upload.size,
+        sha256=upload.sha256,
+        uploaded_by=actor,
+    )
+    # The staged copy is removed once the evidence row exists; if the transaction rolls back
+    # the staged row survives (the file is deleted only after commit).
+    name = upload.file.name or ""
+    storage = upload.file.storage
+    upload.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+    return evidence
+
+
+# --- Inspections and findings --------------------------------------------------------------
+
+INSPECTION_FIELDS = ["date", "inspectors", "kind", "campaign_basis", "campaign", "notes"]
+FINDING_FIELDS = [
+    "category",
+    "description",
+    "provisions",
+    "is_major_hazard",
+    "proposed_disposition",
+    "proposed_deadline",
+    "proposed_for_publicity",
+]
+
+
+def finding_default_deadline(*, disposition: str, inspected_on: datetime.date) -> datetime.date:
+    """The rectification deadline proposed when the inspector gives none (FINDING_DEADLINE_DAYS)."""
+    days = settings.FINDING_DEADLINE_DAYS.get(disposition)
+    if days is None:
+        raise RegistryError(_("没有为该处理措施配置默认整改期限，请填写整改期限。"))
+    return inspected_on + datetime.timedelta(days=days)
+
+
+@dataclass
+class FindingData:
+    """One finding as entered on the inspection form; ``finding`` is set when editing."""
+
+    category: str
+    description: str
+    provisions: Sequence[LegalProvision]
+    is_major_hazard: bool
+    proposed_disposition: str
+    proposed_deadline: datetime.date | None
+    proposed_for_publicity: bool
+    evidence: Sequence[PendingUpload] = field(default_factory=list)
+    finding: Finding | None = None
+
+
+@dataclass(frozen=True)
+class InspectionData:
+    date: datetime.date
+    inspectors: Sequence[User]
+    kind: str
+    campaign_basis: str
+    campaign: str
+    notes: str
+
+
+def _write_finding(
+    *, actor: User, inspection: Inspection, data: FindingData
+) -> tuple[Finding, bool]:
+    deadline = data.proposed_deadline or finding_default_deadline(
+        disposition=data.proposed_disposition, inspected_on=inspection.date
+    )
+    values = {
+        "category": data.category,
+        "description": data.description,
+        "is_major_hazard": data.is_major_hazard,
+        "proposed_disposition": data.proposed_disposition,
+        "proposed_deadline": deadline,
+        "proposed_for_publicity": data.proposed_for_publicity,
+    }
+    if data.finding is None:
+        finding = Finding.objects.create(inspection=inspection, **values)
+        finding.provisions.set(data.provisions)
+        after = _snapshot(finding, FINDING_FIELDS)
+        before: dict[str, str] | None = None
+        action = AuditRecord.Action.CREATED
+    else:
+        finding = Finding.objects.select_for_update().get(pk=data.finding.pk)
+        if finding.inspection_id != inspection.pk:
+            raise RegistryError(_("该检查发现不属于这次检查。"))
+        before = _snapshot(finding, FINDING_FIELDS)
+        for name, value in values.items():
+            setattr(finding, name, value)
+        finding.save(update_fields=list(values))
+        finding.provisions.set(data.provisions)
+        after = _snapshot(finding, FINDING_FIELDS)
+        action = AuditRecord.Action.CHANGED
+    added = [
+        _evidence_from_pending(finding=finding, upload=upload, actor=actor)
+        for upload in data.evidence
+    ]
+    if added:
+        # Evidence is part of what changed about the finding.
+        after = {**after, "evidence": "、".join(item.original_name for item in added)}
+        before = None if before is None else {**before, "evidence": ""}
+    record = _audit_finding(actor=actor, finding=finding, action=action, before=before, after=after)
+    return finding, record is not None
+
+
+def _audit_finding(
+    *,
+    actor: User,
+    finding: Finding,
+    action: str,
+    before: dict[str, str] | None,
+    after: dict[str, str],
+) -> AuditRecord | None:
+    evidence_new = after.pop("evidence", None)
+    if before is not None:
+        before.pop("evidence", None)
+    record = audit_record(actor=actor, obj=finding, action=action, before=before, after=after)
+    if evidence_new:
+        change = {"label": str(_("新增证据材料")), "old": "", "new": evidence_new}
+        if record is None:
+            record = AuditRecord.objects.create(
+                content_type=ContentType.objects.get_for_model(finding),
+                object_id=finding.pk,
+                action=action,
+                actor=actor,
+                changes={"evidence": change},
+            )
+        else:
+            record.changes["evidence"] = change
+            record.save(update_fields=["changes"])
+    return record
+
+
+def _check_inspection(*, actor: User, enterprise: Enterprise, data: InspectionData) -> None:
+    if not in_user_scope(enterprise.jurisdiction, actor):
+        raise RegistryError(_("该单位不在您的辖区内，不能登记或修改它的检查。"))
+    if data.date > timezone.localdate():
+        raise RegistryError(_("检查日期不能晚于今天。"))
+    if not data.inspectors:
+        raise RegistryError(_("请至少选择一名执法人员。"))
+
+
+@transaction.atomic
+def inspection_create(
+    *,
+    actor: User,
+    enterprise: Enterprise,
+    data: InspectionData,
+    findings: Sequence[FindingData],
+) -> Inspection:
+    """Record an inspection with its findings and their evidence.
+
+    Side effects: the inspection, its findings (deadline defaulted by disposition when left
+    empty), evidence moved from the staged uploads, and one audit record per row created.
+    """
+    _check_inspection(actor=actor, enterprise=enterprise, data=data)
+    if not findings:
+        raise RegistryError(_("请至少填写一项检查发现。"))
+    inspection = Inspection.objects.create(
+        enterprise=enterprise,
+        date=data.date,
+        kind=data.kind,
+        campaign_basis=data.campaign_basis,
+        campaign=data.campaign,
+        notes=data.notes,
+        created_by=actor,
+    )
+    inspection.inspectors.set(data.inspectors)
+    audit_record(
+        actor=actor,
+        obj=inspection,
+        action=AuditRecord.Action.CREATED,
+        before=None,
+        after=_snapshot(inspection, INSPECTION_FIELDS),
+    )
+    for finding_data in findings:
+        _write_finding(actor=actor, inspection=inspection, data=finding_data)
+    return inspection
+
+
+@transaction.atomic
+def inspection_update(
+    *,
+    actor: User,
+    inspection: Inspection,
+    data: InspectionData,
+    findings: Sequence[FindingData],
+) -> Inspection:
+    """Change an inspection and its findings, and add findings or evidence.
+
+    Findings are never deleted here (a finding may already stand in a batch); side effects
+    are the changed rows and an audit record for each row whose fields moved.
+    """
+    inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    enterprise = Enterprise.objects.select_related("jurisdiction").get(pk=inspection.enterprise_id)
+    _check_inspection(actor=actor, enterprise=enterprise, data=data)
+    before = _snapshot(inspection, INSPECTION_FIELDS)
+    for name in ("date", "kind", "campaign_basis", "campaign", "notes"):
+        setattr(inspection, name, getattr(data, name))
+    inspection.save(update_fields=["date", "kind", "campaign_basis", "campaign", "notes"])
+    inspection.inspectors.set(data.inspectors)
+    audit_record(
+        actor=actor,
+        obj=inspection,
+        action=AuditRecord.Action.CHANGED,
+        before=before,
+        after=_snapshot(inspection, INSPECTION_FIELDS),
+    )
+    for finding_data in findings:
+        _write_finding(actor=actor, inspection=inspection, data=finding_data)
+    return inspection
+
+
+# --- Accidents -----------------------------------------------------------------------------
+
+ACCIDENT_FIELDS = [
+    "date",
+    "jurisdiction",
+    "enterprise",
+    "kind",
+    "deaths",
+    "injuries",
+    "direct_loss",
+    "description",
+]
+
+
+@dataclass(frozen=True)
+class AccidentData:
+    date: datetime.date
+    jurisdiction: Jurisdiction
+    enterprise: Enterprise | None
+    kind: str
+    deaths: int
+    injuries: int
+    direct_loss: Decimal
+    description: str
+
+
+def _check_accident(*, actor: User, data: AccidentData) -> None:
+    if not in_user_scope(data.jurisdiction, actor):
+        raise RegistryError(
+            _("“%(place)s”不在您的辖区内，不能登记那里的事故。") % {"place": data.jurisdiction.name}
+        )
+    if data.enterprise is not None and not data.enterprise.jurisdiction.path.startswith(
+        data.jurisdiction.path
+    ):
+        raise RegistryError(
+            _("单位“%(name)s”不在%(place)s，请核对县区或单位。")
+            % {"name": data.enterprise.name, "place": data.jurisdiction.name}
+        )
+    if data.date > timezone.localdate():
+        raise RegistryError(_("事故发生日期不能晚于今天。"))
+
+
+@transaction.atomic
+def accident_create(*, actor: User, data: AccidentData) -> Accident:
+    """Record an accident. Side effects: the row and its "created" audit record."""
+    _check_accident(actor=actor, data=data)
+    accident = Accident.objects.create(**data.__dict__)
+    audit_record(
+        actor=actor,
+        obj=accident,
+        action=AuditRecord.Action.CREATED,
+        before=None,
+        after=_snapshot(accident, ACCIDENT_FIELDS),
+    )
+    return accident
+
+
+@transaction.atomic
+def accident_update(*, actor: User, accident: Accident, data: AccidentData) -> Accident:
+    """Change an accident. Side effects: the row and an audit record of the fields that moved."""
+    accident = Accident.objects.select_for_update().get(pk=accident.pk)
+    if not in_user_scope(accident.jurisdiction, actor):
+        raise RegistryError(_("该事故不在您的辖区内，不能修改。"))
+    _check_accident(actor=actor, data=data)
+    before = _snapshot(accident, ACCIDENT_FIELDS)
+    for name, value in data.__dict__.items():
+        setattr(accident, name, value)
+    accident.save(update_fields=ACCIDENT_FIELDS)
+    audit_record(
+        actor=actor,
+        obj=accident,
+        action=AuditRecord.Action.CHANGED,
+        before=before,
+        after=_snapshot(accident, ACCIDENT_FIELDS),
+    )
+    return accident
+
+
+# The audited models and their fields, by model label (for the admin's audit).
+AUDITED_FIELDS: dict[str, list[str]] = {
+    Enterprise._meta.label_lower: ENTERPRISE_FIELDS,
+    Inspection._meta.label_lower: INSPECTION_FIELDS,
+    Finding._meta.label_lower: FINDING_FIELDS,
+    Accident._meta.label_lower: ACCIDENT_FIELDS,
+}

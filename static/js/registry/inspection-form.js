@@ -1,0 +1,51 @@
+// The inspection form: add finding forms from the formset's empty form, and filter the long
+// list of legal provisions as the inspector types. Without JavaScript the form still works
+// (two finding forms, every provision listed).
+"use strict";
+
+(function () {
+  function setUpPicker(root) {
+    var input = root.querySelector("[data-filter-input]");
+    var label = root.querySelector("[data-filter-label]");
+    if (!input || input.dataset.ready) return;
+    input.dataset.ready = "1";
+    input.hidden = false;
+    if (label) label.hidden = false;
+    input.addEventListener("input", function () {
+      var query = input.value.trim().toLowerCase();
+      root.querySelectorAll("fieldset.choices label.check").forEach(function (item) {
+        var box = item.querySelector("input");
+        var match = !query || item.textContent.toLowerCase().indexOf(query) !== -1;
+        // Ticked provisions stay visible so the inspector sees what is chosen.
+        item.hidden = !match && !(box && box.checked);
+      });
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-provision-picker]").forEach(setUpPicker);
+
+    var button = document.querySelector("[data-add-finding]");
+    var template = document.querySelector("[data-finding-template]");
+    var list = document.querySelector("[data-findings]");
+    var total = document.querySelector("input[name='findings-TOTAL_FORMS']");
+    var max = document.querySelector("input[name='findings-MAX_NUM_FORMS']");
+    if (!button || !template || !list || !total) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var index = parseInt(total.value, 10);
+      if (max && index >= parseInt(max.value, 10)) return;
+      var html = template.innerHTML
+        .replace(/__prefix__/g, String(index))
+        .replace(/__num__/g, String(index + 1));
+      var holder = document.createElement("div");
+      holder.innerHTML = html;
+      var fieldset = holder.firstElementChild;
+      list.appendChild(fieldset);
+      total.value = String(index + 1);
+      fieldset.querySelectorAll("[data-provision-picker]").forEach(setUpPicker);
+      var first = fieldset.querySelector("select, textarea, input:not([type=hidden])");
+      if (first) first.focus();
+    });
+  });
+})();

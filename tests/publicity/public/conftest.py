@@ -1,0 +1,39 @@
+"""Fixtures of the public site's tests."""
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from registry.models import Jurisdiction, StaffProfile
+
+
+@pytest.fixture
+def make_staff(db):
+    """A staff member with the given permissions ("app.codename") in a jurisdiction (code)."""
+
+    def make(username, *perms, jurisdiction="441300"):
+        user = User.objects.create_user(username, password="a-long-test-password", is_staff=True)
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            user.user_permissions.add(
+                Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            )
+        StaffProfile.objects.create(
+            user=user, jurisdiction=Jurisdiction.objects.get(code=jurisdiction)
+        )
+        return user
+
+    return make
+
+
+@pytest.fixture
+def count_queries():
+    """The number of queries ``fn()`` runs."""
+
+    def count(fn):
+        with CaptureQueriesContext(connection) as context:
+            fn()
+        return len(context)
+
+    return count

@@ -1,0 +1,133 @@
+"""Statistics: dispositions, districts, industries, years, on-time rate, overdue, accidents."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from publicity.public.selectors import change_percent, statistics
+from rectification.enums import CaseStatus
+from registry.enums import Disposition
+from registry.models import Jurisdiction
+from tests.factories import AccidentFactory, EntryFactory, ListedEntryFactory
+
+pytestmark = pytest.mark.django_db
+PERIOD = {"start": datetime.date(2010, 1, 1), "end": datetime.date(2010, 6, 30)}
+
+
+def by_key(rows):
+    return {row["key"]: row["count"] for row in rows}
+
+
+def test_statistics_counts_published_entries_by_disposition(exposure):
+    ListedEntryFactory(disposition=Disposition.BANNED)
+    EntryFactory(disposition=Disposition.BANNED)  # planned: not counted
+
+    stats = statistics(**PERIOD)
+
+    # Two listed and one removed entry of the fixture, plus one banned.
+    assert stats["published_entries"] == 4
+    assert by_key(stats["dispositions"]) == {
+        "banned": 1,
+        "suspended_for_overhaul": 0,
+        "work_stopped": 0,
+        "rectify_by_deadline": 3,
+        "suspended": 0,
+        "closed": 0,
+    }
+    huicheng = Jurisdiction.objects.get(code="441302")
+    assert stats["districts"] == [{"key": huicheng.pk, "label": "惠城区", "count": 4}]
+    recent = exposure.published.published_on.year
+    assert stats["years"] == [
+        {"key": 2009, "label": "2009", "count": 1},
+        {"key": recent, "label": str(recent), "count": 3},
+    ]
+
+
+def test_statistics_on_time_rate_and_overdue():
+    today = timezone.localdate()
+    deadline = today - datetime.timedelta(days=5)
+    ListedEntryFactory(  # finished before its deadline: on time
+        case__status=CaseStatus.RECTIFIED,
+        case__deadline=deadline,
+        case__closed_on=deadline - datetime.timedelta(days=1),
+    )
+    ListedEntryFactory(  # finished after its deadline: late
+        case__status=CaseStatus.CLOSURE_VERIFIED,
+        case__deadline=deadline,
+        case__closed_on=today,
+    )
+    ListedEntryFactory(case__deadline=deadline)  # active and overdue
+    ListedEntryFactory(case__deadline=today + datetime.timedelta(days=3))  # active
+
+    stats = statistics(**PERIOD)
+
+    assert (stats["cases_finished"], stats["cases_on_time"]) == (2, 1)
+    assert stats["on_time_rate"] == Decimal("50.0")
+    assert (stats["cases_active"], stats["cases_overdue"]) == (2, 1)
+
+
+def test_statistics_accidents_against_same_period_a_year_earlier():
+    AccidentFactory(
+        date=datetime.date(2010, 2, 1), deaths=3, injuries=1, direct_loss=Decimal("500000")
+    )
+    AccidentFactory(
+        date=datetime.date(2010, 6, 30), deaths=1, injuries=2, direct_loss=Decimal("100000")
+    )
+    AccidentFactory(date=datetime.date(2010, 7, 1), deaths=5)  # outside the period
+    AccidentFactory(
+        date=datetime.date(2009, 3, 1), deaths=2, injuries=4, direct_loss=Decimal("200000")
+    )
+
+    rows = {row["key"]: row for row in statistics(**PERIOD)["accidents"]}
+
+    assert {k: (r["current"], r["previous"], r["change"]) for k, r in rows.items()} == {
+        "accidents": (2, 1, Decimal("100.0")),
+        "deaths": (4, 2, Decimal("100.0")),
+        "injuries": (3, 4, Decimal("-25.0")),
+        "direct_loss": (Decimal("600000.00"), Decimal("200000.00"), Decimal("200.0")),
+        "major": (1, 0, None),
+    }
+
+
+def test_change_percent_without_previous_is_none():
+    assert change_percent(5, 0) is None
+    assert change_percent(3, 4) == Decimal("-25.0")
+
+
+def test_statistics_page_renders_tables_and_chart_data(client):
+    ListedEntryFactory(disposition=Disposition.BANNED)
+    AccidentFactory(date=datetime.date(2010, 2, 1), deaths=3)
+
+    response = client.get(
+        reverse("public:statistics"), {"start": "2010-01-01", "end": "2010-12-31"}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["charts"]["dispositions"]["values"] == [1, 0, 0, 0, 0, 0]
+    assert '<script id="chart-data" type="application/json">' in html
+    assert "较大事故（死亡3人以上）" in html
+
+
+def test_statistics_page_rejects_reversed_period(client):
+    response = client.get(
+        reverse("public:statistics"), {"start": "2010-12-31", "end": "2010-01-01"}
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"end": ["结束日期不能早于开始日期。"]}
+    assert response.context["form"]["start"].value() == "2010-12-31"
+
+
+def test_statistics_default_period_is_last_year_with_accidents(client):
+    AccidentFactory(date=datetime.date(2010, 5, 1))
+
+    response = client.get(reverse("public:statistics"))
+
+    assert response.context["stats"]["period"] == {
+        "start": datetime.date(2010, 1, 1),
+        "end": datetime.date(2010, 12, 31),
+    }

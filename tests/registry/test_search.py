@@ -1,0 +1,131 @@
+"""Name search by character bigrams (registry.search) against icontains, over many names and
+queries: Chinese, Latin letters in both cases, digits, spaces and punctuation."""
+
+import itertools
+
+import pytest
+from django.db import connection
+
+from registry.models import Enterprise
+from registry.search import enterprise_search
+from tests.factories import EnterpriseFactory
+
+NAMES = [
+    "惠城区测试五金厂",
+    "惠城区测试五金厂有限公司",
+    "惠阳区 三和 五金加工场",
+    "博罗县ABC化工有限公司",
+    "博罗县abc化工二厂",
+    "龙门县「永安」石场",
+    "惠东县100号加油站",
+    "惠东县1000号加油站",
+    "大亚湾O'Neil国际酒店",
+    "仲恺高新区C:\\temp仓库",
+    "惠州市100%安全木器厂",
+    "惠州市under_score家具厂",
+    "啊啊啊啊",
+    "啊",
+    "五金五金五金",
+    "Ａ全角字母厂",
+    "惠城区（江北）五金厂",
+]
+
+QUERIES = [
+    "五金",
+    "五金厂",
+    "测试五金厂有限",
+    "金五",
+    "五金五金",
+    "ABC",
+    "abc",
+    "AbC化工",
+    "c化工",
+    "100",
+    "100号",
+    "1000",
+    "00号",
+    " 三和 ",
+    "区 三",
+    "三和 五金",
+    "「永安」",
+    "永安」石",
+    "O'Neil",
+    "'N",
+    "C:\\temp",
+    ":\\",
+    "100%",
+    "%安",
+    "under_score",
+    "r_s",
+    "啊啊",
+    "啊啊啊",
+    "啊啊啊啊啊",
+    "（江北）",
+    "）五",
+    "Ａ全",
+    "不存在的名字",
+    "厂",
+    "啊",
+    "_",
+    "%",
+    "'",
+    "A",
+    "a",
+]
+
+
+@pytest.fixture
+def named_units(db):
+    return [EnterpriseFactory(name=name, credit_code=None) for name in NAMES]
+
+
+def _ids(queryset):
+    return sorted(queryset.values_list("pk", flat=True))
+
+
+def test_enterprise_search_matches_icontains_for_every_query(named_units):
+    base = Enterprise.objects.all()
+    for query in QUERIES:
+        expected = _ids(base.filter(name__icontains=query.strip()))
+        assert _ids(enterprise_search(base, query)) == expected, query
+
+
+def test_enterprise_search_matches_icontains_for_every_substring_of_every_name(named_units):
+    # Every substring of two to five characters of every name: the bigram phrase must find
+    # exactly the rows icontains finds, never fewer and never more.
+    base = Enterprise.objects.all()
+    queries = {
+        name[start:end]
+        for name in NAMES
+        for start, end in itertools.combinations(range(len(name) + 1), 2)
+        if 2 <= end - start <= 5 and name[start:end].strip() == name[start:end]
+    }
+    assert len(queries) > 300
+    for query in sorted(queries):
+        expected = _ids(base.filter(name__icontains=query))
+        assert _ids(enterprise_search(base, query)) == expected, query
+
+
+def test_enterprise_search_finds_by_credit_code_prefix(db):
+    unit = EnterpriseFactory(name="惠城区代码测试厂", credit_code="91441302MA0000001X")
+    EnterpriseFactory(name="另一家单位", credit_code=None)
+    base = Enterprise.objects.all()
+    assert _ids(enterprise_search(base, "91441302ma00000")) == [unit.pk]
+    assert _ids(enterprise_search(base, "91441302MA0000001X")) == [unit.pk]
+
+
+def test_enterprise_search_uses_the_bigram_index_for_two_characters(db):
+    EnterpriseFactory.create_batch(3)
+    queryset = enterprise_search(Enterprise.objects.all(), "五金")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = queryset.explain()
+    assert "enterprise_name_bigrams" in plan
+
+
+def test_enterprise_name_bigrams_follow_a_rename(db):
+    unit = EnterpriseFactory(name="惠城区旧名字厂", credit_code=None)
+    Enterprise.objects.filter(pk=unit.pk).update(name="惠城区新名字厂")
+    base = Enterprise.objects.all()
+    assert _ids(enterprise_search(base, "新名")) == [unit.pk]
+    assert _ids(enterprise_search(base, "旧名")) == []
