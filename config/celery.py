@@ -31,4 +31,14 @@ app.conf.beat_schedule = {
         "task": "publicity.dispatch_publication_jobs",
         "schedule": crontab(minute="*"),
     },
+    # The publicity term: entries listed past their term leave the public list (publicity/term.py).
+    "end-expired-listings": {
+        "task": "publicity.end_expired_listings",
+        "schedule": crontab(hour=0, minute=30),
+    },
+    # Evidence a person attached to a form they never submitted, after a day.
+    "purge-pending-uploads": {
+        "task": "registry.purge_pending_uploads",
+        "schedule": crontab(minute=15),
+    },
 }

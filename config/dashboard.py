@@ -3,19 +3,24 @@
 It sits above the apps (config/) because it reads all three: the registry's own panel
 (recent inspections, findings waiting for a batch) through registry.selectors, and the cases
 due soon straight from rectification's queryset, scoped with registry.permissions. The
-publicity and rectification panels are wired into the template by the lead engineer.
+publicity, rectification and submissions panels come from those apps' own selectors.
 """
 
 from __future__ import annotations
 
 import datetime
+from typing import cast
 
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from config import roles
+from publicity import selectors as publicity_selectors
+from publicity.public import selectors as public_selectors
+from rectification import selectors as rectification_selectors
 from rectification.models import Case
 from registry.permissions import scope_to_user, staff_required, user_jurisdiction, user_roles
 from registry.selectors import findings_awaiting_batch, recent_inspections
@@ -44,7 +49,7 @@ def cases_due_soon(*, user: object, today: datetime.date) -> tuple[list[Case], i
 @require_safe
 @staff_required()
 def staff_dashboard(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = cast(User, request.user)  # staff_required() let only logged-in staff through
     held = user_roles(user)
     today = timezone.localdate()
     context: dict[str, object] = {
@@ -65,4 +70,10 @@ def staff_dashboard(request: HttpRequest) -> HttpResponse:
         due, due_count = cases_due_soon(user=user, today=today)
         context["cases_due"] = due
         context["cases_due_count"] = due_count
+    # The other apps' panels, each from its own selector, for the roles that see that app.
+    if user.has_perm("publicity.view_batch"):
+        context["publicity_panel"] = publicity_selectors.dashboard_panel(user=user)
+    if user.has_perm("rectification.view_case"):
+        context["rectification_panel"] = rectification_selectors.dashboard_panel(user=user)
+    context["submission_panel"] = public_selectors.dashboard_panel(user=user)
     return render(request, "staff/dashboard.html", context)

@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
+from config.public_cache import SITE_COUNTS_CACHE_KEY
 from publicity.enums import BatchStatus, EntryStatus, ErratumStatus, ObjectionDecision
 from publicity.filters import BatchFilter, FindingPoolFilter
 from publicity.models import Batch, BatchTransition, Entry, Erratum, Objection
@@ -18,7 +19,6 @@ from rectification.enums import CaseStatus
 from rectification.models import Case
 from registry.models import Finding
 
-SITE_COUNTS_CACHE_KEY = "site-counts:v1"
 SITE_COUNTS_TTL_SECONDS = 15 * 60
 
 

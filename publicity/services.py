@@ -24,6 +24,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.public_cache import SITE_COUNTS_CACHE_KEY, public_cache_invalidate_on_commit
 from publicity.enums import (
     BatchStatus,
     EntryStatus,
@@ -41,7 +42,8 @@ from publicity.models import (
     PriorNoticeLetter,
     PublicationJob,
 )
-from publicity.selectors import SITE_COUNTS_CACHE_KEY, SITE_COUNTS_TTL_SECONDS, site_counts_compute
+from publicity.selectors import SITE_COUNTS_TTL_SECONDS, site_counts_compute
+from publicity.term import entry_listed_until
 from rectification.models import Case
 from rectification.services import case_cancel, case_open
 from registry.models import Department, Finding, Jurisdiction
@@ -461,7 +463,7 @@ def batch_publish(*, batch: Batch, actor: User, published_on: datetime.date, out
             raise PublicationError(_("公示日期不能早于定稿日期。"))
     else:
         batch_transition(batch=batch, to_status=BatchStatus.PUBLISHED, actor=actor)  # raises
-    listed_until = published_on + datetime.timedelta(days=settings.PUBLICITY_TERM_DAYS)
+    listed_until = entry_listed_until(published_on)
     entries = batch.entries.filter(status=EntryStatus.PLANNED).select_related(
         "enterprise", "finding", "department"
     )
@@ -488,7 +490,7 @@ def batch_publish(*, batch: Batch, actor: User, published_on: datetime.date, out
         actor=actor,
         fields=["published_on", "outlet"],
     )
-    transaction.on_commit(lambda: cache.delete(SITE_COUNTS_CACHE_KEY))
+    public_cache_invalidate_on_commit()
     return batch
 
 
@@ -701,7 +703,9 @@ def erratum_decide(*, erratum: Erratum, actor: User, approve: bool) -> Erratum:
         entry.save(update_fields=["status", "removed_on", "removal_reason"])
         if entry.case_id is not None:
             case_cancel(case=Case.objects.get(pk=entry.case_id), actor=actor, reason=erratum.reason)
-        transaction.on_commit(lambda: cache.delete(SITE_COUNTS_CACHE_KEY))
+    if approve:
+        # A correction is shown beside the entry, a withdrawal takes it off the list.
+        public_cache_invalidate_on_commit()
     return erratum
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.utils import timezone
 
 from publicity.services import (
     letters_build,
@@ -17,6 +18,7 @@ from publicity.services import (
     publication_jobs_redispatch,
     site_counts_refresh,
 )
+from publicity.term import entries_term_end
 
 logger = logging.getLogger(__name__)
 
@@ -61,3 +63,14 @@ def dispatch_publication_jobs() -> int:
     if sent:
         logger.info("re-dispatched %s publication jobs", sent)
     return sent
+
+
+@shared_task(name="publicity.end_expired_listings")
+def end_expired_listings() -> int:
+    """End the public listing of entries whose publicity term ran out (beat: daily).
+
+    One UPDATE; running it twice changes nothing the second time.
+    """
+    removed = entries_term_end(today=timezone.localdate())
+    logger.info("publicity term: %d entries left the public list", removed)
+    return removed

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from config.public_cache import public_cache_invalidate_on_commit
 from publicity.enums import EntryStatus
 from publicity.models import Entry
 from rectification.enums import CaseStatus
@@ -44,11 +45,14 @@ def entries_term_end(*, today: datetime.date) -> int:
     One UPDATE whatever the number of entries; running it twice changes nothing the second
     time (the entries are no longer listed). Returns how many entries left the list.
     """
-    return entries_term_expired(today=today).update(
+    removed = entries_term_expired(today=today).update(
         status=EntryStatus.REMOVED,
         removed_on=today,
         removal_reason=_("公示期满"),
     )
+    if removed:
+        public_cache_invalidate_on_commit()
+    return removed
 
 
 def early_removal_allowed_from(entry: Entry) -> datetime.date | None:
@@ -86,6 +90,7 @@ def entry_remove_early(*, entry: Entry, actor: User, reason: str, today: datetim
     entry.removed_on = today
     entry.removal_reason = _("整改核实后提前移出：%(reason)s") % {"reason": reason.strip()}
     entry.save(update_fields=["status", "removed_on", "removal_reason"])
+    public_cache_invalidate_on_commit()
     return entry
 
 

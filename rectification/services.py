@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.public_cache import public_cache_invalidate_on_commit
 from rectification.enums import CaseGoal, CaseStatus, EventKind
 from rectification.models import AccessCode, Case, Event, EventEvidence, InboxMessage
 from registry.enums import Disposition
@@ -172,6 +173,8 @@ def case_transition(
         changed.append("deadline")
     if changed:
         case.save(update_fields=[*changed, "updated_at"])
+        # The public list and entry pages show the case's status and deadline.
+        public_cache_invalidate_on_commit()
     return Event.objects.create(
         case=case,
         kind=kind,

@@ -143,6 +143,8 @@ def run() -> int:
             text=True,
         ).stdout
         print(demo, end="", flush=True)
+        # The demo's published batches get their newspaper notices (idempotent).
+        manage(env, "build_notices")
         logins = demo[demo.find("Demo logins") :]
         commands = {
             "web": [PYTHON, "manage.py", "runserver", f"{host}:{port}", "--noreload"],

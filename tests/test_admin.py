@@ -7,6 +7,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -19,18 +20,42 @@ from publicity.models import (
     Erratum,
     MediaReport,
     Objection,
+    PriorNoticeLetter,
+    PublicationJob,
     Submission,
 )
 from rectification.enums import CaseStatus, EventKind, ReminderKind
-from rectification.models import Event, EventEvidence, Reminder
+from rectification.models import AccessCode, Event, EventEvidence, InboxMessage, Reminder
 from registry.enums import AccidentKind
-from registry.models import Accident, Evidence, Inspection, LegalProvision, StaffProfile
+from registry.models import (
+    Accident,
+    AuditRecord,
+    EnterpriseImport,
+    Evidence,
+    Inspection,
+    LegalProvision,
+    PendingUpload,
+    StaffProfile,
+)
 
 pytestmark = pytest.mark.django_db
 
 APPS = {"registry", "rectification", "publicity"}
 # Append-only history, written only by services: the admin shows it and cannot add to it.
-HISTORY_MODELS = {"publicity.batchtransition", "rectification.event", "rectification.reminder"}
+# Likewise what the system records on its own: audit rows, staged uploads, imports, the inbox,
+# access codes (only their hash), letters and publication jobs.
+HISTORY_MODELS = {
+    "publicity.batchtransition",
+    "publicity.priornoticeletter",
+    "publicity.publicationjob",
+    "rectification.event",
+    "rectification.reminder",
+    "rectification.inboxmessage",
+    "rectification.accesscode",
+    "registry.auditrecord",
+    "registry.enterpriseimport",
+    "registry.pendingupload",
+}
 PLANTED_NAME = "王小明"
 PLANTED_CONTACT = "13800138000"
 
@@ -104,6 +129,33 @@ def world(exposure):
     MediaReport.objects.create(
         outlet="惠州日报", date=timezone.localdate(), headline="跟踪整改", batch=exposure.published
     ).entries.add(exposure.entries[0])
+    reminder = Reminder.objects.get(case=case)
+    InboxMessage.objects.create(
+        recipient=exposure.composer, case=case, reminder=reminder, subject="提醒", body="7天后到期"
+    )
+    AccessCode.objects.create(case=case, code_hash="2" * 64, issued_by=exposure.composer)
+    AuditRecord.objects.create(
+        content_type=ContentType.objects.get_for_model(Accident),
+        object_id=Accident.objects.get().pk,
+        action=AuditRecord.Action.CREATED,
+        actor=exposure.composer,
+        changes={"deaths": [None, 3]},
+    )
+    PendingUpload.objects.create(
+        owner=exposure.composer,
+        file="pending/photo.jpg",
+        original_name="photo.jpg",
+        content_type="image/jpeg",
+        size=1024,
+        sha256="3" * 64,
+    )
+    EnterpriseImport.objects.create(
+        uploaded_by=exposure.composer, file="imports/units.csv", original_name="units.csv"
+    )
+    PriorNoticeLetter.objects.create(
+        entry=exposure.entries[0], file="letters/1.pdf", sha256="4" * 64
+    )
+    PublicationJob.objects.create(batch=exposure.published, kind=PublicationJob.Kind.NOTICE)
     Submission.objects.create(
         kind=SubmissionKind.REPORT,
         tracking_code="GS-2009-0001",

@@ -11,7 +11,6 @@ import base64
 import datetime
 import hashlib
 import json
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -27,6 +26,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from config.public_cache import (  # noqa: F401 - re-exported for the public views
+    CACHE_VERSION_KEY,
+    public_cache_invalidate,
+    public_cache_version,
+)
 from publicity.enums import (
     BatchStatus,
     EntryStatus,
@@ -36,7 +40,6 @@ from publicity.enums import (
 )
 from publicity.models import Batch, Entry, Erratum, MediaReport
 from publicity.public.submissions import submissions_for_staff
-from publicity.selectors import SITE_COUNTS_CACHE_KEY
 from rectification.enums import CaseStatus
 from rectification.models import Case, Event
 from registry.enums import Disposition
@@ -54,30 +57,9 @@ BATCH_PAGE_SIZE = 100
 
 # --- Cache --------------------------------------------------------------------------------
 
-CACHE_VERSION_KEY = "public-site:version"
 # Short enough that an overdue badge turns red within minutes of midnight even without an
 # invalidation; long enough that a busy list is served from Redis.
 PUBLIC_CACHE_TTL_SECONDS = 10 * 60
-
-
-def public_cache_version() -> str:
-    version = cache.get(CACHE_VERSION_KEY)
-    if version is None:
-        # add(): of two processes starting at once, both end up on the one that was stored.
-        cache.add(CACHE_VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(CACHE_VERSION_KEY) or "0"
-    return str(version)
-
-
-def public_cache_invalidate() -> None:
-    """Drop every cached public page and figure.
-
-    Call after a batch is published, an erratum approved or a case changes state (on commit).
-    Bumping the version makes every old key unreachable at once; they expire on their own.
-    The home page's headline figures are dropped too, so they are recomputed on next view.
-    """
-    cache.set(CACHE_VERSION_KEY, uuid.uuid4().hex, timeout=None)
-    cache.delete(SITE_COUNTS_CACHE_KEY)
 
 
 def public_cached(name: str, params: Any, compute: Callable[[], _T]) -> _T:

@@ -88,3 +88,23 @@ def test_entry_remove_early_refuses_unverified_cases_and_non_officials(official)
             entry=entry, actor=inspector, reason="x", today=datetime.date(2025, 1, 1)
         )
     assert Entry.objects.get(pk=entry.pk).status == EntryStatus.LISTED
+
+
+@pytest.mark.django_db(transaction=True)
+def test_end_expired_listings_runs_on_a_real_worker(celery_worker):
+    import time
+
+    from django.utils import timezone
+
+    from publicity.tasks import end_expired_listings
+
+    expired = ListedEntryFactory(
+        published_on=PUBLISHED, listed_until=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    end_expired_listings.delay()
+
+    deadline = time.monotonic() + 20
+    while Entry.objects.get(pk=expired.pk).status == EntryStatus.LISTED:
+        assert time.monotonic() < deadline, "the worker did not end the listing within 20 s"
+        time.sleep(0.1)
+    assert Entry.objects.get(pk=expired.pk).removed_on == timezone.localdate()

@@ -1,0 +1,42 @@
+"""The public site's cache version, which any app may bump.
+
+Public pages are cached in Redis under a version key (publicity.public.selectors). A change
+the public sees — a batch published, an erratum approved, a case changing state — bumps the
+version after its transaction commits, so every cached page is recomputed. Rectification sits
+below publicity and cannot import it, so the key and the bump live here, under config/.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.core.cache import cache
+from django.db import transaction
+
+CACHE_VERSION_KEY = "public-site:version"
+# The home page's headline figures (publicity.selectors.site_counts).
+SITE_COUNTS_CACHE_KEY = "site-counts:v1"
+
+
+def public_cache_version() -> str:
+    version = cache.get(CACHE_VERSION_KEY)
+    if version is None:
+        # add(): of two processes starting at once, both end up on the one that was stored.
+        cache.add(CACHE_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(CACHE_VERSION_KEY) or "0"
+    return str(version)
+
+
+def public_cache_invalidate() -> None:
+    """Drop every cached public page and figure.
+
+    Bumping the version makes every old key unreachable at once; they expire on their own.
+    The home page's headline figures are dropped too, so they are recomputed on next view.
+    """
+    cache.set(CACHE_VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    cache.delete(SITE_COUNTS_CACHE_KEY)
+
+
+def public_cache_invalidate_on_commit() -> None:
+    """Invalidate once the current transaction commits (at once outside a transaction)."""
+    transaction.on_commit(public_cache_invalidate)
