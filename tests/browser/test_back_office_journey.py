@@ -21,23 +21,11 @@ WRONG_CODE = CODE[:17] + ("0" if CODE[17] != "0" else "1")
 
 
 @pytest.fixture
-def reference_data(page, settings, tmp_path):
-    """The reference data and role groups the migrations load: a transactional test starts
-    from an emptied database (see tests/browser/test_case_journey.py for why
-    serialized_rollback cannot restore them under Playwright)."""
-    import importlib
-
-    from django.apps import apps
-
-    from registry.models import Jurisdiction
-
+def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    if not Jurisdiction.objects.exists():
-        importlib.import_module("registry.migrations.0002_reference_data").load(apps, None)
-        importlib.import_module("publicity.migrations.0002_roles").create_roles(apps, None)
 
 
-def test_back_office_journey_inspector_registers_inspects_and_finds(page, reference_data):
+def test_back_office_journey_inspector_registers_inspects_and_finds(page, media_root):
     staff_user("inspector", roles.INSPECTOR, password=PASSWORD)
 
     page.goto("/staff/login/")

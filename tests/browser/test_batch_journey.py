@@ -16,15 +16,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a-long-test-password"
 
 
-@pytest.fixture
-def reference_data(transactional_db):
-    """The reference data and role groups, loaded again if an earlier transactional test's
-    flush emptied them (tests/publicity/conftest.py explains why not serialized_rollback)."""
-    from tests.publicity.conftest import load_reference_data
-
-    load_reference_data()
-
-
 def log_in(page, username):
     page.context.clear_cookies()
     page.goto("/staff/login/")
@@ -34,9 +25,7 @@ def log_in(page, username):
     page.wait_for_load_state()
 
 
-def test_batch_journey_from_draft_to_published_notice(
-    reference_data, page, celery_worker, settings, tmp_path
-):
+def test_batch_journey_from_draft_to_published_notice(page, celery_worker, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     staff_user("inspector1", "inspector", password=PASSWORD)
     staff_user("official1", "official", password=PASSWORD)

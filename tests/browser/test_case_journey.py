@@ -24,23 +24,6 @@ pytestmark = [
 PASSWORD = "a-long-test-password"
 
 
-@pytest.fixture
-def reference_data(page):
-    """The reference data and role groups the migrations load. A transactional test starts
-    from an emptied database, and serialized_rollback cannot help here: once Playwright's
-    sync API runs, the test body runs in a greenlet whose database connection is not the one
-    that holds the serialized contents. So the migrations' own loaders run again."""
-    import importlib
-
-    from django.apps import apps
-
-    from registry.models import Jurisdiction
-
-    if not Jurisdiction.objects.exists():
-        importlib.import_module("registry.migrations.0002_reference_data").load(apps, None)
-        importlib.import_module("publicity.migrations.0002_roles").create_roles(apps, None)
-
-
 def log_in(page, username):
     page.goto("/staff/login/")
     page.get_by_label("用户名").fill(username)
@@ -51,7 +34,7 @@ def log_in(page, username):
 
 
 def test_case_journey_progress_unit_application_and_reinspection(
-    page, browser, live_server, tmp_path, reference_data
+    page, browser, live_server, tmp_path
 ):
     today = timezone.localdate()
     case = CaseFactory(

@@ -6,13 +6,11 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from tests.browser.test_public_journey import reference_data  # noqa: F401 - the fixture, used by name
 from tests.factories import AccidentFactory, ErratumFactory, EventFactory, ListedEntryFactory
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True),
-    pytest.mark.usefixtures("reference_data"),
 ]
 
 AXE = "/static/vendor/axe-core/axe.min.js"

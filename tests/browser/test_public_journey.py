@@ -14,27 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NOTICE = b"%PDF-1.4 the printed notice of batch 3"
 
 
-@pytest.fixture
-def reference_data(transactional_db):
-    """The districts, industries and departments the migrations load.
-
-    A transactional test may start from a database emptied by the flush after an earlier one,
-    and serialized_rollback does not reach the live server's connection once Playwright runs
-    (tests/browser/test_case_journey.py found the same), so the migration's loader runs again.
-    """
-    import importlib
-
-    from django.apps import apps
-
-    from registry.models import Jurisdiction
-
-    if not Jurisdiction.objects.exists():
-        importlib.import_module("registry.migrations.0002_reference_data").load(apps, None)
-
-
-def test_public_journey_search_filter_entry_notice_report_status(
-    reference_data, page, settings, tmp_path
-):
+def test_public_journey_search_filter_entry_notice_report_status(page, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     batch = PublishedBatchFactory(
         number=3,

@@ -169,7 +169,6 @@ def test_batch_transition_refuses_moves_outside_the_table():
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.usefixtures("reference_data")
 def test_batch_approve_concurrent_officials_get_consecutive_numbers():
     composer, official_a, official_b = UserFactory(), UserFactory(), UserFactory()
     batches = []

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
 from django.utils import timezone
 
 from config.celery import app
@@ -26,9 +25,10 @@ from publicity.services import (
 from publicity.tasks import build_notice
 from registry.models import Department, Finding, Jurisdiction
 from tests.factories import EnterpriseFactory, FindingFactory, InspectionFactory, UserFactory
+from tests.support import subprocess_database_url
 
-# Each test starts from a database a transactional test may have emptied: reference_data.
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("reference_data")]
+# Transactional: the worker's own connection must see the rows the test committed.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 BASE_DIR = Path(django_settings.BASE_DIR)
 
@@ -186,10 +186,9 @@ def many_entry_batch(count):
 
 
 def start_worker(media, name):
-    db = connection.settings_dict
     env = {
         **os.environ,
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "DATABASE_URL": subprocess_database_url(),
         "REDIS_URL": django_settings.REDIS_URL,
         "CELERY_BROKER_URL": django_settings.CELERY_BROKER_URL,
         "MEDIA_ROOT": str(media),

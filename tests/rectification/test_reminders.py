@@ -179,7 +179,7 @@ def test_reminders_sweep_queries_do_not_grow_with_cases(cases, django_assert_num
     assert len(mail.outbox) == 2 * cases
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_reminders_sweep_on_two_workers_at_once_sends_each_once(settings):
     settings.ESCALATE_AFTER_OVERDUE_DAYS = 14
     staff = people()

@@ -12,7 +12,7 @@ import pytest
 import redis
 from django.conf import settings as django_settings
 from django.core import mail
-from django.db import connection, transaction
+from django.db import transaction
 
 from config.celery import app
 from rectification.models import Case, InboxMessage, Reminder
@@ -24,6 +24,7 @@ from tests.rectification.test_reminders import (
     open_case,
     people,
 )
+from tests.support import subprocess_database_url
 
 
 def broker() -> redis.Redis:
@@ -51,7 +52,7 @@ def wait_for(condition, timeout: float = 60.0) -> None:
     raise AssertionError(f"condition not met within {timeout} s")
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_send_reminders_on_a_real_worker_through_a_case_life(celery_worker, settings):
     settings.ESCALATE_AFTER_OVERDUE_DAYS = 14
     staff = people()
@@ -74,11 +75,9 @@ def test_send_reminders_is_on_the_beat_schedule():
 
 def _worker_process(tmp_path: Path, name: str) -> subprocess.Popen:
     """A Celery worker in its own process on the test database, mailing into files."""
-    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/gongshi")
-    test_db = connection.settings_dict["NAME"]
     env = {
         **os.environ,
-        "DATABASE_URL": url.rsplit("/", 1)[0] + "/" + test_db,
+        "DATABASE_URL": subprocess_database_url(),
         "REDIS_URL": django_settings.REDIS_URL,
         "CELERY_BROKER_URL": django_settings.CELERY_BROKER_URL,
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
@@ -126,7 +125,7 @@ def _mailed(tmp_path: Path) -> list[tuple[str, str]]:
     return sent
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_send_reminders_killed_mid_sweep_then_rerun_sends_each_once(tmp_path):
     client = broker()
     app.control.purge()

@@ -15,9 +15,9 @@ from tests.factories import EnterpriseFactory, valid_credit_code
 HEADERS = [header for _key, header in COLUMNS]
 CODES = [valid_credit_code(n) for n in (7001, 7002, 7003)]
 
-# The worker's connection must see committed rows; serialized_rollback restores the reference
-# data and role groups the flush after a transactional test would drop.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# The worker's connection must see committed rows (tests/conftest.py puts back the reference
+# data a transactional test's flush drops).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def csv_file(rows, name="units.csv"):

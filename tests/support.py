@@ -1,0 +1,15 @@
+"""Helpers for tests that start processes of their own (a Celery worker in a subprocess)."""
+
+import os
+
+from django.db import connection
+
+
+def subprocess_database_url() -> str:
+    """DATABASE_URL pointing at the test database, for a subprocess of the test.
+
+    Built from the URL the suite was started with (a TCP host, or a unix socket directory
+    percent-encoded in the host, as the embedded server gives), with the test database's name.
+    """
+    url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/gongshi")
+    return url.split("?", 1)[0].rsplit("/", 1)[0] + "/" + connection.settings_dict["NAME"]
