@@ -230,3 +230,14 @@ class MediaReportForm(forms.Form):
         if date > timezone.localdate():
             raise forms.ValidationError(_("日期不能晚于今天。"))
         return date
+
+
+class EarlyRemovalForm(forms.Form):
+    """An official's early removal of an entry from the public list (publicity/term.py)."""
+
+    reason = forms.CharField(
+        label=_("提前移出的理由"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("将显示在公开的移出记录中。"),
+    )

@@ -3,7 +3,7 @@
 The national rule lists an entry for three years (PUBLICITY_TERM_DAYS); an official may end
 it early once the unit's rectification has been verified for twelve months
 (EARLY_REMOVAL_AFTER_DAYS). An entry that leaves the list keeps its page, reachable by its
-link with a "removed" notice, and appears in the public removal log.
+link with a "removed" notice, and appears in the public removal log (``public:removal-log``).
 
 Entries published before Gongshi kept terms (the demo city's 2008–2010 batches) have no
 ``listed_until``: the daily sweep leaves them alone, and only an official removes them.
@@ -92,12 +92,3 @@ def entry_remove_early(*, entry: Entry, actor: User, reason: str, today: datetim
     entry.save(update_fields=["status", "removed_on", "removal_reason"])
     public_cache_invalidate_on_commit()
     return entry
-
-
-def removal_log() -> QuerySet[Entry]:
-    """The public removal log: entries that left the list, latest first."""
-    return (
-        Entry.objects.filter(status=EntryStatus.REMOVED)
-        .select_related("batch", "district")
-        .order_by("-removed_on", "-id")
-    )

@@ -32,4 +32,9 @@ urlpatterns = [
     path("entries/<int:pk>/letter.pdf", views.entry_letter, name="entry-letter"),
     path("entries/<int:pk>/objection/", views.objection_new, name="objection-new"),
     path("entries/<int:pk>/erratum/", views.erratum_new, name="erratum-new"),
+    path(
+        "entries/<int:pk>/remove-early/",
+        views.entry_remove_early_view,
+        name="entry-remove-early",
+    ),
 ]

@@ -19,13 +19,15 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from publicity import selectors
-from publicity.enums import BatchStatus, ErratumKind
+from publicity.enums import BatchStatus, EntryStatus, ErratumKind
 from publicity.forms import (
     CommentForm,
+    EarlyRemovalForm,
     EntryForm,
     ErratumForm,
     FindingPickForm,
@@ -57,6 +59,7 @@ from publicity.services import (
     objection_decide,
     objection_record,
 )
+from publicity.term import TermError, early_removal_allowed_from, entry_remove_early
 
 PAGE_SIZE = 25
 
@@ -595,5 +598,41 @@ def media_report_new(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "publicity/staff/media_report_form.html",
         {"batch": batch, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- Publicity term ---------------------------------------------------------------------------
+
+
+@login_required
+def entry_remove_early_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """An official ends a listed entry's publicity early, after verified rectification."""
+    user = _user(request)
+    entry, _rights = entry_for_user(user, pk)
+    _require(user.has_perm("publicity.approve_batch") and entry.status == EntryStatus.LISTED)
+    form = EarlyRemovalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry_remove_early(
+                entry=entry,
+                actor=user,
+                reason=form.cleaned_data["reason"],
+                today=timezone.localdate(),
+            )
+        except TermError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("该条目已移出公示名单，移出记录已公开。"))
+            return _detail(entry.batch_id)
+    return render(
+        request,
+        "publicity/staff/entry_remove_early.html",
+        {
+            "entry": entry,
+            "batch": entry.batch,
+            "form": form,
+            "allowed_from": early_removal_allowed_from(entry),
+        },
         status=400 if form.errors else 200,
     )

@@ -137,6 +137,8 @@ SORTS: dict[str, tuple[str, bool]] = {
     "newest": ("published_on", True),
     "oldest": ("published_on", False),
     "name": ("unit_name", False),
+    # The removal log: latest removal first.
+    "removed": ("removed_on", True),
 }
 DEFAULT_SORT = "newest"
 
@@ -153,7 +155,7 @@ def _cursor_decode(cursor: str, key: str) -> tuple[Any, int] | None:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         value, pk = json.loads(raw.decode("utf-8"))
-        if key == "published_on":
+        if key in ("published_on", "removed_on"):
             value = datetime.date.fromisoformat(value)
         elif not isinstance(value, str):
             return None

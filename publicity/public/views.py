@@ -99,6 +99,28 @@ def entry_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+def removal_log(request: HttpRequest) -> HttpResponse:
+    """公示移出记录: which entries left the list, when and why, latest first (keyset pages)."""
+    cursor = request.GET.get("after") or None
+    page = selectors.public_cached(
+        "removal-log",
+        [cursor],
+        lambda: selectors.entry_page(
+            queryset=selectors.entry_queryset(scope="removed"), sort="removed", cursor=cursor
+        ),
+    )
+    return render(
+        request,
+        "publicity/public/removal_log.html",
+        {
+            "page": page,
+            "next_url": f"?after={page.next_cursor}" if page.next_cursor else None,
+            "first_url": None if page.is_first else "?",
+        },
+    )
+
+
+@require_safe
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # False, not None, caches "no such entry": None is the cache's "not cached".
     entry = selectors.public_cached("entry", pk, lambda: selectors.entry_get_public(pk=pk) or False)

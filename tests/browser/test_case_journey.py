@@ -13,7 +13,13 @@ from django.utils import timezone
 from config import roles
 from rectification.enums import CaseStatus
 from rectification.models import Case
-from tests.factories import CaseFactory, EnterpriseFactory, FindingFactory, staff_user
+from tests.factories import (
+    CaseFactory,
+    EnterpriseFactory,
+    FindingFactory,
+    ListedEntryFactory,
+    staff_user,
+)
 from tests.rectification.test_letter import run
 
 pytestmark = [
@@ -44,6 +50,13 @@ def test_case_journey_progress_unit_application_and_reinspection(
     )
     case.findings.add(
         FindingFactory(inspection__enterprise=case.enterprise, description="安全出口上锁")
+    )
+    # The unit as the public sees it: its published entry, whose case this is.
+    entry = ListedEntryFactory(
+        case=case,
+        finding=case.findings.get(),
+        unit_name="惠城区江北安达五金厂",
+        published_on=case.opened_on,
     )
     staff_user("liaison", roles.LIAISON, department="city_housing", password=PASSWORD)
     staff_user("inspector", roles.INSPECTOR, password=PASSWORD)
@@ -98,3 +111,12 @@ def test_case_journey_progress_unit_application_and_reinspection(
         .values_list("kind", flat=True)
         .order_by("id")
     ) == ["progress", "reinspection_requested", "reinspection_passed"]
+
+    # A resident: the entry shows the unit rectified, with the public timeline only.
+    resident = browser.new_context(base_url=live_server.url, locale="zh-CN").new_page()
+    resident.goto(f"/entries/{entry.pk}/")
+    assert resident.locator("main .badge").first.inner_text() == "已整改"
+    timeline = resident.locator(".timeline").inner_text()
+    assert "已拆除安全出口的门锁" in timeline
+    assert "现场复查，隐患已消除" in timeline
+    resident.context.close()

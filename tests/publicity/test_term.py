@@ -14,7 +14,6 @@ from publicity.term import (
     entries_term_end,
     entry_listed_until,
     entry_remove_early,
-    removal_log,
 )
 from rectification.enums import CaseStatus
 from tests.factories import ListedEntryFactory, UserFactory
@@ -58,7 +57,6 @@ def test_entries_term_end_removes_only_expired_entries_once(django_assert_num_qu
         )
     assert Entry.objects.get(pk=current.pk).status == EntryStatus.LISTED
     assert Entry.objects.get(pk=legacy.pk).status == EntryStatus.LISTED
-    assert list(removal_log()) == sorted(expired, key=lambda e: -e.pk)
 
 
 def test_entry_remove_early_after_twelve_months_of_verified_rectification(official):
@@ -108,3 +106,49 @@ def test_end_expired_listings_runs_on_a_real_worker(celery_worker):
         assert time.monotonic() < deadline, "the worker did not end the listing within 20 s"
         time.sleep(0.1)
     assert Entry.objects.get(pk=expired.pk).removed_on == timezone.localdate()
+
+
+def test_entry_remove_early_view_lets_an_official_end_the_listing(client):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from tests.factories import staff_user
+
+    official = staff_user("official-view", roles.OFFICIAL)
+    today = timezone.localdate()
+    entry = ListedEntryFactory(
+        case__status=CaseStatus.RECTIFIED,
+        case__closed_on=today - datetime.timedelta(days=400),
+    )
+    url = reverse("publicity:entry-remove-early", args=[entry.pk])
+    client.force_login(official)
+
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"reason": "整改到位一年以上"})
+
+    assert response.status_code == 302
+    entry.refresh_from_db()
+    assert entry.status == EntryStatus.REMOVED
+    assert entry.removal_reason == "整改核实后提前移出：整改到位一年以上"
+
+
+def test_entry_remove_early_view_refuses_too_early_and_non_officials(client):
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from tests.factories import staff_user
+
+    today = timezone.localdate()
+    entry = ListedEntryFactory(
+        case__status=CaseStatus.RECTIFIED, case__closed_on=today - datetime.timedelta(days=30)
+    )
+    url = reverse("publicity:entry-remove-early", args=[entry.pk])
+
+    client.force_login(staff_user("inspector-view", roles.INSPECTOR))
+    assert client.post(url, {"reason": "x"}).status_code == 403
+
+    client.force_login(staff_user("official-early", roles.OFFICIAL))
+    response = client.post(url, {"reason": "已整改"})
+    assert response.status_code == 400
+    assert "整改核实满 365 天后才能提前移出" in response.content.decode()
+    assert Entry.objects.get(pk=entry.pk).status == EntryStatus.LISTED
