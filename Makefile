@@ -14,6 +14,7 @@ help:
 	@echo "make run               web + worker + beat + demo data (Ctrl-C stops all)"
 	@echo "make test [ARGS=...]   the whole test suite (pytest ARGS)"
 	@echo "make assets            npm ci: ECharts, Swagger UI, axe-core (run and test do it)"
+	@echo "make bench [ARGS=...]  timings on a scratch database (ARGS='--entries 200000')"
 	@echo "make lint              ruff check, ruff format --check, mypy, migrations check"
 	@echo "make format            ruff format and autofix"
 	@echo "make messages          refresh and compile the English catalogue"
@@ -41,6 +42,10 @@ run: install assets
 
 test: install assets
 	$(BIN)/python scripts/stack.py test $(ARGS)
+
+# Timings (never in tests): demo load, notice PDFs, public pages over ~100k entries.
+bench: install assets
+	$(BIN)/python scripts/stack.py bench $(ARGS)
 
 lint: install
 	$(BIN)/ruff check .

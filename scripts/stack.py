@@ -7,6 +7,7 @@ exit. With the URLs set it uses those servers and starts nothing.
 
     python scripts/stack.py run            # web + worker + beat + demo data; Ctrl-C stops all
     python scripts/stack.py test [ARGS]    # pytest ARGS against the same kind of servers
+    python scripts/stack.py bench [ARGS]   # scripts/bench.py: timings on a scratch database
     python scripts/stack.py env            # start the servers, print their URLs, keep them up
 """
 
@@ -225,6 +226,15 @@ def test(args: list[str]) -> int:
     return result.returncode
 
 
+def bench(args: list[str]) -> int:
+    env = dict(os.environ)
+    with services(env):
+        result = subprocess.run(  # noqa: S603
+            [PYTHON, "scripts/bench.py", *args], cwd=ROOT, env=env, check=False
+        )
+    return result.returncode
+
+
 def print_env() -> int:
     env = dict(os.environ)
     with services(env):
@@ -237,7 +247,7 @@ def print_env() -> int:
 
 
 def main() -> int:
-    if len(sys.argv) < 2 or sys.argv[1] not in {"run", "test", "env"}:
+    if len(sys.argv) < 2 or sys.argv[1] not in {"run", "test", "bench", "env"}:
         print(__doc__)
         return 2
     if shutil.which("node") is None:
@@ -247,6 +257,8 @@ def main() -> int:
         return run()
     if command == "test":
         return test(sys.argv[2:])
+    if command == "bench":
+        return bench(sys.argv[2:])
     return print_env()
 
 
