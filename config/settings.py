@@ -184,6 +184,10 @@ SPECTACULAR_SETTINGS = {
 
 # --- The regime (deployment knobs) ----------------------------------------------------------
 AUTHORITY_NAME = env.str("AUTHORITY_NAME", default="惠州市安全生产监督管理局")
+# Shown on English pages (printed notices always carry the Chinese name).
+AUTHORITY_NAME_EN = env.str(
+    "AUTHORITY_NAME_EN", default="Huizhou Municipal Administration of Work Safety"
+)
 CITY_NAME = env.str("CITY_NAME", default="惠州市")
 REPORTING_HOTLINE = env.str("REPORTING_HOTLINE", default="12350")
 # Days a unit has to object after its prior notice (告知).

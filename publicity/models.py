@@ -219,6 +219,8 @@ class Entry(models.Model):
                 fields=["disposition", "status", "-published_on", "-id"],
                 name="entry_by_disposition",
             ),
+            # The public list sorted by unit name, paged by keyset on (unit_name, id).
+            models.Index(fields=["status", "unit_name", "id"], name="entry_by_name"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["batch", "position"], name="entry_position_unique"),
