@@ -1,14 +1,12 @@
 """The staff dashboard (/staff/): per role, what that person has to do next.
 
-It sits above the apps (config/) because it reads all three: the registry's own panel
-(recent inspections, findings waiting for a batch) through registry.selectors, and the cases
-due soon straight from rectification's queryset, scoped with registry.permissions. The
-publicity, rectification and submissions panels come from those apps' own selectors.
+It sits above the apps (config/) because it reads all three, each through its own selectors:
+the registry's panel (recent inspections, findings waiting for a batch), the cases due soon,
+and the publicity, rectification and submissions panels.
 """
 
 from __future__ import annotations
 
-import datetime
 from typing import cast
 
 from django.contrib.auth.models import User
@@ -21,29 +19,11 @@ from config import roles
 from publicity import selectors as publicity_selectors
 from publicity.public import selectors as public_selectors
 from rectification import selectors as rectification_selectors
-from rectification.models import Case
-from registry.permissions import scope_to_user, staff_required, user_jurisdiction, user_roles
+from registry.permissions import staff_required, user_jurisdiction, user_roles
 from registry.selectors import findings_awaiting_batch, recent_inspections
 
 DUE_SOON_DAYS = 7
 PANEL_ROWS = 10
-
-
-def cases_due_soon(*, user: object, today: datetime.date) -> tuple[list[Case], int]:
-    """Active cases in the user's area whose deadline falls within the next seven days."""
-    queryset = scope_to_user(
-        Case.objects.active().filter(
-            deadline__gte=today, deadline__lte=today + datetime.timedelta(days=DUE_SOON_DAYS)
-        ),
-        user,  # type: ignore[arg-type]
-        "enterprise__jurisdiction__path",
-    )
-    rows = list(
-        queryset.select_related("enterprise", "department")
-        .defer("enterprise__name_bigrams")
-        .order_by("deadline", "id")[:PANEL_ROWS]
-    )
-    return rows, queryset.count()
 
 
 @require_safe
@@ -67,7 +47,9 @@ def staff_dashboard(request: HttpRequest) -> HttpResponse:
     if held & {roles.INSPECTOR, roles.OFFICIAL, roles.SUPERVISOR} and user.has_perm(
         "rectification.view_case"
     ):
-        due, due_count = cases_due_soon(user=user, today=today)
+        due, due_count = rectification_selectors.cases_due_soon(
+            user=user, today=today, days=DUE_SOON_DAYS, limit=PANEL_ROWS
+        )
         context["cases_due"] = due
         context["cases_due_count"] = due_count
     # The other apps' panels, each from its own selector, for the roles that see that app.

@@ -27,6 +27,7 @@ from config import roles
 from rectification.enums import CaseStatus
 from rectification.models import AccessCode, Case, Event, EventEvidence, InboxMessage
 from rectification.permissions import cases_visible_to, user_roles
+from registry.permissions import scope_to_user
 
 # The work queues a case list can show; the first a role sees is QUEUE_DEFAULT's.
 QUEUE_ACTIVE = "active"
@@ -173,3 +174,23 @@ def dashboard_panel(*, user: User | AnonymousUser) -> dict[str, Any]:
         "inbox_url": reverse("rectification:inbox"),
         "queue_url": base,
     }
+
+
+def cases_due_soon(
+    *, user: User, today: datetime.date, days: int, limit: int
+) -> tuple[list[Case], int]:
+    """Active cases in the user's area whose deadline falls within the next ``days`` days:
+    the first ``limit`` by deadline, and how many there are."""
+    queryset = scope_to_user(
+        Case.objects.active().filter(
+            deadline__gte=today, deadline__lte=today + datetime.timedelta(days=days)
+        ),
+        user,
+        "enterprise__jurisdiction__path",
+    )
+    rows = list(
+        queryset.select_related("enterprise", "department")
+        .defer("enterprise__name_bigrams")
+        .order_by("deadline", "id")[:limit]
+    )
+    return rows, queryset.count()
