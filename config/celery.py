@@ -31,6 +31,11 @@ app.conf.beat_schedule = {
         "task": "publicity.dispatch_publication_jobs",
         "schedule": crontab(minute="*"),
     },
+    # The rectification notice letter (with the unit's access code) of each newly opened case.
+    "issue-missing-letters": {
+        "task": "rectification.issue_missing_letters",
+        "schedule": crontab(minute="*"),
+    },
     # The publicity term: entries listed past their term leave the public list (publicity/term.py).
     "end-expired-listings": {
         "task": "publicity.end_expired_listings",

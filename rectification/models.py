@@ -226,6 +226,10 @@ class InboxMessage(models.Model):
         return self.subject
 
 
+def access_letter_upload_to(instance: AccessCode, filename: str) -> str:
+    return f"letters/case/{instance.case_id}/{filename}"
+
+
 class AccessCode(models.Model):
     """The unit's access code printed on its rectification notice letter (整改通知书).
 
@@ -247,6 +251,11 @@ class AccessCode(models.Model):
         verbose_name=_("签发人"),
     )
     revoked_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+    # The letter that carries this code, kept for staff to print and send again; served only
+    # to staff who may act on the case (it holds the code in clear).
+    letter = models.FileField(
+        _("整改通知书"), upload_to=access_letter_upload_to, blank=True, max_length=255
+    )
 
     class Meta:
         verbose_name = _("单位访问码")

@@ -16,8 +16,10 @@ from collections.abc import Iterable, Sequence
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -416,7 +418,7 @@ def case_issue_letter(
     now = timezone.now()
     AccessCode.objects.filter(case=locked, revoked_at__isnull=True).update(revoked_at=now)
     code = _access_code_new()
-    AccessCode.objects.create(
+    access = AccessCode.objects.create(
         case=locked, code_hash=access_code_hash(code), issued_at=now, issued_by=actor
     )
     case_transition(case=locked, kind=EventKind.LETTER_ISSUED, actor=actor)
@@ -425,7 +427,42 @@ def case_issue_letter(
         code=code,
         issued_on=today,
     )
+    access.letter.save(f"case-{locked.pk}-letter-{access.pk}.pdf", ContentFile(pdf))
     return code, pdf
+
+
+@transaction.atomic
+def case_letter_ensure(*, case: Case, today: datetime.date | None = None) -> bool:
+    """Issue the letter of an active case that has no live code yet (the system issues it
+    when the case opens). Safe to run twice or at once: the case row is locked, and a case
+    that has its letter is left alone. Returns whether a letter was issued."""
+    locked = _locked(case)
+    if locked.status not in CaseStatus.active():
+        return False
+    if AccessCode.objects.filter(case=locked, revoked_at__isnull=True).exists():
+        return False
+    case_issue_letter(case=locked, actor=None, today=today)
+    return True
+
+
+def cases_without_letter() -> QuerySet[Case]:
+    """Active cases whose unit has no live access code: their letter is still to be issued."""
+    live = AccessCode.objects.filter(case=OuterRef("pk"), revoked_at__isnull=True)
+    return Case.objects.active().filter(~Exists(live))
+
+
+def case_letters_issue_missing(*, today: datetime.date | None = None, limit: int = 500) -> int:
+    """Issue the letters of the cases opened since the last run (beat: every minute).
+
+    Each letter is its own transaction, so a run cut short keeps what it issued and the next
+    run does the rest. Returns how many letters were issued."""
+    ids = list(cases_without_letter().order_by("id").values_list("pk", flat=True)[:limit])
+    return sum(case_letter_ensure(case=Case(pk=pk), today=today) for pk in ids)
+
+
+def case_live_letter(*, case: Case) -> AccessCode | None:
+    """The access code in force for the case, with its stored letter, if any."""
+    return AccessCode.objects.filter(case=case, revoked_at__isnull=True).exclude(letter="").first()
 
 
 class AccessRefused(Exception):

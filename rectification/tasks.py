@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import logging
 
 from celery import shared_task
 
 from rectification.reminders import reminders_sweep
+from rectification.services import case_letters_issue_missing
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="rectification.send_reminders")
@@ -16,3 +20,14 @@ def send_reminders(*, today: str | None = None) -> dict[str, int]:
     day = datetime.date.fromisoformat(today) if today else None
     result = reminders_sweep(today=day)
     return {"recorded": result.recorded, "emailed": result.emailed}
+
+
+@shared_task(name="rectification.issue_missing_letters")
+def issue_missing_letters() -> int:
+    """Issue the rectification notice letter of every newly opened case (beat: every minute).
+
+    Safe to run twice or on two workers at once (services.case_letter_ensure)."""
+    issued = case_letters_issue_missing()
+    if issued:
+        logger.info("issued %d rectification notice letters", issued)
+    return issued

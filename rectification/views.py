@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -76,7 +76,7 @@ def _detail_context(
         events=selectors.case_timeline(case=case),
         findings=list(case.findings.all()),
         overdue=case.is_overdue(),
-        letter_issued=AccessCode.objects.filter(case=case, revoked_at__isnull=True).exists(),
+        live_letter=AccessCode.objects.filter(case=case, revoked_at__isnull=True).first(),
         error_form=next((f for f in bound.values() if f is not None), None),
     )
     return context
@@ -205,6 +205,25 @@ def case_letter(request: HttpRequest, pk: int) -> HttpResponseBase:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="case-{case.pk}-letter.pdf"'
     # The code is on this response alone: no cache may keep it.
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_GET
+def case_letter_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The letter in force, as issued (it carries the unit's code): for staff who may issue it."""
+    _staff_only(request)
+    case, actions = case_for_user(request.user, pk)
+    live = services.case_live_letter(case=case)
+    if not actions.issue_letter or live is None:
+        raise Http404
+    response = FileResponse(
+        live.letter.open("rb"),
+        as_attachment=True,
+        filename=f"case-{case.pk}-letter.pdf",
+        content_type="application/pdf",
+    )
     response["Cache-Control"] = "no-store"
     return response
 
