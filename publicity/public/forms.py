@@ -14,6 +14,7 @@ from publicity.enums import SubmissionKind, SubmissionStatus
 from publicity.public.submissions import submission_assignees
 from registry.enums import JurisdictionLevel
 from registry.models import Jurisdiction
+from registry.templatetags.registry_tags import person
 
 BODY_MAX_CHARS = 3000  # also in the body's help text
 # Markup (tags, entities) or control characters: the form takes plain text only, so nothing
@@ -130,9 +131,8 @@ class AssignForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = submission_assignees()  # type: ignore[attr-defined]
-        self.fields["assignee"].label_from_instance = (  # type: ignore[attr-defined]
-            lambda user: user.get_full_name() or user.get_username()
-        )
+        # Chinese names: family name first (registry_tags.person).
+        self.fields["assignee"].label_from_instance = person  # type: ignore[attr-defined]
 
 
 class ReplyForm(forms.Form):
