@@ -26,22 +26,15 @@ from config import roles
 from rectification.enums import CaseStatus
 from rectification.models import Case
 from registry.models import StaffProfile
-from registry.permissions import scope_to_user
+from registry.permissions import role_groups, scope_to_user
 
 CASE_JURISDICTION_PATH = "enterprise__jurisdiction__path"
 STAFF_ROLES = frozenset(roles.ALL)
 
 
 def user_roles(user: User | AnonymousUser) -> frozenset[str]:
-    """The user's role groups, read once per request object."""
-    if not user.is_authenticated:
-        return frozenset()
-    cached: frozenset[str] | None = getattr(user, "_rectification_roles", None)
-    if cached is None:
-        names = user.groups.filter(name__in=roles.ALL).values_list("name", flat=True)
-        cached = frozenset(names)
-        user._rectification_roles = cached  # type: ignore[union-attr,attr-defined]
-    return cached
+    """The user's role groups (case_for_user gives a superuser every action on its own)."""
+    return role_groups(user)
 
 
 def user_department_id(user: User | AnonymousUser) -> int | None:

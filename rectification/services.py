@@ -15,7 +15,6 @@ from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -24,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from config.public_cache import public_cache_invalidate_on_commit
+from config.ratelimit import rate_limit_hit
 from rectification.enums import CaseGoal, CaseStatus, EventKind
 from rectification.models import AccessCode, Case, Event, EventEvidence, InboxMessage
 from registry.enums import Disposition
@@ -469,17 +469,6 @@ class AccessRefused(Exception):
     """The unit's code was wrong, expired, or tried too often; the message says which."""
 
 
-def _rate_limit_hit(key: str, limit: int, window: int) -> bool:
-    """Count one attempt under ``key`` in Redis; True once more than ``limit`` in ``window``."""
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the key expired between add and incr: this is the first attempt
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > limit
-
-
 def access_code_redeem(*, code: str, client: str) -> AccessCode:
     """The live access code matching what a unit typed, rate-limited per client and per code.
 
@@ -488,8 +477,10 @@ def access_code_redeem(*, code: str, client: str) -> AccessCode:
     window = settings.UNIT_CODE_RATE_WINDOW_SECONDS
     digest = access_code_hash(code)
     client_key = "unit-code:client:" + hashlib.sha256(client.encode()).hexdigest()
-    if _rate_limit_hit(client_key, settings.UNIT_CODE_ATTEMPTS_PER_CLIENT, window) or (
-        _rate_limit_hit(f"unit-code:code:{digest}", settings.UNIT_CODE_ATTEMPTS_PER_CODE, window)
+    if rate_limit_hit(client_key, limit=settings.UNIT_CODE_ATTEMPTS_PER_CLIENT, window=window) or (
+        rate_limit_hit(
+            f"unit-code:code:{digest}", limit=settings.UNIT_CODE_ATTEMPTS_PER_CODE, window=window
+        )
     ):
         raise AccessRefused(
             _("尝试次数过多，请 %(minutes)d 分钟后再试。") % {"minutes": max(1, window // 60)}

@@ -82,11 +82,22 @@ def is_staff_member(user: User | AnonymousUser) -> bool:
     return user.groups.filter(name__in=roles.ALL).exists()
 
 
+def role_groups(user: User | AnonymousUser) -> frozenset[str]:
+    """The role groups (config/roles.py) the user is in, read once per user object (request)."""
+    if not user.is_authenticated:
+        return frozenset()
+    cached: frozenset[str] | None = getattr(user, "_role_groups", None)
+    if cached is None:
+        cached = frozenset(user.groups.filter(name__in=roles.ALL).values_list("name", flat=True))
+        user._role_groups = cached  # type: ignore[union-attr,attr-defined]
+    return cached
+
+
 def user_roles(user: User | AnonymousUser) -> set[str]:
-    """The role groups (config/roles.py) the user belongs to."""
+    """The roles the user acts in: their role groups, and every role for a superuser."""
     if not user.is_authenticated:
         return set()
-    names = set(user.groups.filter(name__in=roles.ALL).values_list("name", flat=True))
+    names = set(role_groups(user))
     if user.is_superuser:
         names |= set(roles.ALL)
     return names

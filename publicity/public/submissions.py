@@ -11,12 +11,12 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
-from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.ratelimit import rate_limit_hit
 from publicity.enums import SubmissionKind, SubmissionStatus
 from publicity.models import Submission
 from registry.models import Jurisdiction
@@ -61,15 +61,11 @@ def submission_rate_limited(*, client: str) -> bool:
 
     A fixed one-hour window in Redis, shared by every web process.
     """
-    key = f"public:submission-rate:{client}"
-    # add() starts the window only if none is running; incr() is atomic in Redis.
-    cache.add(key, 0, timeout=3600)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # the window expired between add and incr
-        cache.set(key, 1, timeout=3600)
-        count = 1
-    return bool(count > settings.PUBLIC_SUBMISSIONS_PER_HOUR)
+    return rate_limit_hit(
+        f"public:submission-rate:{client}",
+        limit=settings.PUBLIC_SUBMISSIONS_PER_HOUR,
+        window=3600,
+    )
 
 
 @transaction.atomic
