@@ -15,7 +15,7 @@ help:
 	@echo "make test [ARGS=...]   the whole test suite (pytest ARGS)"
 	@echo "make assets            npm ci: ECharts, Swagger UI, axe-core (run and test do it)"
 	@echo "make bench [ARGS=...]  timings on a scratch database (ARGS='--entries 200000')"
-	@echo "make lint              ruff check, ruff format --check, mypy, migrations check"
+	@echo "make lint              ruff, mypy, import layers (lint-imports), migrations check"
 	@echo "make format            ruff format and autofix"
 	@echo "make messages          refresh and compile the English catalogue"
 
@@ -51,6 +51,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(BIN)/lint-imports
 	$(MAKE) migrations-check
 
 format: install

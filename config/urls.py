@@ -3,9 +3,9 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from config import dashboard
 from publicity import views as publicity_views
 from rectification import urls as rectification_urls
+from staff import views as staff_views
 
 urlpatterns = [
     path("", publicity_views.home, name="home"),
@@ -17,7 +17,7 @@ urlpatterns = [
         name="staff-login",
     ),
     path("staff/logout/", auth_views.LogoutView.as_view(), name="staff-logout"),
-    path("staff/", dashboard.staff_dashboard, name="staff-dashboard"),
+    path("staff/", staff_views.staff_dashboard, name="staff-dashboard"),
     path("staff/", include("registry.urls")),
     path("admin/", admin.site.urls),
     path("staff/cases/", include("rectification.urls")),

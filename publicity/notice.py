@@ -1,5 +1,5 @@
 """The printed documents of a batch, with reportlab: the newspaper notice and the prior-notice
-letters. Every document embeds the CJK TrueType font (config.pdf) and is built in reportlab's
+letters. Every document embeds the CJK TrueType font (core.pdf) and is built in reportlab's
 invariant mode, so the same batch always yields the same bytes (and the same SHA-256).
 """
 
@@ -28,7 +28,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from config.pdf import register_cjk_font
+from core.pdf import register_cjk_font
 from publicity.enums import EntryStatus
 from publicity.models import Batch, Entry
 

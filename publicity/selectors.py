@@ -10,7 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
-from config.public_cache import SITE_COUNTS_CACHE_KEY
+from publicity.cache import SITE_COUNTS_CACHE_KEY
 from publicity.enums import BatchStatus, EntryStatus, ErratumStatus, ObjectionDecision
 from publicity.filters import BatchFilter, FindingPoolFilter
 from publicity.models import Batch, BatchTransition, Entry, Erratum, Objection

@@ -24,7 +24,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.public_cache import SITE_COUNTS_CACHE_KEY, public_cache_invalidate_on_commit
+from publicity.cache import SITE_COUNTS_CACHE_KEY, public_cache_invalidate_on_commit
+from core.jobs import job_send
 from publicity.enums import (
     BatchStatus,
     EntryStatus,
@@ -47,7 +48,7 @@ from publicity.term import entry_listed_until
 from rectification.models import Case
 from rectification.services import case_cancel, case_open
 from registry.models import Department, Finding, Jurisdiction
-from registry.uploads import evidence_check
+from core.uploads import evidence_check
 
 logger = logging.getLogger(__name__)
 
@@ -349,16 +350,15 @@ def publication_job_dispatch(*, job_id: int) -> bool:
     Called after commit and by the beat sweep. A broker that is down loses nothing: the row
     stays unfinished and the sweep sends it again.
     """
-    from publicity.tasks import build_notice, build_prior_notice_letters
-
     job = PublicationJob.objects.filter(pk=job_id, finished_at__isnull=True).first()
     if job is None:
         return False
-    task = build_notice if job.kind == PublicationJob.Kind.NOTICE else build_prior_notice_letters
-    try:
-        task.apply_async(kwargs={"job_id": job.pk}, retry=False)
-    except Exception:  # The broker's errors vary by transport; any of them means "later".
-        logger.exception("publication job %s not dispatched; the sweep will retry", job.pk)
+    task_name = (
+        "publicity.build_notice"
+        if job.kind == PublicationJob.Kind.NOTICE
+        else "publicity.build_prior_notice_letters"
+    )
+    if not job_send(task_name, job_id=job.pk):
         return False
     PublicationJob.objects.filter(pk=job.pk).update(dispatched_at=timezone.now())
     return True

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from config.public_cache import public_cache_invalidate_on_commit
+from publicity.cache import public_cache_invalidate_on_commit
 from publicity.enums import EntryStatus
 from publicity.models import Entry
 from rectification.enums import CaseStatus

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from registry.uploads import CheckedFile, evidence_check
+from core.uploads import CheckedFile, evidence_check
 
 MAX_FILES = 10
 
@@ -22,7 +22,7 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class EvidenceField(forms.FileField):
-    """Several photos or PDFs, each checked by registry.uploads (type by content, size cap,
+    """Several photos or PDFs, each checked by core.uploads (type by content, size cap,
     EXIF removed); cleans to a list of CheckedFile."""
 
     widget = MultipleFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"})

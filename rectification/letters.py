@@ -2,7 +2,7 @@
 
 It tells the unit what it must put right, by when, who follows it up, and carries the unit's
 access code for its own channel on the website. reportlab lives behind this one function;
-the font rules are the printed notice's (config.pdf: an embedded TrueType CJK subset, CJK
+the font rules are the printed notice's (core.pdf: an embedded TrueType CJK subset, CJK
 line breaking).
 """
 
@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from config.pdf import register_cjk_font
+from core.pdf import register_cjk_font
 from rectification.models import Case
 
 

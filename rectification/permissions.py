@@ -22,7 +22,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from config import roles
+from core import roles
 from rectification.enums import CaseStatus
 from rectification.models import Case
 from registry.models import StaffProfile

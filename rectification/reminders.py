@@ -37,7 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from config import roles
+from core import roles
 from rectification.enums import CaseStatus, EventKind, ReminderKind
 from rectification.models import Case, Event, InboxMessage, Reminder
 

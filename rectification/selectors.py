@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config import roles
+from core import roles
 from rectification.enums import CaseStatus
 from rectification.models import AccessCode, Case, Event, EventEvidence, InboxMessage
 from rectification.permissions import cases_visible_to, user_roles

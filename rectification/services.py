@@ -22,13 +22,13 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.public_cache import public_cache_invalidate_on_commit
-from config.ratelimit import rate_limit_hit
+from core.ratelimit import rate_limit_hit
 from rectification.enums import CaseGoal, CaseStatus, EventKind
 from rectification.models import AccessCode, Case, Event, EventEvidence, InboxMessage
+from rectification.signals import case_changed
 from registry.enums import Disposition
 from registry.models import Department, Enterprise, Finding
-from registry.uploads import CheckedFile, evidence_check
+from core.uploads import CheckedFile, evidence_check
 
 
 def case_goal_for(disposition: str) -> CaseGoal:
@@ -175,8 +175,9 @@ def case_transition(
         changed.append("deadline")
     if changed:
         case.save(update_fields=[*changed, "updated_at"])
-        # The public list and entry pages show the case's status and deadline.
-        public_cache_invalidate_on_commit()
+        # Announced to the layers above (the public site shows status and deadline).
+        case_id = case.pk
+        transaction.on_commit(lambda: case_changed.send(sender=Case, case_id=case_id))
     return Event.objects.create(
         case=case,
         kind=kind,

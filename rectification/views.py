@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.requests import client_address
 from rectification import forms, selectors, services
 from rectification.models import AccessCode, Case
 from rectification.permissions import CaseActions, case_for_user, may_use_cases
@@ -277,12 +278,6 @@ def inbox_read_all(request: HttpRequest) -> HttpResponseBase:
 # --- The unit's own channel (no account: the access code on its letter) ------------------
 
 
-def _client(request: HttpRequest) -> str:
-    # Behind a reverse proxy REMOTE_ADDR is the proxy's: docs/deployment.md has the proxy
-    # set it from the client (e.g. uWSGI/gunicorn forwarded-allow-ips).
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def unit_login(request: HttpRequest) -> HttpResponse:
@@ -290,7 +285,7 @@ def unit_login(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             access = services.access_code_redeem(
-                code=form.cleaned_data["code"], client=_client(request)
+                code=form.cleaned_data["code"], client=client_address(request)
             )
         except services.AccessRefused as error:
             form.add_error("code", str(error))

@@ -24,7 +24,7 @@ from registry.selectors import (
     legal_provisions,
 )
 from registry.services import AccidentData, EnterpriseData, InspectionData
-from registry.uploads import CheckedFile, evidence_check
+from core.uploads import CheckedFile, evidence_check
 from registry.validators import validate_credit_code
 
 _WHITESPACE = re.compile(r"\s+")

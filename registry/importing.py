@@ -27,6 +27,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.jobs import job_send_on_commit
 from registry.enums import JurisdictionLevel, LicenceStatus, OperatingStatus
 from registry.models import Enterprise, EnterpriseImport, Industry, Jurisdiction
 from registry.permissions import in_user_scope
@@ -366,15 +367,11 @@ def _match_existing(
 @transaction.atomic
 def enterprise_import_start(*, actor: User, upload: UploadedFile) -> EnterpriseImport:
     """Keep the uploaded file and queue the check of its rows (after commit)."""
-    from registry.tasks import enterprise_import_check_task
-
     enterprise_import = EnterpriseImport.objects.create(
         uploaded_by=actor, file=upload, original_name=(upload.name or "import")[:255]
     )
     progress_set(enterprise_import.pk, phase="check", done=0, total=0)
-    transaction.on_commit(
-        lambda: enterprise_import_check_task.delay(import_id=enterprise_import.pk)
-    )
+    job_send_on_commit("registry.enterprise_import_check", import_id=enterprise_import.pk)
     return enterprise_import
 
 
@@ -405,8 +402,6 @@ def enterprise_import_check(*, import_id: int) -> EnterpriseImport | None:
 @transaction.atomic
 def enterprise_import_confirm(*, actor: User, enterprise_import: EnterpriseImport) -> None:
     """The person confirmed the preview: queue the all-or-nothing write."""
-    from registry.tasks import enterprise_import_apply_task
-
     locked = EnterpriseImport.objects.select_for_update().get(pk=enterprise_import.pk)
     if locked.uploaded_by_id != actor.pk:
         raise RegistryError(_("只能确认自己上传的导入。"))
@@ -418,7 +413,7 @@ def enterprise_import_confirm(*, actor: User, enterprise_import: EnterpriseImpor
     locked.status = EnterpriseImport.Status.APPLYING
     locked.save(update_fields=["status"])
     progress_set(locked.pk, phase="apply", done=0, total=len(locked.rows))
-    transaction.on_commit(lambda: enterprise_import_apply_task.delay(import_id=locked.pk))
+    job_send_on_commit("registry.enterprise_import_apply", import_id=locked.pk)
 
 
 def enterprise_import_apply(*, import_id: int) -> EnterpriseImport | None:

@@ -18,7 +18,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
 
-from config import roles
+from core import roles
 from registry.enums import JurisdictionLevel
 from registry.models import Jurisdiction, StaffProfile
 

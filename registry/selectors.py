@@ -14,7 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Model, Prefetch, Q, QuerySet
 from django.http import QueryDict
 
-from config import roles
+from core import roles
 from registry.enums import JurisdictionLevel
 from registry.filters import AccidentFilter, EnterpriseFilter, InspectionFilter
 from registry.models import (

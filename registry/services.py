@@ -36,7 +36,7 @@ from registry.models import (
     PendingUpload,
 )
 from registry.permissions import in_user_scope
-from registry.uploads import CheckedFile
+from core.uploads import CheckedFile
 
 
 class RegistryError(Exception):

@@ -140,7 +140,7 @@ def staff_user(
     email: str = "",
     password: str | None = None,
 ) -> User:
-    """A staff member in one role group (config.roles), with a profile in ``jurisdiction``
+    """A staff member in one role group (core.roles), with a profile in ``jurisdiction``
     and, for a liaison, ``department`` (codes of the reference data)."""
     from django.contrib.auth.models import Group
 

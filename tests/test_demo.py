@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 
-from publicity.demo import DEMO_USERS
+from demo.city import DEMO_USERS
 from publicity.enums import BatchStatus, EntryStatus
 from publicity.models import Batch, Entry
 from rectification.enums import CaseGoal, CaseStatus

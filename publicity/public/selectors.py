@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from config.public_cache import (  # noqa: F401 - re-exported for the public views
+from publicity.cache import (  # noqa: F401 - re-exported for the public views
     CACHE_VERSION_KEY,
     public_cache_invalidate,
     public_cache_version,

@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.ratelimit import rate_limit_hit
+from core.ratelimit import rate_limit_hit
 from publicity.enums import SubmissionKind, SubmissionStatus
 from publicity.models import Submission
 from registry.models import Jurisdiction

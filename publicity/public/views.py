@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core.requests import client_address
 from publicity.models import Batch, Entry, Submission
 from publicity.public import selectors
 from publicity.public.exports import csv_stream, xlsx_file
@@ -221,17 +222,11 @@ def statistics(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _client_key(request: HttpRequest) -> str:
-    # REMOTE_ADDR is the proxy's address behind a reverse proxy; the deployment sets it from
-    # X-Forwarded-For there (docs/deployment.md), never this code from a header anyone can send.
-    return request.META.get("REMOTE_ADDR") or "unknown"
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 def submission_new(request: HttpRequest) -> HttpResponse:
     form = SubmissionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if submission_rate_limited(client=_client_key(request)):
+        if submission_rate_limited(client=client_address(request)):
             form.add_error(None, _("提交过于频繁，请一小时后再试，或拨打举报电话。"))
             return render(
                 request, "publicity/public/submission_form.html", {"form": form}, status=429

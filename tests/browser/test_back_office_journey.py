@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image
 
-from config import roles
+from core import roles
 from registry.models import Enterprise, Evidence, Finding
 from tests.factories import staff_user, valid_credit_code
 from tests.registry.conftest import jpeg_bytes

@@ -10,7 +10,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from config import roles
+from core import roles
 from rectification.enums import CaseStatus
 from rectification.models import Case
 from tests.factories import (

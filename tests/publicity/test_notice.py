@@ -8,7 +8,7 @@ import pytest
 
 import publicity.tasks  # noqa: F401 - registers the tasks with the app, as the worker does
 from config.celery import app
-from config.pdf import register_cjk_font
+from core.pdf import register_cjk_font
 from publicity.models import Entry
 from publicity.notice import _styles, _wrapped, build_notice_pdf, cjk_lines
 from publicity.services import batch_approve, batch_create, batch_finalise, batch_submit, entry_add

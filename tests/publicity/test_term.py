@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.contrib.auth.models import Group
 
-from config import roles
+from core import roles
 from publicity.enums import EntryStatus
 from publicity.models import Entry
 from publicity.term import (

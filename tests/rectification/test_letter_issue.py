@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from config import roles
+from core import roles
 from rectification.enums import CaseStatus
 from rectification.models import AccessCode
 from rectification.services import access_code_hash, case_letters_issue_missing

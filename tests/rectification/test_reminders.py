@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 
-from config import roles
+from core import roles
 from rectification.enums import CaseStatus, EventKind, ReminderKind
 from rectification.models import Case, Event, InboxMessage, Reminder
 from rectification.reminders import reminders_due, reminders_sweep

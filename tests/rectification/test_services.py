@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from config import roles
+from core import roles
 from rectification import services
 from rectification.enums import CaseGoal, CaseStatus, EventKind
 from rectification.models import AccessCode, Event, EventEvidence

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from config import roles
+from core import roles
 from rectification import services
 from rectification.enums import CaseStatus, EventKind
 from rectification.models import InboxMessage

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.base import ContentFile
 from PIL import Image
 
-from config import roles
+from core import roles
 from registry.models import Evidence, Jurisdiction
 from tests.factories import (
     AccidentFactory,

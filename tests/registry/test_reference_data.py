@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from config import roles
+from core import roles
 from registry.enums import JurisdictionLevel
 from registry.models import Department, Industry, Jurisdiction
 

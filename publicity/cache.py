@@ -1,9 +1,10 @@
-"""The public site's cache version, which any app may bump.
+"""The public site's cache version.
 
 Public pages are cached in Redis under a version key (publicity.public.selectors). A change
-the public sees — a batch published, an erratum approved, a case changing state — bumps the
-version after its transaction commits, so every cached page is recomputed. Rectification sits
-below publicity and cannot import it, so the key and the bump live here, under config/.
+the public sees — a batch published, an erratum approved, an entry removed — bumps the
+version after its transaction commits, so every cached page is recomputed. Rectification
+sits below publicity: it announces a case change (``rectification.signals.case_changed``)
+and publicity's receiver (``publicity.apps``) bumps the version.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The staff dashboard (/staff/): per role, what that person has to do next.
 
-It sits above the apps (config/) because it reads all three, each through its own selectors:
+It sits above the domain apps because it reads all three, each through its own selectors:
 the registry's panel (recent inspections, findings waiting for a batch), the cases due soon,
 and the publicity, rectification and submissions panels.
 """
@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from config import roles
+from core import roles
 from publicity import selectors as publicity_selectors
 from publicity.public import selectors as public_selectors
 from rectification import selectors as rectification_selectors

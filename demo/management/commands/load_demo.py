@@ -1,10 +1,10 @@
-"""``python manage.py load_demo``: load the demo city (publicity.demo), once."""
+"""``python manage.py load_demo``: load the demo city (demo.city), once."""
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from publicity.demo import DEMO_PASSWORD, DEMO_USERS, DemoConflict, demo_load, demo_summary
+from demo.city import DEMO_PASSWORD, DEMO_USERS, DemoConflict, demo_load, demo_summary
 
 
 class Command(BaseCommand):

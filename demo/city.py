@@ -32,7 +32,7 @@ from django.contrib.auth.models import Group
 from django.db import connection, transaction
 from django.utils import timezone, translation
 
-from config import roles
+from core import roles
 from publicity.enums import BatchStatus, EntryStatus, SubmissionKind, SubmissionStatus
 from publicity.models import Batch, BatchTransition, Entry, MediaReport, Submission
 from publicity.services import site_counts_refresh

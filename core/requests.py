@@ -1,0 +1,15 @@
+"""Request helpers shared by every app's views."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address, as rate limits count it.
+
+    Behind a reverse proxy REMOTE_ADDR is the proxy's own: the deployment has the app server
+    set it from the proxy's header (docs/deployment.md), never this code from a header anyone
+    can send.
+    """
+    return request.META.get("REMOTE_ADDR") or "unknown"
