@@ -24,8 +24,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from publicity.cache import SITE_COUNTS_CACHE_KEY, public_cache_invalidate_on_commit
 from core.jobs import job_send
+from core.uploads import evidence_check
+from publicity.cache import SITE_COUNTS_CACHE_KEY, public_cache_invalidate_on_commit
 from publicity.enums import (
     BatchStatus,
     EntryStatus,
@@ -48,7 +49,6 @@ from publicity.term import entry_listed_until
 from rectification.models import Case
 from rectification.services import case_cancel, case_open
 from registry.models import Department, Finding, Jurisdiction
-from core.uploads import evidence_check
 
 logger = logging.getLogger(__name__)
 

@@ -23,12 +23,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.ratelimit import rate_limit_hit
+from core.uploads import CheckedFile, evidence_check
 from rectification.enums import CaseGoal, CaseStatus, EventKind
 from rectification.models import AccessCode, Case, Event, EventEvidence, InboxMessage
 from rectification.signals import case_changed
 from registry.enums import Disposition
 from registry.models import Department, Enterprise, Finding
-from core.uploads import CheckedFile, evidence_check
 
 
 def case_goal_for(disposition: str) -> CaseGoal:

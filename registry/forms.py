@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.uploads import CheckedFile, evidence_check
 from registry.enums import CampaignBasis, InspectionKind, LicenceStatus, OperatingStatus
 from registry.models import Accident, Enterprise, Finding, Industry, Jurisdiction
 from registry.search import normalise_spaces
@@ -24,7 +25,6 @@ from registry.selectors import (
     legal_provisions,
 )
 from registry.services import AccidentData, EnterpriseData, InspectionData
-from core.uploads import CheckedFile, evidence_check
 from registry.validators import validate_credit_code
 
 _WHITESPACE = re.compile(r"\s+")

@@ -23,6 +23,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.uploads import CheckedFile
 from registry.models import (
     Accident,
     AuditRecord,
@@ -36,7 +37,6 @@ from registry.models import (
     PendingUpload,
 )
 from registry.permissions import in_user_scope
-from core.uploads import CheckedFile
 
 
 class RegistryError(Exception):
