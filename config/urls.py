@@ -3,13 +3,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from publicity import views as publicity_views
+from publicity.public import views as public_views
 from rectification import urls as rectification_urls
 from staff import views as staff_views
 
 urlpatterns = [
-    path("", publicity_views.home, name="home"),
+    path("", public_views.home, name="home"),
     path("", include("publicity.public.urls")),
+    path("", include("publicity.submissions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path(
         "staff/login/",

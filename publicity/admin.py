@@ -1,9 +1,9 @@
 """Admin of publication: batches, entries, objections, errata, media reports, submissions.
 
-Workflow fields (statuses, numbers, approvals, decisions) change only through the publicity
-services, which check the allowed moves and write the history; here they are read-only. A
-batch can be edited while it is a draft or returned, an entry while it is planned in such a
-batch: after that the printed text is frozen.
+Batches, entries, objections, errata, media reports and submissions are the aggregates of
+workflow tables (publicity.workflows, publicity.submissions.workflow): they are made and
+moved only through the staff pages and their services, which check the table, keep the
+scopes and write the history. Here they are shown, never added, changed or deleted.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
-from publicity.enums import BatchStatus, EntryStatus, ErratumStatus
+from core.admin import ViewOnlyAdminMixin
 from publicity.models import (
     Batch,
     BatchTransition,
@@ -27,8 +27,6 @@ from publicity.models import (
     Submission,
 )
 from registry.admin import HistoryAdminMixin, district_filter
-
-EDITABLE_BATCH_STATUSES = [BatchStatus.DRAFT, BatchStatus.RETURNED]
 
 
 class NoBulkDeleteMixin:
@@ -77,7 +75,7 @@ class BatchTransitionInline(HistoryAdminMixin, admin.TabularInline):
 
 
 @admin.register(Batch)
-class BatchAdmin(NoBulkDeleteMixin, admin.ModelAdmin):
+class BatchAdmin(ViewOnlyAdminMixin, NoBulkDeleteMixin, admin.ModelAdmin):
     list_display = ["__str__", "status", "published_on", "outlet", "composed_by", "approved_by"]
     list_filter = ["status", "year"]
     search_fields = ["outlet"]
@@ -100,21 +98,6 @@ class BatchAdmin(NoBulkDeleteMixin, admin.ModelAdmin):
     ]
     inlines = [BatchTransitionInline, EntryInline]
 
-    def save_model(self, request: HttpRequest, obj: Batch, form: Any, change: bool) -> None:
-        if not change:
-            obj.composed_by = request.user  # type: ignore[assignment]
-        super().save_model(request, obj, form, change)
-
-    def has_change_permission(self, request: HttpRequest, obj: Batch | None = None) -> bool:
-        if obj is not None and obj.status not in EDITABLE_BATCH_STATUSES:
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Batch | None = None) -> bool:
-        if obj is not None and obj.status != BatchStatus.DRAFT:
-            return False
-        return super().has_delete_permission(request, obj)
-
 
 @admin.register(BatchTransition)
 class BatchTransitionAdmin(HistoryAdminMixin, admin.ModelAdmin):
@@ -126,7 +109,7 @@ class BatchTransitionAdmin(HistoryAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Entry)
-class EntryAdmin(NoBulkDeleteMixin, admin.ModelAdmin):
+class EntryAdmin(ViewOnlyAdminMixin, NoBulkDeleteMixin, admin.ModelAdmin):
     list_display = [
         "unit_name",
         "batch",
@@ -154,26 +137,9 @@ class EntryAdmin(NoBulkDeleteMixin, admin.ModelAdmin):
     ]
     show_full_result_count = False
 
-    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        if db_field.name == "batch":
-            # Entries join only batches still being composed.
-            kwargs["queryset"] = Batch.objects.filter(status__in=EDITABLE_BATCH_STATUSES)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def _is_frozen(self, obj: Entry | None) -> bool:
-        return obj is not None and (
-            obj.status != EntryStatus.PLANNED or obj.batch.status not in EDITABLE_BATCH_STATUSES
-        )
-
-    def has_change_permission(self, request: HttpRequest, obj: Entry | None = None) -> bool:
-        return not self._is_frozen(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Entry | None = None) -> bool:
-        return not self._is_frozen(obj) and super().has_delete_permission(request, obj)
-
 
 @admin.register(Objection)
-class ObjectionAdmin(NoBulkDeleteMixin, admin.ModelAdmin):
+class ObjectionAdmin(ViewOnlyAdminMixin, NoBulkDeleteMixin, admin.ModelAdmin):
     list_display = ["entry", "received_on", "decision", "decided_by", "decided_at"]
     list_filter = ["decision"]
     search_fields = ["entry__unit_name", "statement"]
@@ -182,14 +148,9 @@ class ObjectionAdmin(NoBulkDeleteMixin, admin.ModelAdmin):
     raw_id_fields = ["entry"]
     readonly_fields = ["recorded_by", "decision", "decided_by", "decided_at", "reasons"]
 
-    def save_model(self, request: HttpRequest, obj: Objection, form: Any, change: bool) -> None:
-        if not change:
-            obj.recorded_by = request.user  # type: ignore[assignment]
-        super().save_model(request, obj, form, change)
-
 
 @admin.register(Erratum)
-class ErratumAdmin(NoBulkDeleteMixin, admin.ModelAdmin):
+class ErratumAdmin(ViewOnlyAdminMixin, NoBulkDeleteMixin, admin.ModelAdmin):
     list_display = ["entry", "kind", "status", "author", "approved_by", "created_at"]
     list_filter = ["kind", "status"]
     search_fields = ["entry__unit_name", "reason"]
@@ -198,19 +159,9 @@ class ErratumAdmin(NoBulkDeleteMixin, admin.ModelAdmin):
     raw_id_fields = ["entry"]
     readonly_fields = ["status", "author", "approved_by", "created_at", "approved_at"]
 
-    def save_model(self, request: HttpRequest, obj: Erratum, form: Any, change: bool) -> None:
-        if not change:
-            obj.author = request.user  # type: ignore[assignment]
-        super().save_model(request, obj, form, change)
-
-    def has_change_permission(self, request: HttpRequest, obj: Erratum | None = None) -> bool:
-        if obj is not None and obj.status != ErratumStatus.DRAFT:
-            return False
-        return super().has_change_permission(request, obj)
-
 
 @admin.register(MediaReport)
-class MediaReportAdmin(admin.ModelAdmin):
+class MediaReportAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["headline", "outlet", "date", "batch"]
     list_filter = ["outlet"]
     search_fields = ["headline", "outlet"]
@@ -228,7 +179,7 @@ IDENTITY_FIELDS = ("submitter_name", "submitter_contact")
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     """The submitter's name and contact exist here only for holders of
     ``publicity.view_submitter_identity``: not in the form, the list, search or filters."""
 

@@ -37,7 +37,6 @@ class ErratumKind(models.TextChoices):
 
 
 class ErratumStatus(models.TextChoices):
-    DRAFT = "draft", _("草稿")
     SUBMITTED = "submitted", _("已提交")
     APPROVED = "approved", _("已批准")
     REJECTED = "rejected", _("未批准")

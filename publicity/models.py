@@ -206,6 +206,7 @@ class Entry(models.Model):
         verbose_name = _("曝光条目")
         verbose_name_plural = pgettext_lazy("plural", "曝光条目")
         ordering = ["batch", "position"]
+        permissions = [("remove_entry_early", _("可在整改核实后提前移出公示名单"))]
         indexes = [
             # Keyset pagination of the public list, newest first, with and without filters.
             models.Index(fields=["status", "-published_on", "-id"], name="entry_public_keyset"),
@@ -236,6 +237,20 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return self.unit_name
+
+    @property
+    def is_withdrawn(self) -> bool:
+        """Taken out before or after publication (an upheld objection, an erratum)."""
+        return self.status in (EntryStatus.WITHDRAWN_ON_OBJECTION, EntryStatus.WITHDRAWN_BY_ERRATUM)
+
+    @property
+    def is_public(self) -> bool:
+        """On the public list now."""
+        return self.status == EntryStatus.LISTED
+
+    @property
+    def withdrawn_by_erratum(self) -> bool:
+        return self.status == EntryStatus.WITHDRAWN_BY_ERRATUM
 
 
 class Objection(models.Model):
@@ -297,6 +312,10 @@ class Objection(models.Model):
     def __str__(self) -> str:
         return f"{self.entry} · {self.get_decision_display()}"
 
+    @property
+    def is_pending(self) -> bool:
+        return self.decision == ObjectionDecision.PENDING
+
 
 class Erratum(models.Model):
     """更正: corrects or withdraws one published entry; the entry keeps its original text."""
@@ -306,7 +325,7 @@ class Erratum(models.Model):
     )
     kind = models.CharField(_("类型"), max_length=16, choices=ErratumKind.choices)
     status = models.CharField(
-        _("状态"), max_length=16, choices=ErratumStatus.choices, default=ErratumStatus.DRAFT
+        _("状态"), max_length=16, choices=ErratumStatus.choices, default=ErratumStatus.SUBMITTED
     )
     # The corrected printed fields, {field name: new text}; empty for a withdrawal.
     corrections = models.JSONField(_("更正内容"), default=dict, blank=True)

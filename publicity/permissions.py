@@ -1,22 +1,26 @@
-"""Who may do what with batches, entries, objections and errata: checked on the server.
+"""Who may see which batches, and what they may do: the rights pages show, read from the
+workflow tables (publicity.workflows), checked again by the services.
 
 Visibility follows jurisdiction (registry.permissions): city-level staff see every batch;
 district staff see the batches they composed and those holding a unit of their district.
-One helper, :func:`batch_for_user`, returns a batch together with what the user may do to it.
+:func:`batch_for_user` and :func:`entry_for_user` return the record with the user's rights.
 """
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from publicity.enums import BatchStatus
-from publicity.models import Batch, Entry
+from core.workflow import Decision, Rights
+from publicity.models import Batch, Entry, Erratum, Objection
+from publicity.workflows import BATCH, ENTRY, ERRATUM, OBJECTION
 from registry.models import Finding
-from registry.permissions import is_city_wide, scope_to_user, user_jurisdiction
+from registry.permissions import in_user_scope, is_city_wide, scope_to_user, user_jurisdiction
 
 AnyUser = User | AnonymousUser
 
@@ -40,49 +44,48 @@ def finding_pool_scope(user: AnyUser) -> QuerySet[Finding]:
     return scope_to_user(Finding.objects.all(), user, "inspection__enterprise__jurisdiction__path")
 
 
+def batch_rights(batch: Batch, user: AnyUser, today: datetime.date | None = None) -> Rights:
+    """The BATCH table's moves decided for the user: which buttons the batch page shows."""
+    return BATCH.rights(batch, user, today=today or timezone.localdate())
+
+
 @dataclass(frozen=True)
-class BatchRights:
-    can_edit: bool
-    can_submit: bool
-    can_reopen: bool
-    can_approve: bool
-    can_record_objection: bool
-    can_decide_objection: bool
-    can_finalise: bool
-    can_publish: bool
-    can_add_erratum: bool
-    can_decide_erratum: bool
-    can_add_media_report: bool
+class EntryRights:
+    """What the user may do with one entry of a batch, each move from its table."""
+
+    edit: Decision  # the batch's "edit": change, move, remove the entry while composing
+    record_objection: Decision
+    add_erratum: Decision
+    remove_early: Decision
+    letter: bool  # may download its prior-notice letter (the unit is in the user's area)
+
+    @property
+    def any(self) -> bool:
+        return any((self.edit, self.record_objection, self.add_erratum, self.remove_early.shown))
 
 
-def batch_rights(batch: Batch, user: User) -> BatchRights:
-    composer = batch.composed_by_id == user.pk
-    status = batch.status
-    return BatchRights(
-        can_edit=composer
-        and status == BatchStatus.DRAFT
-        and user.has_perm("publicity.change_batch"),
-        can_submit=composer and status == BatchStatus.DRAFT,
-        can_reopen=composer and status == BatchStatus.RETURNED,
-        can_approve=not composer
-        and status == BatchStatus.SUBMITTED
-        and user.has_perm("publicity.approve_batch"),
-        can_record_objection=status == BatchStatus.APPROVED
-        and user.has_perm("publicity.add_objection"),
-        can_decide_objection=not composer
-        and status == BatchStatus.APPROVED
-        and user.has_perm("publicity.decide_objection"),
-        can_finalise=status == BatchStatus.APPROVED and user.has_perm("publicity.publish_batch"),
-        can_publish=status == BatchStatus.FINALISED and user.has_perm("publicity.publish_batch"),
-        can_add_erratum=status == BatchStatus.PUBLISHED and user.has_perm("publicity.add_erratum"),
-        can_decide_erratum=status == BatchStatus.PUBLISHED
-        and user.has_perm("publicity.approve_erratum"),
-        can_add_media_report=status == BatchStatus.PUBLISHED
-        and user.has_perm("publicity.add_mediareport"),
+def entry_rights(
+    entry: Entry, user: AnyUser, batch_rights_: Rights, today: datetime.date | None = None
+) -> EntryRights:
+    today = today or timezone.localdate()
+    return EntryRights(
+        edit=batch_rights_["edit"],
+        record_objection=OBJECTION.decide(entry, "record", user, today=today),
+        add_erratum=ERRATUM.decide(entry, "create", user, today=today),
+        remove_early=ENTRY.decide(entry, "remove_early", user, today=today),
+        letter=in_user_scope(entry.district, user),
     )
 
 
-def batch_for_user(user: User, pk: int) -> tuple[Batch, BatchRights]:
+def objection_rights(objection: Objection, user: AnyUser) -> Rights:
+    return OBJECTION.rights(objection, user, moves=("uphold", "reject"))
+
+
+def erratum_rights(erratum: Erratum, user: AnyUser) -> Rights:
+    return ERRATUM.rights(erratum, user, moves=("approve", "reject"))
+
+
+def batch_for_user(user: AnyUser, pk: int) -> tuple[Batch, Rights]:
     """The batch if the user may see it (else 404), with what they may do to it."""
     batch = visible_batches(user).select_related("composed_by", "approved_by").filter(pk=pk).first()
     if batch is None:
@@ -90,13 +93,37 @@ def batch_for_user(user: User, pk: int) -> tuple[Batch, BatchRights]:
     return batch, batch_rights(batch, user)
 
 
-def entry_for_user(user: User, pk: int) -> tuple[Entry, BatchRights]:
-    """An entry of a batch the user may see (else 404), with the rights on its batch."""
+def entry_for_user(user: AnyUser, pk: int) -> tuple[Entry, EntryRights]:
+    """An entry of a batch the user may see (else 404), with what they may do with it."""
     entry = (
-        Entry.objects.select_related("batch", "district", "department")
+        Entry.objects.select_related("batch", "district", "department", "case")
         .filter(pk=pk, batch__in=visible_batches(user))
         .first()
     )
     if entry is None:
         raise Http404
-    return entry, batch_rights(entry.batch, user)
+    return entry, entry_rights(entry, user, batch_rights(entry.batch, user))
+
+
+def objection_for_user(user: AnyUser, pk: int) -> tuple[Objection, Rights]:
+    objection = (
+        Objection.objects.select_related(
+            "entry__batch", "entry__district", "recorded_by", "decided_by"
+        )
+        .filter(pk=pk, entry__batch__in=visible_batches(user))
+        .first()
+    )
+    if objection is None:
+        raise Http404
+    return objection, objection_rights(objection, user)
+
+
+def erratum_for_user(user: AnyUser, pk: int) -> tuple[Erratum, Rights]:
+    erratum = (
+        Erratum.objects.select_related("entry__batch", "entry__district")
+        .filter(pk=pk, entry__batch__in=visible_batches(user))
+        .first()
+    )
+    if erratum is None:
+        raise Http404
+    return erratum, erratum_rights(erratum, user)

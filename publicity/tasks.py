@@ -12,13 +12,14 @@ from celery import shared_task
 from django.utils import timezone
 
 from publicity.services import (
+    entries_term_end,
     letters_build,
     notice_job_run,
+    preview_build,
     publication_job_start,
     publication_jobs_redispatch,
     site_counts_refresh,
 )
-from publicity.term import entries_term_end
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,14 @@ def build_notice(*, job_id: int) -> str:
     digest = notice_job_run(job=job)
     logger.info("notice job %s: sha256 %s", job_id, digest)
     return digest
+
+
+@shared_task(name="publicity.build_preview")
+def build_preview(*, batch_id: int) -> str:
+    """Build the reviewers' preview of a batch as it stands (asked for from its page)."""
+    name = preview_build(batch_id=batch_id)
+    logger.info("preview of batch %s: %s", batch_id, name or "not needed")
+    return name or ""
 
 
 @shared_task(name="publicity.dispatch_publication_jobs")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from publicity import views_staff as views
+from publicity import views
 
 app_name = "publicity"
 
@@ -17,12 +17,13 @@ urlpatterns = [
     path("<int:pk>/", views.batch_detail, name="batch-detail"),
     path("<int:pk>/compose/", views.batch_compose, name="batch-compose"),
     path("<int:pk>/review/", views.batch_review, name="batch-review"),
-    path("<int:pk>/submit/", views.batch_submit_view, name="batch-submit"),
-    path("<int:pk>/reopen/", views.batch_reopen_view, name="batch-reopen"),
-    path("<int:pk>/approve/", views.batch_approve_view, name="batch-approve"),
-    path("<int:pk>/return/", views.batch_return_view, name="batch-return"),
-    path("<int:pk>/finalise/", views.batch_finalise_view, name="batch-finalise"),
-    path("<int:pk>/publish/", views.batch_publish_view, name="batch-publish"),
+    # The moves of the BATCH table, through one view.
+    path("<int:pk>/submit/", views.batch_move, {"move": "submit"}, name="batch-submit"),
+    path("<int:pk>/reopen/", views.batch_move, {"move": "reopen"}, name="batch-reopen"),
+    path("<int:pk>/approve/", views.batch_move, {"move": "approve"}, name="batch-approve"),
+    path("<int:pk>/return/", views.batch_move, {"move": "return"}, name="batch-return"),
+    path("<int:pk>/finalise/", views.batch_move, {"move": "finalise"}, name="batch-finalise"),
+    path("<int:pk>/publish/", views.batch_publish, name="batch-publish"),
     path("<int:pk>/preview.pdf", views.batch_preview, name="batch-preview"),
     path("<int:pk>/notice.pdf", views.batch_notice, name="batch-notice"),
     path("<int:pk>/media-reports/new/", views.media_report_new, name="media-report-new"),

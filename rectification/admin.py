@@ -1,7 +1,8 @@
 """Admin of rectification follow-up: cases, their timeline, evidence and reminders.
 
-A case's status and its timeline change only through the rectification services (which write
-the event in the same transaction), so here they are read-only.
+A case and its timeline change only through the CASE table's transition function
+(rectification.services.case_transition), which writes the event in the same transaction:
+here they are shown, never added, changed or deleted.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ViewOnlyAdminMixin
 from rectification.models import AccessCode, Case, Event, EventEvidence, InboxMessage, Reminder
 from registry.admin import (
     FILE_METADATA_FIELDS,
@@ -53,7 +55,7 @@ class EventInline(HistoryAdminMixin, admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "id",
         "enterprise",
@@ -104,7 +106,7 @@ class EventAdmin(HistoryAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(EventEvidence)
-class EventEvidenceAdmin(admin.ModelAdmin):
+class EventEvidenceAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["original_name", "event", "content_type", "size"]
     search_fields = ["original_name", "=sha256", "event__case__enterprise__name"]
     list_select_related = ["event"]

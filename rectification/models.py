@@ -65,6 +65,16 @@ class Case(models.Model):
         verbose_name = _("整改跟踪")
         verbose_name_plural = pgettext_lazy("plural", "整改跟踪")
         ordering = ["deadline", "id"]
+        # The moves of the CASE table (rectification.workflows) and how far one sees.
+        permissions = [
+            ("record_case_progress", _("可记录整改进展和单位的复查申请")),
+            ("reinspect_case", _("可记录复查结果")),
+            ("extend_case_deadline", _("可延长整改期限")),
+            ("supervise_case", _("可记录督查")),
+            ("issue_case_letter", _("可签发整改通知书")),
+            ("view_area_cases", _("可查看辖区内全部整改跟踪")),
+            ("view_overdue_cases", _("可查看辖区内逾期及上报督查的整改跟踪")),
+        ]
         indexes = [
             # Overdue and due-soon sweeps: a range scan over active cases by deadline.
             models.Index(fields=["status", "deadline"], name="case_status_deadline"),
@@ -83,6 +93,10 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} · {self.get_status_display()}"
+
+    @property
+    def awaiting_reinspection(self) -> bool:
+        return self.status == CaseStatus.REINSPECTION_REQUESTED
 
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         return self.status in CaseStatus.active() and self.deadline < (

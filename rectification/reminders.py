@@ -37,9 +37,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from core import roles
-from rectification.enums import CaseStatus, EventKind, ReminderKind
-from rectification.models import Case, Event, InboxMessage, Reminder
+from rectification.enums import CaseStatus, ReminderKind
+from rectification.models import Case, InboxMessage, Reminder
+from rectification.services import cases_transition_many
 
 logger = logging.getLogger(__name__)
 
@@ -121,22 +121,20 @@ class _Recipients:
 
     @classmethod
     def load(cls) -> _Recipients:
+        # Who receives them follows the permissions the role groups hold, not group names:
+        # liaisons record a case's progress for their department, supervisors supervise.
         liaisons: dict[int, list[tuple[int, str]]] = defaultdict(list)
         for user_id, email, department_id in (
-            User.objects.filter(
-                is_active=True,
-                groups__name=roles.LIAISON,
-                staff_profile__department__isnull=False,
-            )
+            User.objects.with_perm("rectification.record_case_progress", include_superusers=False)
+            .filter(staff_profile__department__isnull=False)
             .order_by("id")
             .values_list("id", "email", "staff_profile__department_id")
             .distinct()
         ):
             liaisons[department_id].append((user_id, email))
         supervisors = list(
-            User.objects.filter(
-                is_active=True, groups__name=roles.SUPERVISOR, staff_profile__isnull=False
-            )
+            User.objects.with_perm("rectification.supervise_case", include_superusers=False)
+            .filter(staff_profile__isnull=False)
             .order_by("id")
             .values_list("id", "email", "staff_profile__jurisdiction__path")
             .distinct()
@@ -192,27 +190,17 @@ def _record(due: Sequence[Due], recipients: _Recipients, today: datetime.date) -
         inserted = {(case_id, kind, occasion): pk for pk, case_id, kind, occasion in cursor}
     if not inserted:
         return 0
-    events: list[Event] = []
+    escalations: list[tuple[Case, str]] = []
+    reminders: list[tuple[Case, str]] = []
     messages: list[InboxMessage] = []
-    escalated: list[int] = []
     for d, (subject, body) in zip(due, texts, strict=True):
         reminder_id = inserted.get((d.case.pk, d.kind, d.occasion))
         if reminder_id is None:
             continue
-        escalation = d.kind == ReminderKind.ESCALATION
-        if escalation:
-            escalated.append(d.case.pk)
-        # Reminders change no status, so they skip case_transition's per-case lock and
-        # are written in bulk; they are never public.
-        events.append(
-            Event(
-                case=d.case,
-                kind=EventKind.ESCALATED if escalation else EventKind.REMINDER_SENT,
-                at=now,
-                text=subject,
-                is_public=False,
-            )
-        )
+        if d.kind == ReminderKind.ESCALATION:
+            escalations.append((d.case, subject))
+        else:
+            reminders.append((d.case, subject))
         messages += [
             InboxMessage(
                 recipient_id=user_id,
@@ -224,10 +212,17 @@ def _record(due: Sequence[Due], recipients: _Recipients, today: datetime.date) -
             )
             for user_id, _email in recipients.staff_for(d.case, d.kind)
         ]
-    Event.objects.bulk_create(events)
+    # Reminders change no status: the CASE table's system actions "remind" and "escalate",
+    # made in bulk (a fixed number of queries per chunk), never public.
+    for move, rows in (("remind", reminders), ("escalate", escalations)):
+        if rows:
+            cases_transition_many(
+                cases=[case for case, _text in rows],
+                move=move,
+                texts=[text for _case, text in rows],
+                now=now,
+            )
     InboxMessage.objects.bulk_create(messages)
-    if escalated:
-        Case.objects.filter(pk__in=escalated, escalated_at__isnull=True).update(escalated_at=now)
     return len(inserted)
 
 

@@ -23,10 +23,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import roles
 from rectification.enums import CaseStatus
 from rectification.models import AccessCode, Case, Event, EventEvidence, InboxMessage
-from rectification.permissions import cases_visible_to, user_roles
+from rectification.permissions import cases_visible_to
 from registry.permissions import scope_to_user
 
 # The work queues a case list can show; the first a role sees is QUEUE_DEFAULT's.
@@ -38,10 +37,11 @@ QUEUES = (QUEUE_ACTIVE, QUEUE_APPLICATIONS, QUEUE_OVERDUE, QUEUE_SUPERVISION)
 
 
 def queue_default(user: User | AnonymousUser) -> str:
-    held = user_roles(user)
-    if roles.SUPERVISOR in held:
+    """The queue of the work the user's permissions are for: supervision, re-inspection, or
+    the cases in hand."""
+    if user.has_perm("rectification.supervise_case") and not user.is_superuser:
         return QUEUE_SUPERVISION
-    if roles.INSPECTOR in held:
+    if user.has_perm("rectification.reinspect_case") and not user.is_superuser:
         return QUEUE_APPLICATIONS
     return QUEUE_ACTIVE
 
@@ -128,12 +128,16 @@ def inbox_unread_count(*, user: User | AnonymousUser) -> int:
 def dashboard_panel(*, user: User | AnonymousUser) -> dict[str, Any]:
     """The counts on a staff member's dashboard, by role, each linking to its queue.
 
-    One aggregate over the visible cases and one inbox count (plus the user's roles and,
-    for a liaison, department, read once per request).
+    One aggregate over the visible cases and one inbox count (plus the user's permissions
+    and, for a liaison, department, read once per request). Which counts show follows the
+    CASE table's moves the user's permissions allow.
     """
     today = timezone.localdate()
-    held = user_roles(user)
     superuser = user.is_authenticated and user.is_superuser
+    progress = user.has_perm("rectification.record_case_progress")
+    reinspect = user.has_perm("rectification.reinspect_case")
+    supervise = user.has_perm("rectification.supervise_case")
+    area = user.has_perm("rectification.view_area_cases")
     active = Q(status__in=CaseStatus.active())
     counts = cases_visible_to(user).aggregate(
         active=Count("pk", filter=active),
@@ -156,15 +160,15 @@ def dashboard_panel(*, user: User | AnonymousUser) -> dict[str, Any]:
         }
 
     items: list[dict[str, Any]] = []
-    if superuser or roles.LIAISON in held:
+    if superuser or (progress and not area):
         items.append(item("active", _("本部门在办整改"), QUEUE_ACTIVE))
-    elif held & {roles.INSPECTOR, roles.OFFICIAL, roles.ADMINISTRATOR}:
+    elif area and not supervise:
         items.append(item("active", _("在办整改"), QUEUE_ACTIVE))
-    if held & {roles.LIAISON, roles.INSPECTOR} or superuser:
+    if progress or reinspect:
         items.append(item("applications", _("待复查申请"), QUEUE_APPLICATIONS))
-    if held - {roles.SUPERVISOR} or superuser:
+    if superuser or not supervise or progress or reinspect:
         items.append(item("overdue", _("逾期未整改"), QUEUE_OVERDUE, alert=True))
-    if roles.SUPERVISOR in held or superuser:
+    if supervise:
         items.append(item("supervision", _("逾期及上报督查"), QUEUE_SUPERVISION, alert=True))
         items.append(item("escalated", _("已上报督查"), QUEUE_SUPERVISION, alert=True))
     return {

@@ -1,9 +1,9 @@
 """Writes of the rectification app. Every change to a case goes through here.
 
-A case's status changes in one place, :func:`case_transition`, checked against the tables
-``ALLOWED_BY_PERSON`` (moves a member of staff or the unit may cause) and ``ALLOWED_BY_SYSTEM``
-(moves only the system makes: an erratum cancelling the case). The reminder sweep lives in
-``rectification.reminders``; the unit's access codes in ``rectification.access``.
+Every line of a case's timeline is a move of the CASE table (``rectification.workflows``),
+made by one transition function, :func:`case_transition`, which checks it, saves the case
+and writes the event in the same transaction. The reminder sweep lives in
+``rectification.reminders``; the unit's access codes and letters in ``rectification.access``.
 """
 
 from __future__ import annotations
@@ -24,9 +24,11 @@ from django.utils.translation import gettext as _
 
 from core.ratelimit import rate_limit_hit
 from core.uploads import CheckedFile, evidence_check
+from core.workflow import PERSON, SYSTEM, SYSTEM_ACTOR, UNIT, UNIT_ACTOR, Actor
 from rectification.enums import CaseGoal, CaseStatus, EventKind
 from rectification.models import AccessCode, Case, Event, EventEvidence, InboxMessage
 from rectification.signals import case_changed
+from rectification.workflows import CASE, EVENT_OF_MOVE, PUBLIC_BY_KIND, CaseError
 from registry.enums import Disposition
 from registry.models import Department, Enterprise, Finding
 
@@ -36,6 +38,140 @@ def case_goal_for(disposition: str) -> CaseGoal:
     if disposition in Disposition.ending_operation():
         return CaseGoal.VERIFY_CLOSURE
     return CaseGoal.RECTIFY
+
+
+def _moves_by(kinds: set[str]) -> dict[str, frozenset[str]]:
+    """The status moves of the CASE table open to ``kinds`` of actor, by the state they leave."""
+    table: dict[str, set[str]] = {}
+    for move in CASE.moves.values():
+        if not kinds & set(move.by) or move.target is None:
+            continue
+        for state in move.source:
+            if move.target != state:
+                table.setdefault(state, set()).add(move.target)
+    return {state: frozenset(targets) for state, targets in table.items()}
+
+
+# Read off the CASE table: the status moves a person (or the unit) may cause, and those only
+# the system makes (an approved erratum cancelling the case).
+ALLOWED_BY_PERSON = _moves_by({PERSON, UNIT})
+ALLOWED_BY_SYSTEM = _moves_by({SYSTEM})
+
+
+def event_is_public(kind: str, chosen: bool | None = None) -> bool:
+    fixed = PUBLIC_BY_KIND[kind]
+    return bool(chosen) if fixed is None else fixed
+
+
+def case_transition(
+    *,
+    case: Case,
+    move: str,
+    actor: Actor | None,
+    new_deadline: datetime.date | None = None,
+    text: str = "",
+    is_public: bool | None = None,
+    files: Sequence[UploadedFile | CheckedFile] = (),
+    today: datetime.date | None = None,
+) -> Event:
+    """Make ``move`` on a case if the CASE table allows it: record its timeline event and,
+    for a status move, the new status.
+
+    ``actor`` is the member of staff, ``UNIT_ACTOR`` for the unit through its access code,
+    or None (``SYSTEM_ACTOR``) for the system. The caller holds the case locked
+    (``select_for_update``) inside a transaction.
+
+    Side effects: the case's ``status``, ``closed_on``, ``deadline`` and ``escalated_at``
+    (saved with ``update_fields``), one :class:`Event` row with its evidence files, written
+    in the same transaction; after commit, ``case_changed`` for the layers above.
+    """
+    today = today or timezone.localdate()
+    checker = SYSTEM_ACTOR if actor is None else actor
+    rule = CASE.check(
+        case,
+        move,
+        checker,
+        today=today,
+        values={"text": text, "new_deadline": new_deadline, "files": files},
+    )
+    from_status = case.status
+    changed: list[str] = []
+    if rule.target is not None and rule.target != from_status:
+        case.status = rule.target
+        changed.append("status")
+        if rule.target not in CaseStatus.active():
+            case.closed_on = today
+            changed.append("closed_on")
+    if new_deadline is not None:
+        if new_deadline < case.opened_on:
+            raise CaseError(_("新的整改期限不能早于立案日期。"))
+        case.deadline = new_deadline
+        changed.append("deadline")
+    if move == "escalate" and case.escalated_at is None:
+        case.escalated_at = timezone.now()
+        changed.append("escalated_at")
+    if changed:
+        case.save(update_fields=[*changed, "updated_at"])
+        if changed != ["escalated_at"]:
+            # Announced to the layers above (the public site shows status and deadline).
+            case_id = case.pk
+            transaction.on_commit(lambda: case_changed.send(sender=Case, case_id=case_id))
+    kind = EVENT_OF_MOVE[move]
+    event = Event.objects.create(
+        case=case,
+        kind=kind,
+        actor=actor if isinstance(actor, User) else None,
+        from_status=from_status if "status" in changed else "",
+        to_status=case.status if "status" in changed else "",
+        new_deadline=new_deadline,
+        text=text,
+        is_public=event_is_public(kind, is_public),
+    )
+    _attach_evidence(event, files)
+    return event
+
+
+def cases_transition_many(
+    *, cases: Sequence[Case], move: str, texts: Sequence[str], now: datetime.datetime
+) -> list[Event]:
+    """Make one system action that changes no status (``remind``, ``escalate``) on many cases
+    at once, for the daily sweep: each checked against the CASE table, their events written
+    in one INSERT and, for ``escalate``, ``escalated_at`` in one UPDATE. The caller holds the
+    cases locked in its transaction.
+    """
+    rule = CASE.moves[move]
+    if rule.target is not None:
+        raise ValueError(f"{move} changes the status: use case_transition")
+    for case in cases:
+        CASE.check(case, move, SYSTEM_ACTOR)
+    kind = EVENT_OF_MOVE[move]
+    events = Event.objects.bulk_create(
+        Event(case=case, kind=kind, at=now, text=text, is_public=event_is_public(kind))
+        for case, text in zip(cases, texts, strict=True)
+    )
+    if move == "escalate":
+        Case.objects.filter(pk__in=[c.pk for c in cases], escalated_at__isnull=True).update(
+            escalated_at=now
+        )
+    return events
+
+
+def _locked(case: Case) -> Case:
+    """The case re-read under a row lock, so two people's changes queue rather than race."""
+    return Case.objects.select_for_update().select_related("enterprise").get(pk=case.pk)
+
+
+def _attach_evidence(event: Event, files: Sequence[UploadedFile | CheckedFile]) -> None:
+    for upload in files:
+        checked = upload if isinstance(upload, CheckedFile) else evidence_check(upload)
+        EventEvidence.objects.create(
+            event=event,
+            file=checked.content,
+            original_name=checked.original_name,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+        )
 
 
 @transaction.atomic
@@ -54,6 +190,7 @@ def case_open(
 
     Side effects: the case row, its findings, and an "opened" event visible to the public.
     """
+    CASE.check(Case(), "open", SYSTEM_ACTOR)
     case = Case.objects.create(
         enterprise=enterprise,
         disposition=disposition,
@@ -76,154 +213,20 @@ def case_open(
     return case
 
 
-class CaseError(Exception):
-    """A change to a case that cannot be made; the message tells the person why."""
-
-
-# Status moves a person may cause: the unit (through staff or its access code) applying for
-# re-inspection, an inspector's re-inspection closing or reopening the case.
-ALLOWED_BY_PERSON: dict[str, frozenset[str]] = {
-    CaseStatus.OPEN: frozenset(
-        {CaseStatus.REINSPECTION_REQUESTED, CaseStatus.RECTIFIED, CaseStatus.CLOSURE_VERIFIED}
-    ),
-    CaseStatus.REINSPECTION_REQUESTED: frozenset(
-        {CaseStatus.OPEN, CaseStatus.RECTIFIED, CaseStatus.CLOSURE_VERIFIED}
-    ),
-}
-# Status moves only the system makes: an approved erratum withdrawing the entry.
-ALLOWED_BY_SYSTEM: dict[str, frozenset[str]] = {
-    CaseStatus.OPEN: frozenset({CaseStatus.CANCELLED}),
-    CaseStatus.REINSPECTION_REQUESTED: frozenset({CaseStatus.CANCELLED}),
-}
-# The status that finishes a case, by its goal: a rectified unit, or one verified shut.
-FINISHED_BY_GOAL: dict[str, str] = {
-    CaseGoal.RECTIFY: CaseStatus.RECTIFIED,
-    CaseGoal.VERIFY_CLOSURE: CaseStatus.CLOSURE_VERIFIED,
-}
-# Whether the public sees an event of this kind on the entry's timeline. Progress notes are
-# the liaison's choice (they may name people or premises); None means "asked each time".
-PUBLIC_BY_KIND: dict[str, bool | None] = {
-    EventKind.OPENED: True,
-    EventKind.PROGRESS: None,
-    EventKind.REINSPECTION_REQUESTED: True,
-    EventKind.REINSPECTION_PASSED: True,
-    EventKind.REINSPECTION_FAILED: True,
-    EventKind.DEADLINE_EXTENDED: True,
-    EventKind.SUPERVISION: True,
-    EventKind.REMINDER_SENT: False,
-    EventKind.ESCALATED: False,
-    EventKind.CANCELLED: True,
-    EventKind.LETTER_ISSUED: False,
-}
-
-
-def event_is_public(kind: str, chosen: bool | None = None) -> bool:
-    fixed = PUBLIC_BY_KIND[kind]
-    return bool(chosen) if fixed is None else fixed
-
-
-def case_transition(
-    *,
-    case: Case,
-    kind: str,
-    actor: User | None,
-    to_status: str | None = None,
-    new_deadline: datetime.date | None = None,
-    text: str = "",
-    is_public: bool | None = None,
-    by_system: bool = False,
-    today: datetime.date | None = None,
-) -> Event:
-    """Record one event on a case's timeline and, with ``to_status``, move its status.
-
-    The caller holds the case locked (``select_for_update``) inside a transaction.
-
-    Side effects: the case's ``status``, ``closed_on`` and ``deadline`` (saved with
-    ``update_fields``), and one :class:`Event` row, written in the same transaction. A move
-    outside ``ALLOWED_BY_PERSON`` (or ``ALLOWED_BY_SYSTEM`` when ``by_system``) raises
-    :class:`CaseError`, as does any event on a finished case.
-    """
-    today = today or timezone.localdate()
-    from_status = case.status
-    if from_status not in CaseStatus.active():
-        raise CaseError(
-            _("该整改跟踪已结束（%(status)s），不能再记录。")
-            % {"status": case.get_status_display()}
-        )
-    changed: list[str] = []
-    if to_status is not None and to_status != from_status:
-        table = ALLOWED_BY_SYSTEM if by_system else ALLOWED_BY_PERSON
-        if to_status not in table.get(from_status, frozenset()):
-            raise CaseError(
-                _("不能从“%(from)s”改为“%(to)s”。")
-                % {"from": case.get_status_display(), "to": CaseStatus(to_status).label}
-            )
-        if to_status in FINISHED_BY_GOAL.values() and to_status != FINISHED_BY_GOAL[case.goal]:
-            raise CaseError(
-                _("该单位的跟踪目标是“%(goal)s”，不能以“%(to)s”结案。")
-                % {"goal": case.get_goal_display(), "to": CaseStatus(to_status).label}
-            )
-        case.status = to_status
-        changed.append("status")
-        if to_status not in CaseStatus.active():
-            case.closed_on = today
-            changed.append("closed_on")
-    if new_deadline is not None:
-        if new_deadline < case.opened_on:
-            raise CaseError(_("新的整改期限不能早于立案日期。"))
-        case.deadline = new_deadline
-        changed.append("deadline")
-    if changed:
-        case.save(update_fields=[*changed, "updated_at"])
-        # Announced to the layers above (the public site shows status and deadline).
-        case_id = case.pk
-        transaction.on_commit(lambda: case_changed.send(sender=Case, case_id=case_id))
-    return Event.objects.create(
-        case=case,
-        kind=kind,
-        actor=actor,
-        from_status=from_status if "status" in changed else "",
-        to_status=case.status if "status" in changed else "",
-        new_deadline=new_deadline,
-        text=text,
-        is_public=event_is_public(kind, is_public),
-    )
-
-
-def _locked(case: Case) -> Case:
-    """The case re-read under a row lock, so two people's changes queue rather than race."""
-    return Case.objects.select_for_update().select_related("enterprise").get(pk=case.pk)
-
-
-def _attach_evidence(event: Event, files: Sequence[UploadedFile | CheckedFile]) -> None:
-    for upload in files:
-        checked = upload if isinstance(upload, CheckedFile) else evidence_check(upload)
-        EventEvidence.objects.create(
-            event=event,
-            file=checked.content,
-            original_name=checked.original_name,
-            content_type=checked.content_type,
-            size=checked.size,
-            sha256=checked.sha256,
-        )
-
-
 @transaction.atomic
 def case_cancel(*, case: Case, actor: User | None, reason: str) -> Event:
     """Cancel a case because its entry was withdrawn by an approved erratum (system move).
 
     Side effects: status ``cancelled``, ``closed_on`` today, a public "cancelled" event.
+    ``actor`` is the official whose approval caused it, recorded on the event.
     """
-    if not reason.strip():
-        raise CaseError(_("撤销整改跟踪须写明原因。"))
-    return case_transition(
-        case=_locked(case),
-        kind=EventKind.CANCELLED,
-        actor=actor,
-        to_status=CaseStatus.CANCELLED,
-        text=reason.strip(),
-        by_system=True,
-    )
+    locked = _locked(case)
+    CASE.check(locked, "cancel", SYSTEM_ACTOR, values={"text": reason})
+    event = case_transition(case=locked, move="cancel", actor=None, text=reason.strip())
+    if actor is not None:
+        Event.objects.filter(pk=event.pk).update(actor=actor)
+        event.actor = actor
+    return event
 
 
 @transaction.atomic
@@ -235,21 +238,18 @@ def case_record_progress(
     files: Sequence[UploadedFile | CheckedFile] = (),
     is_public: bool = False,
 ) -> Event:
-    """A liaison's (or the unit's) progress report with its evidence files.
+    """A liaison's (or, with ``actor`` None, the unit's) progress report with its evidence.
 
     Side effects: a "progress" event, its evidence rows and stored files.
     """
-    if not text.strip() and not files:
-        raise CaseError(_("请填写整改进展或上传至少一个证据文件。"))
-    event = case_transition(
+    return case_transition(
         case=_locked(case),
-        kind=EventKind.PROGRESS,
-        actor=actor,
+        move="progress",
+        actor=actor if actor is not None else UNIT_ACTOR,
         text=text.strip(),
+        files=files,
         is_public=is_public,
     )
-    _attach_evidence(event, files)
-    return event
 
 
 @transaction.atomic
@@ -266,16 +266,13 @@ def case_request_reinspection(
     Side effects: status ``reinspection_requested``; a public event with the evidence.
     """
     locked = _locked(case)
-    if locked.status == CaseStatus.REINSPECTION_REQUESTED:
-        raise CaseError(_("该单位已申请复查，正在等待执法人员复查。"))
     event = case_transition(
         case=locked,
-        kind=EventKind.REINSPECTION_REQUESTED,
-        actor=actor,
-        to_status=CaseStatus.REINSPECTION_REQUESTED,
+        move="apply",
+        actor=actor if actor is not None else UNIT_ACTOR,
         text=text.strip(),
+        files=files,
     )
-    _attach_evidence(event, files)
     case.status = locked.status
     return event
 
@@ -297,32 +294,22 @@ def case_reinspect(
 
     Side effects: status, ``closed_on`` or deadline; a public event with the evidence.
     """
-    today = today or timezone.localdate()
     locked = _locked(case)
     if passed:
+        move = "pass" if locked.goal == CaseGoal.RECTIFY else "verify_closure"
         event = case_transition(
-            case=locked,
-            kind=EventKind.REINSPECTION_PASSED,
-            actor=actor,
-            to_status=FINISHED_BY_GOAL[locked.goal],
-            text=text.strip(),
-            today=today,
+            case=locked, move=move, actor=actor, text=text.strip(), files=files, today=today
         )
     else:
-        if not text.strip():
-            raise CaseError(_("复查不合格须写明原因。"))
-        if new_deadline is None or new_deadline <= today:
-            raise CaseError(_("复查不合格须给出今天以后的新整改期限。"))
         event = case_transition(
             case=locked,
-            kind=EventKind.REINSPECTION_FAILED,
+            move="fail",
             actor=actor,
-            to_status=CaseStatus.OPEN,
             new_deadline=new_deadline,
             text=text.strip(),
+            files=files,
             today=today,
         )
-    _attach_evidence(event, files)
     case.refresh_from_db()
     return event
 
@@ -340,18 +327,9 @@ def case_extend_deadline(
 
     Side effects: the case's deadline; a public event.
     """
-    today = today or timezone.localdate()
-    locked = _locked(case)
-    if not reason.strip():
-        raise CaseError(_("延长整改期限须写明理由。"))
-    if new_deadline <= locked.deadline or new_deadline <= today:
-        raise CaseError(
-            _("新的整改期限须晚于现在的期限（%(deadline)s）和今天。")
-            % {"deadline": locked.deadline.isoformat()}
-        )
     event = case_transition(
-        case=locked,
-        kind=EventKind.DEADLINE_EXTENDED,
+        case=_locked(case),
+        move="extend",
         actor=actor,
         new_deadline=new_deadline,
         text=reason.strip(),
@@ -369,13 +347,9 @@ def case_supervise(
 
     Side effects: a public "supervision" event.
     """
-    today = today or timezone.localdate()
-    locked = _locked(case)
-    if not (locked.is_overdue(today) or locked.escalated_at is not None):
-        raise CaseError(_("只有逾期或已上报督查的整改跟踪才能记录督查。"))
-    if not text.strip():
-        raise CaseError(_("请写明督查情况。"))
-    return case_transition(case=locked, kind=EventKind.SUPERVISION, actor=actor, text=text.strip())
+    return case_transition(
+        case=_locked(case), move="supervise", actor=actor, text=text.strip(), today=today
+    )
 
 
 # --- The unit's access code (the letter) -----------------------------------------------------
@@ -414,15 +388,14 @@ def case_issue_letter(
 
     today = today or timezone.localdate()
     locked = _locked(case)
-    if locked.status not in CaseStatus.active():
-        raise CaseError(_("该整改跟踪已结束，不能再签发整改通知书。"))
+    CASE.check(locked, "issue_letter", actor or SYSTEM_ACTOR)  # before the old code is revoked
     now = timezone.now()
     AccessCode.objects.filter(case=locked, revoked_at__isnull=True).update(revoked_at=now)
     code = _access_code_new()
     access = AccessCode.objects.create(
         case=locked, code_hash=access_code_hash(code), issued_at=now, issued_by=actor
     )
-    case_transition(case=locked, kind=EventKind.LETTER_ISSUED, actor=actor)
+    case_transition(case=locked, move="issue_letter", actor=actor)
     pdf = build_case_letter_pdf(
         case=Case.objects.select_related("enterprise", "department").get(pk=locked.pk),
         code=code,

@@ -19,9 +19,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.requests import client_address
+from core.workflow import UNIT_ACTOR, Rights
 from rectification import forms, selectors, services
 from rectification.models import AccessCode, Case
-from rectification.permissions import CaseActions, case_for_user, may_use_cases
+from rectification.permissions import case_for_user, may_use_cases
+from rectification.workflows import CASE
 
 PAGE_SIZE = 25
 UNIT_SESSION_KEY = "rectification_unit_access_code"
@@ -57,7 +59,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(
-    request: HttpRequest, case: Case, actions: CaseActions, **bound: Any
+    request: HttpRequest, case: Case, rights: Rights, **bound: Any
 ) -> dict[str, Any]:
     unbound = {
         "progress_form": forms.ProgressForm,
@@ -73,7 +75,7 @@ def _detail_context(
     }
     context.update(
         case=case,
-        actions=actions,
+        rights=rights,
         events=selectors.case_timeline(case=case),
         findings=list(case.findings.all()),
         overdue=case.is_overdue(),
@@ -87,29 +89,28 @@ def _detail_context(
 @require_GET
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _staff_only(request)
-    case, actions = case_for_user(request.user, pk, selectors.case_detail_queryset())
-    return render(
-        request, "rectification/case_detail.html", _detail_context(request, case, actions)
-    )
+    case, rights = case_for_user(request.user, pk, selectors.case_detail_queryset())
+    return render(request, "rectification/case_detail.html", _detail_context(request, case, rights))
 
 
 def _case_action(
     *,
-    permission: str,
+    moves: tuple[str, ...],
     form_class: type[forms.forms.Form],
     form_name: str,
     act: Callable[[HttpRequest, Case, dict[str, Any]], object],
     done: str,
 ) -> Callable[[HttpRequest, int], HttpResponseBase]:
-    """A POST view for one action on a case: permission, form, service, redirect; on an
-    invalid form or a refused change the case page again, with what the person typed."""
+    """A POST view for one action on a case: the CASE table's ``moves`` (any one offered to
+    the user), form, service, redirect; on an invalid form or a refused change the case page
+    again, with what the person typed."""
 
     @login_required
     @require_POST
     def view(request: HttpRequest, pk: int) -> HttpResponseBase:
         _staff_only(request)
-        case, actions = case_for_user(request.user, pk, selectors.case_detail_queryset())
-        if not getattr(actions, permission):
+        case, rights = case_for_user(request.user, pk, selectors.case_detail_queryset())
+        if not any(rights[move].shown for move in moves):
             raise PermissionDenied
         form = form_class(request.POST, request.FILES, prefix=form_name.removesuffix("_form"))
         if form.is_valid():
@@ -120,14 +121,14 @@ def _case_action(
             else:
                 messages.success(request, done)
                 return redirect("rectification:case-detail", pk=case.pk)
-        context = _detail_context(request, case, actions, **{form_name: form})
+        context = _detail_context(request, case, rights, **{form_name: form})
         return render(request, "rectification/case_detail.html", context, status=400)
 
     return view
 
 
 case_progress = _case_action(
-    permission="record_progress",
+    moves=("progress",),
     form_class=forms.ProgressForm,
     form_name="progress_form",
     act=lambda request, case, data: services.case_record_progress(
@@ -140,7 +141,7 @@ case_progress = _case_action(
     done=_("已记录整改进展。"),
 )
 case_application = _case_action(
-    permission="record_application",
+    moves=("apply",),
     form_class=forms.ApplicationForm,
     form_name="application_form",
     act=lambda request, case, data: services.case_request_reinspection(
@@ -152,7 +153,7 @@ case_application = _case_action(
     done=_("已记录单位的复查申请。"),
 )
 case_reinspection = _case_action(
-    permission="reinspect",
+    moves=("pass", "verify_closure", "fail"),
     form_class=forms.ReinspectionForm,
     form_name="reinspection_form",
     act=lambda request, case, data: services.case_reinspect(
@@ -166,7 +167,7 @@ case_reinspection = _case_action(
     done=_("已记录复查结果。"),
 )
 case_extension = _case_action(
-    permission="extend_deadline",
+    moves=("extend",),
     form_class=forms.ExtensionForm,
     form_name="extension_form",
     act=lambda request, case, data: services.case_extend_deadline(
@@ -178,7 +179,7 @@ case_extension = _case_action(
     done=_("已延长整改期限。"),
 )
 case_supervision = _case_action(
-    permission="supervise",
+    moves=("supervise",),
     form_class=forms.SupervisionForm,
     form_name="supervision_form",
     act=lambda request, case, data: services.case_supervise(
@@ -195,8 +196,8 @@ case_supervision = _case_action(
 def case_letter(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Issue the unit's notice letter with a new access code, as a PDF download."""
     _staff_only(request)
-    case, actions = case_for_user(request.user, pk)
-    if not actions.issue_letter:
+    case, rights = case_for_user(request.user, pk)
+    if not rights.issue_letter:
         raise PermissionDenied
     try:
         _code, pdf = services.case_issue_letter(case=case, actor=request.user)  # type: ignore[arg-type]
@@ -215,9 +216,9 @@ def case_letter(request: HttpRequest, pk: int) -> HttpResponseBase:
 def case_letter_download(request: HttpRequest, pk: int) -> FileResponse:
     """The letter in force, as issued (it carries the unit's code): for staff who may issue it."""
     _staff_only(request)
-    case, actions = case_for_user(request.user, pk)
+    case, rights = case_for_user(request.user, pk)
     live = services.case_live_letter(case=case)
-    if not actions.issue_letter or live is None:
+    if not rights.issue_letter or live is None:
         raise Http404
     response = FileResponse(
         live.letter.open("rb"),
@@ -233,7 +234,7 @@ def case_letter_download(request: HttpRequest, pk: int) -> FileResponse:
 @require_GET
 def case_evidence(request: HttpRequest, pk: int, evidence_id: int) -> FileResponse:
     _staff_only(request)
-    case, _actions = case_for_user(request.user, pk)
+    case, _rights = case_for_user(request.user, pk)
     evidence = selectors.case_evidence(case=case, evidence_id=evidence_id)
     if evidence is None:
         raise PermissionDenied
@@ -317,7 +318,7 @@ def _unit_page(
         "progress_form": bound.get("progress_form") or forms.ProgressForm(prefix="progress"),
         "application_form": bound.get("application_form")
         or forms.ApplicationForm(prefix="application"),
-        "can_apply": case.status == services.CaseStatus.OPEN,
+        "rights": CASE.rights(case, UNIT_ACTOR, moves=("progress", "apply")),
         "error_form": next((f for f in bound.values() if f is not None), None),
     }
     return render(request, "rectification/unit_case.html", context, status=status)

@@ -14,6 +14,7 @@ from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from core.admin import ViewOnlyAdminMixin
 from registry.enums import JurisdictionLevel
 from registry.models import (
     Accident,
@@ -130,19 +131,8 @@ class AuditedAdminMixin:
             _audit(request, inline_form.instance, before[id(inline_form)])
 
 
-class HistoryAdminMixin:
-    """For append-only history rows (batch transitions, case events, reminders): the services
-    write them in the same transaction as the change they record, so the admin only shows them.
-    Works for ModelAdmin and inlines alike."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
+# Append-only history and workflow aggregates: shown, never written here (core.admin).
+HistoryAdminMixin = ViewOnlyAdminMixin
 
 
 @admin.register(Jurisdiction)

@@ -28,12 +28,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.jobs import job_send_on_commit
+from core.workflow import SYSTEM_ACTOR
 from registry.enums import JurisdictionLevel, LicenceStatus, OperatingStatus
 from registry.models import Enterprise, EnterpriseImport, Industry, Jurisdiction
 from registry.permissions import in_user_scope
 from registry.search import normalise_spaces
-from registry.services import EnterpriseData, RegistryError, enterprise_create, enterprise_update
+from registry.services import (
+    EnterpriseData,
+    RegistryError,
+    enterprise_create,
+    enterprise_update,
+    history_record,
+)
 from registry.validators import validate_credit_code
+from registry.workflows import IMPORT
 
 logger = logging.getLogger(__name__)
 
@@ -364,9 +372,39 @@ def _match_existing(
 # --- The import's steps ----------------------------------------------------------------------
 
 
+def import_transition(
+    *,
+    enterprise_import: EnterpriseImport,
+    move: str,
+    actor: User | None,
+    values: dict[str, Any] | None = None,
+) -> EnterpriseImport:
+    """Make ``move`` on an import if the IMPORT table allows it: saves ``status`` and
+    ``values`` with ``update_fields`` and the history row, in the caller's transaction."""
+    rule = IMPORT.moves[move]
+    IMPORT.check(enterprise_import, move, SYSTEM_ACTOR if actor is None else actor)
+    from_status = enterprise_import.status
+    values = values or {}
+    for name, value in values.items():
+        setattr(enterprise_import, name, value)
+    assert rule.target is not None  # noqa: S101 - every import move moves it
+    enterprise_import.status = rule.target
+    enterprise_import.save(update_fields=["status", *values])
+    history_record(
+        obj=enterprise_import,
+        actor=actor,
+        move=move,
+        field="status",
+        old=from_status,
+        new=enterprise_import.status,
+    )
+    return enterprise_import
+
+
 @transaction.atomic
 def enterprise_import_start(*, actor: User, upload: UploadedFile) -> EnterpriseImport:
     """Keep the uploaded file and queue the check of its rows (after commit)."""
+    IMPORT.check(EnterpriseImport(), "upload", actor)
     enterprise_import = EnterpriseImport.objects.create(
         uploaded_by=actor, file=upload, original_name=(upload.name or "import")[:255]
     )
@@ -390,28 +428,23 @@ def enterprise_import_check(*, import_id: int) -> EnterpriseImport | None:
         user=enterprise_import.uploaded_by,
         progress=lambda done, total: progress_set(import_id, phase="check", done=done, total=total),
     )
-    enterprise_import.rows = cleaned
-    enterprise_import.errors = errors
-    enterprise_import.status = (
-        EnterpriseImport.Status.INVALID if errors or not cleaned else EnterpriseImport.Status.READY
-    )
-    enterprise_import.save(update_fields=["rows", "errors", "status"])
-    return enterprise_import
+    with transaction.atomic():
+        locked = EnterpriseImport.objects.select_for_update().get(pk=import_id)
+        if locked.status != EnterpriseImport.Status.CHECKING:  # a second run finished first
+            return locked
+        return import_transition(
+            enterprise_import=locked,
+            move="check_failed" if errors or not cleaned else "checked",
+            actor=None,
+            values={"rows": cleaned, "errors": errors},
+        )
 
 
 @transaction.atomic
 def enterprise_import_confirm(*, actor: User, enterprise_import: EnterpriseImport) -> None:
     """The person confirmed the preview: queue the all-or-nothing write."""
     locked = EnterpriseImport.objects.select_for_update().get(pk=enterprise_import.pk)
-    if locked.uploaded_by_id != actor.pk:
-        raise RegistryError(_("只能确认自己上传的导入。"))
-    if locked.status != EnterpriseImport.Status.READY:
-        raise RegistryError(
-            _("这次导入不是待确认状态（%(status)s），不能确认。")
-            % {"status": locked.get_status_display()}
-        )
-    locked.status = EnterpriseImport.Status.APPLYING
-    locked.save(update_fields=["status"])
+    import_transition(enterprise_import=locked, move="confirm", actor=actor)
     progress_set(locked.pk, phase="apply", done=0, total=len(locked.rows))
     job_send_on_commit("registry.enterprise_import_apply", import_id=locked.pk)
 
@@ -433,23 +466,31 @@ def enterprise_import_apply(*, import_id: int) -> EnterpriseImport | None:
             ):
                 return enterprise_import
             created, updated = _apply_rows(enterprise_import)
-            enterprise_import.status = EnterpriseImport.Status.APPLIED
-            enterprise_import.created_count = created
-            enterprise_import.updated_count = updated
-            enterprise_import.finished_at = timezone.now()
-            enterprise_import.save(
-                update_fields=["status", "created_count", "updated_count", "finished_at"]
+            return import_transition(
+                enterprise_import=enterprise_import,
+                move="applied",
+                actor=None,
+                values={
+                    "created_count": created,
+                    "updated_count": updated,
+                    "finished_at": timezone.now(),
+                },
             )
-            return enterprise_import
     except RegistryError as error:
         # Something changed since the preview (a code registered meanwhile, say): nothing was
         # written; the person sees why and can upload again.
-        failed = EnterpriseImport.objects.get(pk=import_id)
-        failed.status = EnterpriseImport.Status.FAILED
-        failed.errors = [{"row": getattr(error, "row", 0), "column": "", "message": str(error)}]
-        failed.finished_at = timezone.now()
-        failed.save(update_fields=["status", "errors", "finished_at"])
-        return failed
+        with transaction.atomic():
+            return import_transition(
+                enterprise_import=EnterpriseImport.objects.select_for_update().get(pk=import_id),
+                move="apply_failed",
+                actor=None,
+                values={
+                    "errors": [
+                        {"row": getattr(error, "row", 0), "column": "", "message": str(error)}
+                    ],
+                    "finished_at": timezone.now(),
+                },
+            )
 
 
 def _apply_rows(enterprise_import: EnterpriseImport) -> tuple[int, int]:

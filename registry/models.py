@@ -398,16 +398,19 @@ class Accident(models.Model):
 
 
 class AuditRecord(models.Model):
-    """One create or change of an audited record (enterprise, inspection, finding, accident).
+    """One create, change or workflow move of a record, of any app: the history row.
 
-    Written by the registry services in the same transaction as the change, never by a
-    signal, so no change lands without its row. ``changes`` maps each field's name to
-    ``{"label": ..., "old": ..., "new": ...}`` as shown to people at the time.
+    Written by the services in the same transaction as the change, never by a signal, so no
+    change lands without its row. ``changes`` maps each field's name to
+    ``{"label": ..., "old": ..., "new": ...}`` as shown to people at the time. A workflow move
+    (core.workflow) names its ``move`` and carries the person's ``comment``; a move the
+    system makes (a job, another workflow's side effect) has no ``actor``.
     """
 
     class Action(models.TextChoices):
         CREATED = "created", _("创建")
         CHANGED = "changed", _("修改")
+        MOVED = "moved", _("流转")
 
     content_type = models.ForeignKey(
         ContentType, on_delete=models.PROTECT, related_name="+", verbose_name=_("对象类型")
@@ -417,11 +420,16 @@ class AuditRecord(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("操作人"),
     )
     at = models.DateTimeField(_("时间"), default=timezone.now)
     changes = models.JSONField(_("变更内容"), default=dict)
+    # The workflow move (core.workflow.Move.name) and the reason given with it.
+    move = models.CharField(_("流转"), max_length=32, blank=True)
+    comment = models.TextField(_("意见"), blank=True)
 
     class Meta:
         verbose_name = _("操作记录")

@@ -7,18 +7,14 @@ role's global permissions allow (superusers see everything).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import TypeVar
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
-from django.http import Http404, HttpRequest
-from django.http.response import HttpResponseBase
+from django.http import Http404
 
-from core import roles
 from registry.enums import JurisdictionLevel
 from registry.models import Jurisdiction, StaffProfile
 
@@ -29,11 +25,14 @@ def user_jurisdiction(user: User | AnonymousUser) -> Jurisdiction | None:
     """The jurisdiction a staff member works in, or None if they have none."""
     if not user.is_authenticated:
         return None
-    try:
-        profile = StaffProfile.objects.select_related("jurisdiction").get(user=user)
-    except StaffProfile.DoesNotExist:
-        return None
-    return profile.jurisdiction
+    # Read once per user object (a request): rights of every row of a page ask it.
+    if hasattr(user, "_jurisdiction"):
+        cached: Jurisdiction | None = user._jurisdiction
+        return cached
+    profile = StaffProfile.objects.select_related("jurisdiction").filter(user=user).first()
+    jurisdiction = profile.jurisdiction if profile is not None else None
+    user._jurisdiction = jurisdiction  # type: ignore[attr-defined]
+    return jurisdiction
 
 
 def is_city_wide(user: User | AnonymousUser) -> bool:
@@ -60,49 +59,6 @@ def scope_to_user(
     return queryset.filter(**{f"{path_field}__startswith": jurisdiction.path})
 
 
-def in_user_scope(jurisdiction: Jurisdiction, user: User | AnonymousUser) -> bool:
-    """Whether one jurisdiction (of a record) lies in the user's area."""
-    if user.is_authenticated and user.is_superuser:
-        return True
-    own = user_jurisdiction(user)
-    return own is not None and jurisdiction.path.startswith(own.path)
-
-
-# --- The staff area ---------------------------------------------------------------------------
-# What each view needs is a Django permission held through the role groups (migration
-# publicity/0002_roles); what each record needs on top is to lie in the user's jurisdiction.
-
-
-def is_staff_member(user: User | AnonymousUser) -> bool:
-    """Whether the user may enter the staff area: a superuser or a member of a role group."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    return user.groups.filter(name__in=roles.ALL).exists()
-
-
-def role_groups(user: User | AnonymousUser) -> frozenset[str]:
-    """The role groups (config/roles.py) the user is in, read once per user object (request)."""
-    if not user.is_authenticated:
-        return frozenset()
-    cached: frozenset[str] | None = getattr(user, "_role_groups", None)
-    if cached is None:
-        cached = frozenset(user.groups.filter(name__in=roles.ALL).values_list("name", flat=True))
-        user._role_groups = cached  # type: ignore[union-attr,attr-defined]
-    return cached
-
-
-def user_roles(user: User | AnonymousUser) -> set[str]:
-    """The roles the user acts in: their role groups, and every role for a superuser."""
-    if not user.is_authenticated:
-        return set()
-    names = set(role_groups(user))
-    if user.is_superuser:
-        names |= set(roles.ALL)
-    return names
-
-
 def object_for_user(
     queryset: QuerySet[M], user: User | AnonymousUser, path_field: str, pk: int
 ) -> M:
@@ -116,21 +72,32 @@ def object_for_user(
         raise Http404 from missing
 
 
-def staff_required(
-    *perms: str,
-) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
-    """A view of the staff area: anonymous visitors go to the login page; signed-in people
-    without a role, or without every one of ``perms``, get 403."""
+def in_user_scope(jurisdiction: Jurisdiction, user: User | AnonymousUser) -> bool:
+    """Whether one jurisdiction (of a record) lies in the user's area."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    own = user_jurisdiction(user)
+    return own is not None and jurisdiction.path.startswith(own.path)
 
-    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not is_staff_member(request.user) or not request.user.has_perms(perms):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
 
-        return wrapped
+@dataclass(frozen=True)
+class RecordRights:
+    """What a user may do with one record of the back office (its permissions; the record is
+    in the user's area, or the helper that returned it would have answered 404)."""
 
-    return decorator
+    change: bool
+    view_inspections: bool
+    add_inspection: bool
+    view_accidents: bool
+    add_accident: bool
+
+
+def record_rights(user: User | AnonymousUser, model_name: str) -> RecordRights:
+    return RecordRights(
+        change=user.has_perm(f"registry.change_{model_name}")
+        and (model_name != "inspection" or user.has_perm("registry.change_finding")),
+        view_inspections=user.has_perm("registry.view_inspection"),
+        add_inspection=user.has_perms(["registry.add_inspection", "registry.add_finding"]),
+        view_accidents=user.has_perm("registry.view_accident"),
+        add_accident=user.has_perm("registry.add_accident"),
+    )

@@ -14,7 +14,6 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Model, Prefetch, Q, QuerySet
 from django.http import QueryDict
 
-from core import roles
 from registry.enums import JurisdictionLevel
 from registry.filters import AccidentFilter, EnterpriseFilter, InspectionFilter
 from registry.models import (
@@ -188,7 +187,8 @@ def inspectors_for(user: AnyUser) -> QuerySet[User]:
     """Staff who may be named as inspectors on a record the user files: the inspector role,
     in the user's area or city-wide (city teams inspect in the districts too)."""
     own = user_jurisdiction(user)
-    queryset = User.objects.filter(groups__name=roles.INSPECTOR, is_active=True)
+    # Whoever may file an inspection (the inspector role's permission, as its group holds it).
+    queryset = User.objects.with_perm("registry.add_inspection", include_superusers=False)
     if own is not None and not (user.is_authenticated and user.is_superuser):
         # The user's own district staff, and city-level staff above them.
         ancestors = [own.path[: i + 1] for i, ch in enumerate(own.path) if ch == "/"]

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.uploads import CheckedFile
+from registry.errors import RegistryError
 from registry.models import (
     Accident,
     AuditRecord,
@@ -37,11 +38,6 @@ from registry.models import (
     PendingUpload,
 )
 from registry.permissions import in_user_scope
-
-
-class RegistryError(Exception):
-    """A write the person asked for cannot be done; the message says why and what to do."""
-
 
 # --- Audit ---------------------------------------------------------------------------------
 
@@ -116,6 +112,78 @@ def audit_record(
         actor=actor,
         changes=changes,
     )
+
+
+def history_record(
+    *,
+    obj: models.Model,
+    actor: User | None,
+    move: str,
+    field: str,
+    old: str,
+    new: str,
+    comment: str = "",
+) -> AuditRecord:
+    """The history row of one workflow move (core.workflow), in the move's transaction.
+
+    ``old`` and ``new`` are the raw states; the row keeps them with their labels as people
+    read them, so the history reads the same after a label changes.
+    """
+    model_field = obj._meta.get_field(field)
+    labels = dict(getattr(model_field, "choices", None) or [])
+    return AuditRecord.objects.create(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        action=AuditRecord.Action.MOVED,
+        actor=actor,
+        move=move,
+        comment=comment,
+        changes={
+            field: {
+                "label": str(getattr(model_field, "verbose_name", field)),
+                "old": str(labels.get(old, old)) if old else "",
+                "new": str(labels.get(new, new)) if new else "",
+                "old_value": old,
+                "new_value": new,
+            }
+        },
+    )
+
+
+def history_record_many(
+    *, objs: Iterable[models.Model], actor: User | None, move: str, field: str, old: str, new: str
+) -> int:
+    """The history rows of one move made on many records at once (a daily system move)."""
+    rows = list(objs)
+    if not rows:
+        return 0
+    model = type(rows[0])
+    model_field = model._meta.get_field(field)
+    labels = dict(getattr(model_field, "choices", None) or [])
+    content_type = ContentType.objects.get_for_model(model)
+    change = {
+        field: {
+            "label": str(getattr(model_field, "verbose_name", field)),
+            "old": str(labels.get(old, old)),
+            "new": str(labels.get(new, new)),
+            "old_value": old,
+            "new_value": new,
+        }
+    }
+    AuditRecord.objects.bulk_create(
+        [
+            AuditRecord(
+                content_type=content_type,
+                object_id=row.pk,
+                action=AuditRecord.Action.MOVED,
+                actor=actor,
+                move=move,
+                changes=change,
+            )
+            for row in rows
+        ]
+    )
+    return len(rows)
 
 
 # --- Enterprises ---------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """The inspectors' back office: enterprises, inspections with findings, accidents, imports.
 
 Thin views: a form cleans, a selector reads (scoped to the user's jurisdiction), a service
-writes. Every view is behind ``staff_required`` with the Django permission of its action;
+writes. Every view is behind ``staff_view`` with the Django permission of its action;
 records outside the user's area answer 404.
 """
 
@@ -12,13 +12,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from core.pages import page_of, query_without_page, staff_view
 from registry import importing
 from registry.forms import (
     AccidentForm,
@@ -28,7 +29,7 @@ from registry.forms import (
     InspectionForm,
 )
 from registry.models import EnterpriseImport, Evidence, Finding, Inspection
-from registry.permissions import staff_required
+from registry.permissions import record_rights
 from registry.selectors import (
     accident_get,
     accident_list,
@@ -60,17 +61,11 @@ PER_PAGE = 25
 
 
 def _page(request: HttpRequest, queryset: QuerySet[Any]) -> Page:
-    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
+    return page_of(request, queryset, PER_PAGE)
 
 
 def _user(request: HttpRequest) -> User:
-    # staff_required has let only signed-in users through.
+    # staff_view has let only signed-in users through.
     assert isinstance(request.user, User)  # noqa: S101 - narrows the type for mypy
     return request.user
 
@@ -79,7 +74,7 @@ def _user(request: HttpRequest) -> User:
 
 
 @require_safe
-@staff_required("registry.view_enterprise")
+@staff_view("registry.view_enterprise")
 def enterprise_list_view(request: HttpRequest) -> HttpResponse:
     filterset = enterprise_list(user=request.user, params=request.GET)
     return render(
@@ -88,12 +83,12 @@ def enterprise_list_view(request: HttpRequest) -> HttpResponse:
         {
             "filter": filterset,
             "page": _page(request, filterset.qs),
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
         },
     )
 
 
-@staff_required("registry.add_enterprise")
+@staff_view("registry.add_enterprise")
 def enterprise_create_view(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = EnterpriseForm(request.POST or None, user=user)
@@ -109,7 +104,7 @@ def enterprise_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@staff_required("registry.view_enterprise")
+@staff_view("registry.view_enterprise")
 def enterprise_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = enterprise_get(user=request.user, pk=pk)
     related = enterprise_related(enterprise=enterprise)
@@ -120,13 +115,12 @@ def enterprise_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "enterprise": enterprise,
             **related,
             "history": audit_history(enterprise),
-            "can_see_inspections": request.user.has_perm("registry.view_inspection"),
-            "can_see_accidents": request.user.has_perm("registry.view_accident"),
+            "rights": record_rights(request.user, "enterprise"),
         },
     )
 
 
-@staff_required("registry.view_enterprise", "registry.change_enterprise")
+@staff_view("registry.view_enterprise", "registry.change_enterprise")
 def enterprise_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     enterprise = enterprise_get(user=user, pk=pk)
@@ -149,7 +143,7 @@ def enterprise_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 IMPORT_PERMS = ("registry.add_enterprise", "registry.change_enterprise")
 
 
-@staff_required(*IMPORT_PERMS)
+@staff_view(*IMPORT_PERMS)
 def enterprise_import_view(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     form = EnterpriseImportForm(request.POST or None, request.FILES or None)
@@ -167,7 +161,7 @@ def _own_import(request: HttpRequest, pk: int) -> EnterpriseImport:
 
 
 @require_safe
-@staff_required(*IMPORT_PERMS)
+@staff_view(*IMPORT_PERMS)
 def enterprise_import_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise_import = _own_import(request, pk)
     rows = enterprise_import.rows
@@ -189,7 +183,7 @@ def enterprise_import_detail_view(request: HttpRequest, pk: int) -> HttpResponse
 
 
 @require_safe
-@staff_required(*IMPORT_PERMS)
+@staff_view(*IMPORT_PERMS)
 def enterprise_import_progress_view(request: HttpRequest, pk: int) -> JsonResponse:
     enterprise_import = _own_import(request, pk)
     progress = importing.progress_get(enterprise_import.pk) or {}
@@ -204,7 +198,7 @@ def enterprise_import_progress_view(request: HttpRequest, pk: int) -> JsonRespon
 
 
 @require_POST
-@staff_required(*IMPORT_PERMS)
+@staff_view(*IMPORT_PERMS)
 def enterprise_import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise_import = _own_import(request, pk)
     try:
@@ -217,7 +211,7 @@ def enterprise_import_confirm_view(request: HttpRequest, pk: int) -> HttpRespons
 
 
 @require_safe
-@staff_required(*IMPORT_PERMS)
+@staff_view(*IMPORT_PERMS)
 def enterprise_import_template_view(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt == "xlsx":
         response = HttpResponse(
@@ -234,7 +228,7 @@ def enterprise_import_template_view(request: HttpRequest, fmt: str) -> HttpRespo
 
 
 @require_safe
-@staff_required("registry.view_inspection")
+@staff_view("registry.view_inspection")
 def inspection_list_view(request: HttpRequest) -> HttpResponse:
     filterset = inspection_list(user=request.user, params=request.GET, request=request)
     return render(
@@ -243,7 +237,7 @@ def inspection_list_view(request: HttpRequest) -> HttpResponse:
         {
             "filter": filterset,
             "page": _page(request, filterset.qs),
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
         },
     )
 
@@ -376,13 +370,13 @@ def _deadline_days() -> list[tuple[str, int]]:
     ]
 
 
-@staff_required("registry.view_enterprise", "registry.add_inspection", "registry.add_finding")
+@staff_view("registry.view_enterprise", "registry.add_inspection", "registry.add_finding")
 def inspection_create_view(request: HttpRequest, enterprise_pk: int) -> HttpResponse:
     enterprise = enterprise_get(user=request.user, pk=enterprise_pk)
     return _inspection_form_page(request, enterprise=enterprise, inspection=None)
 
 
-@staff_required(
+@staff_view(
     "registry.view_inspection",
     "registry.change_inspection",
     "registry.change_finding",
@@ -394,7 +388,7 @@ def inspection_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-@staff_required("registry.view_inspection")
+@staff_view("registry.view_inspection")
 def inspection_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = inspection_get(user=request.user, pk=pk)
     findings = inspection_findings(inspection=inspection)
@@ -407,15 +401,13 @@ def inspection_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "inspectors": list(inspection.inspectors.all()),
             "findings": [(finding, finding_history.get(finding.pk, [])) for finding in findings],
             "history": audit_history(inspection),
-            "can_edit": request.user.has_perms(
-                ["registry.change_inspection", "registry.change_finding"]
-            ),
+            "rights": record_rights(request.user, "inspection"),
         },
     )
 
 
 @require_safe
-@staff_required("registry.view_evidence")
+@staff_view("registry.view_evidence")
 def evidence_view(request: HttpRequest, pk: int) -> FileResponse:
     """An evidence file, to staff who may see its enterprise; never through /media/."""
     evidence: Evidence = evidence_get(user=request.user, pk=pk)
@@ -433,7 +425,7 @@ def evidence_view(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @require_safe
-@staff_required("registry.view_accident")
+@staff_view("registry.view_accident")
 def accident_list_view(request: HttpRequest) -> HttpResponse:
     filterset = accident_list(user=request.user, params=request.GET)
     return render(
@@ -442,12 +434,12 @@ def accident_list_view(request: HttpRequest) -> HttpResponse:
         {
             "filter": filterset,
             "page": _page(request, filterset.qs),
-            "query": _query_without_page(request),
+            "query": query_without_page(request),
         },
     )
 
 
-@staff_required("registry.add_accident")
+@staff_view("registry.add_accident")
 def accident_create_view(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     initial: dict[str, Any] = {}
@@ -469,7 +461,7 @@ def accident_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@staff_required("registry.view_accident")
+@staff_view("registry.view_accident")
 def accident_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     accident = accident_get(user=request.user, pk=pk)
     return render(
@@ -478,12 +470,12 @@ def accident_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "accident": accident,
             "history": audit_history(accident),
-            "can_edit": request.user.has_perm("registry.change_accident"),
+            "rights": record_rights(request.user, "accident"),
         },
     )
 
 
-@staff_required("registry.view_accident", "registry.change_accident")
+@staff_view("registry.view_accident", "registry.change_accident")
 def accident_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     accident = accident_get(user=user, pk=pk)

@@ -38,6 +38,7 @@ def _reference_data(request):
     if not Jurisdiction.objects.exists():
         importlib.import_module("registry.migrations.0002_reference_data").load(apps, None)
         importlib.import_module("publicity.migrations.0002_roles").create_roles(apps, None)
+        importlib.import_module("publicity.migrations.0007_role_permissions").grant(apps, None)
 
 
 @pytest.fixture

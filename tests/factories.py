@@ -154,6 +154,18 @@ def staff_user(
     return user
 
 
+def publication_staff(username: str | None = None) -> User:
+    """A city-wide member of staff who both composes and approves batches (the inspector and
+    official role groups): service tests pick who composes and who approves, and the
+    workflow tables check permissions before the four-eyes rule."""
+    from django.contrib.auth.models import Group
+
+    user: User = UserFactory(**({"username": username} if username else {}))  # type: ignore[assignment]
+    user.groups.add(*Group.objects.filter(name__in=["inspector", "official"]))
+    StaffProfileFactory(user=user)
+    return user
+
+
 # --- Public site (issue 6) -------------------------------------------------------------------
 
 

@@ -17,12 +17,10 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser, User
 from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -36,10 +34,8 @@ from publicity.enums import (
     EntryStatus,
     ErratumKind,
     ErratumStatus,
-    SubmissionStatus,
 )
 from publicity.models import Batch, Entry, Erratum, MediaReport
-from publicity.public.submissions import submissions_for_staff
 from rectification.enums import CaseStatus
 from rectification.models import Case, Event
 from registry.enums import Disposition
@@ -491,49 +487,3 @@ def statistics(*, start: datetime.date, end: datetime.date) -> dict[str, Any]:
         }
 
     return public_cached("statistics", [start, end], compute)
-
-
-# --- Staff dashboard ----------------------------------------------------------------------
-
-
-def dashboard_panel(*, user: User | AnonymousUser) -> dict[str, Any]:
-    """The submissions panel of the staff dashboard: what waits for triage (one query).
-
-    Empty for staff who may not triage submissions (no ``publicity.change_submission``).
-    """
-    if not user.has_perm("publicity.change_submission"):
-        return {}
-    open_statuses = [SubmissionStatus.RECEIVED, SubmissionStatus.IN_PROGRESS]
-    counts = submissions_for_staff(user=user).aggregate(
-        unassigned=Count("pk", filter=Q(status__in=open_statuses, assigned_to__isnull=True)),
-        mine=Count("pk", filter=Q(status__in=open_statuses, assigned_to=user.pk)),
-        open=Count("pk", filter=Q(status__in=open_statuses)),
-    )
-    base = reverse("public:triage-list")
-    return {
-        "title": str(_("举报咨询")),
-        "queue_url": base,
-        "items": [
-            {
-                "key": "unassigned",
-                "label": str(_("件待分派")),
-                "count": counts["unassigned"],
-                "url": f"{base}?status={SubmissionStatus.RECEIVED}",
-                "alert": counts["unassigned"] > 0,
-            },
-            {
-                "key": "mine",
-                "label": str(_("件分派给我、未答复")),
-                "count": counts["mine"],
-                "url": f"{base}?mine=on",
-                "alert": False,
-            },
-            {
-                "key": "open",
-                "label": str(_("件未办结")),
-                "count": counts["open"],
-                "url": base,
-                "alert": False,
-            },
-        ],
-    }

@@ -29,8 +29,6 @@ urlpatterns = [
     path("batches/<int:pk>/", views.batch_detail, name="batch-detail"),
     path("batches/<int:pk>/notice.pdf", views.batch_notice, name="batch-notice"),
     path("statistics/", views.statistics, name="statistics"),
-    path("reports/new/", views.submission_new, name="submission-new"),
-    path("reports/status/", views.submission_status, name="submission-status"),
     path("feed.atom", PublicFeed(), name="feed"),
     path("api/public/", include(api_patterns)),
     path(
@@ -46,6 +44,4 @@ urlpatterns = [
         ),
         name="api-docs",
     ),
-    path("staff/submissions/", views.triage_list, name="triage-list"),
-    path("staff/submissions/<int:pk>/", views.triage_detail, name="triage-detail"),
 ]

@@ -3,37 +3,24 @@ services write, forms check input."""
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_safe
 
-from core.requests import client_address
-from publicity.models import Batch, Entry, Submission
+from publicity.models import Batch, Entry
 from publicity.public import selectors
 from publicity.public.exports import csv_stream, xlsx_file
 from publicity.public.filters import EntryFilter
-from publicity.public.forms import (
-    AssignForm,
-    PeriodForm,
-    ReplyForm,
-    SubmissionForm,
-    TrackingCodeForm,
-    TriageFilterForm,
-)
-from publicity.public.submissions import (
-    SubmissionError,
-    submission_assign,
-    submission_by_code,
-    submission_create,
-    submission_rate_limited,
-    submission_reply,
-    submissions_for_staff,
-)
+from publicity.public.forms import PeriodForm
+from publicity.selectors import site_counts
+
+
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "publicity/home.html", {"counts": site_counts()})
+
 
 # Parameters that are not filters: they never change which rows match.
 PAGING_PARAMS = {"after", "sort", "scope"}
@@ -219,139 +206,6 @@ def statistics(request: HttpRequest) -> HttpResponse:
         request,
         "publicity/public/statistics.html",
         {"stats": stats, "form": form, "charts": charts},
-    )
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def submission_new(request: HttpRequest) -> HttpResponse:
-    form = SubmissionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if submission_rate_limited(client=client_address(request)):
-            form.add_error(None, _("提交过于频繁，请一小时后再试，或拨打举报电话。"))
-            return render(
-                request, "publicity/public/submission_form.html", {"form": form}, status=429
-            )
-        data = form.cleaned_data
-        try:
-            submission = submission_create(
-                kind=data["kind"],
-                subject=data["subject"],
-                body=data["body"],
-                unit_name=data["unit_name"],
-                district=data["district"],
-                is_anonymous=data["is_anonymous"],
-                submitter_name=data["submitter_name"],
-                submitter_contact=data["submitter_contact"],
-            )
-        except SubmissionError as error:
-            form.add_error(None, str(error))
-        else:
-            # The code is shown once, on this page only: a GET page with it in the URL would
-            # leave it in browser history and proxy logs.
-            return render(
-                request,
-                "publicity/public/submission_created.html",
-                {"submission": submission},
-                status=201,
-            )
-    return render(request, "publicity/public/submission_form.html", {"form": form})
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def submission_status(request: HttpRequest) -> HttpResponse:
-    # POST, so the code stays out of the URL (history, logs); a GET shows the empty form.
-    form = TrackingCodeForm(request.POST or None)
-    submission = None
-    if request.method == "POST" and form.is_valid():
-        submission = submission_by_code(code=form.cleaned_data["code"])
-        if submission is None:
-            form.add_error("code", _("没有找到这个查询码，请核对后重试。"))
-    return render(
-        request,
-        "publicity/public/submission_status.html",
-        {"form": form, "submission": submission},
-    )
-
-
-# --- Staff triage -------------------------------------------------------------------------
-
-
-@require_safe
-@login_required
-@permission_required("publicity.change_submission", raise_exception=True)
-def triage_list(request: HttpRequest) -> HttpResponse:
-    form = TriageFilterForm(request.GET or None)
-    user = request.user
-    assert user.is_authenticated  # noqa: S101 - login_required above
-    queryset = submissions_for_staff(user=user).order_by("-created_at", "-id")
-    if form.is_valid():
-        if form.cleaned_data["status"]:
-            queryset = queryset.filter(status=form.cleaned_data["status"])
-        if form.cleaned_data["mine"]:
-            queryset = queryset.filter(assigned_to=user)
-    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "publicity/public/staff/submission_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
-    )
-
-
-def _triage_get(request: HttpRequest, pk: int) -> Submission:
-    submission = submissions_for_staff(user=request.user).filter(pk=pk).first()
-    if submission is None:
-        raise Http404(_("没有这条举报咨询，或不在您的辖区。"))
-    return submission
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-@login_required
-@permission_required("publicity.change_submission", raise_exception=True)
-def triage_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    submission = _triage_get(request, pk)
-    assign_form = AssignForm(
-        request.POST if request.POST.get("action") == "assign" else None,
-        initial={"assignee": submission.assigned_to_id},
-    )
-    reply_form = ReplyForm(
-        request.POST if request.POST.get("action") == "reply" else None,
-        initial={"public_reply": submission.public_reply, "status": submission.status},
-    )
-    user = request.user
-    assert user.is_authenticated  # noqa: S101 - login_required above
-    if request.method == "POST":
-        try:
-            if request.POST.get("action") == "assign" and assign_form.is_valid():
-                submission_assign(
-                    submission=submission,
-                    assignee=assign_form.cleaned_data["assignee"],
-                    actor=user,
-                )
-                messages.success(request, _("已分派。"))
-                return redirect("public:triage-detail", pk=submission.pk)
-            if request.POST.get("action") == "reply" and reply_form.is_valid():
-                submission_reply(
-                    submission=submission,
-                    reply=reply_form.cleaned_data["public_reply"],
-                    status=reply_form.cleaned_data["status"],
-                    actor=user,
-                )
-                messages.success(request, _("答复已保存。"))
-                return redirect("public:triage-detail", pk=submission.pk)
-        except SubmissionError as error:
-            form = assign_form if request.POST.get("action") == "assign" else reply_form
-            form.add_error(None, str(error))
-    return render(
-        request,
-        "publicity/public/staff/submission_detail.html",
-        {
-            "submission": submission,
-            "assign_form": assign_form,
-            "reply_form": reply_form,
-            "can_see_identity": user.has_perm("publicity.view_submitter_identity"),
-        },
     )
 
 

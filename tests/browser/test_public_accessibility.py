@@ -42,8 +42,8 @@ def test_public_pages_have_no_serious_axe_violations(page, language):
         reverse("public:batch-archive"),
         reverse("public:batch-detail", args=[entry.batch_id]),
         reverse("public:statistics"),
-        reverse("public:submission-new"),
-        reverse("public:submission-status"),
+        reverse("submissions:new"),
+        reverse("submissions:status"),
     ]
     found = {}
     for url in urls:

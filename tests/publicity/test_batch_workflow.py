@@ -31,7 +31,7 @@ from publicity.services import (
 from rectification.enums import CaseGoal, CaseStatus
 from registry.enums import Disposition
 from registry.models import Department
-from tests.factories import FindingFactory, UserFactory
+from tests.factories import FindingFactory, publication_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,7 @@ pytestmark = pytest.mark.django_db
 def composed_batch(composer, count=2, **finding_kwargs):
     batch = batch_create(composer=composer)
     findings = [FindingFactory(**finding_kwargs) for _ in range(count)]
-    entries = entry_add(batch=batch, findings=findings)
+    entries = entry_add(batch=batch, findings=findings, actor=batch.composed_by)
     for entry in entries:
         entry.responsible_person = "王五"
         entry.save(update_fields=["responsible_person"])
@@ -53,13 +53,13 @@ def approved_batch(composer, official, count=2):
 
 
 def test_entry_add_prefills_printed_text_from_the_finding():
-    composer = UserFactory()
+    composer = publication_staff()
     batch = batch_create(composer=composer)
     finding = FindingFactory(
         description="仓库与宿舍同一建筑", proposed_disposition=Disposition.SUSPENDED
     )
 
-    [entry] = entry_add(batch=batch, findings=[finding])
+    [entry] = entry_add(batch=batch, findings=[finding], actor=batch.composed_by)
 
     enterprise = finding.inspection.enterprise
     assert entry.position == 1
@@ -73,29 +73,34 @@ def test_entry_add_prefills_printed_text_from_the_finding():
 
 
 def test_entry_add_refuses_a_finding_not_proposed_for_publicity():
-    batch = batch_create(composer=UserFactory())
+    batch = batch_create(composer=publication_staff())
     with pytest.raises(PublicationError, match="未建议公示曝光"):
-        entry_add(batch=batch, findings=[FindingFactory(proposed_for_publicity=False)])
+        entry_add(
+            batch=batch,
+            findings=[FindingFactory(proposed_for_publicity=False)],
+            actor=batch.composed_by,
+        )
 
 
 def test_entry_update_and_reorder_and_remove_keep_positions_contiguous():
-    composer = UserFactory()
+    composer = publication_staff()
     batch = composed_batch(composer, count=3)
     first, second, third = batch.entries.order_by("position")
 
-    entry_move(entry=third, up=True)
+    entry_move(entry=third, up=True, actor=composer)
     assert list(batch.entries.order_by("position").values_list("pk", flat=True)) == [
         first.pk,
         third.pk,
         second.pk,
     ]
-    entry_remove(entry=Entry.objects.get(pk=first.pk))
+    entry_remove(entry=Entry.objects.get(pk=first.pk), actor=composer)
     assert list(batch.entries.order_by("position").values_list("pk", "position")) == [
         (third.pk, 1),
         (second.pk, 2),
     ]
     entry_update(
         entry=Entry.objects.get(pk=second.pk),
+        actor=composer,
         unit_name=" 新名称 ",
         address="新地址",
         violation_text="新描述",
@@ -109,17 +114,17 @@ def test_entry_update_and_reorder_and_remove_keep_positions_contiguous():
 
 
 def test_batch_submit_refuses_entries_without_responsible_person():
-    composer = UserFactory()
+    composer = publication_staff()
     batch = batch_create(composer=composer)
     finding = FindingFactory()
-    entry_add(batch=batch, findings=[finding])
+    entry_add(batch=batch, findings=[finding], actor=batch.composed_by)
     with pytest.raises(PublicationError, match=finding.inspection.enterprise.name):
         batch_submit(batch=batch, actor=composer)
     assert Batch.objects.get(pk=batch.pk).status == BatchStatus.DRAFT
 
 
 def test_batch_approve_refuses_composer():
-    composer = UserFactory()
+    composer = publication_staff()
     batch = composed_batch(composer)
     batch_submit(batch=batch, actor=composer)
     with pytest.raises(PublicationError, match="双人审核"):
@@ -128,7 +133,7 @@ def test_batch_approve_refuses_composer():
 
 
 def test_batch_approve_numbers_per_year_and_records_history():
-    composer, official = UserFactory(), UserFactory()
+    composer, official = publication_staff(), publication_staff()
     first = approved_batch(composer, official)
     second = approved_batch(composer, official)
     year = timezone.localdate().year
@@ -145,7 +150,7 @@ def test_batch_approve_numbers_per_year_and_records_history():
 
 
 def test_batch_return_needs_a_reason_and_goes_back_to_draft():
-    composer, official = UserFactory(), UserFactory()
+    composer, official = publication_staff(), publication_staff()
     batch = composed_batch(composer)
     batch_submit(batch=batch, actor=composer)
     with pytest.raises(PublicationError, match="退回理由"):
@@ -162,7 +167,7 @@ def test_batch_return_needs_a_reason_and_goes_back_to_draft():
 
 
 def test_batch_transition_refuses_moves_outside_the_table():
-    composer, official = UserFactory(), UserFactory()
+    composer, official = publication_staff(), publication_staff()
     batch = composed_batch(composer)
     with pytest.raises(PublicationError, match="不能改为“已批准（告知期）”"):
         batch_approve(batch=batch, actor=official)
@@ -170,7 +175,7 @@ def test_batch_transition_refuses_moves_outside_the_table():
 
 @pytest.mark.django_db(transaction=True)
 def test_batch_approve_concurrent_officials_get_consecutive_numbers():
-    composer, official_a, official_b = UserFactory(), UserFactory(), UserFactory()
+    composer, official_a, official_b = publication_staff(), publication_staff(), publication_staff()
     batches = []
     for _ in range(2):
         batch = composed_batch(composer)
@@ -202,7 +207,7 @@ def test_batch_approve_concurrent_officials_get_consecutive_numbers():
 
 
 def test_objection_rejected_keeps_entry_and_upheld_withdraws_it():
-    composer, official, clerk = UserFactory(), UserFactory(), UserFactory()
+    composer, official, clerk = publication_staff(), publication_staff(), publication_staff()
     batch = approved_batch(composer, official)
     kept, withdrawn = batch.entries.order_by("position")
     today = timezone.localdate()
@@ -225,7 +230,7 @@ def test_objection_rejected_keeps_entry_and_upheld_withdraws_it():
 
 
 def test_objection_record_refuses_after_the_period():
-    composer, official = UserFactory(), UserFactory()
+    composer, official = publication_staff(), publication_staff()
     batch = approved_batch(composer, official)
     late = batch.notice_period_ends + datetime.timedelta(days=1)
     with pytest.raises(PublicationError, match="告知期截止日"):
@@ -235,7 +240,7 @@ def test_objection_record_refuses_after_the_period():
 
 
 def test_batch_finalise_waits_for_the_period_and_the_objections():
-    composer, official = UserFactory(), UserFactory()
+    composer, official = publication_staff(), publication_staff()
     batch = approved_batch(composer, official)
     objection = objection_record(
         entry=batch.entries.first(),
@@ -272,7 +277,7 @@ def finalised_batch(composer, official, count=2):
 
 def test_batch_publish_opens_one_case_per_remaining_entry(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    composer, official = UserFactory(), UserFactory()
+    composer, official = publication_staff(), publication_staff()
     batch = finalised_batch(composer, official, count=2)
     banned = batch.entries.order_by("position").last()
     Entry.objects.filter(pk=banned.pk).update(disposition=Disposition.BANNED)
@@ -292,19 +297,19 @@ def test_batch_publish_opens_one_case_per_remaining_entry(settings, tmp_path):
 
 def test_published_batch_services_refuse_changes(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    composer, official = UserFactory(), UserFactory()
+    composer, official = publication_staff(), publication_staff()
     batch = finalised_batch(composer, official, count=1)
     batch_publish(batch=batch, actor=official, published_on=timezone.localdate(), outlet="报")
     entry = batch.entries.get()
     with pytest.raises(PublicationError, match="只有草稿状态的批次可以修改"):
-        entry_remove(entry=entry)
+        entry_remove(entry=entry, actor=composer)
     with pytest.raises(PublicationError, match="只有草稿状态的批次可以修改"):
-        entry_add(batch=batch, findings=[FindingFactory()])
+        entry_add(batch=batch, findings=[FindingFactory()], actor=batch.composed_by)
 
 
 def test_published_entry_printed_text_refused_by_raw_sql(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    composer, official = UserFactory(), UserFactory()
+    composer, official = publication_staff(), publication_staff()
     batch = finalised_batch(composer, official, count=1)
     batch_publish(batch=batch, actor=official, published_on=timezone.localdate(), outlet="报")
     entry = batch.entries.get()
@@ -338,7 +343,7 @@ def test_published_entry_printed_text_refused_by_raw_sql(settings, tmp_path):
 
 def test_erratum_withdraw_needs_another_official_and_cancels_the_case(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    composer, official, other = UserFactory(), UserFactory(), UserFactory()
+    composer, official, other = publication_staff(), publication_staff(), publication_staff()
     batch = finalised_batch(composer, official, count=1)
     batch_publish(batch=batch, actor=official, published_on=timezone.localdate(), outlet="报")
     entry = batch.entries.get()
@@ -361,7 +366,7 @@ def test_erratum_withdraw_needs_another_official_and_cancels_the_case(settings, 
 
 def test_erratum_correction_keeps_original_text(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    composer, official, other = UserFactory(), UserFactory(), UserFactory()
+    composer, official, other = publication_staff(), publication_staff(), publication_staff()
     batch = finalised_batch(composer, official, count=1)
     batch_publish(batch=batch, actor=official, published_on=timezone.localdate(), outlet="报")
     entry = batch.entries.get()
@@ -381,11 +386,12 @@ def test_erratum_correction_keeps_original_text(settings, tmp_path):
 
 def test_media_report_create_ties_entries_of_the_batch(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    composer, official = UserFactory(), UserFactory()
+    composer, official = publication_staff(), publication_staff()
     batch = finalised_batch(composer, official, count=2)
     with pytest.raises(PublicationError, match="已公示"):
         media_report_create(
             batch=batch,
+            actor=official,
             outlet="东江时报",
             date=timezone.localdate(),
             headline="跟踪",
@@ -396,6 +402,7 @@ def test_media_report_create_ties_entries_of_the_batch(settings, tmp_path):
     first = batch.entries.order_by("position").first()
     report = media_report_create(
         batch=batch,
+        actor=official,
         outlet="东江时报",
         date=timezone.localdate(),
         headline="曝光之后",

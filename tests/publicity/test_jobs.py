@@ -24,7 +24,7 @@ from publicity.services import (
 )
 from publicity.tasks import build_notice
 from registry.models import Department, Finding, Jurisdiction
-from tests.factories import EnterpriseFactory, FindingFactory, InspectionFactory, UserFactory
+from tests.factories import EnterpriseFactory, FindingFactory, InspectionFactory, publication_staff
 from tests.support import subprocess_database_url
 
 # Transactional: the worker's own connection must see the rows the test committed.
@@ -53,9 +53,11 @@ def job_finished(batch, kind):
 
 
 def approved(count=3):
-    composer, official = UserFactory(), UserFactory()
+    composer, official = publication_staff(), publication_staff()
     batch = batch_create(composer=composer)
-    entry_add(batch=batch, findings=[FindingFactory() for _ in range(count)])
+    entry_add(
+        batch=batch, findings=[FindingFactory() for _ in range(count)], actor=batch.composed_by
+    )
     Entry.objects.filter(batch=batch).update(responsible_person="王五")
     batch_submit(batch=batch, actor=composer)
     return batch_approve(batch=batch, actor=official), official
@@ -143,7 +145,7 @@ def test_publication_jobs_redispatch_sends_jobs_never_dispatched(media, celery_w
 def many_entry_batch(count):
     """A finalised batch of ``count`` entries, written in bulk (the workflow is tested
     elsewhere) so the notice takes long enough to kill its worker in the middle."""
-    composer, official = UserFactory(), UserFactory()
+    composer, official = publication_staff(), publication_staff()
     inspection = InspectionFactory(enterprise=EnterpriseFactory())
     findings = Finding.objects.bulk_create(
         Finding(

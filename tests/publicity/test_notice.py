@@ -12,15 +12,17 @@ from core.pdf import register_cjk_font
 from publicity.models import Entry
 from publicity.notice import _styles, _wrapped, build_notice_pdf, cjk_lines
 from publicity.services import batch_approve, batch_create, batch_finalise, batch_submit, entry_add
-from tests.factories import FindingFactory, UserFactory
+from tests.factories import FindingFactory, publication_staff
 
 pytestmark = pytest.mark.django_db
 
 
 def finalised(count):
-    composer, official = UserFactory(), UserFactory()
+    composer, official = publication_staff(), publication_staff()
     batch = batch_create(composer=composer)
-    entry_add(batch=batch, findings=[FindingFactory() for _ in range(count)])
+    entry_add(
+        batch=batch, findings=[FindingFactory() for _ in range(count)], actor=batch.composed_by
+    )
     Entry.objects.filter(batch=batch).update(responsible_person="王五")
     batch_submit(batch=batch, actor=composer)
     batch = batch_approve(batch=batch, actor=official)

@@ -79,11 +79,11 @@ def test_dashboard_query_count_is_constant(client, people, django_assert_num_que
         FindingFactory(inspection=inspection)
         due_case(2)
     client.force_login(people.inspector)
-    # Fixed work per request (session, user, roles, permissions, profile lookups), then one
-    # query per panel list and one per panel count, whatever the number of rows: 14 for the
-    # back office's panels, 9 for the publicity, rectification and submission panels' counts
-    # (the user's role groups are read once per request, registry.permissions.role_groups).
-    with django_assert_num_queries(23):
+    # Fixed work per request (session, user, the permissions of the user and of their
+    # groups, the profile — each read once per request), then one query per panel list and
+    # one per panel count, whatever the number of rows: 5 fixed, 5 for the back office's
+    # panels, 5 for the publicity and rectification panels' counts.
+    with django_assert_num_queries(15):
         response = client.get(reverse("staff-dashboard"))
     assert len(response.context["cases_due"]) == rows
     assert len(response.context["awaiting"]) == rows

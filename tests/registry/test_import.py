@@ -172,7 +172,8 @@ def test_enterprise_import_is_all_or_nothing(client, people, celery_worker):
         }
     ]
     assert Enterprise.objects.count() == 1
-    assert AuditRecord.objects.count() == 0
+    # No enterprise was written (the import's own moves are its history).
+    assert AuditRecord.objects.exclude(action="moved").count() == 0
 
 
 def test_enterprise_import_progress_is_reported(client, people, celery_worker):

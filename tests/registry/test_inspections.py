@@ -299,7 +299,7 @@ def test_inspection_list_query_count_is_constant(client, people, django_assert_n
     client.force_login(people.inspector)
     # session, user, role check, user and group permissions, profile (scope), count,
     # district choices, the page, its inspectors
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(reverse("registry:inspection-list"))
     assert len(response.context["page"]) == rows
     assert [i.finding_count for i in response.context["page"]] == [2] * rows

@@ -47,8 +47,8 @@ def test_reporter_identity_in_no_public_response(client, settings, tmp_path):
         reverse("public:batch-detail", args=[batch.pk]),
         reverse("public:batch-notice", args=[batch.pk]),
         reverse("public:statistics"),
-        reverse("public:submission-new"),
-        reverse("public:submission-status"),
+        reverse("submissions:new"),
+        reverse("submissions:status"),
         reverse("public:feed"),
         reverse("public:entry-export-csv"),
         reverse("public:entry-export-xlsx"),
@@ -66,9 +66,7 @@ def test_reporter_identity_in_no_public_response(client, settings, tmp_path):
         response = client.get(url)
         assert response.status_code == 200, url
         bodies[url] = _body(response)
-    status_page = client.post(
-        reverse("public:submission-status"), {"code": submission.tracking_code}
-    )
+    status_page = client.post(reverse("submissions:status"), {"code": submission.tracking_code})
     bodies["status"] = _body(status_page)
 
     assert "已核实。" in bodies["status"].decode()  # the page does show the submission

@@ -7,20 +7,19 @@ from django.urls import reverse
 
 from publicity.enums import SubmissionStatus
 from publicity.models import Submission
-from publicity.public.submissions import (
-    TRACKING_ALPHABET,
+from publicity.submissions.selectors import TRACKING_ALPHABET, tracking_code_normalise
+from publicity.submissions.services import (
     SubmissionError,
     submission_assign,
     submission_create,
     submission_reply,
-    tracking_code_normalise,
 )
 from registry.models import Jurisdiction
 from tests.factories import SubmissionFactory
 
 pytestmark = pytest.mark.django_db
-NEW = reverse("public:submission-new")
-STATUS = reverse("public:submission-status")
+NEW = reverse("submissions:new")
+STATUS = reverse("submissions:status")
 FORM = {
     "kind": "report",
     "subject": "举报无证加油点",
@@ -129,11 +128,11 @@ def test_tracking_code_normalise():
 def test_triage_requires_permission(client, make_staff):
     client.force_login(make_staff("nobody"))
 
-    assert client.get(reverse("public:triage-list")).status_code == 403
+    assert client.get(reverse("submissions:triage-list")).status_code == 403
 
 
 def test_triage_anonymous_redirected_to_login(client):
-    response = client.get(reverse("public:triage-list"))
+    response = client.get(reverse("submissions:triage-list"))
 
     assert response.status_code == 302
     assert response["Location"].startswith("/staff/login/")
@@ -147,16 +146,16 @@ def test_triage_district_staff_see_only_their_district(client, make_staff):
     SubmissionFactory(district=None)
     client.force_login(make_staff("hc", "publicity.change_submission", jurisdiction="441302"))
 
-    listed = client.get(reverse("public:triage-list"))
+    listed = client.get(reverse("submissions:triage-list"))
 
     assert [s.pk for s in listed.context["page"]] == [mine.pk]
-    assert client.get(reverse("public:triage-detail", args=[theirs.pk])).status_code == 404
+    assert client.get(reverse("submissions:triage-detail", args=[theirs.pk])).status_code == 404
 
 
 def test_triage_list_query_count(client, make_staff, count_queries, django_assert_num_queries):
     client.force_login(make_staff("city", "publicity.change_submission"))
     SubmissionFactory()
-    url = reverse("public:triage-list")
+    url = reverse("submissions:triage-list")
     one = count_queries(lambda: client.get(url))
     SubmissionFactory.create_batch(2)
 
@@ -169,7 +168,7 @@ def test_triage_identity_only_with_permission(client, make_staff):
     submission = SubmissionFactory(
         is_anonymous=False, submitter_name="赵六", submitter_contact="zhao@example.com"
     )
-    url = reverse("public:triage-detail", args=[submission.pk])
+    url = reverse("submissions:triage-detail", args=[submission.pk])
     client.force_login(make_staff("triager", "publicity.change_submission"))
     assert "zhao@example.com" not in client.get(url).content.decode()
 
@@ -183,7 +182,7 @@ def test_triage_assign_and_reply(client, make_staff):
     official = make_staff("official1", "publicity.change_submission")
     handler = make_staff("handler", "publicity.change_submission")
     submission = SubmissionFactory()
-    url = reverse("public:triage-detail", args=[submission.pk])
+    url = reverse("submissions:triage-detail", args=[submission.pk])
     client.force_login(official)
 
     assigned = client.post(url, {"action": "assign", "assignee": handler.pk})
@@ -239,7 +238,7 @@ def test_submission_create_named_keeps_identity():
 
 
 def test_dashboard_panel_counts_submissions_waiting(make_staff):
-    from publicity.public.selectors import dashboard_panel
+    from publicity.submissions.selectors import dashboard_panel
 
     user = make_staff("triage-panel", "publicity.change_submission")
     SubmissionFactory.create_batch(2)

@@ -1,0 +1,205 @@
+"""The batch workflow: one transition function, :func:`batch_transition`, checked against
+``publicity.workflows.BATCH``; the named services set what their move needs and call it."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from core.workflow import Actor
+from publicity.cache import public_cache_invalidate_on_commit
+from publicity.enums import EntryStatus
+from publicity.models import Batch, BatchTransition
+from publicity.services.entries import entry_transition
+from publicity.services.outbox import publication_job_enqueue
+from publicity.term import entry_listed_until
+from publicity.workflows import BATCH
+from rectification.services import case_open
+
+# Per-year numbering takes this advisory lock (with the year) so two approvals at the same
+# moment queue up instead of both reading the same highest number.
+_BATCH_NUMBER_LOCK = 0x6E756D  # "num"
+
+
+def batch_transition(
+    *,
+    batch: Batch,
+    move: str,
+    actor: User,
+    comment: str = "",
+    values: Mapping[str, Any] | None = None,
+    today: datetime.date | None = None,
+) -> BatchTransition:
+    """Make ``move`` on a locked batch if the BATCH table allows it for ``actor`` now.
+
+    The caller has locked the row (``select_for_update``). ``values`` are the fields the move
+    sets besides the status (checked by the move's input guards first). Side effects: saves
+    ``status`` and those fields with ``update_fields``; appends one ``BatchTransition`` row
+    (who, when, comment) in the same transaction. The effects a move names in the table
+    (numbering, jobs, cases) are the named services' below, made before this is called.
+    """
+    values = dict(values or {})
+    rule = BATCH.check(batch, move, actor, today=today, values={**values, "comment": comment})
+    from_status = batch.status
+    for name, value in values.items():
+        setattr(batch, name, value)
+    assert rule.target is not None  # noqa: S101 - every batch move but the actions moves it
+    batch.status = rule.target
+    batch.save(update_fields=["status", *values])
+    return BatchTransition.objects.create(
+        batch=batch, from_status=from_status, to_status=batch.status, by=actor, comment=comment
+    )
+
+
+def batch_locked(batch: Batch) -> Batch:
+    return Batch.objects.select_for_update().get(pk=batch.pk)
+
+
+def batch_check(*, batch: Batch, move: str, actor: Actor) -> None:
+    """Raise PublicationError unless ``actor`` may make ``move`` (or action) on the batch now."""
+    BATCH.check(batch, move, actor)
+
+
+@transaction.atomic
+def batch_create(*, composer: User) -> Batch:
+    """Start an empty draft batch."""
+    BATCH.check(Batch(), "create", composer)
+    return Batch.objects.create(composed_by=composer)
+
+
+@transaction.atomic
+def batch_submit(*, batch: Batch, actor: User, comment: str = "") -> Batch:
+    """The composer sends the draft for approval. Refused if empty or an entry lacks follow-up."""
+    batch = batch_locked(batch)
+    batch_transition(
+        batch=batch,
+        move="submit",
+        actor=actor,
+        comment=comment,
+        values={"submitted_at": timezone.now()},
+    )
+    return batch
+
+
+@transaction.atomic
+def batch_return(*, batch: Batch, actor: User, reason: str) -> Batch:
+    """An official sends a submitted batch back to its composer, with the reason."""
+    batch = batch_locked(batch)
+    batch_transition(batch=batch, move="return", actor=actor, comment=reason)
+    return batch
+
+
+@transaction.atomic
+def batch_reopen(*, batch: Batch, actor: User) -> Batch:
+    """The composer takes a returned batch back as a draft to change it."""
+    batch = batch_locked(batch)
+    batch_transition(batch=batch, move="reopen", actor=actor)
+    return batch
+
+
+def _next_number(year: int) -> int:
+    # Held until the transaction ends: a concurrent approval of the same year waits here and
+    # then sees this one's number, so numbers have no gaps and no duplicates.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_BATCH_NUMBER_LOCK, year])
+    top = Batch.objects.filter(year=year).aggregate(top=Max("number"))["top"]
+    return (top or 0) + 1
+
+
+def notice_period_end(approved_on: datetime.date) -> datetime.date:
+    """The last day a unit may object after a batch approved on ``approved_on``."""
+    return approved_on + datetime.timedelta(days=settings.OBJECTION_PERIOD_DAYS)
+
+
+@transaction.atomic
+def batch_approve(*, batch: Batch, actor: User, comment: str = "") -> Batch:
+    """An official other than the composer approves: the batch gets its number and the prior
+    notice period starts.
+
+    Side effects: the year's next number (gapless, under a lock), ``approved_by``/``_at``,
+    ``notice_period_ends``, the history row, and a letters job in the outbox (built after
+    commit by ``publicity.build_prior_notice_letters``).
+    """
+    batch = batch_locked(batch)
+    BATCH.check(batch, "approve", actor)  # before the number is taken
+    now = timezone.now()
+    year = timezone.localdate(now).year
+    batch_transition(
+        batch=batch,
+        move="approve",
+        actor=actor,
+        comment=comment,
+        values={
+            "year": year,
+            "number": _next_number(year),
+            "approved_by": actor,
+            "approved_at": now,
+            "notice_period_ends": notice_period_end(timezone.localdate(now)),
+        },
+    )
+    publication_job_enqueue(batch=batch, kind="letters")
+    return batch
+
+
+@transaction.atomic
+def batch_finalise(*, batch: Batch, actor: User, today: datetime.date | None = None) -> Batch:
+    """Close the notice period: only once it is over and every objection is decided.
+
+    Side effects: ``finalised_at``, the history row, and a notice job in the outbox (the
+    newspaper notice is built after commit by ``publicity.build_notice``).
+    """
+    batch = batch_locked(batch)
+    batch_transition(
+        batch=batch,
+        move="finalise",
+        actor=actor,
+        today=today,
+        values={"finalised_at": timezone.now()},
+    )
+    publication_job_enqueue(batch=batch, kind="notice")
+    return batch
+
+
+@transaction.atomic
+def batch_publish(*, batch: Batch, actor: User, published_on: datetime.date, outlet: str) -> Batch:
+    """Publish on the day the newspaper prints the notice: open one case per remaining entry.
+
+    Side effects: for every planned entry a rectification case (``case_open``), and the entry
+    becomes listed with its case, publication date and end of the publicity term; then the
+    batch's date, outlet and status, and the history row. The entries are written before the
+    batch turns published, because from then on the database refuses changes to them.
+    """
+    batch = batch_locked(batch)
+    values = {"published_on": published_on, "outlet": outlet.strip()}
+    BATCH.check(batch, "publish", actor, values=values)
+    listed_until = entry_listed_until(published_on)
+    entries = batch.entries.filter(status=EntryStatus.PLANNED).select_related(
+        "enterprise", "finding", "department"
+    )
+    for entry in entries.order_by("position"):
+        case = case_open(
+            enterprise=entry.enterprise,
+            findings=[entry.finding],
+            disposition=entry.disposition,
+            deadline=entry.rectification_deadline,
+            department=entry.department,
+            responsible_person=entry.responsible_person,
+            opened_on=published_on,
+            actor=actor,
+        )
+        entry_transition(
+            entry=entry,
+            move="list",
+            actor=None,
+            values={"case": case, "published_on": published_on, "listed_until": listed_until},
+        )
+    batch_transition(batch=batch, move="publish", actor=actor, values=values)
+    public_cache_invalidate_on_commit()
+    return batch

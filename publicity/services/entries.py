@@ -1,0 +1,288 @@
+"""Entries: composing them in a draft batch, and their own workflow (ENTRY) after that.
+
+Every entry status write goes through :func:`entry_transition` (or, for the daily end of
+term over many entries at once, :func:`entry_transition_many`), which checks the ENTRY table
+and writes the history row (``registry.AuditRecord``) in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.workflow import SYSTEM, SYSTEM_ACTOR
+from publicity.cache import public_cache_invalidate_on_commit
+from publicity.enums import EntryStatus
+from publicity.errors import PublicationError
+from publicity.models import Batch, Entry
+from publicity.term import entries_term_expired
+from publicity.workflows import BATCH, ENTRY
+from registry.models import Department, Finding, Jurisdiction
+from registry.services import history_record, history_record_many
+
+
+def entry_transition(
+    *,
+    entry: Entry,
+    move: str,
+    actor: User | None,
+    comment: str = "",
+    values: Mapping[str, Any] | None = None,
+    today: datetime.date | None = None,
+) -> Entry:
+    """Make ``move`` on an entry if the ENTRY table allows it.
+
+    A move the table gives to the system (listing on publication, withdrawal on an upheld
+    objection or an approved erratum) is checked as the system's and recorded with ``actor``,
+    the person whose own move caused it. Side effects: saves ``status`` and ``values`` with
+    ``update_fields``; one history row in the same transaction.
+    """
+    values = dict(values or {})
+    rule = ENTRY.moves[move]
+    checker = SYSTEM_ACTOR if rule.by == (SYSTEM,) else actor
+    ENTRY.check(entry, move, checker, today=today, values={**values, "reason": comment})  # type: ignore[arg-type]
+    from_status = entry.status
+    for name, value in values.items():
+        setattr(entry, name, value)
+    assert rule.target is not None  # noqa: S101 - every entry move moves it
+    entry.status = rule.target
+    entry.save(update_fields=["status", *values])
+    history_record(
+        obj=entry,
+        actor=actor,
+        move=move,
+        field="status",
+        old=from_status,
+        new=entry.status,
+        comment=comment,
+    )
+    return entry
+
+
+@transaction.atomic
+def entries_term_end(*, today: datetime.date) -> int:
+    """End the listing of every entry whose term ran out before ``today`` (the daily move
+    ``end_term``).
+
+    One UPDATE and one INSERT of history rows whatever the number of entries; running it
+    twice changes nothing the second time. Returns how many entries left the list.
+    """
+    ENTRY.check(Entry(status=EntryStatus.LISTED), "end_term", SYSTEM_ACTOR, today=today)
+    removed = list(
+        Entry.objects.raw(
+            f"UPDATE {Entry._meta.db_table} SET status = %s, removed_on = %s, "  # noqa: S608 - our table; values are parameters
+            "removal_reason = %s WHERE id IN (SELECT id FROM "
+            f"{Entry._meta.db_table} WHERE status = %s AND listed_until < %s) RETURNING id",
+            [EntryStatus.REMOVED, today, _("公示期满"), EntryStatus.LISTED, today],
+        )
+    )
+    history_record_many(
+        objs=removed,
+        actor=None,
+        move="end_term",
+        field="status",
+        old=EntryStatus.LISTED,
+        new=EntryStatus.REMOVED,
+    )
+    if removed:
+        public_cache_invalidate_on_commit()
+    return len(removed)
+
+
+@transaction.atomic
+def entry_remove_early(*, entry: Entry, actor: User, reason: str, today: datetime.date) -> Entry:
+    """An official ends an entry's listing early after verified rectification.
+
+    Side effects: the entry's status, removal date and reason (the printed text stays).
+    """
+    entry = Entry.objects.select_for_update(of=("self",)).select_related("case").get(pk=entry.pk)
+    entry_transition(
+        entry=entry,
+        move="remove_early",
+        actor=actor,
+        comment=reason.strip(),
+        today=today,
+        values={
+            "removed_on": today,
+            "removal_reason": _("整改核实后提前移出：%(reason)s") % {"reason": reason.strip()},
+        },
+    )
+    public_cache_invalidate_on_commit()
+    return entry
+
+
+# --- Composing a draft batch ---------------------------------------------------------------------
+
+
+def _draft_for(batch: Batch, actor: User) -> Batch:
+    locked = Batch.objects.select_for_update().get(pk=batch.pk)
+    BATCH.check(locked, "edit", actor)
+    return locked
+
+
+def _district_of(jurisdiction: Jurisdiction) -> Jurisdiction:
+    """The county/district (县区) a township or district belongs to: the path's second code."""
+    codes = jurisdiction.path.strip("/").split("/")
+    if len(codes) < 2:
+        return jurisdiction
+    return Jurisdiction.objects.get(code=codes[1])
+
+
+@transaction.atomic
+def entry_add(*, batch: Batch, findings: Iterable[Finding], actor: User) -> list[Entry]:
+    """Add findings to a draft batch, each as an entry prefilled from the finding.
+
+    The printed text starts as the enterprise's name and address and the finding's
+    description; disposition and deadline start as proposed. The department and the
+    responsible person must still be chosen before the batch can be submitted, so the
+    entry starts without a responsible person and with the first department of the unit's
+    district as a suggestion.
+    """
+    batch = _draft_for(batch, actor)
+    position = batch.entries.aggregate(top=Max("position"))["top"] or 0
+    added = []
+    for finding in findings:
+        if not finding.proposed_for_publicity:
+            raise PublicationError(_("该检查发现未建议公示曝光，不能加入批次。"))
+        if batch.entries.filter(finding=finding).exists():
+            continue
+        if (
+            Entry.objects.filter(finding=finding)
+            .exclude(status__in=[EntryStatus.WITHDRAWN_ON_OBJECTION])
+            .exclude(batch=batch)
+            .exists()
+        ):
+            raise PublicationError(
+                _("“%(unit)s”的这项检查发现已在另一批次中。")
+                % {"unit": finding.inspection.enterprise.name}
+            )
+        enterprise = finding.inspection.enterprise
+        district = _district_of(enterprise.jurisdiction)
+        department = (
+            Department.objects.filter(jurisdiction=district).order_by("sort_order", "id").first()
+            or Department.objects.order_by("sort_order", "id").first()
+        )
+        if department is None:
+            raise PublicationError(_("尚未设置任何主管部门，请管理员先添加主管部门。"))
+        position += 1
+        added.append(
+            Entry.objects.create(
+                batch=batch,
+                position=position,
+                finding=finding,
+                enterprise=enterprise,
+                district=district,
+                industry=enterprise.industry,
+                unit_name=enterprise.name,
+                address=enterprise.address,
+                violation_text=finding.description,
+                category=finding.category,
+                disposition=finding.proposed_disposition,
+                rectification_deadline=finding.proposed_deadline
+                or timezone.localdate() + datetime.timedelta(days=30),
+                department=department,
+                responsible_person="",
+            )
+        )
+    return added
+
+
+PRINTED_FIELDS = (
+    "unit_name",
+    "address",
+    "violation_text",
+    "category",
+    "disposition",
+    "rectification_deadline",
+    "department",
+    "responsible_person",
+)
+
+
+@transaction.atomic
+def entry_update(
+    *,
+    entry: Entry,
+    actor: User,
+    unit_name: str,
+    address: str,
+    violation_text: str,
+    category: str,
+    disposition: str,
+    rectification_deadline: datetime.date,
+    department: Department,
+    responsible_person: str,
+) -> Entry:
+    """Edit an entry's printed text and follow-up while its batch is a draft."""
+    _draft_for(entry.batch, actor)
+    values = {
+        "unit_name": unit_name.strip(),
+        "address": address.strip(),
+        "violation_text": violation_text.strip(),
+        "responsible_person": responsible_person.strip(),
+    }
+    for name, value in values.items():
+        if not value:
+            raise PublicationError(
+                _("“%(field)s”不能为空。") % {"field": Entry._meta.get_field(name).verbose_name}  # type: ignore[union-attr]
+            )
+    for name, value in values.items():
+        setattr(entry, name, value)
+    entry.category = category
+    entry.disposition = disposition
+    entry.rectification_deadline = rectification_deadline
+    entry.department = department
+    entry.save(update_fields=list(PRINTED_FIELDS))
+    return entry
+
+
+@transaction.atomic
+def entry_remove(*, entry: Entry, actor: User) -> None:
+    """Take an entry out of a draft batch; the entries after it move up one place."""
+    batch = _draft_for(entry.batch, actor)
+    position = entry.position
+    entry.delete()
+    # One row at a time, lowest first: each moves into the place just freed, so the unique
+    # (batch, position) constraint holds after every statement.
+    for later in batch.entries.filter(position__gt=position).order_by("position"):
+        later.position -= 1
+        later.save(update_fields=["position"])
+
+
+@transaction.atomic
+def entry_move(*, entry: Entry, up: bool, actor: User) -> None:
+    """Swap an entry of a draft batch with its neighbour above (``up``) or below."""
+    batch = _draft_for(entry.batch, actor)
+    entries = batch.entries.order_by("position")
+    neighbour = (
+        entries.filter(position__lt=entry.position).last()
+        if up
+        else entries.filter(position__gt=entry.position).first()
+    )
+    if neighbour is None:
+        return
+    mine, theirs = entry.position, neighbour.position
+    # Through a free place (0 is never used: positions start at 1) to keep positions unique.
+    Entry.objects.filter(pk=entry.pk).update(position=0)
+    Entry.objects.filter(pk=neighbour.pk).update(position=mine)
+    Entry.objects.filter(pk=entry.pk).update(position=theirs)
+
+
+__all__ = [
+    "PRINTED_FIELDS",
+    "entries_term_end",
+    "entries_term_expired",
+    "entry_add",
+    "entry_move",
+    "entry_remove",
+    "entry_remove_early",
+    "entry_transition",
+    "entry_update",
+]
