@@ -202,6 +202,16 @@ PUBLICITY_TERM_DAYS = env.int("PUBLICITY_TERM_DAYS", default=3 * 365)
 EARLY_REMOVAL_AFTER_DAYS = env.int("EARLY_REMOVAL_AFTER_DAYS", default=365)
 ESCALATE_AFTER_OVERDUE_DAYS = env.int("ESCALATE_AFTER_OVERDUE_DAYS", default=14)
 
+# --- Working-day calendar (core.calendar) ---------------------------------------------------
+# How each period counts its days: "calendar" (自然日) or "working" (工作日 on the official
+# calendar of statutory holidays and adjusted working days, kept in the database). The numbers
+# are OBJECTION_PERIOD_DAYS, REMINDER_DAYS_BEFORE and ESCALATE_AFTER_OVERDUE_DAYS;
+# core.calendar.period() reads a number with its unit. A rectification deadline is ordered in
+# calendar days and moved off a rest day (Civil Code art. 203), whatever these say.
+OBJECTION_PERIOD_UNIT = env.str("OBJECTION_PERIOD_UNIT", default="working")
+REMINDER_DAYS_BEFORE_UNIT = env.str("REMINDER_DAYS_BEFORE_UNIT", default="calendar")
+ESCALATE_AFTER_OVERDUE_UNIT = env.str("ESCALATE_AFTER_OVERDUE_UNIT", default="calendar")
+
 # --- Logging --------------------------------------------------------------------------------
 LOGGING = {
     "version": 1,

@@ -16,7 +16,7 @@ def _clear_cache():
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     """Put back the rows the data migrations load (districts, industries, departments, legal
-    provisions, role groups) before a transactional test.
+    provisions, role groups, the working-day calendar) before a transactional test.
 
     A transactional test ends by emptying every table, so without this only the first of
     them would find the reference data. Tests inside a transaction (plain ``db``) see the
@@ -39,6 +39,10 @@ def _reference_data(request):
         importlib.import_module("registry.migrations.0002_reference_data").load(apps, None)
         importlib.import_module("publicity.migrations.0002_roles").create_roles(apps, None)
         importlib.import_module("publicity.migrations.0007_role_permissions").grant(apps, None)
+    from core.models import CalendarYear
+
+    if not CalendarYear.objects.exists():
+        importlib.import_module("core.migrations.0002_seed_calendar").seed(apps, None)
 
 
 @pytest.fixture

@@ -24,6 +24,13 @@ GRANTS: dict[str, list[str]] = {
         "rectification.supervise_case",
         "rectification.view_area_cases",
     ],
+    # The working-day calendar (core): a new year is entered when the State Council
+    # publishes its holiday notice.
+    "administrator": [
+        f"core.{action}_{model}"
+        for model in ("calendaryear", "calendarday")
+        for action in ("view", "add", "change", "delete")
+    ],
 }
 
 
@@ -61,6 +68,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("publicity", "0006_workflow_states"),
         ("rectification", "0004_workflow_permissions"),
+        ("core", "0002_seed_calendar"),
     ]
 
     operations = [migrations.RunPython(grant, revoke)]
