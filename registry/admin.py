@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import ViewOnlyAdminMixin
 from registry.enums import JurisdictionLevel
+from registry.history import audit_record, audit_snapshot
 from registry.models import (
     Accident,
     AuditRecord,
@@ -31,7 +32,7 @@ from registry.models import (
     PendingUpload,
     StaffProfile,
 )
-from registry.services import AUDITED_FIELDS, audit_record, audit_snapshot
+from registry.services import AUDITED_FIELDS
 
 
 def district_filter(field: str) -> type[admin.SimpleListFilter]:

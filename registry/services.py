@@ -13,18 +13,18 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.uploads import CheckedFile
 from registry.errors import RegistryError
+from registry.history import audit_record, audit_snapshot
 from registry.models import (
     Accident,
     AuditRecord,
@@ -38,153 +38,6 @@ from registry.models import (
     PendingUpload,
 )
 from registry.permissions import in_user_scope
-
-# --- Audit ---------------------------------------------------------------------------------
-
-
-def _display(obj: models.Model, name: str) -> str:
-    """A field's value as a person reads it (choice labels, names of related rows)."""
-    model_field = obj._meta.get_field(name)
-    if isinstance(model_field, models.ManyToManyField):
-        return "、".join(_item_label(item) for item in getattr(obj, name).all())
-    value = getattr(obj, name)
-    if (
-        value is None
-        or value == ""
-        or value is False
-        and not isinstance(model_field, models.BooleanField)
-    ):
-        return ""
-    if getattr(model_field, "choices", None):
-        return str(getattr(obj, f"get_{name}_display")())
-    if isinstance(model_field, models.BooleanField):
-        return _("是") if value else _("否")
-    if isinstance(model_field, models.DecimalField):
-        # The same amount reads the same whether it came from the form or the database.
-        return f"{Decimal(value):.{model_field.decimal_places}f}"
-    return str(value)
-
-
-def _item_label(item: models.Model) -> str:
-    if isinstance(item, User):
-        # Staff are named family name first, as on the inspection record.
-        return f"{item.last_name}{item.first_name}".strip() or item.get_username()
-    return str(item)
-
-
-def _snapshot(obj: models.Model, names: Iterable[str]) -> dict[str, str]:
-    return {name: _display(obj, name) for name in names}
-
-
-def audit_snapshot(obj: models.Model, names: Iterable[str]) -> dict[str, str]:
-    """The audited fields of a row as people read them (for writers outside this module:
-    the admin)."""
-    return _snapshot(obj, names)
-
-
-def audit_record(
-    *,
-    actor: User,
-    obj: models.Model,
-    action: str,
-    before: dict[str, str] | None,
-    after: dict[str, str],
-) -> AuditRecord | None:
-    """Record a create (``before`` None) or the fields a change moved; nothing if none moved."""
-    changes: dict[str, Any] = {}
-    for name, new in after.items():
-        old = "" if before is None else before.get(name, "")
-        if before is not None and old == new:
-            continue
-        if before is None and new == "":
-            continue
-        changes[name] = {
-            "label": str(getattr(obj._meta.get_field(name), "verbose_name", name)),
-            "old": old,
-            "new": new,
-        }
-    if before is not None and not changes:
-        return None
-    return AuditRecord.objects.create(
-        content_type=ContentType.objects.get_for_model(obj),
-        object_id=obj.pk,
-        action=action,
-        actor=actor,
-        changes=changes,
-    )
-
-
-def history_record(
-    *,
-    obj: models.Model,
-    actor: User | None,
-    move: str,
-    field: str,
-    old: str,
-    new: str,
-    comment: str = "",
-) -> AuditRecord:
-    """The history row of one workflow move (core.workflow), in the move's transaction.
-
-    ``old`` and ``new`` are the raw states; the row keeps them with their labels as people
-    read them, so the history reads the same after a label changes.
-    """
-    model_field = obj._meta.get_field(field)
-    labels = dict(getattr(model_field, "choices", None) or [])
-    return AuditRecord.objects.create(
-        content_type=ContentType.objects.get_for_model(obj),
-        object_id=obj.pk,
-        action=AuditRecord.Action.MOVED,
-        actor=actor,
-        move=move,
-        comment=comment,
-        changes={
-            field: {
-                "label": str(getattr(model_field, "verbose_name", field)),
-                "old": str(labels.get(old, old)) if old else "",
-                "new": str(labels.get(new, new)) if new else "",
-                "old_value": old,
-                "new_value": new,
-            }
-        },
-    )
-
-
-def history_record_many(
-    *, objs: Iterable[models.Model], actor: User | None, move: str, field: str, old: str, new: str
-) -> int:
-    """The history rows of one move made on many records at once (a daily system move)."""
-    rows = list(objs)
-    if not rows:
-        return 0
-    model = type(rows[0])
-    model_field = model._meta.get_field(field)
-    labels = dict(getattr(model_field, "choices", None) or [])
-    content_type = ContentType.objects.get_for_model(model)
-    change = {
-        field: {
-            "label": str(getattr(model_field, "verbose_name", field)),
-            "old": str(labels.get(old, old)),
-            "new": str(labels.get(new, new)),
-            "old_value": old,
-            "new_value": new,
-        }
-    }
-    AuditRecord.objects.bulk_create(
-        [
-            AuditRecord(
-                content_type=content_type,
-                object_id=row.pk,
-                action=AuditRecord.Action.MOVED,
-                actor=actor,
-                move=move,
-                changes=change,
-            )
-            for row in rows
-        ]
-    )
-    return len(rows)
-
 
 # --- Enterprises ---------------------------------------------------------------------------
 
@@ -244,7 +97,7 @@ def enterprise_create(*, actor: User, data: EnterpriseData) -> Enterprise:
         obj=enterprise,
         action=AuditRecord.Action.CREATED,
         before=None,
-        after=_snapshot(enterprise, ENTERPRISE_FIELDS),
+        after=audit_snapshot(enterprise, ENTERPRISE_FIELDS),
     )
     return enterprise
 
@@ -256,7 +109,7 @@ def enterprise_update(*, actor: User, enterprise: Enterprise, data: EnterpriseDa
     if not in_user_scope(enterprise.jurisdiction, actor):
         raise RegistryError(_("该单位不在您的辖区内，不能修改。"))
     _check_enterprise_write(actor=actor, data=data, enterprise=enterprise)
-    before = _snapshot(enterprise, ENTERPRISE_FIELDS)
+    before = audit_snapshot(enterprise, ENTERPRISE_FIELDS)
     for name, value in data.__dict__.items():
         setattr(enterprise, name, value)
     enterprise.save(update_fields=[*ENTERPRISE_FIELDS, "updated_at"])
@@ -265,7 +118,7 @@ def enterprise_update(*, actor: User, enterprise: Enterprise, data: EnterpriseDa
         obj=enterprise,
         action=AuditRecord.Action.CHANGED,
         before=before,
-        after=_snapshot(enterprise, ENTERPRISE_FIELDS),
+        after=audit_snapshot(enterprise, ENTERPRISE_FIELDS),
     )
     return enterprise
 
@@ -400,19 +253,19 @@ def _write_finding(
     if data.finding is None:
         finding = Finding.objects.create(inspection=inspection, **values)
         finding.provisions.set(data.provisions)
-        after = _snapshot(finding, FINDING_FIELDS)
+        after = audit_snapshot(finding, FINDING_FIELDS)
         before: dict[str, str] | None = None
         action = AuditRecord.Action.CREATED
     else:
         finding = Finding.objects.select_for_update().get(pk=data.finding.pk)
         if finding.inspection_id != inspection.pk:
             raise RegistryError(_("该检查发现不属于这次检查。"))
-        before = _snapshot(finding, FINDING_FIELDS)
+        before = audit_snapshot(finding, FINDING_FIELDS)
         for name, value in values.items():
             setattr(finding, name, value)
         finding.save(update_fields=list(values))
         finding.provisions.set(data.provisions)
-        after = _snapshot(finding, FINDING_FIELDS)
+        after = audit_snapshot(finding, FINDING_FIELDS)
         action = AuditRecord.Action.CHANGED
     added = [
         _evidence_from_pending(finding=finding, upload=upload, actor=actor)
@@ -494,7 +347,7 @@ def inspection_create(
         obj=inspection,
         action=AuditRecord.Action.CREATED,
         before=None,
-        after=_snapshot(inspection, INSPECTION_FIELDS),
+        after=audit_snapshot(inspection, INSPECTION_FIELDS),
     )
     for finding_data in findings:
         _write_finding(actor=actor, inspection=inspection, data=finding_data)
@@ -517,7 +370,7 @@ def inspection_update(
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
     enterprise = Enterprise.objects.select_related("jurisdiction").get(pk=inspection.enterprise_id)
     _check_inspection(actor=actor, enterprise=enterprise, data=data)
-    before = _snapshot(inspection, INSPECTION_FIELDS)
+    before = audit_snapshot(inspection, INSPECTION_FIELDS)
     for name in ("date", "kind", "campaign_basis", "campaign", "notes"):
         setattr(inspection, name, getattr(data, name))
     inspection.save(update_fields=["date", "kind", "campaign_basis", "campaign", "notes"])
@@ -527,7 +380,7 @@ def inspection_update(
         obj=inspection,
         action=AuditRecord.Action.CHANGED,
         before=before,
-        after=_snapshot(inspection, INSPECTION_FIELDS),
+        after=audit_snapshot(inspection, INSPECTION_FIELDS),
     )
     for finding_data in findings:
         _write_finding(actor=actor, inspection=inspection, data=finding_data)
@@ -586,7 +439,7 @@ def accident_create(*, actor: User, data: AccidentData) -> Accident:
         obj=accident,
         action=AuditRecord.Action.CREATED,
         before=None,
-        after=_snapshot(accident, ACCIDENT_FIELDS),
+        after=audit_snapshot(accident, ACCIDENT_FIELDS),
     )
     return accident
 
@@ -598,7 +451,7 @@ def accident_update(*, actor: User, accident: Accident, data: AccidentData) -> A
     if not in_user_scope(accident.jurisdiction, actor):
         raise RegistryError(_("该事故不在您的辖区内，不能修改。"))
     _check_accident(actor=actor, data=data)
-    before = _snapshot(accident, ACCIDENT_FIELDS)
+    before = audit_snapshot(accident, ACCIDENT_FIELDS)
     for name, value in data.__dict__.items():
         setattr(accident, name, value)
     accident.save(update_fields=ACCIDENT_FIELDS)
@@ -607,7 +460,7 @@ def accident_update(*, actor: User, accident: Accident, data: AccidentData) -> A
         obj=accident,
         action=AuditRecord.Action.CHANGED,
         before=before,
-        after=_snapshot(accident, ACCIDENT_FIELDS),
+        after=audit_snapshot(accident, ACCIDENT_FIELDS),
     )
     return accident
 

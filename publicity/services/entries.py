@@ -24,8 +24,8 @@ from publicity.errors import PublicationError
 from publicity.models import Batch, Entry
 from publicity.term import entries_term_expired
 from publicity.workflows import BATCH, ENTRY
+from registry.history import history_record, history_record_many
 from registry.models import Department, Finding, Jurisdiction
-from registry.services import history_record, history_record_many
 
 
 def entry_transition(

@@ -14,7 +14,7 @@ from publicity.services.entries import entry_transition
 from publicity.workflows import ERRATUM
 from rectification.models import Case
 from rectification.services import case_cancel
-from registry.services import history_record
+from registry.history import history_record
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from core.uploads import evidence_check
 from publicity.models import Batch, Entry, Objection
 from publicity.services.entries import entry_transition
 from publicity.workflows import OBJECTION
-from registry.services import history_record
+from registry.history import history_record
 
 
 def objection_transition(

@@ -27,8 +27,8 @@ from publicity.submissions.selectors import (
     submission_assignees,
 )
 from publicity.submissions.workflow import MOVE_TO, SUBMISSION, SubmissionError
+from registry.history import history_record
 from registry.models import Jurisdiction
-from registry.services import history_record
 
 
 def tracking_code_new() -> str:

@@ -1,0 +1,102 @@
+"""The import's files: the template's columns, reading CSV and XLSX, the templates."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from django.utils.translation import gettext as _
+
+# The template's columns, in order: (key, header). Headers are the Chinese field names the
+# bureau's clerks know; the same headers are expected back.
+COLUMNS: list[tuple[str, str]] = [
+    ("name", "单位名称"),
+    ("credit_code", "统一社会信用代码"),
+    ("legal_representative", "法定代表人"),
+    ("address", "地址"),
+    ("jurisdiction", "所在区划"),
+    ("industry", "行业"),
+    ("licence_status", "证照状态"),
+    ("operating_status", "经营状态"),
+]
+REQUIRED = {"name", "address", "jurisdiction", "industry"}
+HEADER_TO_KEY = {header: key for key, header in COLUMNS}
+HEADER_OF = dict(COLUMNS)
+EXAMPLE_ROW = [
+    "惠州市示例五金制品有限公司",
+    "91441302MA0000001X",
+    "张三",
+    "惠州市惠城区江北街道示例路1号",
+    "江北街道",
+    "",
+    "证照齐全",
+    "在营",
+]
+# --- Reading files -------------------------------------------------------------------------
+
+
+class FileUnreadable(Exception):
+    pass
+
+
+def read_rows(name: str, content: bytes) -> Iterator[list[str]]:
+    """The rows of a CSV (UTF-8, with or without BOM; GB18030 as exported by older Excel) or
+    XLSX file, each as a list of strings."""
+    if name.lower().endswith(".xlsx"):
+        yield from _xlsx_rows(content)
+        return
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise FileUnreadable(
+            _("文件不是 UTF-8 或 GB18030 编码的 CSV，请另存为“CSV UTF-8”后再上传。")
+        )
+    for row in csv.reader(io.StringIO(text)):
+        yield [cell.strip() for cell in row]
+
+
+def _xlsx_rows(content: bytes) -> Iterator[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as error:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
+        raise FileUnreadable(_("无法读取这个 Excel 文件，请确认它是 .xlsx 格式。")) from error
+    sheet = workbook.worksheets[0]
+    for values in sheet.iter_rows(values_only=True):
+        yield ["" if value is None else str(value).strip() for value in values]
+    workbook.close()
+
+
+def template_csv() -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([header for _key, header in COLUMNS])
+    writer.writerow(EXAMPLE_ROW)
+    # UTF-8 with BOM so Excel opens the Chinese headers correctly.
+    return out.getvalue().encode("utf-8-sig")
+
+
+def template_xlsx() -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None  # noqa: S101 - a new workbook always has its first sheet
+    sheet.title = "生产经营单位"
+    sheet.append([header for _key, header in COLUMNS])
+    sheet.append(EXAMPLE_ROW)
+    for letter, width in zip("ABCDEFGH", (32, 22, 12, 40, 14, 14, 10, 10), strict=True):
+        sheet.column_dimensions[letter].width = width
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+# Rows between two progress reports to the page.
+PROGRESS_EVERY = 50

@@ -1,0 +1,205 @@
+"""The import's steps, moved by the IMPORT table (registry.workflows): upload, check (a job),
+confirm, apply all or nothing (a job); progress in the cache for the page to poll."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.jobs import job_send_on_commit
+from core.workflow import SYSTEM_ACTOR
+from registry.history import history_record
+from registry.importing.checking import check_file
+from registry.importing.files import PROGRESS_EVERY
+from registry.models import Enterprise, EnterpriseImport, Industry, Jurisdiction
+from registry.services import (
+    EnterpriseData,
+    RegistryError,
+    enterprise_create,
+    enterprise_update,
+)
+from registry.workflows import IMPORT
+
+logger = logging.getLogger(__name__)
+
+
+def progress_key(import_id: int) -> str:
+    return f"registry:enterprise-import:{import_id}:progress"
+
+
+def progress_set(import_id: int, *, phase: str, done: int, total: int) -> None:
+    cache.set(progress_key(import_id), {"phase": phase, "done": done, "total": total}, 3600)
+
+
+def progress_get(import_id: int) -> dict[str, Any] | None:
+    return cache.get(progress_key(import_id))
+
+
+# --- The import's steps ----------------------------------------------------------------------
+
+
+def import_transition(
+    *,
+    enterprise_import: EnterpriseImport,
+    move: str,
+    actor: User | None,
+    values: dict[str, Any] | None = None,
+) -> EnterpriseImport:
+    """Make ``move`` on an import if the IMPORT table allows it: saves ``status`` and
+    ``values`` with ``update_fields`` and the history row, in the caller's transaction."""
+    rule = IMPORT.moves[move]
+    IMPORT.check(enterprise_import, move, SYSTEM_ACTOR if actor is None else actor)
+    from_status = enterprise_import.status
+    values = values or {}
+    for name, value in values.items():
+        setattr(enterprise_import, name, value)
+    assert rule.target is not None  # noqa: S101 - every import move moves it
+    enterprise_import.status = rule.target
+    enterprise_import.save(update_fields=["status", *values])
+    history_record(
+        obj=enterprise_import,
+        actor=actor,
+        move=move,
+        field="status",
+        old=from_status,
+        new=enterprise_import.status,
+    )
+    return enterprise_import
+
+
+@transaction.atomic
+def enterprise_import_start(*, actor: User, upload: UploadedFile) -> EnterpriseImport:
+    """Keep the uploaded file and queue the check of its rows (after commit)."""
+    IMPORT.check(EnterpriseImport(), "upload", actor)
+    enterprise_import = EnterpriseImport.objects.create(
+        uploaded_by=actor, file=upload, original_name=(upload.name or "import")[:255]
+    )
+    progress_set(enterprise_import.pk, phase="check", done=0, total=0)
+    job_send_on_commit("registry.enterprise_import_check", import_id=enterprise_import.pk)
+    return enterprise_import
+
+
+def enterprise_import_check(*, import_id: int) -> EnterpriseImport | None:
+    """Check every row of an uploaded file; writes only the import's own row. Safe to rerun."""
+    enterprise_import = (
+        EnterpriseImport.objects.select_related("uploaded_by").filter(pk=import_id).first()
+    )
+    if enterprise_import is None or enterprise_import.status != EnterpriseImport.Status.CHECKING:
+        return enterprise_import
+    with enterprise_import.file.open("rb") as source:
+        content = source.read()
+    cleaned, errors = check_file(
+        name=enterprise_import.original_name,
+        content=content,
+        user=enterprise_import.uploaded_by,
+        progress=lambda done, total: progress_set(import_id, phase="check", done=done, total=total),
+    )
+    with transaction.atomic():
+        locked = EnterpriseImport.objects.select_for_update().get(pk=import_id)
+        if locked.status != EnterpriseImport.Status.CHECKING:  # a second run finished first
+            return locked
+        return import_transition(
+            enterprise_import=locked,
+            move="check_failed" if errors or not cleaned else "checked",
+            actor=None,
+            values={"rows": cleaned, "errors": errors},
+        )
+
+
+@transaction.atomic
+def enterprise_import_confirm(*, actor: User, enterprise_import: EnterpriseImport) -> None:
+    """The person confirmed the preview: queue the all-or-nothing write."""
+    locked = EnterpriseImport.objects.select_for_update().get(pk=enterprise_import.pk)
+    import_transition(enterprise_import=locked, move="confirm", actor=actor)
+    progress_set(locked.pk, phase="apply", done=0, total=len(locked.rows))
+    job_send_on_commit("registry.enterprise_import_apply", import_id=locked.pk)
+
+
+def enterprise_import_apply(*, import_id: int) -> EnterpriseImport | None:
+    """Write every checked row in one transaction, or none; safe to run twice (only an import
+    still in APPLYING is applied, and the status moves in the same transaction)."""
+    try:
+        with transaction.atomic():
+            enterprise_import = (
+                EnterpriseImport.objects.select_for_update()
+                .select_related("uploaded_by")
+                .filter(pk=import_id)
+                .first()
+            )
+            if (
+                enterprise_import is None
+                or enterprise_import.status != EnterpriseImport.Status.APPLYING
+            ):
+                return enterprise_import
+            created, updated = _apply_rows(enterprise_import)
+            return import_transition(
+                enterprise_import=enterprise_import,
+                move="applied",
+                actor=None,
+                values={
+                    "created_count": created,
+                    "updated_count": updated,
+                    "finished_at": timezone.now(),
+                },
+            )
+    except RegistryError as error:
+        # Something changed since the preview (a code registered meanwhile, say): nothing was
+        # written; the person sees why and can upload again.
+        with transaction.atomic():
+            return import_transition(
+                enterprise_import=EnterpriseImport.objects.select_for_update().get(pk=import_id),
+                move="apply_failed",
+                actor=None,
+                values={
+                    "errors": [
+                        {"row": getattr(error, "row", 0), "column": "", "message": str(error)}
+                    ],
+                    "finished_at": timezone.now(),
+                },
+            )
+
+
+def _apply_rows(enterprise_import: EnterpriseImport) -> tuple[int, int]:
+    actor = enterprise_import.uploaded_by
+    places = {p.pk: p for p in Jurisdiction.objects.all()}
+    industries = {i.pk: i for i in Industry.objects.all()}
+    created = updated = 0
+    total = len(enterprise_import.rows)
+    for index, row in enumerate(enterprise_import.rows):
+        fields = row["fields"]
+        data = EnterpriseData(
+            name=fields["name"],
+            credit_code=fields["credit_code"],
+            legal_representative=fields["legal_representative"],
+            address=fields["address"],
+            jurisdiction=places[fields["jurisdiction"]],
+            industry=industries[fields["industry"]],
+            licence_status=fields["licence_status"],
+            operating_status=fields["operating_status"],
+        )
+        try:
+            existing_id = row.get("existing_id")
+            if existing_id is None:
+                enterprise_create(actor=actor, data=data)
+                created += 1
+            else:
+                enterprise_update(
+                    actor=actor, enterprise=Enterprise.objects.get(pk=existing_id), data=data
+                )
+                updated += 1
+        except RegistryError as error:
+            raise RegistryError(
+                _("第%(row)d行：%(message)s 没有导入任何一行。")
+                % {"row": row["row"], "message": error}
+            ) from error
+        if (index + 1) % PROGRESS_EVERY == 0:
+            progress_set(enterprise_import.pk, phase="apply", done=index + 1, total=total)
+    progress_set(enterprise_import.pk, phase="apply", done=total, total=total)
+    return created, updated
