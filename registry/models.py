@@ -520,3 +520,24 @@ class EnterpriseImport(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    # What the import's page shows, by state (the moves are registry.workflows.IMPORT's).
+    @property
+    def is_checking(self) -> bool:
+        return self.status == self.Status.CHECKING
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in (self.Status.CHECKING, self.Status.APPLYING)
+
+    @property
+    def has_failed(self) -> bool:
+        return self.status == self.Status.FAILED
+
+    @property
+    def was_refused(self) -> bool:
+        return self.status in (self.Status.INVALID, self.Status.FAILED)
+
+    @property
+    def is_applied(self) -> bool:
+        return self.status == self.Status.APPLIED

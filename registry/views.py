@@ -56,6 +56,7 @@ from registry.services import (
     pending_upload_create,
     pending_upload_discard,
 )
+from registry.workflows import IMPORT
 
 PER_PAGE = 25
 
@@ -176,8 +177,8 @@ def enterprise_import_detail_view(request: HttpRequest, pk: int) -> HttpResponse
             "preview": rows[:50],
             "errors": enterprise_import.errors[:500],
             "more_errors": max(0, len(enterprise_import.errors) - 500),
-            "working": enterprise_import.status
-            in (EnterpriseImport.Status.CHECKING, EnterpriseImport.Status.APPLYING),
+            "working": enterprise_import.is_working,
+            "rights": IMPORT.rights(enterprise_import, request.user, moves=("confirm",)),
         },
     )
 
