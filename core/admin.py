@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.db.models import Count, Model, Q, QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
@@ -116,3 +117,41 @@ class CalendarYearAdmin(admin.ModelAdmin):
             return
         # After the days are saved: the new revision tells every process to reload the year.
         calendar_year_revise(calendar_year=form.instance, actor=cast(User, request.user))
+
+
+# Fields only a superuser may change: those that grant rights beyond the role groups.
+SUPERUSER_ONLY = ("is_superuser", "user_permissions")
+# Fields nobody but a superuser changes on their own account.
+OWN_ACCOUNT_LOCKED = ("groups", "is_staff", "is_active", "is_superuser", "user_permissions")
+
+
+class ProtectedUserAdmin(UserAdmin):
+    def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
+        users = super().get_queryset(request)
+        return users if request.user.is_superuser else users.filter(is_superuser=False)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        readonly = list(super().get_readonly_fields(request, obj))
+        if request.user.is_superuser:
+            return readonly
+        readonly += [f for f in SUPERUSER_ONLY if f not in readonly]
+        if obj is not None and obj.pk == request.user.pk:
+            readonly += [f for f in OWN_ACCOUNT_LOCKED if f not in readonly]
+        return readonly
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+# The user admin, so nobody raises their own rights there: a non-superuser cannot see or edit
+# superusers, cannot grant superuser status or individual permissions, and cannot change their
+# own account's groups or status.
+admin.site.unregister(User)
+admin.site.register(User, ProtectedUserAdmin)

@@ -108,3 +108,18 @@ class CalendarDay(models.Model):
             return self.calendar_year.year
         except CalendarYear.DoesNotExist:
             return None
+
+
+class Access(models.Model):
+    """No rows, no table: the holder of the permissions that are about places of the system
+    rather than records (who may use the Django admin)."""
+
+    class Meta:
+        managed = False
+        default_permissions = ()
+        verbose_name = _("系统访问")
+        verbose_name_plural = pgettext_lazy("plural", "系统访问")
+        permissions = [("use_admin", _("可使用管理后台"))]
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)

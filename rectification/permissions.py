@@ -44,11 +44,6 @@ STAFF_MOVES = (
 )
 
 
-def may_use_cases(user: User | AnonymousUser) -> bool:
-    """Whether the case pages are for this user at all."""
-    return user.is_authenticated and user.has_perm("rectification.view_case")
-
-
 def cases_visible_to(
     user: User | AnonymousUser, today: datetime.date | None = None
 ) -> QuerySet[Case]:

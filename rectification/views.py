@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -18,26 +17,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.pages import staff_view
 from core.requests import client_address
 from core.workflow import UNIT_ACTOR, Rights
 from rectification import forms, selectors, services
 from rectification.models import AccessCode, Case
-from rectification.permissions import case_for_user, may_use_cases
+from rectification.permissions import case_for_user
 from rectification.workflows import CASE
 
 PAGE_SIZE = 25
 UNIT_SESSION_KEY = "rectification_unit_access_code"
 
 
-def _staff_only(request: HttpRequest) -> None:
-    if not may_use_cases(request.user):
-        raise PermissionDenied
 
-
-@login_required
+@staff_view("rectification.view_case")
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
-    _staff_only(request)
     labels = selectors.queue_labels()
     form = forms.QueueForm(request.GET, choices=list(labels.items()))
     queue = (form.is_valid() and form.cleaned_data["queue"]) or selectors.queue_default(
@@ -85,10 +80,9 @@ def _detail_context(
     return context
 
 
-@login_required
+@staff_view("rectification.view_case")
 @require_GET
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _staff_only(request)
     case, rights = case_for_user(request.user, pk, selectors.case_detail_queryset())
     return render(request, "rectification/case_detail.html", _detail_context(request, case, rights))
 
@@ -105,10 +99,9 @@ def _case_action(
     the user), form, service, redirect; on an invalid form or a refused change the case page
     again, with what the person typed."""
 
-    @login_required
+    @staff_view("rectification.view_case")
     @require_POST
     def view(request: HttpRequest, pk: int) -> HttpResponseBase:
-        _staff_only(request)
         case, rights = case_for_user(request.user, pk, selectors.case_detail_queryset())
         if not any(rights[move].shown for move in moves):
             raise PermissionDenied
@@ -191,11 +184,10 @@ case_supervision = _case_action(
 )
 
 
-@login_required
+@staff_view("rectification.view_case")
 @require_POST
 def case_letter(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Issue the unit's notice letter with a new access code, as a PDF download."""
-    _staff_only(request)
     case, rights = case_for_user(request.user, pk)
     if not rights.issue_letter:
         raise PermissionDenied
@@ -211,11 +203,10 @@ def case_letter(request: HttpRequest, pk: int) -> HttpResponseBase:
     return response
 
 
-@login_required
+@staff_view("rectification.view_case")
 @require_GET
 def case_letter_download(request: HttpRequest, pk: int) -> FileResponse:
     """The letter in force, as issued (it carries the unit's code): for staff who may issue it."""
-    _staff_only(request)
     case, rights = case_for_user(request.user, pk)
     live = services.case_live_letter(case=case)
     if not rights.issue_letter or live is None:
@@ -230,10 +221,9 @@ def case_letter_download(request: HttpRequest, pk: int) -> FileResponse:
     return response
 
 
-@login_required
+@staff_view("rectification.view_case")
 @require_GET
 def case_evidence(request: HttpRequest, pk: int, evidence_id: int) -> FileResponse:
-    _staff_only(request)
     case, _rights = case_for_user(request.user, pk)
     evidence = selectors.case_evidence(case=case, evidence_id=evidence_id)
     if evidence is None:
@@ -246,7 +236,7 @@ def case_evidence(request: HttpRequest, pk: int, evidence_id: int) -> FileRespon
     )
 
 
-@login_required
+@staff_view()
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.inbox_messages(user=request.user), PAGE_SIZE).get_page(
@@ -259,7 +249,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
+@staff_view()
 @require_POST
 def inbox_open(request: HttpRequest, message_id: int) -> HttpResponseBase:
     """Open a message: mark it read and go to its case."""
@@ -268,7 +258,7 @@ def inbox_open(request: HttpRequest, message_id: int) -> HttpResponseBase:
     return redirect("rectification:case-detail", pk=message.case_id)
 
 
-@login_required
+@staff_view()
 @require_POST
 def inbox_read_all(request: HttpRequest) -> HttpResponseBase:
     count = services.inbox_mark_read(user=request.user)  # type: ignore[arg-type]

@@ -188,10 +188,16 @@ def superuser_client(client, db):
 
 
 def staff_client(client, *permissions):
+    """An administrator (the admin is theirs: core.use_admin) holding ``permissions``."""
     user = get_user_model().objects.create_user("clerk", password="clerk-pass", is_staff=True)
     user.user_permissions.set(
-        Permission.objects.get(content_type__app_label="publicity", codename=codename)
-        for codename in permissions
+        [
+            Permission.objects.get(content_type__app_label="core", codename="use_admin"),
+            *(
+                Permission.objects.get(content_type__app_label="publicity", codename=codename)
+                for codename in permissions
+            ),
+        ]
     )
     client.force_login(user)
     return client

@@ -27,9 +27,13 @@ GRANTS: dict[str, list[str]] = {
     # The working-day calendar (core): a new year is entered when the State Council
     # publishes its holiday notice.
     "administrator": [
-        f"core.{action}_{model}"
-        for model in ("calendaryear", "calendarday")
-        for action in ("view", "add", "change", "delete")
+        # The Django admin is for administrators (core.admin_site).
+        "core.use_admin",
+        *(
+            f"core.{action}_{model}"
+            for model in ("calendaryear", "calendarday")
+            for action in ("view", "add", "change", "delete")
+        ),
     ],
 }
 
@@ -68,7 +72,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("publicity", "0006_workflow_states"),
         ("rectification", "0004_workflow_permissions"),
-        ("core", "0002_seed_calendar"),
+        ("core", "0003_access"),
     ]
 
     operations = [migrations.RunPython(grant, revoke)]
