@@ -214,6 +214,10 @@ class Rights(Mapping[str, Decision]):
         return [d for d in self._decisions.values() if d.shown]
 
 
+# Every table, by name, as declared (read by the docs: ``manage.py workflows``).
+TABLES: dict[str, Workflow[Any]] = {}
+
+
 class Workflow(Generic[T]):
     """The table of one aggregate's moves and the questions asked of it."""
 
@@ -244,6 +248,7 @@ class Workflow(Generic[T]):
         # "This record is <state>; it cannot become <target>": the message of a move from the
         # wrong state, given the state's label and the target's (an action's own label).
         self._refused = refused
+        TABLES[name] = self
 
     # --- Reading the table -------------------------------------------------------------------
 
@@ -265,15 +270,26 @@ class Workflow(Generic[T]):
             rows.append(
                 {
                     "move": move.name,
-                    "from": ", ".join(move.source) or "—",
+                    "from": ", ".join(move.source) or "(new)",
                     "to": move.target or "(same)",
                     "by": " / ".join(move.by),
                     "permission": move.permission or "—",
-                    "guards": ", ".join(g.name.lstrip("_") for g in move.guards) or "—",
+                    "guards": ", ".join(
+                        f"{g.name.lstrip('_')} ({g.stage})" for g in move.guards
+                    )
+                    or "—",
                     "effects": "; ".join(str(e) for e in move.effects) or "—",
                 }
             )
         return rows
+
+    def markdown(self) -> str:
+        """The table as Markdown, for docs/architecture.md."""
+        columns = ["move", "from", "to", "by", "permission", "guards", "effects"]
+        lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+        for row in self.describe():
+            lines.append("| " + " | ".join(row[c].replace("|", "/") for c in columns) + " |")
+        return "\n".join(lines)
 
     # --- Deciding ----------------------------------------------------------------------------
 
