@@ -274,9 +274,7 @@ class Workflow(Generic[T]):
                     "to": move.target or "(same)",
                     "by": " / ".join(move.by),
                     "permission": move.permission or "—",
-                    "guards": ", ".join(
-                        f"{g.name.lstrip('_')} ({g.stage})" for g in move.guards
-                    )
+                    "guards": ", ".join(f"{g.name.lstrip('_')} ({g.stage})" for g in move.guards)
                     or "—",
                     "effects": "; ".join(str(e) for e in move.effects) or "—",
                 }

@@ -29,7 +29,6 @@ PAGE_SIZE = 25
 UNIT_SESSION_KEY = "rectification_unit_access_code"
 
 
-
 @staff_view("rectification.view_case")
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from core.management.commands.workflows import workflow_tables_markdown
+from staff.management.commands.workflows import workflow_tables_markdown
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "architecture.md"
 BEGIN, END = "<!-- workflow tables: begin -->\n", "<!-- workflow tables: end -->"
