@@ -235,6 +235,11 @@ PDF_CJK_FONT_INDEX = env.int("PDF_CJK_FONT_INDEX", default=0)
 
 # --- Uploads ----------------------------------------------------------------------------------
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+# A photo's size in pixels is read from its header before it is decoded: a small PNG can
+# declare 13,000 x 13,000 pixels and cost a worker gigabytes. 40 megapixels is beyond any
+# phone camera's photo.
+EVIDENCE_MAX_PIXELS = env.int("EVIDENCE_MAX_PIXELS", default=40_000_000)
+EVIDENCE_MAX_PDF_PAGES = env.int("EVIDENCE_MAX_PDF_PAGES", default=200)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

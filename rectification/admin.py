@@ -20,7 +20,6 @@ from registry.admin import (
     FILE_METADATA_FIELDS,
     HistoryAdminMixin,
     district_filter,
-    fill_file_metadata,
 )
 
 
@@ -112,10 +111,6 @@ class EventEvidenceAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["event"]
     raw_id_fields = ["event"]
     readonly_fields = FILE_METADATA_FIELDS
-
-    def save_model(self, request: HttpRequest, obj: EventEvidence, form: Any, change: bool) -> None:
-        fill_file_metadata(obj)
-        super().save_model(request, obj, form, change)
 
 
 @admin.register(Reminder)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.pages import staff_view
 from core.requests import client_address
+from core.uploads import stored_file_response
 from core.workflow import UNIT_ACTOR, Rights
 from rectification import forms, selectors, services
 from rectification.models import AccessCode, Case
@@ -227,11 +228,11 @@ def case_evidence(request: HttpRequest, pk: int, evidence_id: int) -> FileRespon
     evidence = selectors.case_evidence(case=case, evidence_id=evidence_id)
     if evidence is None:
         raise PermissionDenied
-    return FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name,
+    return stored_file_response(
+        evidence.file,
         content_type=evidence.content_type,
+        filename=evidence.original_name,
+        download=True,
     )
 
 

@@ -6,15 +6,17 @@ Big foreign keys (enterprises, findings, users) use autocomplete or raw ids: a s
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ViewOnlyAdminMixin
+from core.uploads import evidence_check
 from registry.enums import JurisdictionLevel
 from registry.history import audit_record, audit_snapshot
 from registry.models import (
@@ -58,23 +60,21 @@ def district_filter(field: str) -> type[admin.SimpleListFilter]:
     return DistrictListFilter
 
 
-def fill_file_metadata(obj: Any) -> None:
-    """Record name, type, size and SHA-256 of a newly uploaded ``obj.file``.
+class CheckedFileAdminForm(forms.ModelForm):
+    """An evidence file added in the admin passes the same checks as on the staff pages
+    (type read from the content, photos re-encoded without EXIF, size and pixel caps), and
+    its name, type, size and SHA-256 describe the bytes stored — people never type them."""
 
-    The admin shows these as read-only: they describe the bytes, so people must not type them.
-    """
-    stored = obj.file
-    if not stored or getattr(stored, "_committed", True):
-        return  # no file, or the one already saved
-    upload = stored.file
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
-    obj.original_name = upload.name[: obj._meta.get_field("original_name").max_length]
-    obj.content_type = (getattr(upload, "content_type", "") or "application/octet-stream")[:64]
-    obj.size = upload.size
-    obj.sha256 = digest.hexdigest()
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data.get("file")
+        if not isinstance(upload, UploadedFile):
+            return upload  # unchanged
+        checked = evidence_check(upload)
+        self.instance.original_name = checked.original_name
+        self.instance.content_type = checked.content_type
+        self.instance.size = checked.size
+        self.instance.sha256 = checked.sha256
+        return checked.content
 
 
 FILE_METADATA_FIELDS = ["original_name", "content_type", "size", "sha256"]
@@ -246,6 +246,7 @@ class InspectionAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 class EvidenceInline(admin.TabularInline):
     model = Evidence
+    form = CheckedFileAdminForm
     extra = 0
     fields = ["file", *FILE_METADATA_FIELDS, "uploaded_by", "uploaded_at"]
     readonly_fields = [*FILE_METADATA_FIELDS, "uploaded_by", "uploaded_at"]
@@ -288,7 +289,6 @@ class FindingAdmin(AuditedAdminMixin, admin.ModelAdmin):
             super().save_formset(request, form, formset, change)
             return
         for evidence in formset.save(commit=False):
-            fill_file_metadata(evidence)
             if evidence.pk is None:
                 evidence.uploaded_by = request.user
             evidence.save()
@@ -310,9 +310,9 @@ class EvidenceAdmin(admin.ModelAdmin):
     date_hierarchy = "uploaded_at"
     raw_id_fields = ["finding"]
     readonly_fields = [*FILE_METADATA_FIELDS, "uploaded_by", "uploaded_at"]
+    form = CheckedFileAdminForm
 
     def save_model(self, request: HttpRequest, obj: Evidence, form: Any, change: bool) -> None:
-        fill_file_metadata(obj)
         if not change:
             obj.uploaded_by = request.user  # type: ignore[assignment]
         super().save_model(request, obj, form, change)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from core.pages import page_of, query_without_page, staff_view
+from core.uploads import stored_file_response
 from registry import importing
 from registry.forms import (
     AccidentForm,
@@ -412,14 +413,12 @@ def inspection_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_view(request: HttpRequest, pk: int) -> FileResponse:
     """An evidence file, to staff who may see its enterprise; never through /media/."""
     evidence: Evidence = evidence_get(user=request.user, pk=pk)
-    response = FileResponse(
-        evidence.file.open("rb"),
+    return stored_file_response(
+        evidence.file,
         content_type=evidence.content_type,
-        as_attachment=request.GET.get("download") == "1",
         filename=evidence.original_name,
+        download=request.GET.get("download") == "1",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- Accidents -----------------------------------------------------------------------------

@@ -13,3 +13,26 @@ def subprocess_database_url() -> str:
     """
     url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/gongshi")
     return url.split("?", 1)[0].rsplit("/", 1)[0] + "/" + connection.settings_dict["NAME"]
+
+
+def tiny_pdf(text: str = "evidence") -> bytes:
+    """A real one-page PDF (the upload checks parse PDFs; a header alone is refused)."""
+    import io
+
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    page = canvas.Canvas(out, invariant=True)  # same bytes every time
+    page.drawString(72, 720, text)
+    page.save()
+    return out.getvalue()
+
+
+def tiny_jpeg() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(out, format="JPEG")
+    return out.getvalue()

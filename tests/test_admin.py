@@ -37,6 +37,7 @@ from registry.models import (
     PendingUpload,
     StaffProfile,
 )
+from tests.support import tiny_jpeg
 
 pytestmark = pytest.mark.django_db
 
@@ -331,23 +332,37 @@ def test_admin_inspection_add_records_the_creator(superuser_client, world):
 
 
 def test_admin_evidence_upload_records_file_metadata(superuser_client, world, settings, tmp_path):
+    # The admin runs the staff pages' checks: the photo is re-encoded without EXIF, and name,
+    # type, size and SHA-256 describe the bytes stored.
     settings.MEDIA_ROOT = tmp_path
     finding = world.entries[0].finding
-    content = b"\xff\xd8\xff\xe0 not really a jpeg"
-    photo = SimpleUploadedFile("现场照片.jpg", content, "image/jpeg")
+    photo = SimpleUploadedFile("现场照片.jpg", tiny_jpeg(), "image/jpeg")
 
     response = superuser_client.post(url(Evidence, "add"), {"finding": finding.pk, "file": photo})
 
     assert response.status_code == 302
     evidence = Evidence.objects.latest("pk")
+    stored = evidence.file.read()
     assert (evidence.original_name, evidence.content_type, evidence.size) == (
         "现场照片.jpg",
         "image/jpeg",
-        22,
+        len(stored),
     )
-    assert evidence.sha256 == hashlib.sha256(content).hexdigest()
+    assert evidence.sha256 == hashlib.sha256(stored).hexdigest()
     assert evidence.uploaded_by.username == "root"
-    assert evidence.file.name == f"evidence/finding/{finding.pk}/现场照片.jpg"
+    assert evidence.file.name.startswith(f"evidence/finding/{finding.pk}/")
+    assert evidence.file.name.endswith("-现场照片.jpg")
+
+
+def test_admin_evidence_upload_refuses_what_is_not_a_photo(superuser_client, world):
+    finding = world.entries[0].finding
+    fake = SimpleUploadedFile("现场照片.jpg", b"\xff\xd8\xff\xe0 not really a jpeg", "image/jpeg")
+    before = Evidence.objects.count()
+
+    response = superuser_client.post(url(Evidence, "add"), {"finding": finding.pk, "file": fake})
+
+    assert response.status_code == 200
+    assert Evidence.objects.count() == before
 
 
 def test_admin_submission_cannot_be_edited_there(client, world):

@@ -21,6 +21,7 @@ from publicity.services import (
     preview_build,
 )
 from tests.factories import EnterpriseFactory, FindingFactory, InspectionFactory, staff_user
+from tests.support import tiny_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -255,7 +256,7 @@ def test_objection_new_stores_evidence_and_decision_by_another_official(
     batch = batch_approve(batch=submitted(people["inspector"]), actor=people["official"])
     entry = batch.entries.get()
     client.force_login(people["inspector"])
-    pdf = SimpleUploadedFile("说明.pdf", b"%PDF-1.4 evidence", content_type="application/pdf")
+    pdf = SimpleUploadedFile("说明.pdf", tiny_pdf(), content_type="application/pdf")
 
     response = client.post(
         reverse("publicity:objection-new", args=[entry.pk]),
@@ -264,7 +265,7 @@ def test_objection_new_stores_evidence_and_decision_by_another_official(
 
     assert response.status_code == 302
     objection = Objection.objects.get(entry=entry)
-    assert objection.evidence.read() == b"%PDF-1.4 evidence"
+    assert objection.evidence.read() == tiny_pdf()
     client.force_login(people["official2"])
     response = client.post(
         reverse("publicity:objection-decide", args=[objection.pk]),
