@@ -9,6 +9,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -77,7 +78,10 @@ class PublicFeed(Feed):
         return item.title
 
     def item_description(self, item: FeedItem) -> str:
-        return item.description
+        # Atom's <summary type="html"> is read as markup once the XML is parsed: staff text
+        # (an erratum's reason, a unit's name) is plain text, so it is escaped for that
+        # second reading too — a reader shows "<b>" as typed, never as live markup.
+        return escape(item.description)
 
     def item_link(self, item: FeedItem) -> str:
         return item.link

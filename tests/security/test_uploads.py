@@ -71,7 +71,7 @@ def test_a_real_pdf_and_a_real_photo_pass():
 
 def _evidence(content: bytes, content_type: str, name: str) -> Evidence:
     return Evidence.objects.create(
-        finding=FindingFactory(),
+        finding=FindingFactory.create(),
         file=ContentFile(content, name=name),
         original_name=name,
         content_type=content_type,

@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+from xml.etree import ElementTree
 
 import pytest
 from django.core.cache import cache
@@ -33,6 +34,19 @@ def test_feed_lists_batches_and_errata_newest_first(client):
         "更正：更正五金厂（2009年第3批）",
         "公示曝光2009年第3批",
     ]
+
+
+def test_feed_summary_is_plain_text_to_a_feed_reader(client):
+    # <summary type="html">: after XML parsing the reader renders the text as HTML, so staff
+    # text must come out of it exactly as typed, not as markup.
+    entry = ListedEntryFactory(unit_name="某厂")
+    ErratumFactory(entry=entry, reason='<img src=x onerror="alert(1)">错登')
+
+    response = client.get(reverse("public:feed"))
+
+    root = ElementTree.fromstring(response.content)  # noqa: S314 - our own response
+    summaries = [element.text for element in root.iter("{http://www.w3.org/2005/Atom}summary")]
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;错登" in summaries
 
 
 def test_export_csv_streams_filtered_rows_with_formula_guard(client):
