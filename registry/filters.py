@@ -103,7 +103,16 @@ class AccidentFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(
         label=_("事故类型"), choices=AccidentKind.choices, empty_label=_("全部")
     )
-    year = django_filters.NumberFilter(label=_("年份"), field_name="date", lookup_expr="year")
+    # A year the calendar can hold: "?year=0", "-1" or "1e5" is a form error, not a 500 from
+    # building the dates of year 0.
+    year = django_filters.NumberFilter(
+        label=_("年份"),
+        field_name="date",
+        lookup_expr="year",
+        min_value=1949,
+        max_value=2200,
+        decimal_places=0,
+    )
     major = django_filters.ChoiceFilter(
         label=_("较大事故（死亡3人以上）"),
         choices=YES_NO,

@@ -368,8 +368,9 @@ class AccidentForm(forms.Form):
         label=_("事故类型"),
         choices=[("", _("请选择")), *Accident._meta.get_field("kind").choices],  # type: ignore[misc]
     )
-    deaths = forms.IntegerField(label=_("死亡人数"), min_value=0, initial=0)
-    injuries = forms.IntegerField(label=_("受伤人数"), min_value=0, initial=0)
+    # Bounded well below the column's limit: a typo of twenty digits is a form error, not a 500.
+    deaths = forms.IntegerField(label=_("死亡人数"), min_value=0, max_value=100_000, initial=0)
+    injuries = forms.IntegerField(label=_("受伤人数"), min_value=0, max_value=100_000, initial=0)
     direct_loss = forms.DecimalField(
         label=_("直接经济损失（元）"), min_value=0, max_digits=14, decimal_places=2, initial=0
     )

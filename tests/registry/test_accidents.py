@@ -117,3 +117,22 @@ def test_accident_list_filters_major_accidents(client, people):
     client.force_login(people.inspector)
     response = client.get(reverse("registry:accident-list"), {"major": "true"})
     assert [a.pk for a in response.context["page"]] == [major.pk]
+
+
+def test_accident_create_refuses_counts_beyond_any_accident(client, people):
+    # A twenty-digit typo was a 500 (integer out of range) before the form bounded it.
+    client.force_login(people.inspector)
+    response = client.post(
+        reverse("registry:accident-create"), accident_data(deaths="99999999999999999999")
+    )
+    assert response.status_code == 200
+    assert "deaths" in response.context["form"].errors
+    assert not Accident.objects.exists()
+
+
+@pytest.mark.parametrize("year", ["0", "-1", "1e5", "99999999999999999999", "abc"])
+def test_accident_list_answers_a_year_out_of_range_without_error(client, people, year):
+    AccidentFactory()
+    client.force_login(people.inspector)
+    response = client.get(reverse("registry:accident-list"), {"year": year})
+    assert response.status_code == 200
