@@ -42,6 +42,8 @@ CANNOT_START = set("，。、；：！？）》」』】〕…％,.;:!?)]}")
 CANNOT_END = set("（《「『【〔([{")
 # Left plus right padding of reportlab's page frame: text is that much narrower than the margins.
 FRAME_PADDING = 12
+# Lines of description beyond which a row is aligned to its top (it may continue on the next page).
+TALL_ROW = 12
 # A hair under the cell width, so reportlab's own measurement never breaks a line again.
 _WIDTH_SLACK = 0.5
 
@@ -253,6 +255,7 @@ def build_notice_pdf(batch: Batch, *, pagesize: str = "A4", draft: bool = False)
     rows: list[list[Any]] = [header]
     # The width inside each cell: its column less the 3-point padding on either side.
     inner = [width * scale - 6 for _name, width in COLUMNS]
+    tall_rows: list[tuple[Any, ...]] = []
     for number, entry in enumerate(entries, start=1):
         cells = [
             (str(number), "cell_center"),
@@ -271,11 +274,17 @@ def build_notice_pdf(batch: Batch, *, pagesize: str = "A4", draft: bool = False)
                 for (value, style), width in zip(cells, inner, strict=True)
             ]
         )
+        if len(cjk_lines(entry.violation_text, font, s["cell"].fontSize, inner[4])) > TALL_ROW:
+            # A row that may run over a page: the unit's name at its top, not mid-way down.
+            tall_rows.append(("VALIGN", (0, number), (-1, number), "TOP"))
     table = LongTable(
         rows,
         colWidths=[width * scale for _name, width in COLUMNS],
         # The header row is repeated at the top of every page.
         repeatRows=1,
+        # A row taller than the page (a long description of the violations) continues on the
+        # next page instead of making the whole notice impossible to lay out.
+        splitInRow=1,
     )
     table.setStyle(
         TableStyle(
@@ -288,6 +297,7 @@ def build_notice_pdf(batch: Batch, *, pagesize: str = "A4", draft: bool = False)
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
                 ("LEFTPADDING", (0, 0), (-1, -1), 3),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                *tall_rows,
             ]
         )
     )

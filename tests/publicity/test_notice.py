@@ -108,3 +108,19 @@ def test_beat_schedule_redispatches_publication_jobs():
     assert "publicity.dispatch_publication_jobs" in app.tasks
     assert "publicity.build_notice" in app.tasks
     assert "publicity.build_prior_notice_letters" in app.tasks
+
+
+@pytest.mark.parametrize("pagesize", ["A4", "A3"])
+def test_a_finding_longer_than_a_page_breaks_across_pages(tmp_path, pagesize):
+    # A ~1,200-character description made a row taller than a page: reportlab refused to lay
+    # it out, the preview was a 500 and the notice job failed forever.
+    batch = finalised(2)
+    long_text = "现场检查发现该单位违规储存危险化学品，消防通道堵塞，应急照明失效。" * 80
+    Entry.objects.filter(batch=batch).update(violation_text=long_text)
+
+    data = build_notice_pdf(batch, pagesize=pagesize)
+
+    pages = pdf_pages(data, tmp_path)
+    assert len(pages) >= 2
+    text = "".join(pages).replace(" ", "").replace("\n", "")
+    assert text.count("应急照明失效") == 2 * 80  # every word printed, none lost in the split
