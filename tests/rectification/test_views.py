@@ -224,9 +224,11 @@ def test_case_supervision_only_on_overdue_cases(client):
     late = a_case(deadline_in=-3)
     login(client, "sup", roles.SUPERVISOR)
     url = "rectification:case-supervision"
+    # A case on time is outside the supervisor's sight altogether (it was a 403 while the
+    # supervisor could read every case).
     assert (
         client.post(reverse(url, args=[on_time.pk]), {"supervision-text": "督查"}).status_code
-        == 403
+        == 404
     )
     assert (
         client.post(reverse(url, args=[late.pk]), {"supervision-text": "约谈负责人"}).status_code
@@ -379,3 +381,12 @@ def test_case_list_marks_cases_without_a_letter(client):
     services.case_issue_letter(case=with_letter, actor=None)
     rows = client.get(reverse("rectification:case-list")).context["page_obj"].object_list
     assert [(c.pk, c.letter_issued) for c in rows] == [(with_letter.pk, True), (without.pk, False)]
+
+
+def test_case_detail_supervisor_sees_only_overdue_or_escalated(client):
+    # The supervisor read every case of the city before its role was narrowed.
+    login(client, "sup", roles.SUPERVISOR)
+    late = a_case(deadline_in=-1)
+    on_time = a_case(deadline_in=5)
+    assert client.get(reverse("rectification:case-detail", args=[late.pk])).status_code == 200
+    assert client.get(reverse("rectification:case-detail", args=[on_time.pk])).status_code == 404
