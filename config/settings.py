@@ -195,8 +195,9 @@ AUTHORITY_NAME_EN = env.str(
 )
 CITY_NAME = env.str("CITY_NAME", default="惠州市")
 REPORTING_HOTLINE = env.str("REPORTING_HOTLINE", default="12350")
-# Days a unit has to object after its prior notice (告知).
-OBJECTION_PERIOD_DAYS = env.int("OBJECTION_PERIOD_DAYS", default=7)
+# Days a unit has to object after its prior notice (告知): 5 working days by default
+# (OBJECTION_PERIOD_UNIT below).
+OBJECTION_PERIOD_DAYS = env.int("OBJECTION_PERIOD_DAYS", default=5)
 # Publicity term: the national rule is 3 years; early removal after 12 months of verified
 # rectification.
 PUBLICITY_TERM_DAYS = env.int("PUBLICITY_TERM_DAYS", default=3 * 365)

@@ -408,10 +408,14 @@ class Period:
 
     def after(self, start: datetime.date, *, on: WorkingCalendar | None = None) -> Reckoning:
         """The day this period after ``start`` (``on`` a calendar already loaded, if given)."""
+        if self.unit == PeriodUnit.CALENDAR:  # plain date arithmetic: no calendar to read
+            return Reckoning(start + datetime.timedelta(days=self.days))
         return (on or working_calendar()).add_days(start, self.days, self.unit)
 
     def before(self, end: datetime.date, *, on: WorkingCalendar | None = None) -> Reckoning:
         """The day this period before ``end`` (a reminder's day before a deadline)."""
+        if self.unit == PeriodUnit.CALENDAR:
+            return Reckoning(end - datetime.timedelta(days=self.days))
         return (on or working_calendar()).add_days(end, -self.days, self.unit)
 
 

@@ -28,6 +28,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from core.calendar import period
+from core.enums import PeriodUnit
 from core.pdf import register_cjk_font
 from publicity.enums import EntryStatus
 from publicity.models import Batch, Entry
@@ -354,6 +356,14 @@ def build_notice_pdf(batch: Batch, *, pagesize: str = "A4", draft: bool = False)
     return buffer.getvalue()
 
 
+def _objection_period() -> str:
+    # The letter is printed in Chinese whatever language the job runs in.
+    objection = period("OBJECTION_PERIOD_DAYS")
+    if objection.unit == PeriodUnit.WORKING:
+        return f"{objection.days}个工作日"
+    return f"{objection.days}日"
+
+
 def build_letter_pdf(entry: Entry) -> bytes:
     """The prior-notice letter (安全生产公示曝光事先告知书) to one unit of an approved batch:
     the facts, the legal basis, the planned publication and its right to object."""
@@ -397,7 +407,7 @@ def build_letter_pdf(entry: Entry) -> bytes:
         ),
         _wrapped(
             (
-                f"你单位如对上述事实有异议，有权在{settings.OBJECTION_PERIOD_DAYS}日内，即"
+                f"你单位如对上述事实有异议，有权在{_objection_period()}内，即"
                 f"{_chinese_date(batch.notice_period_ends)}前，向本局提出书面陈述、申辩，"
                 f"并提交相关证据材料。逾期未提出的，视为放弃陈述、申辩的权利。"
                 f"咨询电话：{settings.REPORTING_HOTLINE}。"

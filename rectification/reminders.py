@@ -37,6 +37,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from core.calendar import WorkingCalendar, period, periods, working_calendar
+from core.enums import PeriodUnit
 from rectification.enums import CaseStatus, ReminderKind
 from rectification.models import Case, InboxMessage, Reminder
 from rectification.services import cases_transition_many
@@ -59,27 +61,31 @@ class SweepResult:
     emailed: int  # reminders whose emails this run sent
 
 
-def reminders_due(case: Case, today: datetime.date) -> list[Due]:
+def reminders_due(
+    case: Case, today: datetime.date, calendar: WorkingCalendar | None = None
+) -> list[Due]:
     """The reminders a case is due on ``today``; already-sent ones are weeded out later.
 
     The occasion names the deadline it counts from, so a new deadline (extension, failed
     re-inspection) starts its own reminders. A day the sweep did not run is caught up: the
-    latest occasion reached is due, earlier ones that were missed are not sent late.
+    latest occasion reached is due, earlier ones that were missed are not sent late. Lead
+    times and the escalation period count calendar or working days as configured
+    (REMINDER_DAYS_BEFORE_UNIT, ESCALATE_AFTER_OVERDUE_UNIT; core.calendar).
     """
-    days_left = (case.deadline - today).days
     deadline = case.deadline.isoformat()
     due: list[Due] = []
-    if days_left >= 0:
-        for days in sorted(settings.REMINDER_DAYS_BEFORE):
-            if days_left <= days:
-                due.append(Due(case, ReminderKind.BEFORE_DEADLINE, f"{deadline}:d{days}"))
+    if today <= case.deadline:
+        for lead in sorted(periods("REMINDER_DAYS_BEFORE"), key=lambda lead: lead.days):
+            if today >= lead.before(case.deadline, on=calendar).day:
+                due.append(Due(case, ReminderKind.BEFORE_DEADLINE, f"{deadline}:d{lead.days}"))
                 break
     else:
-        overdue_days = -days_left
+        overdue_days = (today - case.deadline).days
         # Day 1 overdue is week 0, days 8-14 week 1, ...
         week = (overdue_days - 1) // settings.REMINDER_OVERDUE_EVERY_DAYS
         due.append(Due(case, ReminderKind.OVERDUE, f"{deadline}:w{week}"))
-        if overdue_days >= settings.ESCALATE_AFTER_OVERDUE_DAYS:
+        escalation = period("ESCALATE_AFTER_OVERDUE_DAYS")
+        if today >= escalation.after(case.deadline, on=calendar).day:
             due.append(Due(case, ReminderKind.ESCALATION, deadline))
     return due
 
@@ -94,7 +100,13 @@ def reminders_sweep(*, today: datetime.date | None = None) -> SweepResult:
     (the supervisors for an escalation).
     """
     today = today or timezone.localdate()
-    horizon = today + datetime.timedelta(days=max(settings.REMINDER_DAYS_BEFORE))
+    # Read only when a period counts working days (calendar days need no calendar).
+    working = {lead.unit for lead in periods("REMINDER_DAYS_BEFORE")} | {
+        period("ESCALATE_AFTER_OVERDUE_DAYS").unit
+    }
+    calendar = working_calendar() if PeriodUnit.WORKING in working else None
+    # The latest deadline a lead time can reach from today.
+    horizon = max(lead.after(today, on=calendar).day for lead in periods("REMINDER_DAYS_BEFORE"))
     cases = list(
         Case.objects.active()
         .filter(deadline__lte=horizon)
@@ -105,7 +117,9 @@ def reminders_sweep(*, today: datetime.date | None = None) -> SweepResult:
     recorded = 0
     chunk = settings.REMINDER_SWEEP_CHUNK
     for start in range(0, len(cases), chunk):
-        due = [d for case in cases[start : start + chunk] for d in reminders_due(case, today)]
+        due = [
+            d for case in cases[start : start + chunk] for d in reminders_due(case, today, calendar)
+        ]
         recorded += _record(due, recipients, today)
     emailed = reminder_emails_send(recipients=recipients)
     logger.info("Reminder sweep for %s: %d recorded, %d emailed", today, recorded, emailed)

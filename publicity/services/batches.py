@@ -7,12 +7,12 @@ import datetime
 from collections.abc import Mapping
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from core.calendar import deadline_after, period
 from core.workflow import Actor
 from publicity.cache import public_cache_invalidate_on_commit
 from publicity.enums import EntryStatus
@@ -114,8 +114,11 @@ def _next_number(year: int) -> int:
 
 
 def notice_period_end(approved_on: datetime.date) -> datetime.date:
-    """The last day a unit may object after a batch approved on ``approved_on``."""
-    return approved_on + datetime.timedelta(days=settings.OBJECTION_PERIOD_DAYS)
+    """The last day a unit may object after a batch approved on ``approved_on``: the
+    configured period (default 5 working days on the official calendar), its last day moved
+    off a rest day (Civil Code art. 203)."""
+    objection = period("OBJECTION_PERIOD_DAYS")
+    return deadline_after(approved_on, objection.days, objection.unit).day
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ import pytest
 from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
+from core.calendar import add_working_days
 from publicity.enums import BatchStatus, EntryStatus, ErratumKind, ErratumStatus, ObjectionDecision
 from publicity.models import Batch, BatchTransition, Entry, PublicationJob
 from publicity.services import (
@@ -28,6 +29,7 @@ from publicity.services import (
     objection_decide,
     objection_record,
 )
+from publicity.services.batches import notice_period_end
 from rectification.enums import CaseGoal, CaseStatus
 from registry.enums import Disposition
 from registry.models import Department
@@ -140,7 +142,8 @@ def test_batch_approve_numbers_per_year_and_records_history():
 
     assert (first.year, first.number, second.year, second.number) == (year, 1, year, 2)
     assert second.label == f"{year}年第2批"
-    assert second.notice_period_ends == timezone.localdate() + datetime.timedelta(days=7)
+    # Five working days on the official calendar (see test_notice_period_counts_working_days).
+    assert second.notice_period_ends == add_working_days(timezone.localdate(), 5).day
     assert list(
         BatchTransition.objects.filter(batch=second).values_list("from_status", "to_status", "by")
     ) == [("draft", "submitted", composer.pk), ("submitted", "approved", official.pk)]
@@ -410,3 +413,29 @@ def test_media_report_create_ties_entries_of_the_batch(settings, tmp_path):
         entries=[first],
     )
     assert list(report.entries.values_list("pk", flat=True)) == [first.pk]
+
+
+@pytest.mark.parametrize(
+    ("approved_on", "last_day"),
+    [
+        # An ordinary week: Tuesday + 5 working days.
+        (datetime.date(2026, 12, 1), datetime.date(2026, 12, 8)),
+        # National Day 2026 (Oct 1-7 off, Mid-Autumn on Sep 25): the fifth working day is
+        # Saturday Oct 10, a working day by adjustment (调休).
+        (datetime.date(2026, 9, 28), datetime.date(2026, 10, 10)),
+        # Spring Festival 2026 (Feb 15-23 off; Saturday Feb 14 a working day).
+        (datetime.date(2026, 2, 12), datetime.date(2026, 2, 26)),
+        # A year the calendar does not know (2028): weekends only, never a silent guess
+        # elsewhere (the batch page says so).
+        (datetime.date(2027, 12, 27), datetime.date(2028, 1, 3)),
+    ],
+)
+def test_notice_period_counts_working_days(approved_on, last_day):
+    assert notice_period_end(approved_on) == last_day
+
+
+def test_notice_period_in_calendar_days_ends_on_a_working_day(settings):
+    # Counted in calendar days, a period whose last day is a rest day still ends on the next
+    # working day (Civil Code art. 203): 2026-09-24 + 7 days = Oct 1, National Day.
+    settings.OBJECTION_PERIOD_DAYS, settings.OBJECTION_PERIOD_UNIT = 7, "calendar"
+    assert notice_period_end(datetime.date(2026, 9, 24)) == datetime.date(2026, 10, 8)
