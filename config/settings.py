@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # The widget templates, found through TEMPLATES by the form renderer below.
+    "django.forms",
     "django_filters",
     "rest_framework",
     "drf_spectacular",
@@ -79,6 +81,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# One form renderer for the whole site: templates/forms/field.html for every field.
+FORM_RENDERER = "core.forms.FormRenderer"
 
 # --- Database -------------------------------------------------------------------------------
 DATABASES = {

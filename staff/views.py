@@ -21,6 +21,7 @@ from publicity.submissions import selectors as submission_selectors
 from rectification import selectors as rectification_selectors
 from registry.permissions import user_jurisdiction
 from registry.selectors import findings_awaiting_batch, recent_inspections
+from staff import panels
 
 DUE_SOON_DAYS = 7
 PANEL_ROWS = 10
@@ -55,10 +56,16 @@ def staff_dashboard(request: HttpRequest) -> HttpResponse:
         )
         context["cases_due"] = due
         context["cases_due_count"] = due_count
-    # The other apps' panels, each from its own selector, for the roles that see that app.
+    # The other apps' count panels, each from its own selector, for the roles that see that
+    # app, in the one panel shape (staff/panels.py).
+    count_panels = []
     if user.has_perm("publicity.view_batch"):
-        context["publicity_panel"] = publicity_selectors.dashboard_panel(user=user)
+        count_panels.append(panels.publicity_panel(publicity_selectors.dashboard_panel(user=user)))
     if user.has_perm("rectification.view_case"):
-        context["rectification_panel"] = rectification_selectors.dashboard_panel(user=user)
-    context["submission_panel"] = submission_selectors.dashboard_panel(user=user)
+        count_panels.append(
+            panels.rectification_panel(rectification_selectors.dashboard_panel(user=user))
+        )
+    if submissions := panels.submission_panel(submission_selectors.dashboard_panel(user=user)):
+        count_panels.append(submissions)
+    context["count_panels"] = count_panels
     return render(request, "staff/dashboard.html", context)

@@ -42,7 +42,7 @@ def test_batch_journey_from_draft_to_published_notice(page, celery_worker, setti
     page.get_by_label("责任人").fill("陈建国")
     page.get_by_role("button", name="保存").click()
     page.get_by_role("button", name="提交审批").click()
-    assert page.locator(".pub-status").first.inner_text() == "已提交"
+    assert page.locator(".page-head .badge").first.inner_text() == "已提交"
     batch = Batch.objects.get()
 
     # A second person, an official, approves it from the approval queue.
@@ -82,12 +82,12 @@ def test_batch_journey_from_draft_to_published_notice(page, celery_worker, setti
     page.get_by_role("link", name="发布公示").click()
     page.get_by_label("刊登媒体").fill("惠州日报")
     page.get_by_role("button", name="发布").click()
-    assert page.locator(".pub-status").first.inner_text() == "已公示"
+    assert page.locator(".page-head .badge").first.inner_text() == "已公示"
 
     with page.expect_download() as info:
         page.get_by_role("link", name="下载公告PDF").click()
     data = open(info.value.path(), "rb").read()
-    shown = page.locator(".pub-hash code").inner_text()
+    shown = page.locator(".hash code").inner_text()
     batch.refresh_from_db()
     assert hashlib.sha256(data).hexdigest() == shown == batch.notice_sha256
     entry = batch.entries.get()

@@ -99,7 +99,7 @@ def test_case_journey_progress_unit_application_and_reinspection(
     inspector.get_by_role("textbox", name="复查情况").fill("现场复查，隐患已消除")
     inspector.get_by_role("button", name="保存复查结果").click()
     assert inspector.get_by_role("status").inner_text() == "已记录复查结果。"
-    facts = inspector.locator(".case-facts").inner_text()
+    facts = inspector.locator(".facts").inner_text()
     assert "已整改" in facts
     inspector.context.close()
 

@@ -353,24 +353,26 @@ def test_unit_channel_closes_when_a_new_letter_is_issued(client):
 def test_dashboard_panel_template_renders_counts_and_links():
     from django.template.loader import render_to_string
 
+    from staff.panels import rectification_panel
+
     liaison = staff_user("li", roles.LIAISON, department="city_housing")
     a_case(deadline_in=-1)
     InboxMessage.objects.create(recipient=liaison, case=a_case(), subject="提醒", body="x")
     html = render_to_string(
-        "rectification/_dashboard_panel.html", {"panel": dashboard_panel(user=liaison)}
+        "staff/_panel.html", {"panel": rectification_panel(dashboard_panel(user=liaison))}
     )
     flat = " ".join(html.split())
     assert (
-        '<a href="/staff/cases/?queue=active"><span class="case-panel__number">2</span> '
-        '<span class="case-panel__label">本部门在办整改</span></a>'
+        '<a href="/staff/cases/?queue=active"><span class="panel__number">2</span> '
+        '<span class="panel__label">本部门在办整改</span></a>'
     ) in flat
     assert (
-        '<li class="case-panel__count case-panel__count--alert"> '
+        '<li class="panel__count panel__count--alert"> '
         '<a href="/staff/cases/?queue=overdue">' in flat
     )
     assert (
-        '<a href="/staff/cases/inbox/"><span class="case-panel__number">1</span> '
-        '<span class="case-panel__label">条未读消息</span></a>'
+        '<a href="/staff/cases/inbox/"><span class="panel__number">1</span> '
+        '<span class="panel__label">条未读消息</span></a>'
     ) in flat
 
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from rectification.enums import CaseStatus
 from registry.models import Jurisdiction
 from tests.factories import (
+    BatchFactory,
     CaseFactory,
     EnterpriseFactory,
     EntryFactory,
@@ -87,3 +88,31 @@ def test_dashboard_query_count_is_constant(client, people, django_assert_num_que
         response = client.get(reverse("staff-dashboard"))
     assert len(response.context["cases_due"]) == rows
     assert len(response.context["awaiting"]) == rows
+
+
+def test_dashboard_count_panels_share_one_shape(client, people):
+    BatchFactory(composed_by=people.inspector)  # a draft of the inspector's own
+    client.force_login(people.inspector)
+
+    response = client.get(reverse("staff-dashboard"))
+
+    panels = response.context["count_panels"]
+    assert [p["key"] for p in panels] == ["publicity", "rectification"]
+    assert [(i["label"], i["count"], i["url"]) for i in panels[0]["items"]] == [
+        ("个批次草稿", 1, "/staff/batches/?status=draft")
+    ]
+    flat = " ".join(response.content.decode().split())
+    assert (
+        '<li class="panel__count"> <a href="/staff/batches/?status=draft">'
+        '<span class="panel__number">1</span> <span class="panel__label">个批次草稿</span></a>'
+    ) in flat
+    assert '<section class="panel" aria-labelledby="panel-publicity-title">' in flat
+    assert '<section class="panel" aria-labelledby="panel-rectification-title">' in flat
+
+
+def test_dashboard_publicity_panel_says_when_nothing_waits(client, people):
+    client.force_login(people.official)
+
+    html = client.get(reverse("staff-dashboard")).content.decode()
+
+    assert "公示曝光方面暂无待办事项。" in html

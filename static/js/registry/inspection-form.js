@@ -13,7 +13,7 @@
     if (label) label.hidden = false;
     input.addEventListener("input", function () {
       var query = input.value.trim().toLowerCase();
-      root.querySelectorAll("fieldset.choices label.check").forEach(function (item) {
+      root.querySelectorAll("fieldset.field__choices label.field__choice").forEach(function (item) {
         var box = item.querySelector("input");
         var match = !query || item.textContent.toLowerCase().indexOf(query) !== -1;
         // Ticked provisions stay visible so the inspector sees what is chosen.

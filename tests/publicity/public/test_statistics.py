@@ -131,3 +131,32 @@ def test_statistics_default_period_is_last_year_with_accidents(client):
         "start": datetime.date(2010, 1, 1),
         "end": datetime.date(2010, 12, 31),
     }
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_statistics_page_groups_digits_of_money_and_counts(client, language):
+    AccidentFactory(date=datetime.date(2010, 2, 1), direct_loss=Decimal("10936000"))
+    AccidentFactory(date=datetime.date(2009, 2, 1), direct_loss=Decimal("1185200.5"))
+
+    client.cookies["django_language"] = language
+    html = client.get(
+        reverse("public:statistics"), {"start": "2010-01-01", "end": "2010-12-31"}
+    ).content.decode()
+
+    flat = " ".join(html.split())
+    assert '<td class="num">10,936,000.00</td><td class="num">1,185,200.50</td>' in flat
+    assert "10936000" not in html
+
+
+def test_statistics_accident_table_scrolls_in_a_labelled_focusable_region(client):
+    AccidentFactory(date=datetime.date(2010, 2, 1))
+
+    html = client.get(
+        reverse("public:statistics"), {"start": "2010-01-01", "end": "2010-12-31"}
+    ).content.decode()
+
+    assert (
+        '<div class="table-wrap" role="region" aria-label="事故统计表（可横向滚动）" '
+        'aria-describedby="accidents-caption" tabindex="0">'
+    ) in html
+    assert '<p class="table-wrap__hint" aria-hidden="true">表格可左右滑动 →</p>' in html

@@ -1,0 +1,72 @@
+"""The UI kit's template helpers: the error summary's problems, pagination links that keep
+the list's filters, numbers with digit grouping."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import template
+
+from core.pages import query_without_page
+
+register = template.Library()
+
+
+@register.simple_tag
+def error_summary(*forms_or_formsets: Any, item_label: str = "") -> list[dict[str, str]]:
+    """Every error of the given forms and formsets, each with the id of its field, for the
+    summary at the top of a form page (its links move focus to the field). A formset's forms
+    are told apart by ``item_label`` and their number ("检查发现 2 · 描述：…")."""
+    items: list[dict[str, str]] = []
+    for item in forms_or_formsets:
+        if not hasattr(item, "forms") and not hasattr(item, "is_bound"):
+            continue  # a form the page does not have (an empty template variable)
+        if hasattr(item, "forms"):
+            items.extend(
+                {"anchor": "", "label": "", "message": str(e)} for e in item.non_form_errors()
+            )
+            for number, form in enumerate(item.forms, start=1):
+                items.extend(_form_errors(form, prefix=f"{item_label} {number} · ".lstrip()))
+        else:
+            items.extend(_form_errors(item))
+    return items
+
+
+def _form_errors(form: Any, prefix: str = "") -> list[dict[str, str]]:
+    if not form.is_bound:
+        return []
+    found = [
+        {"anchor": "", "label": prefix.strip(" ·"), "message": str(e)}
+        for e in form.non_field_errors()
+    ]
+    for field in form:
+        for error in field.errors:
+            found.append(
+                {
+                    "anchor": field.id_for_label or field.auto_id,
+                    "label": f"{prefix}{field.label}",
+                    "message": str(error),
+                }
+            )
+    return found
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context: template.Context, number: int) -> str:
+    """The link to page ``number`` of the current list, keeping every filter of the query
+    string."""
+    query = query_without_page(context["request"])
+    return f"?{query}&page={number}" if query else f"?page={number}"
+
+
+@register.filter
+def grouped(value: Any, places: int | None = None) -> str:
+    """A number with comma digit grouping, whatever the language (10936000 → "10,936,000";
+    money with ``|grouped:2`` → "10,936,000.00"). Python's own formatting, so the result
+    never depends on the server's locale. Anything not a number is returned as it is."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return "" if value is None else str(value)
+    if places is None:
+        return f"{value:,}"
+    return f"{value:,.{int(places)}f}"

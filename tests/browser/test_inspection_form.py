@@ -1,0 +1,53 @@
+"""The inspection form in a real browser: the legal-provision filter narrows the list as the
+inspector types (a component rule once overrode ``[hidden]``, so it hid nothing)."""
+
+import pytest
+from django.urls import reverse
+
+from core import roles
+from registry.models import LegalProvision
+from tests.factories import EnterpriseFactory, staff_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "a-long-test-password"
+
+
+def test_provision_filter_narrows_the_visible_list(page):
+    staff_user("inspector", roles.INSPECTOR, password=PASSWORD)
+    enterprise = EnterpriseFactory()
+    page.goto(reverse("staff-login"))
+    page.get_by_label("用户名").fill("inspector")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.goto(reverse("registry:inspection-create", args=[enterprise.pk]))
+
+    finding = page.locator("fieldset.finding").first
+    provisions = finding.get_by_role("group", name="违反的法律依据").get_by_role("checkbox")
+    total = LegalProvision.objects.count()
+    fire_act = LegalProvision.objects.filter(act__contains="消防法").count()
+    assert provisions.count() == total
+    assert fire_act < total
+
+    def visible() -> list[str]:
+        return [
+            name
+            for i in range(provisions.count())
+            if provisions.nth(i).is_visible()
+            and (name := provisions.nth(i).evaluate("e => e.labels[0].textContent.trim()"))
+        ]
+
+    assert len(visible()) == total
+
+    finding.get_by_label("筛选法律依据").fill("消防法")
+    assert len(visible()) == fire_act
+    assert all("消防法" in name for name in visible())
+
+    # A ticked provision stays in sight whatever the filter says.
+    finding.get_by_label("筛选法律依据").fill("")
+    finding.get_by_label("第十七条").check()
+    finding.get_by_label("筛选法律依据").fill("消防法")
+    assert len(visible()) == fire_act + 1
+
+    finding.get_by_label("筛选法律依据").fill("")
+    assert len(visible()) == total
