@@ -1,0 +1,458 @@
+"""The exposed units: enterprises, inspections, findings, batches and their entries.
+
+Rows are drawn from the data files and written in bulk; the rectification cases of the entries
+are opened by the domain's own ``case_open`` when each batch is published (demo.cases).
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth.models import User
+
+from demo import tables
+from demo.base import DemoBase, casualties, cn_date, credit_code, require
+from demo.tables import BatchSpec
+from publicity.enums import BatchStatus, EntryStatus
+from publicity.models import Batch, BatchTransition, Entry
+from registry.enums import (
+    AccidentKind,
+    CampaignBasis,
+    Disposition,
+    ExposureCategory,
+    InspectionKind,
+    LicenceStatus,
+    OperatingStatus,
+)
+from registry.models import (
+    Accident,
+    Department,
+    Enterprise,
+    Finding,
+    Industry,
+    Inspection,
+    Jurisdiction,
+    LegalProvision,
+)
+
+
+class Track(enum.Enum):
+    """How a case's history runs in the demo."""
+
+    DONE = "done"  # rectified or closure verified
+    DONE_AFTER_FAILURE = "done_after_failure"  # one failed re-inspection, then rectified
+    OVERDUE = "overdue"  # open, past the printed deadline, escalated long ago
+    EXTENDED = "extended"  # open, deadline recently extended past today
+    REQUESTED = "requested"  # the unit asked for re-inspection, not yet done
+
+
+@dataclass
+class Rows:
+    """Unsaved rows, in the order they are written, and the many-to-many links between them.
+    ``entries``, ``tracks`` and ``responsible_emails`` run in step."""
+
+    enterprises: list[Enterprise] = field(default_factory=list)
+    inspections: list[Inspection] = field(default_factory=list)
+    inspectors: list[tuple[Inspection, User]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    provisions: list[tuple[Finding, LegalProvision]] = field(default_factory=list)
+    batches: list[Batch] = field(default_factory=list)
+    transitions: list[BatchTransition] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
+    tracks: list[Track] = field(default_factory=list)
+    responsible_emails: list[str] = field(default_factory=list)
+
+
+class UnitsMixin(DemoBase):
+    district_inspectors: dict[str, User]
+
+    def plan_tracks(self, dispositions: list[str]) -> list[Track]:
+        """Most cases finished; 30 still active, all from the 2010 batches (so nothing from
+        2008 or 2009 is still open): 6 awaiting re-inspection, 5 with a deadline extended past
+        today, 19 overdue and escalated long ago."""
+        starts = [sum(s.size for s in tables.BATCHES[:b]) for b in range(len(tables.BATCHES) + 1)]
+        first_2010 = next(b for b, s in enumerate(tables.BATCHES) if s.published_on.year == 2010)
+        active = sorted(self.rng.sample(range(starts[first_2010], starts[-1]), 30))
+        ending = Disposition.ending_operation()
+        requested = set(self.rng.sample([i for i in active if dispositions[i] not in ending], 6))
+        extended = set(self.rng.sample([i for i in active if i not in requested], 5))
+        active_set = set(active)
+        tracks = []
+        for i in range(starts[-1]):
+            if i in requested:
+                tracks.append(Track.REQUESTED)
+            elif i in extended:
+                tracks.append(Track.EXTENDED)
+            elif i in active_set:
+                tracks.append(Track.OVERDUE)
+            elif dispositions[i] not in ending and self.rng.random() < 0.08:
+                tracks.append(Track.DONE_AFTER_FAILURE)
+            else:
+                tracks.append(Track.DONE)
+        return tracks
+
+    def plan_exposures(self, accidents_by_period: list[list[Accident]]) -> Rows:
+        dispositions = [d for d, count in tables.DISPOSITION_COUNTS for _ in range(count)]
+        self.rng.shuffle(dispositions)
+        tracks = self.plan_tracks(dispositions)
+        self.district_inspectors = {
+            p.jurisdiction_code: self.users[p.username]
+            for p in tables.USERS
+            if p.username.startswith("inspector_")
+        }
+        rows = Rows()
+        numbers: dict[int, int] = {}
+        index = 0
+        for spec in tables.BATCHES:
+            year = spec.published_on.year
+            numbers[year] = numbers.get(year, 0) + 1
+            batch = self._batch(spec, number=numbers[year], rows=rows)
+            for position in range(1, spec.size + 1):
+                self._exposure(
+                    batch=batch,
+                    position=position,
+                    disposition=Disposition(dispositions[index]),
+                    track=tracks[index],
+                    rows=rows,
+                    accidents_by_period=accidents_by_period,
+                    spec=spec,
+                )
+                index += 1
+        return rows
+
+    def write_units(self, rows: Rows) -> None:
+        Enterprise.objects.bulk_create(rows.enterprises)
+        Inspection.objects.bulk_create(rows.inspections)
+        Inspection.inspectors.through.objects.bulk_create(
+            Inspection.inspectors.through(inspection_id=inspection.pk, user_id=user.pk)
+            for inspection, user in rows.inspectors
+        )
+        Finding.objects.bulk_create(rows.findings)
+        Finding.provisions.through.objects.bulk_create(
+            Finding.provisions.through(finding_id=finding.pk, legalprovision_id=provision.pk)
+            for finding, provision in rows.provisions
+        )
+        Batch.objects.bulk_create(rows.batches)
+        BatchTransition.objects.bulk_create(rows.transitions)
+
+    def _batch(self, spec: BatchSpec, *, number: int, rows: Rows) -> Batch:
+        inspector = self.users["inspector"]
+        # The two officials take turns approving; neither composes (four eyes).
+        official = self.users["official" if number % 2 else "official2"]
+        published = spec.published_on
+        submitted_at = self.at(published - datetime.timedelta(days=18), 15)
+        approved_at = self.at(published - datetime.timedelta(days=14), 10)
+        finalised_at = self.at(published - datetime.timedelta(days=3), 16)
+        batch = Batch(
+            status=BatchStatus.PUBLISHED,
+            year=published.year,
+            number=number,
+            composed_by=inspector,
+            approved_by=official,
+            created_at=self.at(published - datetime.timedelta(days=24), 9),
+            submitted_at=submitted_at,
+            approved_at=approved_at,
+            # Approval starts the prior notice; units have the objection period to object.
+            notice_period_ends=approved_at.date()
+            + datetime.timedelta(days=settings.OBJECTION_PERIOD_DAYS),
+            finalised_at=finalised_at,
+            published_on=published,
+            outlet=spec.outlet,
+        )
+        rows.batches.append(batch)
+        moves = [
+            (BatchStatus.DRAFT, BatchStatus.SUBMITTED, inspector, submitted_at),
+            (BatchStatus.SUBMITTED, BatchStatus.APPROVED, official, approved_at),
+            (BatchStatus.APPROVED, BatchStatus.FINALISED, official, finalised_at),
+            (BatchStatus.FINALISED, BatchStatus.PUBLISHED, official, self.at(published, 8)),
+        ]
+        for from_status, to_status, by, at in moves:
+            rows.transitions.append(
+                BatchTransition(
+                    batch=batch, from_status=from_status, to_status=to_status, by=by, at=at
+                )
+            )
+        return batch
+
+    def _enterprise(
+        self,
+        *,
+        township: Jurisdiction,
+        industry: Industry,
+        licensed: bool,
+        category: ExposureCategory,
+        disposition: Disposition,
+        active: bool,
+        registered: datetime.datetime,
+    ) -> Enterprise:
+        district = self.district_of[township.code]
+        licensed_kinds, unlicensed_kinds = self.vocabulary["unit_kinds"][industry.code]
+        while True:
+            trade = self.rng.choice(self.vocabulary["trade_names"])
+            if licensed:
+                kind = self.rng.choice(licensed_kinds)
+                prefix = (
+                    "惠州市"
+                    if kind.endswith("有限公司")
+                    else self.vocabulary["name_prefix"].get(district.code, district.name)
+                )
+            else:
+                kind = self.rng.choice(unlicensed_kinds)
+                prefix = township.name
+            name = f"{prefix}{trade}{kind}"
+            if name not in self.names:
+                self.names.add(name)
+                break
+        if township.name.endswith("街道"):
+            street = f"{self.rng.choice(self.vocabulary['roads'])}{self.rng.randint(1, 288)}号"
+        else:
+            street = f"{self.rng.choice(self.vocabulary['villages'])}村{self.rng.randint(1, 12)}组"
+        code = None
+        if licensed:
+            registration = "91" if "公司" in name or "厂" in name else "92"
+            while code is None or code in self.codes:
+                serial = "".join(self.rng.choice("0123456789") for _ in range(8))
+                code = credit_code(registration=registration, division=district.code, serial=serial)
+            self.codes.add(code)
+        if disposition == Disposition.BANNED:
+            operating = OperatingStatus.BANNED
+        elif disposition == Disposition.CLOSED:
+            operating = OperatingStatus.CLOSED
+        elif active and disposition != Disposition.RECTIFY_BY_DEADLINE:
+            operating = OperatingStatus.SUSPENDED
+        else:
+            operating = OperatingStatus.OPERATING
+        if not licensed:
+            licence = LicenceStatus.NONE
+        elif category == ExposureCategory.LACKING_CONDITIONS:
+            licence = LicenceStatus.INCOMPLETE
+        else:
+            licence = LicenceStatus.COMPLETE
+        return Enterprise(
+            name=name,
+            credit_code=code,
+            legal_representative=self.person(),
+            address=f"{district.name}{township.name}{street}",
+            jurisdiction=township,
+            industry=industry,
+            licence_status=licence,
+            operating_status=operating,
+            created_at=registered,
+        )
+
+    def _description(
+        self,
+        *,
+        category: ExposureCategory,
+        disposition: Disposition,
+        industry_code: str,
+        accident: Accident | None,
+    ) -> str:
+        hazards = self.vocabulary["hazards"][industry_code]
+        match category:
+            case ExposureCategory.ILLEGAL_OPERATION:
+                act = self.vocabulary["illegal_acts"].get(
+                    industry_code, self.vocabulary["illegal_fallback"]
+                )
+                return f"{act}；{self.rng.choice(hazards)}。"
+            case ExposureCategory.MAJOR_HAZARD:
+                return f"存在重大事故隐患：{'；'.join(self.rng.sample(hazards, 2))}。"
+            case ExposureCategory.LACKING_CONDITIONS:
+                lead = (
+                    "经停产停业整顿仍不具备安全生产条件"
+                    if disposition == Disposition.CLOSED
+                    else "不具备安全生产条件"
+                )
+                gap = self.rng.choice(self.vocabulary["management_gaps"])
+                return f"{lead}：{gap}；{self.rng.choice(hazards)}。"
+            case _:  # ACCIDENT
+                if accident is None:
+                    what = "发生生产安全事故"
+                else:
+                    what = (
+                        f"{cn_date(accident.date)}发生{AccidentKind(accident.kind).label}，"
+                        f"{casualties(accident.deaths, accident.injuries)}"
+                    )
+                return f"{what}；事故暴露出{self.rng.choice(hazards)}等隐患。"
+
+    def _provisions(
+        self, *, category: ExposureCategory, disposition: Disposition, industry_code: str
+    ) -> list[LegalProvision]:
+        keys: list[tuple[str, str]] = []
+        law = "中华人民共和国安全生产法"
+        match category:
+            case ExposureCategory.ILLEGAL_OPERATION:
+                keys.append(("安全生产许可证条例", "第十九条"))
+                keys.append(
+                    {
+                        "fireworks": ("烟花爆竹安全管理条例", "第三十六条"),
+                        "hazardous_chemicals": ("危险化学品安全管理条例", "第七十七条"),
+                    }.get(industry_code, ("无照经营查处取缔办法", "第四条"))
+                )
+            case ExposureCategory.MAJOR_HAZARD:
+                keys += [(law, "第三十八条"), (law, "第六十七条")]
+                if industry_code in {
+                    "entertainment",
+                    "retail",
+                    "catering_lodging",
+                    "labour_intensive",
+                }:
+                    keys.append(("中华人民共和国消防法", "第十六条"))
+                if industry_code in {"hazardous_chemicals", "petrochemical", "gas"}:
+                    keys.append(("广东省安全生产条例", "第二十二条"))
+            case ExposureCategory.LACKING_CONDITIONS:
+                keys.append((law, "第十七条"))
+                if disposition == Disposition.CLOSED:
+                    keys.append((law, "第八十四条"))
+            case _:
+                keys.append((law, "第三十八条"))
+        return [require(self.provisions, key, "legal provision") for key in keys]
+
+    def _department(
+        self, *, category: ExposureCategory, industry_code: str, township: Jurisdiction
+    ) -> Department:
+        if (
+            category == ExposureCategory.ILLEGAL_OPERATION
+            or industry_code in tables.TOWNSHIP_INDUSTRIES
+        ):
+            code = f"office_{township.code}"
+        else:
+            district = self.district_of[township.code]
+            code = tables.CITY_DEPARTMENT_BY_INDUSTRY.get(industry_code, f"safety_{district.code}")
+        return require(self.departments, code, "department")
+
+    def _exposure(
+        self,
+        *,
+        batch: Batch,
+        spec: BatchSpec,
+        position: int,
+        disposition: Disposition,
+        track: Track,
+        rows: Rows,
+        accidents_by_period: list[list[Accident]],
+    ) -> None:
+        """One exposed unit: enterprise, inspection, finding, case with its history, entry."""
+        published = spec.published_on
+        category = self.pick(tables.CATEGORIES_BY_DISPOSITION[disposition])
+        industry_code = self.pick(
+            tables.WORK_STOPPED_INDUSTRIES
+            if disposition == Disposition.WORK_STOPPED
+            else tables.INDUSTRIES_BY_CATEGORY[category]
+        )
+        industry = require(self.industries, industry_code, "industry")
+        township = self.rng.choices(self.townships, weights=self.township_weights)[0]
+        district = self.district_of[township.code]
+        inspected = published - datetime.timedelta(days=self.rng.randint(26, 80))
+        active = track in {Track.OVERDUE, Track.EXTENDED, Track.REQUESTED}
+
+        enterprise = self._enterprise(
+            township=township,
+            industry=industry,
+            licensed=category != ExposureCategory.ILLEGAL_OPERATION,
+            category=category,
+            disposition=disposition,
+            active=active,
+            registered=self.at(inspected, 9),
+        )
+        rows.enterprises.append(enterprise)
+
+        # The first batch came out of the 2008 campaign; the high-risk trades' units out of
+        # their own campaigns; the rest out of routine inspections.
+        kind, basis, campaign = InspectionKind.ROUTINE, "", ""
+        if spec is tables.BATCHES[0]:
+            kind, basis, campaign = (
+                InspectionKind.SPECIAL_CAMPAIGN,
+                CampaignBasis.PERIOD.value,
+                tables.CAMPAIGN_2008,
+            )
+        elif industry_code in {"fireworks", "non_coal_mining", "hazardous_chemicals"}:
+            kind, basis = InspectionKind.SPECIAL_CAMPAIGN, CampaignBasis.INDUSTRY.value
+            campaign = f"{inspected.year}年{industry.name}安全专项整治"
+        inspection = Inspection(
+            enterprise=enterprise,
+            date=inspected,
+            kind=kind,
+            campaign_basis=basis,
+            campaign=campaign,
+            created_by=self.users["inspector"],
+            created_at=self.at(inspected, 17),
+        )
+        rows.inspections.append(inspection)
+        rows.inspectors.append((inspection, self.users["inspector"]))
+        # The district's inspector joins the city inspector in their own district.
+        rows.inspectors.append((inspection, self.district_inspectors[district.code]))
+
+        accident = None
+        if category == ExposureCategory.ACCIDENT:
+            accident = self.link_accident(
+                accidents_by_period,
+                enterprise=enterprise,
+                district=district,
+                industry_code=industry_code,
+                day=inspected - datetime.timedelta(days=self.rng.randint(5, 25)),
+            )
+        deadline = published + datetime.timedelta(
+            days=self.rng.choice(tables.DEADLINE_DAYS[disposition])
+        )
+        finding = Finding(
+            inspection=inspection,
+            category=category,
+            description=self._description(
+                category=category,
+                disposition=disposition,
+                industry_code=industry_code,
+                accident=accident,
+            ),
+            is_major_hazard=category == ExposureCategory.MAJOR_HAZARD,
+            proposed_disposition=disposition,
+            proposed_deadline=deadline,
+            proposed_for_publicity=True,
+            created_at=self.at(inspected, 17),
+        )
+        rows.findings.append(finding)
+        rows.provisions += [
+            (finding, provision)
+            for provision in self._provisions(
+                category=category, disposition=disposition, industry_code=industry_code
+            )
+        ]
+
+        department = self._department(
+            category=category, industry_code=industry_code, township=township
+        )
+        if department.code not in self.department_heads:
+            # The department's responsible person for its exposed units, with a contact.
+            self.department_heads[department.code] = (
+                self.person(),
+                f"zeren.{department.code}@gongshi.example",
+            )
+        responsible, responsible_email = self.department_heads[department.code]
+        rows.entries.append(
+            Entry(
+                batch=batch,
+                position=position,
+                status=EntryStatus.LISTED,
+                finding=finding,
+                enterprise=enterprise,
+                district=district,
+                industry=industry,
+                unit_name=enterprise.name,
+                address=enterprise.address,
+                violation_text=finding.description,
+                category=category,
+                disposition=disposition,
+                rectification_deadline=deadline,
+                department=department,
+                responsible_person=responsible,
+                published_on=published,
+                # The case is opened (case_open) when the batch is published.
+                # listed_until stays empty: the 2008–2010 entries are past the three-year
+                # term, and the demo shows them as listed.
+            )
+        )
+        rows.tracks.append(track)
+        rows.responsible_emails.append(responsible_email)
