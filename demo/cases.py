@@ -39,7 +39,9 @@ class CasesMixin(DemoBase):
     def open_cases(self, rows: Rows) -> None:
         """Publishing each batch opens one case per entry (what ``batch_publish`` does)."""
         for entry, email in zip(rows.entries, rows.responsible_emails, strict=True):
-            with self.on(entry.published_on, 9):
+            published = entry.published_on
+            assert published is not None  # noqa: S101 - set from its batch's date
+            with self.on(published, 9):
                 entry.case = case_open(
                     enterprise=entry.enterprise,
                     findings=[entry.finding],
@@ -48,7 +50,7 @@ class CasesMixin(DemoBase):
                     department=entry.department,
                     responsible_person=entry.responsible_person,
                     responsible_email=email,
-                    opened_on=entry.published_on,
+                    opened_on=published,
                     actor=entry.batch.approved_by,
                 )
         Entry.objects.bulk_create(rows.entries)

@@ -26,7 +26,6 @@ from django.utils import timezone, translation
 
 from core import roles
 from demo import tables
-from demo.accidents import AccidentsMixin
 from demo.base import DemoConflict, credit_code, split_exactly
 from demo.cases import CasesMixin
 from demo.people import PeopleMixin
@@ -130,7 +129,7 @@ def _refuse_conflicts() -> None:
         raise DemoConflict("The role groups are missing; run `manage.py migrate` first.")
 
 
-class _DemoCity(PeopleMixin, AccidentsMixin, UnitsMixin, CasesMixin, PressMixin):
+class _DemoCity(PeopleMixin, UnitsMixin, CasesMixin, PressMixin):
     """Draws the demo city from the seed and writes it. Used once, by :func:`demo_load`."""
 
     def build(self) -> None:

@@ -14,7 +14,8 @@ from django.conf import settings
 from django.contrib.auth.models import User
 
 from demo import tables
-from demo.base import DemoBase, casualties, cn_date, credit_code, require
+from demo.accidents import AccidentsMixin
+from demo.base import casualties, cn_date, credit_code, require
 from demo.tables import BatchSpec
 from publicity.enums import BatchStatus, EntryStatus
 from publicity.models import Batch, BatchTransition, Entry
@@ -66,7 +67,7 @@ class Rows:
     responsible_emails: list[str] = field(default_factory=list)
 
 
-class UnitsMixin(DemoBase):
+class UnitsMixin(AccidentsMixin):
     district_inspectors: dict[str, User]
 
     def plan_tracks(self, dispositions: list[str]) -> list[Track]:
