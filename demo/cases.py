@@ -1,29 +1,29 @@
 """The cases' histories, made by the rectification app's own services at their dates.
 
-Each case is opened by ``case_open`` when its batch is published (so its goal and first event
-are the domain's); progress, re-inspection applications, re-inspections, extensions and
-supervision go through the named case services with the clock set to the day they happened
-(time-machine); the reminders and escalations of the cases still open come from the daily
-sweep (``reminders_sweep``) run on the historical days it would have run.
+Each case was opened by ``case_open`` when its batch was published (demo.publishing), so its
+goal and first event are the domain's. Progress, re-inspection applications, re-inspections,
+extensions and supervision go through the named case services with the clock set to the day
+they happened (time-machine); the reminders and escalations of the cases still open come from
+the daily sweep (``reminders_sweep``) run on the historical days it would have run.
 """
 
 from __future__ import annotations
 
 import datetime
+import logging
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.test.utils import override_settings
 
 from demo.base import DemoBase, cn_date
-from demo.units import Rows, Track
-from publicity.models import Entry
+from demo.units import Exposure, Track
+from publicity.models import Batch, Entry
 from rectification.enums import CaseGoal
 from rectification.models import Case, InboxMessage
 from rectification.reminders import reminders_sweep
 from rectification.services import (
     case_extend_deadline,
-    case_open,
     case_record_progress,
     case_reinspect,
     case_request_reinspection,
@@ -36,29 +36,11 @@ _DAY = datetime.timedelta(days=1)
 
 
 class CasesMixin(DemoBase):
-    def open_cases(self, rows: Rows) -> None:
-        """Publishing each batch opens one case per entry (what ``batch_publish`` does)."""
-        for entry, email in zip(rows.entries, rows.responsible_emails, strict=True):
-            published = entry.published_on
-            assert published is not None  # noqa: S101 - set from its batch's date
-            with self.on(published, 9):
-                entry.case = case_open(
-                    enterprise=entry.enterprise,
-                    findings=[entry.finding],
-                    disposition=entry.disposition,
-                    deadline=entry.rectification_deadline,
-                    department=entry.department,
-                    responsible_person=entry.responsible_person,
-                    responsible_email=email,
-                    opened_on=published,
-                    actor=entry.batch.approved_by,
-                )
-        Entry.objects.bulk_create(rows.entries)
-
-    def run_histories(self, rows: Rows) -> None:
-        for entry, track in zip(rows.entries, rows.tracks, strict=True):
-            assert entry.case is not None  # noqa: S101 - opened by open_cases
-            self._history(entry.case, track=track)
+    def run_histories(self, published: list[tuple[Batch, list[tuple[Entry, Exposure]]]]) -> None:
+        for _batch, entries in published:
+            for entry, exposure in entries:
+                assert entry.case is not None  # noqa: S101 - opened by batch_publish
+                self._history(entry.case, track=exposure.track)
         self._sweep_history()
 
     def _liaison(self, case: Case) -> User:
@@ -167,11 +149,18 @@ class CasesMixin(DemoBase):
             settings.ESCALATE_AFTER_OVERDUE_DAYS,
         ]
         days = sorted({case.deadline + offset * _DAY for case in overdue for offset in offsets})
-        # The e-mails of 2010 went out in 2010: nothing leaves the machine at load time.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
-            for day in days:
-                with self.on(day, 7):
-                    reminders_sweep(today=day)
+        # The e-mails of 2010 went out in 2010: nothing leaves the machine at load time, and
+        # the sweeps of 2010 do not log as if they ran today.
+        sweep_log = logging.getLogger("rectification.reminders")
+        level = sweep_log.level
+        sweep_log.setLevel(logging.WARNING)
+        try:
+            with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+                for day in days:
+                    with self.on(day, 7):
+                        reminders_sweep(today=day)
+        finally:
+            sweep_log.setLevel(level)
         for case in overdue:
             case.refresh_from_db(fields=["escalated_at"])
             if case.escalated_at is None:

@@ -9,10 +9,11 @@ the account does not give (names, addresses, days within a month, each case's hi
 drawn from one seeded ``random.Random``, consumed in a fixed order, so every load yields the
 same rows.
 
-Units, inspections, findings, batches and entries are written in bulk; every rectification
-case is opened and moved by the rectification app's own services, on the historical day of
-each step (demo.cases), and the daily reminder sweep is run on the historical days it would
-have sent something, so the cases stand where the workflow would have left them.
+Units, inspections and findings are written in bulk. Every batch is composed, approved,
+finalised and published by the publicity services, every rectification case opened and moved
+by the rectification services, each step on its historical day (time-machine); the daily
+reminder sweep runs on the historical days it would have sent something, so the cases stand
+where the workflow would have left them.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from demo.base import DemoConflict, credit_code, split_exactly
 from demo.cases import CasesMixin
 from demo.people import PeopleMixin
 from demo.press import PressMixin
+from demo.publishing import PublishingMixin
 from demo.units import UnitsMixin
 from publicity.enums import BatchStatus
 from publicity.models import Batch, Entry, MediaReport, Submission
@@ -129,7 +131,7 @@ def _refuse_conflicts() -> None:
         raise DemoConflict("The role groups are missing; run `manage.py migrate` first.")
 
 
-class _DemoCity(PeopleMixin, UnitsMixin, CasesMixin, PressMixin):
+class _DemoCity(PeopleMixin, UnitsMixin, PublishingMixin, CasesMixin, PressMixin):
     """Draws the demo city from the seed and writes it. Used once, by :func:`demo_load`."""
 
     def build(self) -> None:
@@ -137,10 +139,13 @@ class _DemoCity(PeopleMixin, UnitsMixin, CasesMixin, PressMixin):
         accidents_by_period = self.plan_accidents()
         rows = self.plan_exposures(accidents_by_period)
         self.write_units(rows)
-        self.open_cases(rows)
-        self.run_histories(rows)
+        published = self.publish_batches(rows)
+        self.run_histories(published)
         self.write_accidents(
             sorted((a for period in accidents_by_period for a in period), key=lambda a: a.date)
         )
-        self.create_media_reports(rows.batches, rows.entries)
+        self.create_media_reports(
+            [batch for batch, _entries in published],
+            [entry for _batch, entries in published for entry, _plan in entries],
+        )
         self.create_submissions()

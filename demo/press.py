@@ -16,7 +16,9 @@ FIRST_BATCH = BATCHES[0]
 class PressMixin(DemoBase):
     def create_media_reports(self, batches: list[Batch], entries: list[Entry]) -> None:
         def pick(batch: Batch, status: CaseStatus, count: int) -> list[Entry]:
-            found = [e for e in entries if e.batch is batch and e.case and e.case.status == status]
+            found = [
+                e for e in entries if e.batch_id == batch.pk and e.case and e.case.status == status
+            ]
             return found[:count]
 
         first, last = batches[0], batches[-1]

@@ -1,7 +1,7 @@
 """The exposed units: enterprises, inspections, findings, batches and their entries.
 
-Rows are drawn from the data files and written in bulk; the rectification cases of the entries
-are opened by the domain's own ``case_open`` when each batch is published (demo.cases).
+Rows are drawn from the data files and written in bulk; the batches are composed, approved
+and published through the publicity services (demo.publishing).
 """
 
 from __future__ import annotations
@@ -10,15 +10,12 @@ import datetime
 import enum
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib.auth.models import User
 
 from demo import tables
 from demo.accidents import AccidentsMixin
 from demo.base import casualties, cn_date, credit_code, require
 from demo.tables import BatchSpec
-from publicity.enums import BatchStatus, EntryStatus
-from publicity.models import Batch, BatchTransition, Entry
 from registry.enums import (
     AccidentKind,
     CampaignBasis,
@@ -51,20 +48,27 @@ class Track(enum.Enum):
 
 
 @dataclass
+class Exposure:
+    """One unit to expose: its finding, and what the composer fills in on its entry."""
+
+    finding: Finding
+    department: Department
+    responsible_person: str
+    responsible_email: str
+    track: Track
+
+
+@dataclass
 class Rows:
-    """Unsaved rows, in the order they are written, and the many-to-many links between them.
-    ``entries``, ``tracks`` and ``responsible_emails`` run in step."""
+    """Unsaved rows, in the order they are written, and the many-to-many links between them."""
 
     enterprises: list[Enterprise] = field(default_factory=list)
     inspections: list[Inspection] = field(default_factory=list)
     inspectors: list[tuple[Inspection, User]] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     provisions: list[tuple[Finding, LegalProvision]] = field(default_factory=list)
-    batches: list[Batch] = field(default_factory=list)
-    transitions: list[BatchTransition] = field(default_factory=list)
-    entries: list[Entry] = field(default_factory=list)
-    tracks: list[Track] = field(default_factory=list)
-    responsible_emails: list[str] = field(default_factory=list)
+    # The exposures of each batch, in the order the batches were published.
+    exposures: list[list[Exposure]] = field(default_factory=list)
 
 
 class UnitsMixin(AccidentsMixin):
@@ -105,16 +109,11 @@ class UnitsMixin(AccidentsMixin):
             if p.username.startswith("inspector_")
         }
         rows = Rows()
-        numbers: dict[int, int] = {}
         index = 0
         for spec in tables.BATCHES:
-            year = spec.published_on.year
-            numbers[year] = numbers.get(year, 0) + 1
-            batch = self._batch(spec, number=numbers[year], rows=rows)
-            for position in range(1, spec.size + 1):
+            rows.exposures.append([])
+            for _position in range(spec.size):
                 self._exposure(
-                    batch=batch,
-                    position=position,
                     disposition=Disposition(dispositions[index]),
                     track=tracks[index],
                     rows=rows,
@@ -136,47 +135,6 @@ class UnitsMixin(AccidentsMixin):
             Finding.provisions.through(finding_id=finding.pk, legalprovision_id=provision.pk)
             for finding, provision in rows.provisions
         )
-        Batch.objects.bulk_create(rows.batches)
-        BatchTransition.objects.bulk_create(rows.transitions)
-
-    def _batch(self, spec: BatchSpec, *, number: int, rows: Rows) -> Batch:
-        inspector = self.users["inspector"]
-        # The two officials take turns approving; neither composes (four eyes).
-        official = self.users["official" if number % 2 else "official2"]
-        published = spec.published_on
-        submitted_at = self.at(published - datetime.timedelta(days=18), 15)
-        approved_at = self.at(published - datetime.timedelta(days=14), 10)
-        finalised_at = self.at(published - datetime.timedelta(days=3), 16)
-        batch = Batch(
-            status=BatchStatus.PUBLISHED,
-            year=published.year,
-            number=number,
-            composed_by=inspector,
-            approved_by=official,
-            created_at=self.at(published - datetime.timedelta(days=24), 9),
-            submitted_at=submitted_at,
-            approved_at=approved_at,
-            # Approval starts the prior notice; units have the objection period to object.
-            notice_period_ends=approved_at.date()
-            + datetime.timedelta(days=settings.OBJECTION_PERIOD_DAYS),
-            finalised_at=finalised_at,
-            published_on=published,
-            outlet=spec.outlet,
-        )
-        rows.batches.append(batch)
-        moves = [
-            (BatchStatus.DRAFT, BatchStatus.SUBMITTED, inspector, submitted_at),
-            (BatchStatus.SUBMITTED, BatchStatus.APPROVED, official, approved_at),
-            (BatchStatus.APPROVED, BatchStatus.FINALISED, official, finalised_at),
-            (BatchStatus.FINALISED, BatchStatus.PUBLISHED, official, self.at(published, 8)),
-        ]
-        for from_status, to_status, by, at in moves:
-            rows.transitions.append(
-                BatchTransition(
-                    batch=batch, from_status=from_status, to_status=to_status, by=by, at=at
-                )
-            )
-        return batch
 
     def _enterprise(
         self,
@@ -328,15 +286,13 @@ class UnitsMixin(AccidentsMixin):
     def _exposure(
         self,
         *,
-        batch: Batch,
         spec: BatchSpec,
-        position: int,
         disposition: Disposition,
         track: Track,
         rows: Rows,
         accidents_by_period: list[list[Accident]],
     ) -> None:
-        """One exposed unit: enterprise, inspection, finding, case with its history, entry."""
+        """One unit to expose: its enterprise, the inspection and its finding."""
         published = spec.published_on
         category = self.pick(tables.CATEGORIES_BY_DISPOSITION[disposition])
         industry_code = self.pick(
@@ -432,28 +388,12 @@ class UnitsMixin(AccidentsMixin):
                 f"zeren.{department.code}@gongshi.example",
             )
         responsible, responsible_email = self.department_heads[department.code]
-        rows.entries.append(
-            Entry(
-                batch=batch,
-                position=position,
-                status=EntryStatus.LISTED,
+        rows.exposures[-1].append(
+            Exposure(
                 finding=finding,
-                enterprise=enterprise,
-                district=district,
-                industry=industry,
-                unit_name=enterprise.name,
-                address=enterprise.address,
-                violation_text=finding.description,
-                category=category,
-                disposition=disposition,
-                rectification_deadline=deadline,
                 department=department,
                 responsible_person=responsible,
-                published_on=published,
-                # The case is opened (case_open) when the batch is published.
-                # listed_until stays empty: the 2008–2010 entries are past the three-year
-                # term, and the demo shows them as listed.
+                responsible_email=responsible_email,
+                track=track,
             )
         )
-        rows.tracks.append(track)
-        rows.responsible_emails.append(responsible_email)

@@ -185,7 +185,6 @@ def case_open(
     responsible_person: str,
     opened_on: datetime.date,
     actor: User | None,
-    responsible_email: str = "",
 ) -> Case:
     """Open the rectification case of one exposed unit (called when a batch is published).
 
@@ -200,7 +199,6 @@ def case_open(
         deadline=max(deadline, opened_on),
         department=department,
         responsible_person=responsible_person,
-        responsible_email=responsible_email,
         opened_on=opened_on,
     )
     case.findings.set(list(findings))
