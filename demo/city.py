@@ -9,11 +9,12 @@ the account does not give (names, addresses, days within a month, each case's hi
 drawn from one seeded ``random.Random``, consumed in a fixed order, so every load yields the
 same rows.
 
-Units, inspections and findings are written in bulk. Every batch is composed, approved,
-finalised and published by the publicity services, every rectification case opened and moved
-by the rectification services, each step on its historical day (time-machine); the daily
-reminder sweep runs on the historical days it would have sent something, so the cases stand
-where the workflow would have left them.
+Every unit is registered and inspected by the registry services, every batch composed,
+approved, finalised and published by the publicity services, every rectification case opened
+and moved by the rectification services, each step on its historical day (time-machine); the
+daily reminder sweep runs on the historical days it would have sent something, so the cases
+stand where the workflow would have left them. Only the accidents, statistical figures, are
+written in bulk.
 """
 
 from __future__ import annotations
@@ -138,7 +139,6 @@ class _DemoCity(PeopleMixin, UnitsMixin, PublishingMixin, CasesMixin, PressMixin
         self.create_users()
         accidents_by_period = self.plan_accidents()
         rows = self.plan_exposures(accidents_by_period)
-        self.write_units(rows)
         published = self.publish_batches(rows)
         self.run_histories(published)
         self.write_accidents(

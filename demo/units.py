@@ -1,7 +1,8 @@
-"""The exposed units: enterprises, inspections, findings, batches and their entries.
+"""The exposed units: enterprises, inspections and findings, and the plan of each batch.
 
-Rows are drawn from the data files and written in bulk; the batches are composed, approved
-and published through the publicity services (demo.publishing).
+Drawn from the data files; each unit is registered and inspected through the registry's
+services on its historical day, and its batch composed, approved and published through the
+publicity services (demo.publishing).
 """
 
 from __future__ import annotations
@@ -28,12 +29,17 @@ from registry.enums import (
 from registry.models import (
     Accident,
     Department,
-    Enterprise,
     Finding,
     Industry,
-    Inspection,
     Jurisdiction,
     LegalProvision,
+)
+from registry.services import (
+    EnterpriseData,
+    FindingData,
+    InspectionData,
+    enterprise_create,
+    inspection_create,
 )
 
 
@@ -60,13 +66,8 @@ class Exposure:
 
 @dataclass
 class Rows:
-    """Unsaved rows, in the order they are written, and the many-to-many links between them."""
+    """What the generator plans before the services write it."""
 
-    enterprises: list[Enterprise] = field(default_factory=list)
-    inspections: list[Inspection] = field(default_factory=list)
-    inspectors: list[tuple[Inspection, User]] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    provisions: list[tuple[Finding, LegalProvision]] = field(default_factory=list)
     # The exposures of each batch, in the order the batches were published.
     exposures: list[list[Exposure]] = field(default_factory=list)
 
@@ -123,19 +124,6 @@ class UnitsMixin(AccidentsMixin):
                 index += 1
         return rows
 
-    def write_units(self, rows: Rows) -> None:
-        Enterprise.objects.bulk_create(rows.enterprises)
-        Inspection.objects.bulk_create(rows.inspections)
-        Inspection.inspectors.through.objects.bulk_create(
-            Inspection.inspectors.through(inspection_id=inspection.pk, user_id=user.pk)
-            for inspection, user in rows.inspectors
-        )
-        Finding.objects.bulk_create(rows.findings)
-        Finding.provisions.through.objects.bulk_create(
-            Finding.provisions.through(finding_id=finding.pk, legalprovision_id=provision.pk)
-            for finding, provision in rows.provisions
-        )
-
     def _enterprise(
         self,
         *,
@@ -145,8 +133,7 @@ class UnitsMixin(AccidentsMixin):
         category: ExposureCategory,
         disposition: Disposition,
         active: bool,
-        registered: datetime.datetime,
-    ) -> Enterprise:
+    ) -> EnterpriseData:
         district = self.district_of[township.code]
         licensed_kinds, unlicensed_kinds = self.vocabulary["unit_kinds"][industry.code]
         while True:
@@ -190,7 +177,7 @@ class UnitsMixin(AccidentsMixin):
             licence = LicenceStatus.INCOMPLETE
         else:
             licence = LicenceStatus.COMPLETE
-        return Enterprise(
+        return EnterpriseData(
             name=name,
             credit_code=code,
             legal_representative=self.person(),
@@ -199,7 +186,6 @@ class UnitsMixin(AccidentsMixin):
             industry=industry,
             licence_status=licence,
             operating_status=operating,
-            created_at=registered,
         )
 
     def _description(
@@ -306,16 +292,19 @@ class UnitsMixin(AccidentsMixin):
         inspected = published - datetime.timedelta(days=self.rng.randint(26, 80))
         active = track in {Track.OVERDUE, Track.EXTENDED, Track.REQUESTED}
 
-        enterprise = self._enterprise(
+        registration = self._enterprise(
             township=township,
             industry=industry,
             licensed=category != ExposureCategory.ILLEGAL_OPERATION,
             category=category,
             disposition=disposition,
             active=active,
-            registered=self.at(inspected, 9),
         )
-        rows.enterprises.append(enterprise)
+        # The district's inspector registers the unit, and joins the city inspector to
+        # inspect it.
+        inspectors = [self.users["inspector"], self.district_inspectors[district.code]]
+        with self.on(inspected, 9):
+            enterprise = enterprise_create(actor=inspectors[1], data=registration)
 
         # The first batch came out of the 2008 campaign; the high-risk trades' units out of
         # their own campaigns; the rest out of routine inspections.
@@ -329,19 +318,6 @@ class UnitsMixin(AccidentsMixin):
         elif industry_code in {"fireworks", "non_coal_mining", "hazardous_chemicals"}:
             kind, basis = InspectionKind.SPECIAL_CAMPAIGN, CampaignBasis.INDUSTRY.value
             campaign = f"{inspected.year}年{industry.name}安全专项整治"
-        inspection = Inspection(
-            enterprise=enterprise,
-            date=inspected,
-            kind=kind,
-            campaign_basis=basis,
-            campaign=campaign,
-            created_by=self.users["inspector"],
-            created_at=self.at(inspected, 17),
-        )
-        rows.inspections.append(inspection)
-        rows.inspectors.append((inspection, self.users["inspector"]))
-        # The district's inspector joins the city inspector in their own district.
-        rows.inspectors.append((inspection, self.district_inspectors[district.code]))
 
         accident = None
         if category == ExposureCategory.ACCIDENT:
@@ -355,8 +331,7 @@ class UnitsMixin(AccidentsMixin):
         deadline = published + datetime.timedelta(
             days=self.rng.choice(tables.DEADLINE_DAYS[disposition])
         )
-        finding = Finding(
-            inspection=inspection,
+        finding_data = FindingData(
             category=category,
             description=self._description(
                 category=category,
@@ -364,19 +339,30 @@ class UnitsMixin(AccidentsMixin):
                 industry_code=industry_code,
                 accident=accident,
             ),
+            provisions=self._provisions(
+                category=category, disposition=disposition, industry_code=industry_code
+            ),
             is_major_hazard=category == ExposureCategory.MAJOR_HAZARD,
             proposed_disposition=disposition,
             proposed_deadline=deadline,
             proposed_for_publicity=True,
-            created_at=self.at(inspected, 17),
         )
-        rows.findings.append(finding)
-        rows.provisions += [
-            (finding, provision)
-            for provision in self._provisions(
-                category=category, disposition=disposition, industry_code=industry_code
+        with self.on(inspected, 17):
+            inspection = inspection_create(
+                actor=inspectors[0],
+                enterprise=enterprise,
+                data=InspectionData(
+                    date=inspected,
+                    inspectors=inspectors,
+                    kind=kind,
+                    campaign_basis=basis,
+                    campaign=campaign,
+                    notes="",
+                ),
+                findings=[finding_data],
             )
-        ]
+        finding = Finding.objects.get(inspection=inspection)
+        finding.inspection = inspection
 
         department = self._department(
             category=category, industry_code=industry_code, township=township
