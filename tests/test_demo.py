@@ -11,13 +11,17 @@ from django.core.management import call_command
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 
+from core import roles
 from demo.city import DEMO_USERS
 from publicity.enums import BatchStatus, EntryStatus
 from publicity.models import Batch, Entry
-from rectification.enums import CaseGoal, CaseStatus
-from rectification.models import Case
+from publicity.public.selectors import statistics
+from rectification.enums import CaseGoal, CaseStatus, EventKind, ReminderKind
+from rectification.models import Case, Event, Reminder
+from rectification.reminders import reminders_sweep
+from rectification.services import case_goal_for
 from registry.enums import Disposition, JurisdictionLevel
-from registry.models import Accident, Enterprise, StaffProfile
+from registry.models import Accident, Department, Enterprise, Jurisdiction, StaffProfile
 from registry.validators import validate_credit_code
 
 
@@ -97,7 +101,7 @@ def test_load_demo_reproduces_accident_totals():
         .annotate(n=Count("id"))
         .order_by()
     )
-    assert majors == {2008: 4, 2009: 3, 2010: 2}
+    assert majors == {2008: 9, 2009: 4, 2010: 2}
 
 
 @pytest.mark.django_db
@@ -115,14 +119,116 @@ def test_load_demo_creates_demo_users_in_their_groups():
         p.user.username: (p.jurisdiction.code, p.department.code if p.department else None)
         for p in StaffProfile.objects.select_related("user", "jurisdiction", "department")
     }
-    assert profiles == {
-        "inspector": ("441300", "city_safety"),
-        "inspector_huicheng": ("441302", "safety_441302"),
-        "official": ("441300", "city_safety"),
-        "liaison": ("441300", "city_housing"),
-        "supervisor": ("441300", None),
-        "admin": ("441300", None),
-    }
+    assert {name: profiles[name] for name in CORE_CAST} == CORE_CAST
+
+
+# The cast every earlier demo had, where each still works.
+CORE_CAST = {
+    "inspector": ("441300", "city_safety"),
+    "inspector_huicheng": ("441302", "safety_441302"),
+    "official": ("441300", "city_safety"),
+    "liaison": ("441300", "city_housing"),
+    "supervisor": ("441300", None),
+    "admin": ("441300", None),
+}
+
+
+@pytest.mark.django_db
+def test_load_demo_cast_covers_every_role_district_and_department():
+    call_command("load_demo", stdout=StringIO())
+
+    def members(role: str) -> list[StaffProfile]:
+        return list(
+            StaffProfile.objects.filter(user__groups__name=role).select_related(
+                "jurisdiction", "department"
+            )
+        )
+
+    officials = members(roles.OFFICIAL)
+    assert len(officials) == 2
+    districts = Jurisdiction.objects.filter(level=JurisdictionLevel.DISTRICT)
+    inspectors = members(roles.INSPECTOR)
+    assert sorted(p.jurisdiction.code for p in inspectors) == sorted(
+        ["441300", *districts.values_list("code", flat=True)]
+    )
+    liaisons = members(roles.LIAISON)
+    assert sorted(p.department.code for p in liaisons if p.department) == sorted(
+        Department.objects.values_list("code", flat=True)
+    )
+    assert len(members(roles.SUPERVISOR)) == 1
+    assert len(members(roles.ADMINISTRATOR)) == 1
+    # Four eyes without creating anyone: one official approves what the other could not.
+    composers = set(Batch.objects.values_list("composed_by__username", flat=True))
+    approvers = set(Batch.objects.values_list("approved_by__username", flat=True))
+    assert approvers == {"official", "official2"}
+    assert composers & approvers == set()
+    # The launcher prints the command's list of logins: every user of the cast is in it.
+    output = StringIO()
+    call_command("load_demo", stdout=output)
+    printed = output.getvalue().split("Demo logins (password gongshi-demo):\n")[1].split()
+    assert printed[::2] == [username for username, _role in DEMO_USERS]
+    assert len(DEMO_USERS) == 2 + 1 + districts.count() + Department.objects.count() + 2
+
+
+@pytest.mark.django_db
+def test_load_demo_statistics_show_the_bureaus_2009_figures():
+    call_command("load_demo", stdout=StringIO())
+
+    figures = statistics(start=datetime.date(2009, 1, 1), end=datetime.date(2009, 11, 30))
+    rows = {row["key"]: row for row in figures["accidents"]}
+    assert figures["previous_period"] == {
+        "start": datetime.date(2008, 1, 1), "end": datetime.date(2008, 11, 30),
+    }  # fmt: skip
+    assert (rows["accidents"]["current"], rows["accidents"]["previous"]) == (1003, 1355)
+    assert rows["accidents"]["change"] == Decimal("-26.0")
+    assert (rows["deaths"]["current"], rows["deaths"]["previous"]) == (319, 433)
+    assert rows["deaths"]["change"] == Decimal("-26.3")
+    assert (rows["injuries"]["current"], rows["injuries"]["previous"]) == (883, 1104)
+    assert rows["injuries"]["change"] == Decimal("-20.0")
+    assert (rows["major"]["current"], rows["major"]["previous"]) == (4, 9)
+
+    def major_deaths(start: datetime.date, end: datetime.date) -> int:
+        return Accident.objects.filter(date__range=(start, end), deaths__gte=3).aggregate(
+            n=Sum("deaths")
+        )["n"]
+
+    assert major_deaths(datetime.date(2009, 1, 1), datetime.date(2009, 11, 30)) == 15
+    assert major_deaths(datetime.date(2008, 1, 1), datetime.date(2008, 11, 30)) == 36
+
+
+@pytest.mark.django_db
+def test_load_demo_first_reminder_sweep_is_quiet_about_old_deadlines():
+    call_command("load_demo", stdout=StringIO())
+    before = set(Reminder.objects.values_list("id", flat=True))
+
+    result = reminders_sweep()
+
+    new = Reminder.objects.exclude(id__in=before).select_related("case")
+    # Nothing from 2008 or 2009 is still open, and every overdue case was escalated long ago
+    # (by the sweeps of its own time): today brings only the weekly reminder of each case
+    # still overdue, and any reminder before a deadline extended lately.
+    assert result.recorded == new.count()
+    assert new.filter(kind=ReminderKind.ESCALATION).count() == 0
+    assert new.filter(case__deadline__lt=datetime.date(2010, 1, 1)).count() == 0
+    assert new.filter(kind=ReminderKind.OVERDUE).count() == Case.objects.overdue().count()
+    assert Case.objects.overdue().filter(escalated_at__isnull=True).count() == 0
+    assert Case.objects.active().filter(opened_on__lt=datetime.date(2010, 1, 1)).count() == 0
+    escalated = Case.objects.overdue().values_list("escalated_at", flat=True)
+    assert {moment.year for moment in escalated} <= {2010, 2011}
+
+
+@pytest.mark.django_db
+def test_load_demo_cases_have_a_responsible_contact_and_the_domains_goal():
+    call_command("load_demo", stdout=StringIO())
+
+    assert Case.objects.filter(responsible_email="").count() == 0
+    for case in Case.objects.all():
+        assert case.goal == case_goal_for(case.disposition)
+    # Every step of a case's history happened on its day, not at load time.
+    assert (
+        Event.objects.filter(at__year__gte=2012).exclude(kind=EventKind.DEADLINE_EXTENDED).count()
+        == 0
+    )
 
 
 @pytest.mark.django_db

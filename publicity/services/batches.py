@@ -171,18 +171,28 @@ def batch_finalise(*, batch: Batch, actor: User, today: datetime.date | None = N
 
 
 @transaction.atomic
-def batch_publish(*, batch: Batch, actor: User, published_on: datetime.date, outlet: str) -> Batch:
+def batch_publish(
+    *,
+    batch: Batch,
+    actor: User,
+    published_on: datetime.date,
+    outlet: str,
+    with_term: bool = True,
+) -> Batch:
     """Publish on the day the newspaper prints the notice: open one case per remaining entry.
 
     Side effects: for every planned entry a rectification case (``case_open``), and the entry
     becomes listed with its case, publication date and end of the publicity term; then the
     batch's date, outlet and status, and the history row. The entries are written before the
     batch turns published, because from then on the database refuses changes to them.
+
+    ``with_term=False`` records a batch published before the register kept terms (the demo
+    city's 2008–2010): its entries get no end of term (``publicity.term``).
     """
     batch = batch_locked(batch)
     values = {"published_on": published_on, "outlet": outlet.strip()}
     BATCH.check(batch, "publish", actor, values=values)
-    listed_until = entry_listed_until(published_on)
+    listed_until = entry_listed_until(published_on) if with_term else None
     entries = batch.entries.filter(status=EntryStatus.PLANNED).select_related(
         "enterprise", "finding", "department"
     )

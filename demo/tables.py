@@ -1,0 +1,102 @@
+"""The demo city's tables, read from the data files in ``demo/data/``.
+
+The files hold what the bureau's account states (batches, dispositions, accident figures) and
+what the demo invents around it (the cast, names, roads, hazards, drawing weights); the code in
+this app only draws from them and calls the domain's services.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any, NamedTuple
+
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@cache
+def load(name: str) -> Any:
+    with (DATA / f"{name}.json").open(encoding="utf-8") as data:
+        return json.load(data)
+
+
+class DemoUser(NamedTuple):
+    username: str
+    role: str
+    last_name: str
+    first_name: str
+    jurisdiction_code: str
+    department_code: str | None
+
+
+class BatchSpec(NamedTuple):
+    published_on: datetime.date
+    size: int
+    outlet: str
+
+
+class AccidentPeriod(NamedTuple):
+    year: int
+    first_month: int
+    last_month: int
+    accidents: int
+    deaths: int
+    injuries: int
+    loss_yuan: int
+    # Deaths of each 较大事故 (three or more deaths) in the period.
+    major_deaths: tuple[int, ...]
+
+
+def _weighted(pairs: list[list[Any]]) -> list[tuple[Any, int]]:
+    return [(value, int(weight)) for value, weight in pairs]
+
+
+DEMO_PASSWORD: str = load("cast")["password"]
+USERS = [
+    DemoUser(
+        u["username"],
+        u["role"],
+        u["last_name"],
+        u["first_name"],
+        u["jurisdiction"],
+        u["department"],
+    )
+    for u in load("cast")["users"]
+]
+
+BATCHES = [
+    BatchSpec(datetime.date.fromisoformat(b["published_on"]), b["size"], b["outlet"])
+    for b in load("batches")["batches"]
+]
+DISPOSITION_COUNTS: list[tuple[str, int]] = list(load("batches")["dispositions"].items())
+DEADLINE_DAYS: dict[str, list[int]] = load("batches")["deadline_days"]
+
+ACCIDENT_PERIODS = [
+    AccidentPeriod(
+        p["year"],
+        p["first_month"],
+        p["last_month"],
+        p["accidents"],
+        p["deaths"],
+        p["injuries"],
+        p["loss_yuan"],
+        tuple(p["major_deaths"]),
+    )
+    for p in load("accidents")["periods"]
+]
+ACCIDENT_KIND_WEIGHTS = _weighted(load("accidents")["kind_weights"])
+MAJOR_ACCIDENT_KINDS: list[str] = load("accidents")["major_kinds"]
+MONTH_WEIGHTS: list[int] = load("accidents")["month_weights"]
+
+_city = load("city")
+DISTRICT_WEIGHTS: dict[str, int] = _city["district_weights"]
+CATEGORIES_BY_DISPOSITION = {k: _weighted(v) for k, v in _city["categories_by_disposition"].items()}
+INDUSTRIES_BY_CATEGORY = {k: _weighted(v) for k, v in _city["industries_by_category"].items()}
+WORK_STOPPED_INDUSTRIES = _weighted(_city["work_stopped_industries"])
+CITY_DEPARTMENT_BY_INDUSTRY: dict[str, str] = _city["city_department_by_industry"]
+TOWNSHIP_INDUSTRIES = frozenset(_city["township_industries"])
+CAMPAIGN_2008: str = _city["campaign_2008"]
+
+VOCABULARY: dict[str, Any] = load("vocabulary")
