@@ -5,6 +5,7 @@ URLs point at the local servers (``make run`` and ``make test`` set them to embe
 servers when none are given).
 """
 
+import datetime
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
@@ -38,6 +39,9 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "drf_spectacular",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # The kernel, then the domain apps, lowest layer first: registry <- rectification <-
     # publicity; then the staff pages and the demo city, above all three.
     "core",
@@ -62,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Answers a login refused for too many failures with the lockout page (last, as axes asks).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -213,6 +219,27 @@ MEDIA_URL = "/media/"
 LOGIN_URL = "staff-login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# Axes first: it refuses a locked-out username+address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling of the staff and admin logins (django-axes). Failures are counted in the
+# database, not Redis, so the throttle holds while Redis is down. After AXES_FAILURE_LIMIT
+# failures of one username from one address, that pair is refused, right password or not,
+# until AXES_COOLOFF_MINUTES after the last failure.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The same client address as the other rate limits (REMOTE_ADDR, set by the proxy setup).
+AXES_CLIENT_IP_CALLABLE = "core.requests.client_address"
+# Successful logins are not stored (the audit trail is ours); failures are.
+AXES_DISABLE_ACCESS_LOG = True
+# Lockouts are lifted with `manage.py axes_reset_username <name>` (docs/security.md), not in
+# the admin.
+AXES_ENABLE_ADMIN = False
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
