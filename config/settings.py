@@ -64,6 +64,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The second factor (staff/otp.py): who verified a TOTP code this session, who owes one.
+    "django_otp.middleware.OTPMiddleware",
+    "staff.otp.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Answers a login refused for too many failures with the lockout page (last, as axes asks).
@@ -219,11 +222,9 @@ MEDIA_URL = "/media/"
 LOGIN_URL = "staff-login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
-# Axes first: it refuses a locked-out username+address before any password is checked.
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+# Django's own, behind the throttle: a locked-out username+address is refused before any
+# password is checked.
+AUTHENTICATION_BACKENDS = ["core.auth_backends.ThrottledModelBackend"]
 # Login throttling of the staff and admin logins (django-axes). Failures are counted in the
 # database, not Redis, so the throttle holds while Redis is down. After AXES_FAILURE_LIMIT
 # failures of one username from one address, that pair is refused, right password or not,
@@ -234,12 +235,20 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The same client address as the other rate limits (REMOTE_ADDR, set by the proxy setup).
-AXES_CLIENT_IP_CALLABLE = "core.requests.client_address"
+AXES_CLIENT_IP_CALLABLE = "core.requests.client_ip"
 # Successful logins are not stored (the audit trail is ours); failures are.
 AXES_DISABLE_ACCESS_LOG = True
 # Lockouts are lifted with `manage.py axes_reset_username <name>` (docs/security.md), not in
 # the admin.
 AXES_ENABLE_ADMIN = False
+# Optional second factor (staff/otp.py). With OTP_REQUIRED, holders of any of these
+# permissions (officials approve batches; administrators use the admin) must enrol a TOTP app.
+OTP_REQUIRED = env.bool("OTP_REQUIRED", default=False)
+OTP_REQUIRED_PERMISSIONS = env.list(
+    "OTP_REQUIRED_PERMISSIONS", default=["publicity.approve_batch", "core.use_admin"]
+)
+# The issuer an authenticator app shows next to the account.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Gongshi")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

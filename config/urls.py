@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from publicity.public import views as public_views
 from rectification import urls as rectification_urls
+from staff import otp as staff_otp
 from staff import views as staff_views
 
 urlpatterns = [
@@ -18,6 +19,8 @@ urlpatterns = [
         name="staff-login",
     ),
     path("staff/logout/", auth_views.LogoutView.as_view(), name="staff-logout"),
+    path("staff/otp/verify/", staff_otp.otp_verify, name="staff-otp-verify"),
+    path("staff/otp/enrol/", staff_otp.otp_enrol, name="staff-otp-enrol"),
     path("staff/", staff_views.staff_dashboard, name="staff-dashboard"),
     path("staff/", include("registry.urls")),
     path("admin/", admin.site.urls),
