@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from core import health
 from publicity.public import views as public_views
 from rectification import urls as rectification_urls
 from staff import otp as staff_otp
@@ -13,6 +14,7 @@ urlpatterns = [
     path("", include("publicity.public.urls")),
     path("", include("publicity.submissions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", health.healthz, name="healthz"),
     path(
         "staff/login/",
         auth_views.LoginView.as_view(template_name="registration/login.html"),
