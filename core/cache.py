@@ -5,7 +5,7 @@ reached every read is a miss and every write is dropped, so pages are computed f
 database and no request fails. The first error is logged, then Redis is left alone for
 ``RETRY_AFTER_SECONDS`` so an outage does not cost each request a connection timeout.
 Callers that must know the difference (the attempt counter, core.ratelimit) ask
-``cache_available()`` or catch ``CacheUnavailable`` from ``incr``.
+``available()`` or catch ``CacheUnavailable`` from ``incr``.
 """
 
 from __future__ import annotations
@@ -31,29 +31,37 @@ class CacheUnavailable(Exception):
     """Redis could not be reached: a counter could not be counted."""
 
 
-class ResilientRedisCache(RedisCache):
-    _lock = threading.Lock()
-    _down_until = 0.0  # monotonic time before which Redis is not tried again (per process)
-    _logged = False
+# Per server (the LOCATION), for the whole process: the monotonic time before which the
+# server is not tried again, and whether its outage was logged.
+_down_until: dict[str, float] = {}
+_logged: set[str] = set()
+_lock = threading.Lock()
 
-    def _available(self) -> bool:
-        return time.monotonic() >= ResilientRedisCache._down_until
+
+class ResilientRedisCache(RedisCache):
+    @property
+    def _server_key(self) -> str:
+        return ",".join(self._servers)  # type: ignore[attr-defined]  # set by RedisCache
+
+    def available(self) -> bool:
+        """False while this server is being left alone after an error."""
+        return time.monotonic() >= _down_until.get(self._server_key, 0.0)
 
     def _failed(self, error: Exception) -> None:
-        with self._lock:
-            ResilientRedisCache._down_until = time.monotonic() + RETRY_AFTER_SECONDS
-            if not ResilientRedisCache._logged:
-                ResilientRedisCache._logged = True
+        with _lock:
+            _down_until[self._server_key] = time.monotonic() + RETRY_AFTER_SECONDS
+            if self._server_key not in _logged:
+                _logged.add(self._server_key)
                 logger.error("cache unreachable, serving without it: %s", error)
 
     def _recovered(self) -> None:
-        if ResilientRedisCache._logged:
-            with self._lock:
-                ResilientRedisCache._logged = False
+        if self._server_key in _logged:
+            with _lock:
+                _logged.discard(self._server_key)
             logger.warning("cache reachable again")
 
     def _try(self, default: Any, method: str, *args: Any, **kwargs: Any) -> Any:
-        if not self._available():
+        if not self.available():
             return default
         try:
             result = getattr(super(), method)(*args, **kwargs)
@@ -97,15 +105,10 @@ class ResilientRedisCache(RedisCache):
 
     def incr(self, key: Any, delta: int = 1, version: Any = None) -> Any:
         """Like Django's; raises CacheUnavailable (not a miss) when Redis is unreachable."""
-        if not self._available():
+        if not self.available():
             raise CacheUnavailable
         try:
             return super().incr(key, delta, version)
         except UNREACHABLE as error:
             self._failed(error)
             raise CacheUnavailable from error
-
-
-def cache_available() -> bool:
-    """False while the cache is being left alone after an error (this process)."""
-    return time.monotonic() >= ResilientRedisCache._down_until

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.locmem import LocMemCache
 
-from core.cache import CacheUnavailable, cache_available
+from core.cache import CacheUnavailable
 
 # The fallback counters of this process (bounded: LocMemCache culls its oldest keys).
 _local = LocMemCache("gongshi-ratelimit", {"OPTIONS": {"MAX_ENTRIES": 10_000}})
@@ -25,13 +25,13 @@ def _count(store: BaseCache, key: str, window: int) -> int:
         return 1
 
 
-def rate_limit_hit(key: str, *, limit: int, window: int) -> bool:
+def rate_limit_hit(key: str, *, limit: int, window: int, store: BaseCache = cache) -> bool:
     """Count one attempt under ``key``; True once there were more than ``limit`` attempts in
-    the ``window`` seconds since the first."""
+    the ``window`` seconds since the first. ``store``: the shared cache (tests pass another)."""
     count = None
-    if cache_available():
+    if getattr(store, "available", lambda: True)():
         try:
-            count = _count(cache, key, window)
+            count = _count(store, key, window)
         except CacheUnavailable:
             count = None
     if count is None:
