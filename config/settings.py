@@ -20,7 +20,7 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str(
     "SECRET_KEY",
-    # Only for development: production sets SECRET_KEY (docs/deployment.md).
+    # Only for development: production sets SECRET_KEY (docs/deploy.md).
     default="dev-only-insecure-key-change-me-gongshi-0000000000000000",
 )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
@@ -53,6 +53,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.ProxyClientAddressMiddleware",
     "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # /static/ from the web process itself (whitenoise), before anything touches a session.
@@ -277,6 +278,10 @@ SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
 # when a proxy that sets it (and strips the client's) stands in front.
 if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The client's address as the proxy gives it (nginx: proxy_set_header X-Real-IP
+# $remote_addr), believed only from these proxy addresses (core.middleware).
+REAL_IP_HEADER = env.str("REAL_IP_HEADER", default="")  # e.g. HTTP_X_REAL_IP
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
 # /healthz answers the load balancer over plain HTTP on the private network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True

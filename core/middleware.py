@@ -1,5 +1,6 @@
 """Response headers the whole site sends."""
 
+import ipaddress
 from collections.abc import Callable
 
 from django.conf import settings
@@ -77,4 +78,25 @@ class RequestSizeLimitMiddleware:
                 status=413,
                 content_type="text/plain; charset=utf-8",
             )
+        return self.get_response(request)
+
+
+class ProxyClientAddressMiddleware:
+    """Behind nginx every request comes from the proxy's address; the client's is in the
+    header the proxy sets (REAL_IP_HEADER, e.g. X-Real-IP). Rate limits and the login
+    throttle count by REMOTE_ADDR, so it is set from that header, but only for requests that
+    come from one of TRUSTED_PROXIES: anyone else could send the header themselves."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+        self.header = settings.REAL_IP_HEADER
+        self.proxies = set(settings.TRUSTED_PROXIES)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self.header and request.META.get("REMOTE_ADDR") in self.proxies:
+            forwarded = request.META.get(self.header, "").strip()
+            try:
+                request.META["REMOTE_ADDR"] = str(ipaddress.ip_address(forwarded))
+            except ValueError:
+                pass  # no or a malformed header: the proxy's address stays
         return self.get_response(request)

@@ -80,3 +80,19 @@ def test_request_within_the_cap_goes_through(client, settings):
     response = client.post(reverse("staff-login"), {"username": "x", "password": "y"})
 
     assert response.status_code == 200
+
+
+def test_client_address_comes_from_the_trusted_proxy_header_only(rf, settings):
+    from core.middleware import ProxyClientAddressMiddleware
+
+    settings.REAL_IP_HEADER = "HTTP_X_REAL_IP"
+    seen = []
+    middleware = ProxyClientAddressMiddleware(lambda request: seen.append(request) or None)
+    for remote, header in [
+        ("127.0.0.1", "203.0.113.7"),
+        ("198.51.100.2", "203.0.113.7"),
+        ("127.0.0.1", "not an address"),
+    ]:
+        middleware(rf.get("/", REMOTE_ADDR=remote, HTTP_X_REAL_IP=header))
+
+    assert [r.META["REMOTE_ADDR"] for r in seen] == ["203.0.113.7", "198.51.100.2", "127.0.0.1"]
