@@ -129,7 +129,7 @@ def _next_redis_database(url: str) -> str:
     query = dict(parse_qsl(parts.query))
     if parts.scheme == "unix":
         query["db"] = str(int(query.get("db", "0")) + 1)
-        return urlunsplit(parts._replace(query=urlencode(query)))
+        return f"unix://{parts.path}?{urlencode(query)}"
     database = int(parts.path.strip("/") or "0")
     return urlunsplit(parts._replace(path=f"/{database + 1}"))
 

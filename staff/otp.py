@@ -49,13 +49,20 @@ def _required_for(user: User) -> bool:
     )
 
 
+def note_device_at_login(
+    sender: object, request: HttpRequest | None, user: User, **kwargs: object
+) -> None:
+    """user_logged_in: remember in the new session whether the person has a device."""
+    if request is not None and hasattr(request, "session"):
+        request.session[NO_DEVICE_SESSION_KEY] = not user_has_device(user, confirmed=True)
+
+
 def _has_device(request: HttpRequest, user: User) -> bool:
-    if request.session.get(NO_DEVICE_SESSION_KEY):
-        return False
-    has = user_has_device(user, confirmed=True)
-    if not has:
-        request.session[NO_DEVICE_SESSION_KEY] = True
-    return has
+    no_device = request.session.get(NO_DEVICE_SESSION_KEY)
+    if no_device is None:  # a session from before this was noted at login
+        no_device = not user_has_device(user, confirmed=True)
+        request.session[NO_DEVICE_SESSION_KEY] = no_device
+    return not no_device
 
 
 class SecondFactorMiddleware:
