@@ -13,6 +13,11 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 app.conf.beat_schedule = {
+    # A worker says it is alive; /healthz reports the age of the last one (core/health.py).
+    "worker-heartbeat": {
+        "task": "core.heartbeat",
+        "schedule": crontab(minute="*"),
+    },
     # The home page's live counts: refreshed every few minutes so a busy front page
     # costs no COUNT queries.
     "refresh-site-counts": {

@@ -5,8 +5,9 @@ URLs point at the local servers (``make run`` and ``make test`` set them to embe
 servers when none are given).
 """
 
+import datetime
 from pathlib import Path
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 import environ
 
@@ -19,7 +20,7 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str(
     "SECRET_KEY",
-    # Only for development: production sets SECRET_KEY (docs/deployment.md).
+    # Only for development: production sets SECRET_KEY (docs/deploy.md).
     default="dev-only-insecure-key-change-me-gongshi-0000000000000000",
 )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
@@ -40,6 +41,9 @@ INSTALLED_APPS = [
     "django_filters",
     "rest_framework",
     "drf_spectacular",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     # The kernel, then the domain apps, lowest layer first: registry <- rectification <-
     # publicity; then the staff pages and the demo city, above all three.
     "core",
@@ -51,15 +55,25 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.ProxyClientAddressMiddleware",
+    "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # /static/ from the web process itself (whitenoise), before anything touches a session.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
+    "core.middleware.PrivatePagesNoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The second factor (staff/otp.py): who verified a TOTP code this session, who owes one.
+    "django_otp.middleware.OTPMiddleware",
+    "staff.otp.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Answers a login refused for too many failures with the lockout page (last, as axes asks).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -93,24 +107,54 @@ DATABASES = {
 # ("postgres://postgres@%2Fsrv%2Fpg/gongshi", as the embedded server is); psycopg needs it plain.
 DATABASES["default"]["HOST"] = unquote(DATABASES["default"]["HOST"])
 # Django's psycopg 3 connection pool: one pool per process, so persistent connections
-# (CONN_MAX_AGE) must stay off.
+# (CONN_MAX_AGE) must stay off with it. CONN_HEALTH_CHECKS (below) makes the pool check a
+# connection before lending it, so a database restart (or a killed backend) costs no user
+# request.
 if env.bool("DB_POOL", default=True):
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": env.int("DB_POOL_MIN", default=1),
         "max_size": env.int("DB_POOL_MAX", default=10),
         "timeout": env.int("DB_POOL_TIMEOUT", default=10),
     }
-DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    # Without the pool: persistent connections, checked before each request reuses one.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, Celery broker ------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+
+
+def _next_redis_database(url: str) -> str:
+    """The same Redis server's next database ("redis://h:6379/3" -> "redis://h:6379/4"); a
+    unix socket's "?db=N" likewise; a URL naming none is database 0, so database 1."""
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query))
+    if parts.scheme == "unix":
+        query["db"] = str(int(query.get("db", "0")) + 1)
+        return f"unix://{parts.path}?{urlencode(query)}"
+    database = int(parts.path.strip("/") or "0")
+    return urlunsplit(parts._replace(path=f"/{database + 1}"))
+
+
+# The page cache lives in a Redis database of its own, apart from the broker's queues, so
+# flushing or evicting it never touches a job (give that database's server a maxmemory and
+# an allkeys-lru policy in production, docs/deploy.md). core.cache.ResilientRedisCache: an
+# unreachable Redis makes every read a miss (pages come from the database), never a 500.
+CACHE_URL = env.str("CACHE_URL", default=_next_redis_database(REDIS_URL))
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
+        "BACKEND": "core.cache.ResilientRedisCache",
+        "LOCATION": CACHE_URL,
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="gongshi"),
         "TIMEOUT": 300,
+        "OPTIONS": {
+            # Seconds: a Redis that does not answer is given up on quickly.
+            "socket_connect_timeout": env.float("CACHE_CONNECT_TIMEOUT", default=0.5),
+            "socket_timeout": env.float("CACHE_SOCKET_TIMEOUT", default=1.0),
+        },
     }
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -131,9 +175,18 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     # Seconds before an unacknowledged job is handed to another worker: longer than the
-    # longest job (a 1,000-entry notice PDF) so a slow job is not run twice.
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    # longest job (a 1,000-entry notice PDF takes about a minute) so a slow job is not run
+    # twice, short enough that a killed worker's job is redone within minutes.
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=15 * 60),
+    # A broker that is down must not hold a web request: an approval commits and its job
+    # waits in the outbox (publicity/services/outbox.py) until the sweep finds Redis back.
+    "socket_connect_timeout": env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=1.0),
+    "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=5.0),
 }
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=1.0)
+# Seconds a job may take before the outbox sweep thinks its worker died and sends it again
+# (every job is safe to run twice; the sweep runs every minute).
+PUBLICATION_JOB_EXPECTED_SECONDS = env.int("PUBLICATION_JOB_EXPECTED_SECONDS", default=5 * 60)
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TASK_TRACK_STARTED = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -150,6 +203,22 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Static files are served by whitenoise (or by nginx from STATIC_ROOT, docs/deploy.md). A
+# deploy that runs `collectstatic` sets STATICFILES_MANIFEST: compressed files with hashed
+# names, cached for a year. Without it (development, tests, `make run`) whitenoise serves
+# the files where they lie, found as runserver finds them.
+STATICFILES_MANIFEST = env.bool("STATICFILES_MANIFEST", default=False)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if STATICFILES_MANIFEST
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not STATICFILES_MANIFEST
 # Evidence, letters and notices: outside the static root, served only through views that
 # check permissions (published notices are public through their own view).
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
@@ -159,6 +228,33 @@ MEDIA_URL = "/media/"
 LOGIN_URL = "staff-login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# Django's own, behind the throttle: a locked-out username+address is refused before any
+# password is checked.
+AUTHENTICATION_BACKENDS = ["core.auth_backends.ThrottledModelBackend"]
+# Login throttling of the staff and admin logins (django-axes). Failures are counted in the
+# database, not Redis, so the throttle holds while Redis is down. After AXES_FAILURE_LIMIT
+# failures of one username from one address, that pair is refused, right password or not,
+# until AXES_COOLOFF_MINUTES after the last failure.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The same client address as the other rate limits (REMOTE_ADDR, set by the proxy setup).
+AXES_CLIENT_IP_CALLABLE = "core.requests.client_ip"
+# Successful logins are not stored (the audit trail is ours); failures are.
+AXES_DISABLE_ACCESS_LOG = True
+# Lockouts are lifted with `manage.py axes_reset_username <name>` (docs/security.md), not in
+# the admin.
+AXES_ENABLE_ADMIN = False
+# Optional second factor (staff/otp.py). With OTP_REQUIRED, holders of any of these
+# permissions (officials approve batches; administrators use the admin) must enrol a TOTP app.
+OTP_REQUIRED = env.bool("OTP_REQUIRED", default=False)
+OTP_REQUIRED_PERMISSIONS = env.list(
+    "OTP_REQUIRED_PERMISSIONS", default=["publicity.approve_batch", "core.use_admin"]
+)
+# The issuer an authenticator app shows next to the account.
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Gongshi")
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -175,11 +271,33 @@ EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="gongshi@localhost")
 
-# --- Security -------------------------------------------------------------------------------
+# --- Security (docs/production.env lists a production's values; docs/security.md) -------------
+# Behind TLS: cookies only over HTTPS, HTTP redirected, browsers told to keep to HTTPS.
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# The proxy (nginx) terminates TLS and says so in X-Forwarded-Proto; trust that header only
+# when a proxy that sets it (and strips the client's) stands in front.
+if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The client's address as the proxy gives it (nginx: proxy_set_header X-Real-IP
+# $remote_addr), believed only from these proxy addresses (core.middleware).
+REAL_IP_HEADER = env.str("REAL_IP_HEADER", default="")  # e.g. HTTP_X_REAL_IP
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
+# /healthz answers the load balancer over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# A staff session lasts a working day; optionally it ends when the browser closes.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=False)
+# The largest request body accepted at all, refused with 413 before it is read
+# (core.middleware.RequestSizeLimitMiddleware); the proxy should refuse it first
+# (nginx client_max_body_size). Above the largest upload (an import, 20 MB).
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=25 * 1024 * 1024)
 
 # --- REST API -------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -246,8 +364,10 @@ EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
 # phone camera's photo.
 EVIDENCE_MAX_PIXELS = env.int("EVIDENCE_MAX_PIXELS", default=40_000_000)
 EVIDENCE_MAX_PDF_PAGES = env.int("EVIDENCE_MAX_PDF_PAGES", default=200)
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Form fields (not files) of one request, and the size above which an upload goes to a
+# temporary file instead of memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env.int("FILE_UPLOAD_MAX_MEMORY_SIZE", default=5 * 1024 * 1024)
 
 # --- Back office (registry: enterprises, inspections, findings, accidents) ------------------
 # Default rectification deadline of a finding, in days after its inspection, by proposed

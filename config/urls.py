@@ -3,8 +3,10 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from core import health
 from publicity.public import views as public_views
 from rectification import urls as rectification_urls
+from staff import otp as staff_otp
 from staff import views as staff_views
 
 urlpatterns = [
@@ -12,12 +14,15 @@ urlpatterns = [
     path("", include("publicity.public.urls")),
     path("", include("publicity.submissions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", health.healthz, name="healthz"),
     path(
         "staff/login/",
         auth_views.LoginView.as_view(template_name="registration/login.html"),
         name="staff-login",
     ),
     path("staff/logout/", auth_views.LogoutView.as_view(), name="staff-logout"),
+    path("staff/otp/verify/", staff_otp.otp_verify, name="staff-otp-verify"),
+    path("staff/otp/enrol/", staff_otp.otp_enrol, name="staff-otp-enrol"),
     path("staff/", staff_views.staff_dashboard, name="staff-dashboard"),
     path("staff/", include("registry.urls")),
     path("admin/", admin.site.urls),

@@ -4,11 +4,18 @@ tasks import services, services name tasks)."""
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
+
+# After the broker failed, sends are refused at once for this many seconds instead of each
+# costing a connection attempt (redis-py retries for about two seconds): a web request that
+# commits a move during an outage stays fast, and the outbox sweep sends the job later.
+BROKER_RETRY_AFTER_SECONDS = 10.0
+_broker_down_until = 0.0
 
 
 def job_send(task_name: str, **kwargs: Any) -> bool:
@@ -19,9 +26,14 @@ def job_send(task_name: str, **kwargs: Any) -> bool:
     """
     from celery import current_app
 
+    global _broker_down_until
+    if time.monotonic() < _broker_down_until:
+        logger.warning("job %s%s not sent; the broker was unreachable just now", task_name, kwargs)
+        return False
     try:
         current_app.send_task(task_name, kwargs=kwargs, retry=False)
     except Exception:  # The broker's errors vary by transport; any of them means "later".
+        _broker_down_until = time.monotonic() + BROKER_RETRY_AFTER_SECONDS
         logger.exception("job %s%s not sent; the broker is unreachable", task_name, kwargs)
         return False
     return True

@@ -123,3 +123,18 @@ class Access(models.Model):
 
     def __str__(self) -> str:
         return str(self._meta.verbose_name)
+
+
+class Heartbeat(models.Model):
+    """The last time a process of a kind showed it was alive: the Celery worker writes "worker"
+    every minute (a beat job), and /healthz reports its age. One row per name."""
+
+    name = models.CharField(_("名称"), max_length=40, unique=True)
+    beat_at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        verbose_name = _("心跳")
+        verbose_name_plural = _("心跳")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.beat_at:%Y-%m-%d %H:%M:%S}"

@@ -88,9 +88,13 @@ EXPECTED: dict[str, str] = {
     "public:api-docs": "200 200 200 200 200 200 200 200",
     "submissions:new": "200 200 200 200 200 200 200 200",
     "submissions:status": "200 200 200 200 200 200 200 200",
+    "healthz": "200 200 200 200 200 200 200 200",
     "set_language": "302 302 302 302 302 302 302 302",
     "staff-login": "200 200 200 200 200 200 200 200",
     "staff-logout": "405 405 405 405 405 405 405 405",
+    # The second factor: nobody here has a device, so verify sends on to enrol.
+    "staff-otp-verify": "login 302 302 302 302 302 302 302",
+    "staff-otp-enrol": "login 403 200 200 200 200 200 200",
     # The unit's own channel (no session code here: back to its login).
     "rectification-unit:login": "200 200 200 200 200 200 200 200",
     "rectification-unit:case": "302 302 302 302 302 302 302 302",
@@ -206,6 +210,8 @@ ADMIN_MODELS: dict[str, str] = {
     "publicity.submission": "view",
     "publicity.priornoticeletter": "none",
     "publicity.publicationjob": "none",
+    # A lost phone's device is deleted by a superuser.
+    "otp_totp.totpdevice": "none",
 }
 ADMIN_PAGE_OUTCOME = {
     # page: outcome for the administrator by what it may do with the model
@@ -214,6 +220,9 @@ ADMIN_PAGE_OUTCOME = {
     "change": {"edit": 200, "edit-no-delete": 200, "view": 200, "none": 403},
     "history": {"edit": 200, "edit-no-delete": 200, "view": 200, "none": 403},
     "delete": {"edit": 200, "edit-no-delete": 403, "view": 403, "none": 403},
+    # The TOTP device's own pages (its otpauth link and QR code).
+    "config": {"edit": 200, "edit-no-delete": 200, "view": 200, "none": 403},
+    "qrcode": {"edit": 200, "edit-no-delete": 200, "view": 200, "none": 403},
 }
 
 

@@ -39,10 +39,12 @@ def filtered_entries(request: HttpRequest) -> tuple[EntryFilter, QuerySet[Entry]
 
 
 def _filter_params(request: HttpRequest) -> dict[str, str]:
+    """The filters the query string sets, normalised (sorted, empty and unknown parameters
+    dropped): one cache key per distinct filter, however the URL spells it."""
     return {
         key: str(value)
         for key, value in sorted(request.GET.items())
-        if key not in PAGING_PARAMS and value
+        if key in EntryFilter.base_filters and key not in PAGING_PARAMS and value
     }
 
 

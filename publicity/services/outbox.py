@@ -45,16 +45,29 @@ def publication_job_dispatch(*, job_id: int) -> bool:
 
 
 def publication_jobs_redispatch(*, now: datetime.datetime | None = None) -> int:
-    """Send again every unfinished job never sent or sent too long ago; return how many."""
+    """Send again every unfinished job that looks lost; return how many were sent.
+
+    Lost: never sent (the broker was down at commit); sent but not started within
+    PUBLICATION_JOB_REDISPATCH_MINUTES (the broker lost it); or started but not finished
+    within PUBLICATION_JOB_EXPECTED_SECONDS (its worker died). A job sent again while its
+    first run still goes waits on the job's row lock and then finds it finished, so a slow
+    job is built once; only the latest send or start counts, so nothing is sent every minute.
+    """
     now = now or timezone.now()
-    stale = now - datetime.timedelta(minutes=settings.PUBLICATION_JOB_REDISPATCH_MINUTES)
+    not_started = now - datetime.timedelta(minutes=settings.PUBLICATION_JOB_REDISPATCH_MINUTES)
+    not_finished = now - datetime.timedelta(seconds=settings.PUBLICATION_JOB_EXPECTED_SECONDS)
     sent = 0
-    for job_id in PublicationJob.objects.filter(finished_at__isnull=True).values_list(
-        "pk", flat=True
+    for job in PublicationJob.objects.filter(finished_at__isnull=True).only(
+        "pk", "dispatched_at", "started_at"
     ):
-        job = PublicationJob.objects.get(pk=job_id)
-        if job.dispatched_at is None or job.dispatched_at < stale:
-            sent += publication_job_dispatch(job_id=job_id)
+        if job.dispatched_at is None:
+            lost = True
+        elif job.started_at is not None and job.started_at >= job.dispatched_at:
+            lost = job.started_at < not_finished
+        else:
+            lost = job.dispatched_at < not_started
+        if lost:
+            sent += publication_job_dispatch(job_id=job.pk)
     return sent
 
 

@@ -1,0 +1,15 @@
+"""Jobs of the kernel."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.utils import timezone
+
+from core.health import WORKER_HEARTBEAT
+from core.models import Heartbeat
+
+
+@shared_task(name="core.heartbeat")
+def heartbeat() -> None:
+    """A worker is alive and takes jobs from the queue: /healthz reads when it last said so."""
+    Heartbeat.objects.update_or_create(name=WORKER_HEARTBEAT, defaults={"beat_at": timezone.now()})
