@@ -39,6 +39,9 @@ def _reference_data(request):
         importlib.import_module("registry.migrations.0002_reference_data").load(apps, None)
         importlib.import_module("publicity.migrations.0002_roles").create_roles(apps, None)
         importlib.import_module("publicity.migrations.0007_role_permissions").grant(apps, None)
+        importlib.import_module("rectification.migrations.0006_moderate_reply_permission").grant(
+            apps, None
+        )
     from core.models import CalendarYear
 
     if not CalendarYear.objects.exists():
