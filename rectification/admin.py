@@ -15,7 +15,15 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from core.admin import ViewOnlyAdminMixin
-from rectification.models import AccessCode, Case, Event, EventEvidence, InboxMessage, Reminder
+from rectification.models import (
+    AccessCode,
+    Case,
+    Event,
+    EventEvidence,
+    InboxMessage,
+    Reminder,
+    Reply,
+)
 from registry.admin import (
     FILE_METADATA_FIELDS,
     HistoryAdminMixin,
@@ -143,4 +151,19 @@ class AccessCodeAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_select_related = ["case__enterprise", "issued_by"]
     search_fields = ["case__enterprise__name"]
     exclude = ["code_hash"]
+    show_full_result_count = False
+
+
+@admin.register(Reply)
+class ReplyAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
+    """The units' replies: moved only by the REPLY table on the staff pages
+    (rectification.replies.reply_transition), which writes the history row; shown here."""
+
+    list_display = ["submitted_at", "case", "status", "decided_at", "decided_by"]
+    list_filter = ["status"]
+    search_fields = ["case__enterprise__name"]
+    list_select_related = ["case__enterprise", "decided_by"]
+    date_hierarchy = "submitted_at"
+    readonly_fields = ["status"]
+    exclude = ["attachment"]
     show_full_result_count = False

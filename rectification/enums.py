@@ -41,3 +41,11 @@ class ReminderKind(models.TextChoices):
     BEFORE_DEADLINE = "before_deadline", _("到期前提醒")
     OVERDUE = "overdue", _("逾期提醒")
     ESCALATION = "escalation", _("逾期上报")
+
+
+class ReplyStatus(models.TextChoices):
+    """The unit's reply (单位回应) to its entry, moderated by staff before the public sees it."""
+
+    SUBMITTED = "submitted", _("待审核")
+    PUBLISHED = "published", _("已公开")
+    REFUSED = "refused", _("未予公开")

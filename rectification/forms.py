@@ -203,3 +203,76 @@ class QueueForm(forms.Form):
         field = self.fields["queue"]
         assert isinstance(field, forms.ChoiceField)  # noqa: S101 - narrows the type for mypy
         field.choices = choices
+
+
+class AttachmentField(forms.FileField):
+    """One optional photo or PDF, checked by core.uploads; cleans to a CheckedFile or None."""
+
+    widget = forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"})
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> CheckedFile | None:
+        upload = super().clean(data, initial)
+        if not upload:
+            return None
+        return evidence_check(upload)
+
+
+class ReplyForm(forms.Form):
+    """The unit's public reply to its entry, in its own words."""
+
+    text = forms.CharField(
+        label=_("回应内容"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=2000,
+        help_text=_(
+            "经工作人员审核后，将以“单位回应”的名义显示在公示页面上。请勿填写身份证号、"
+            "电话等个人信息。"
+        ),
+        error_messages={"required": _("请填写回应内容。")},
+    )
+    attachment = AttachmentField(label=_("附件（可选）"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["attachment"].help_text = _(
+            "一个 JPEG、PNG 照片或 PDF，不超过 %(mb)d MB；仅工作人员可见，不公开。"
+        ) % {"mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024)}
+
+
+class ReplyModerationForm(forms.Form):
+    """A member of staff's decision on a unit's reply: publish (with the personal data taken
+    out, where needed) or refuse with a reason the unit reads."""
+
+    PUBLISH = "publish"
+    REFUSE = "refuse"
+
+    decision = forms.ChoiceField(
+        label=_("审核决定"),
+        choices=[(PUBLISH, _("公开")), (REFUSE, _("不予公开"))],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("请选择公开或不予公开。")},
+    )
+    published_text = forms.CharField(
+        label=_("公开的文本"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=2000,
+        required=False,
+        help_text=_("可删去个人信息（姓名、电话、身份证号等）；留空则按单位原文公开。"),
+    )
+    reason = forms.CharField(
+        label=_("不予公开的理由"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        required=False,
+        help_text=_("不予公开时必须填写，单位会看到。"),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == self.REFUSE and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("不予公开须写明理由，单位会看到。"))
+        return data

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from rectification.enums import CaseGoal, CaseStatus, EventKind, ReminderKind
+from rectification.enums import CaseGoal, CaseStatus, EventKind, ReminderKind, ReplyStatus
 from registry.enums import Disposition
 
 
@@ -282,3 +282,88 @@ class AccessCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} · {self.issued_at:%Y-%m-%d}"
+
+
+def reply_upload_to(instance: Reply, filename: str) -> str:
+    return f"evidence/reply/{instance.case_id}/{filename}"
+
+
+class ReplyQuerySet(models.QuerySet["Reply"]):
+    def published(self) -> ReplyQuerySet:
+        return self.filter(status=ReplyStatus.PUBLISHED)
+
+    def pending(self) -> ReplyQuerySet:
+        return self.filter(status=ReplyStatus.SUBMITTED)
+
+
+class Reply(models.Model):
+    """The unit's public answer to its entry (单位回应), in its own words.
+
+    Submitted through the unit's access code; a member of staff publishes it (the public sees
+    ``published_text``, which may have personal data taken out) or refuses it with a reason
+    the unit sees. ``text`` stays as the unit typed it, for staff. Moved only by the REPLY
+    table's transition function (``rectification.replies.reply_transition``).
+    """
+
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="replies", verbose_name=_("整改跟踪")
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=ReplyStatus.choices, default=ReplyStatus.SUBMITTED
+    )
+    text = models.TextField(_("单位提交的原文"))
+    published_text = models.TextField(_("公开的文本"), blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"), default=timezone.now)
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("审核人"),
+    )
+    refusal_reason = models.TextField(_("不予公开的理由"), blank=True)
+    # One optional photo or PDF, checked by core.uploads; shown to staff only.
+    attachment = models.FileField(_("附件"), upload_to=reply_upload_to, blank=True, max_length=255)
+    attachment_name = models.CharField(_("附件原文件名"), max_length=255, blank=True)
+    attachment_type = models.CharField(_("附件类型"), max_length=64, blank=True)
+    attachment_size = models.PositiveIntegerField(_("附件大小（字节）"), null=True, blank=True)
+    attachment_sha256 = models.CharField(_("附件 SHA-256"), max_length=64, blank=True)
+
+    objects = ReplyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("单位回应")
+        verbose_name_plural = pgettext_lazy("plural", "单位回应")
+        ordering = ["submitted_at", "id"]
+        # The moves of the REPLY table (rectification.reply_workflow).
+        permissions = [("moderate_reply", _("可审核单位回应"))]
+        indexes = [
+            # The moderation queue: replies awaiting a decision, oldest first.
+            models.Index(fields=["status", "submitted_at"], name="reply_status_submitted"),
+        ]
+        constraints = [
+            # A unit waits for the decision on its reply before it sends another.
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=Q(status=ReplyStatus.SUBMITTED),
+                name="reply_one_pending_per_case",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=ReplyStatus.SUBMITTED)
+                | (Q(decided_at__isnull=False) & Q(decided_by__isnull=False)),
+                name="reply_decided_with_decider",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReplyStatus.PUBLISHED) | ~Q(published_text=""),
+                name="reply_published_has_text",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=ReplyStatus.REFUSED) | ~Q(refusal_reason=""),
+                name="reply_refused_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} · {self.get_status_display()}"

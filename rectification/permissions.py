@@ -13,6 +13,8 @@ What a person may do is a Django permission their role groups hold (migration
 * superusers: every case.
 
 Views ask :func:`case_for_user`, which returns the case together with the user's rights.
+The unit's replies (``Reply``) follow their case: whoever sees the case, and holds
+``rectification.moderate_reply``, moderates its replies (:func:`reply_for_user`).
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from core.workflow import Rights
-from rectification.models import Case
+from rectification.models import Case, Reply
+from rectification.reply_workflow import REPLY
 from rectification.workflows import CASE, department_of
 from registry.permissions import scope_to_user
 
@@ -85,3 +88,20 @@ def case_for_user(
     if case is None:
         raise Http404("No such case")
     return case, case_rights(case, user)
+
+
+def replies_visible_to(user: User | AnonymousUser) -> QuerySet[Reply]:
+    """The replies of the cases a user may see (their case's scope decides)."""
+    return Reply.objects.filter(case__in=cases_visible_to(user).values("pk"))
+
+
+def reply_for_user(
+    user: User | AnonymousUser, pk: int, queryset: QuerySet[Reply] | None = None
+) -> tuple[Reply, Rights]:
+    """The reply with what the user may do with it (the REPLY table's moves); 404 when its
+    case is not theirs to see."""
+    base = queryset if queryset is not None else Reply.objects.all()
+    reply = base.filter(pk=pk, pk__in=replies_visible_to(user).values("pk")).first()
+    if reply is None:
+        raise Http404("No such reply")
+    return reply, REPLY.rights(reply, user, moves=("publish", "refuse"))

@@ -7,10 +7,12 @@ import datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
     BooleanField,
     Count,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -19,13 +21,15 @@ from django.db.models import (
     When,
 )
 from django.db.models import Case as SqlCase
+from django.db.models.functions import JSONObject, TruncDate
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rectification.enums import CaseStatus
-from rectification.models import AccessCode, Case, Event, EventEvidence, InboxMessage
-from rectification.permissions import cases_visible_to
+from rectification.enums import CaseStatus, EventKind, ReplyStatus
+from rectification.models import AccessCode, Case, Event, EventEvidence, InboxMessage, Reply
+from rectification.permissions import cases_visible_to, replies_visible_to
+from rectification.workflows import STAFF_ONLY_TEXT
 from registry.permissions import scope_to_user
 
 # The work queues a case list can show; the first a role sees is QUEUE_DEFAULT's.
@@ -101,7 +105,82 @@ def case_timeline(*, case: Case, public_only: bool = False) -> list[Event]:
     )
     if public_only:
         events = events.filter(is_public=True)
-    return list(events.order_by("at", "id"))
+    rows = list(events.order_by("at", "id"))
+    if public_only:
+        _without_staff_only_text(rows)
+    return rows
+
+
+def _without_staff_only_text(events: list[Event]) -> None:
+    # These rows are for reading only and never saved: the public sees that the event
+    # happened, the text stays with staff (workflows.STAFF_ONLY_TEXT).
+    for event in events:
+        if event.kind in STAFF_ONLY_TEXT:
+            event.text = ""
+
+
+def case_public_events(*, case_id: int) -> list[Event]:
+    """The events of a case the public sees, oldest first, without the text of those whose
+    text stays with staff (the public entry page; one query)."""
+    rows = list(Event.objects.filter(case_id=case_id, is_public=True).order_by("at", "id"))
+    _without_staff_only_text(rows)
+    return rows
+
+
+def case_unit_submissions(*, case: Case) -> list[Event]:
+    """What the unit sent through its access code (evidence and applications), oldest first,
+    with their files: the unit sees them again on its page. Staff record theirs with an
+    actor; the unit's have none."""
+    return list(
+        case.events.filter(
+            actor__isnull=True,
+            kind__in=[EventKind.PROGRESS, EventKind.REINSPECTION_REQUESTED],
+        )
+        .prefetch_related(Prefetch("evidence", queryset=EventEvidence.objects.order_by("id")))
+        .order_by("at", "id")
+    )
+
+
+def case_replies(*, case: Case) -> list[Reply]:
+    """Every reply of a case, oldest first (the unit's page and the staff case page)."""
+    return list(case.replies.select_related("decided_by").order_by("submitted_at", "id"))
+
+
+def case_public_replies(*, case_id: int) -> list[Reply]:
+    """The published replies of a case, oldest first (the public entry page; one query)."""
+    return list(Reply.objects.published().filter(case_id=case_id).order_by("decided_at", "id"))
+
+
+def case_published_replies_array(case_field: str) -> ArraySubquery:
+    """The published replies of the case in the outer query's ``case_field``, as a list of
+    ``{"date": "YYYY-MM-DD", "text": ...}`` oldest first: an annotation, so a public list or
+    page shows them in its own query."""
+    replies = (
+        Reply.objects.published()
+        .filter(case_id=OuterRef(case_field))
+        .order_by("decided_at", "id")
+        .values(json=JSONObject(date=TruncDate("decided_at"), text=F("published_text")))
+    )
+    return ArraySubquery(replies)
+
+
+def replies_pending(*, user: User | AnonymousUser) -> QuerySet[Reply]:
+    """The replies awaiting moderation in the user's scope, oldest first."""
+    if not user.has_perm("rectification.moderate_reply"):
+        return Reply.objects.none()
+    return (
+        replies_visible_to(user)
+        .filter(status=ReplyStatus.SUBMITTED)
+        .select_related("case__enterprise__jurisdiction", "case__department")
+        .defer("case__enterprise__name_bigrams")
+        .order_by("submitted_at", "id")
+    )
+
+
+def reply_detail_queryset() -> QuerySet[Reply]:
+    return Reply.objects.select_related(
+        "case__enterprise__jurisdiction", "case__department", "decided_by"
+    )
 
 
 def case_evidence(*, case: Case, evidence_id: int) -> EventEvidence | None:
@@ -147,6 +226,12 @@ def dashboard_panel(*, user: User | AnonymousUser) -> dict[str, Any]:
             "pk", filter=active & (Q(deadline__lt=today) | Q(escalated_at__isnull=False))
         ),
         escalated=Count("pk", filter=active & Q(escalated_at__isnull=False)),
+        # A case has at most one reply awaiting moderation (reply_one_pending_per_case):
+        # counting the cases that have one counts the replies, in the same query.
+        replies=Count(
+            "pk",
+            filter=Exists(Reply.objects.filter(case=OuterRef("pk"), status=ReplyStatus.SUBMITTED)),
+        ),
     )
     base = reverse("rectification:case-list")
 
@@ -171,9 +256,18 @@ def dashboard_panel(*, user: User | AnonymousUser) -> dict[str, Any]:
     if supervise:
         items.append(item("supervision", _("逾期及上报督查"), QUEUE_SUPERVISION, alert=True))
         items.append(item("escalated", _("已上报督查"), QUEUE_SUPERVISION, alert=True))
+    replies = None
+    if user.has_perm("rectification.moderate_reply"):
+        replies = {
+            "label": _("待审核回应"),
+            "count": counts["replies"],
+            "url": reverse("rectification:reply-list"),
+            "alert": counts["replies"] > 0,
+        }
     return {
         "title": _("整改跟踪"),
         "items": items,
+        "replies": replies,
         "unread": inbox_unread_count(user=user),
         "inbox_url": reverse("rectification:inbox"),
         "queue_url": base,

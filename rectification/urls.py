@@ -3,7 +3,7 @@ the unit's own channel (``rectification-unit:``, under /unit/)."""
 
 from django.urls import path
 
-from rectification import views
+from rectification import reply_views, views
 
 app_name = "rectification"
 
@@ -12,6 +12,13 @@ urlpatterns = [
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read-all/", views.inbox_read_all, name="inbox-read-all"),
     path("inbox/<int:message_id>/open/", views.inbox_open, name="inbox-open"),
+    path("replies/", reply_views.reply_list, name="reply-list"),
+    path("replies/<int:reply_id>/", reply_views.reply_detail, name="reply-detail"),
+    path(
+        "replies/<int:reply_id>/attachment/",
+        reply_views.reply_attachment,
+        name="reply-attachment",
+    ),
     path("<int:pk>/", views.case_detail, name="case-detail"),
     path("<int:pk>/progress/", views.case_progress, name="case-progress"),
     path("<int:pk>/application/", views.case_application, name="case-application"),
@@ -30,6 +37,7 @@ unit_patterns = (
         path("case/", views.unit_case, name="case"),
         path("case/progress/", views.unit_progress, name="progress"),
         path("case/application/", views.unit_application, name="application"),
+        path("case/reply/", views.unit_reply, name="reply"),
         path("logout/", views.unit_logout, name="logout"),
     ],
     "rectification-unit",

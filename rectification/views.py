@@ -22,8 +22,10 @@ from core.requests import client_address
 from core.uploads import stored_file_response
 from core.workflow import UNIT_ACTOR, Rights
 from rectification import forms, selectors, services
-from rectification.models import AccessCode, Case
+from rectification.models import AccessCode, Case, Reply
 from rectification.permissions import case_for_user
+from rectification.replies import ReplyError, reply_submit
+from rectification.reply_workflow import REPLY
 from rectification.workflows import CASE
 
 PAGE_SIZE = 25
@@ -75,6 +77,8 @@ def _detail_context(
         findings=list(case.findings.all()),
         overdue=case.is_overdue(),
         live_letter=AccessCode.objects.filter(case=case, revoked_at__isnull=True).first(),
+        replies=selectors.case_replies(case=case),
+        may_moderate=request.user.has_perm("rectification.moderate_reply"),
         error_form=next((f for f in bound.values() if f is not None), None),
     )
     return context
@@ -308,7 +312,11 @@ def _unit_page(
         "progress_form": bound.get("progress_form") or forms.ProgressForm(prefix="progress"),
         "application_form": bound.get("application_form")
         or forms.ApplicationForm(prefix="application"),
+        "reply_form": bound.get("reply_form") or forms.ReplyForm(prefix="reply"),
         "rights": CASE.rights(case, UNIT_ACTOR, moves=("progress", "apply")),
+        "may_reply": REPLY.decide(Reply(case=case), "submit", UNIT_ACTOR),
+        "replies": selectors.case_replies(case=case),
+        "submissions": selectors.case_unit_submissions(case=case),
         "error_form": next((f for f in bound.values() if f is not None), None),
     }
     return render(request, "rectification/unit_case.html", context, status=status)
@@ -368,6 +376,28 @@ def unit_application(request: HttpRequest) -> HttpResponseBase:
             messages.success(request, _("已提交复查申请，执法人员将安排复查。"))
             return redirect("rectification-unit:case")
     return _unit_page(request, access, status=400, application_form=form)
+
+
+@never_cache
+@require_POST
+def unit_reply(request: HttpRequest) -> HttpResponseBase:
+    access = _unit_access(request)
+    if access is None:
+        return redirect("rectification-unit:login")
+    form = forms.ReplyForm(request.POST, request.FILES, prefix="reply")
+    if form.is_valid():
+        try:
+            reply_submit(
+                case=access.case,
+                text=form.cleaned_data["text"],
+                attachment=form.cleaned_data["attachment"],
+            )
+        except ReplyError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("已提交回应，工作人员审核后将在公示页面公开。"))
+            return redirect("rectification-unit:case")
+    return _unit_page(request, access, status=400, reply_form=form)
 
 
 @require_POST

@@ -285,3 +285,8 @@ PUBLIC_BY_KIND: dict[str, bool | None] = {
     EventKind.CANCELLED: True,
     EventKind.LETTER_ISSUED: False,
 }
+
+# Kinds whose text stays with staff even where the public sees the event. A unit's
+# application for re-inspection is typed by the unit and published unmoderated: the public
+# timeline says that it applied, never what it wrote (a phone or ID number typed there).
+STAFF_ONLY_TEXT: frozenset[str] = frozenset({EventKind.REINSPECTION_REQUESTED})

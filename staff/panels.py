@@ -75,11 +75,17 @@ def rectification_panel(panel: dict[str, Any]) -> dict[str, Any]:
     unread = panel_item(
         _("条未读消息"), panel["unread"], panel["inbox_url"], alert=panel["unread"] > 0
     )
+    replies = panel.get("replies")
+    reply_items = (
+        [panel_item(replies["label"], replies["count"], replies["url"], alert=replies["alert"])]
+        if replies
+        else []
+    )
     return {
         "key": "rectification",
         "title": panel["title"],
         "url": panel["queue_url"],
-        "items": [*panel["items"], unread],
+        "items": [*panel["items"], *reply_items, unread],
     }
 
 

@@ -42,6 +42,9 @@ def _reference_data(request):
         importlib.import_module("publicity.migrations.0008_supervisor_sees_overdue_cases").narrow(
             apps, None
         )
+        importlib.import_module("rectification.migrations.0006_moderate_reply_permission").grant(
+            apps, None
+        )
     from core.models import CalendarYear
 
     if not CalendarYear.objects.exists():

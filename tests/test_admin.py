@@ -25,7 +25,14 @@ from publicity.models import (
     Submission,
 )
 from rectification.enums import CaseStatus, EventKind, ReminderKind
-from rectification.models import AccessCode, Event, EventEvidence, InboxMessage, Reminder
+from rectification.models import (
+    AccessCode,
+    Event,
+    EventEvidence,
+    InboxMessage,
+    Reminder,
+    Reply,
+)
 from registry.enums import AccidentKind
 from registry.models import (
     Accident,
@@ -68,6 +75,7 @@ WORKFLOW_MODELS = {
     "publicity.submission",
     "rectification.case",
     "rectification.eventevidence",
+    "rectification.reply",
 }
 PLANTED_NAME = "王小明"
 PLANTED_CONTACT = "13800138000"
@@ -147,6 +155,7 @@ def world(exposure):
         recipient=exposure.composer, case=case, reminder=reminder, subject="提醒", body="7天后到期"
     )
     AccessCode.objects.create(case=case, code_hash="2" * 64, issued_by=exposure.composer)
+    Reply.objects.create(case=case, text="我单位已整改完毕")
     AuditRecord.objects.create(
         content_type=ContentType.objects.get_for_model(Accident),
         object_id=Accident.objects.get().pk,

@@ -111,3 +111,25 @@ def test_accident_counts_and_money_non_negative(field, value, constraint):
 def test_case_deadline_cannot_precede_its_opening():
     with transaction.atomic(), refused("case_deadline_after_open"):
         CaseFactory(opened_on=datetime.date(2009, 5, 1), deadline=datetime.date(2009, 4, 1))
+
+
+def test_reply_rules_held_by_the_database():
+    from django.utils import timezone
+
+    from rectification.models import Reply
+
+    case = CaseFactory()
+    Reply.objects.create(case=case, text="第一条")
+    with refused("reply_one_pending_per_case"), transaction.atomic():
+        Reply.objects.create(case=case, text="第二条")
+    with refused("reply_decided_with_decider"), transaction.atomic():
+        Reply.objects.create(case=case, text="x", status="refused", refusal_reason="r")
+    decider = UserFactory()
+    with refused("reply_published_has_text"), transaction.atomic():
+        Reply.objects.create(
+            case=case, text="x", status="published", decided_at=timezone.now(), decided_by=decider
+        )
+    with refused("reply_refused_has_reason"), transaction.atomic():
+        Reply.objects.create(
+            case=case, text="x", status="refused", decided_at=timezone.now(), decided_by=decider
+        )

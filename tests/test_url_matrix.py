@@ -31,7 +31,14 @@ from publicity.models import (
     Submission,
 )
 from rectification.enums import EventKind
-from rectification.models import AccessCode, Event, EventEvidence, InboxMessage, Reminder
+from rectification.models import (
+    AccessCode,
+    Event,
+    EventEvidence,
+    InboxMessage,
+    Reminder,
+    Reply,
+)
 from registry.models import (
     Accident,
     AuditRecord,
@@ -100,6 +107,7 @@ EXPECTED: dict[str, str] = {
     "rectification-unit:case": "302 302 302 302 302 302 302 302",
     "rectification-unit:progress": "405 405 405 405 405 405 405 405",
     "rectification-unit:application": "405 405 405 405 405 405 405 405",
+    "rectification-unit:reply": "405 405 405 405 405 405 405 405",
     "rectification-unit:logout": "405 405 405 405 405 405 405 405",
     # The staff area.
     "staff-dashboard": "login 403 200 200 200 200 200 200",
@@ -136,6 +144,10 @@ EXPECTED: dict[str, str] = {
     "rectification:case-letter": "login 403 405 405 405 405 405 403",
     "rectification:case-letter-download": "login 403 404 404 404 404 404 403",
     "rectification:case-evidence": "login 403 200 404 200 200 200 403",
+    # The units' replies: moderated by whoever acts on the case in its scope.
+    "rectification:reply-list": "login 403 200 200 200 200 403 403",
+    "rectification:reply-detail": "login 403 200 404 200 200 403 403",
+    "rectification:reply-attachment": "login 403 200 404 200 200 403 403",
     "publicity:batch-list": "login 403 200 200 200 403 200 403",
     "publicity:batch-new": "405 405 405 405 405 405 405 405",
     "publicity:approval-queue": "login 403 403 403 200 403 403 403",
@@ -201,6 +213,7 @@ ADMIN_MODELS: dict[str, str] = {
     "rectification.reminder": "none",
     "rectification.inboxmessage": "none",
     "rectification.accesscode": "none",
+    "rectification.reply": "none",
     "publicity.batch": "none",
     "publicity.batchtransition": "none",
     "publicity.entry": "none",
@@ -323,6 +336,13 @@ def world(settings, tmp_path):
         original_name="i.csv",
         status="ready",
     )
+    reply = Reply.objects.create(
+        case=case,
+        text="我单位已整改",
+        attachment=ContentFile(b"%PDF-1.4 r", name="r.pdf"),
+        attachment_name="r.pdf",
+        attachment_type="application/pdf",
+    )
     message = InboxMessage.objects.create(
         recipient=people.liaison, case=case, subject="提醒", body="b"
     )
@@ -370,6 +390,8 @@ def world(settings, tmp_path):
         "registry:accident-edit": {"pk": accident.pk},
         "rectification:inbox-open": {"message_id": message.pk},
         "rectification:case-evidence": {"pk": case.pk, "evidence_id": case_evidence.pk},
+        "rectification:reply-detail": {"reply_id": reply.pk},
+        "rectification:reply-attachment": {"reply_id": reply.pk},
         "publicity:objection-decide": {"pk": objection.pk},
         "publicity:objection-evidence": {"pk": objection.pk},
         "publicity:erratum-decide": {"pk": erratum.pk},

@@ -71,7 +71,7 @@ class EntryViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet[Entry]):
     def get_queryset(self) -> QuerySet[Entry]:
         # The filter set narrows the list to the scope asked for (listed by default); one
         # entry is reachable by id whatever its scope, like its page.
-        return selectors.entry_queryset(scope="all")
+        return selectors.with_public_replies(selectors.entry_queryset(scope="all"))
 
     def filter_queryset(self, queryset: QuerySet[Entry]) -> QuerySet[Entry]:
         if self.action == "retrieve":

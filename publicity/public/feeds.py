@@ -1,4 +1,5 @@
-"""The Atom feed: published batches and approved errata, newest first."""
+"""The Atom feed: published batches, approved errata and published replies of units,
+newest first."""
 
 from __future__ import annotations
 
@@ -69,6 +70,20 @@ class PublicFeed(Feed):
                     description=erratum.reason,
                     link=reverse("public:entry-detail", args=[erratum.entry_id]),
                     date=erratum.approved_at,
+                )
+            )
+        for reply in selectors.replies_public().order_by("-decided_at", "-id")[:FEED_ITEMS]:
+            assert reply.decided_at is not None  # noqa: S101 - published replies have a time
+            entry = reply.case.entry  # type: ignore[attr-defined]
+            items.append(
+                FeedItem(
+                    key=f"reply-{reply.pk}",
+                    title=_("单位回应：%(unit)s（%(batch)s）")
+                    % {"unit": entry.unit_name, "batch": entry.batch.label},
+                    description=_("单位回应，系该单位自己的表述：%(text)s")
+                    % {"text": reply.published_text},
+                    link=reverse("public:entry-detail", args=[entry.pk]),
+                    date=reply.decided_at,
                 )
             )
         items.sort(key=lambda item: item.date, reverse=True)

@@ -37,7 +37,8 @@ from publicity.enums import (
 )
 from publicity.models import Batch, Entry, Erratum, MediaReport
 from rectification.enums import CaseStatus
-from rectification.models import Case, Event
+from rectification.models import Case, Reply
+from rectification.selectors import case_public_events, case_published_replies_array
 from registry.enums import Disposition
 from registry.models import Accident
 
@@ -232,9 +233,21 @@ class EntryDetail:
     corrections: list[tuple[str, str]]
 
 
+def with_public_replies(queryset: QuerySet[Entry]) -> QuerySet[Entry]:
+    """Each entry with ``public_replies``: its unit's published replies (单位回应), each
+    ``{"date", "text"}``, read in the same query."""
+    return queryset.annotate(public_replies=case_published_replies_array("case_id"))
+
+
 def entry_get_public(*, pk: int) -> Entry | None:
-    """A published entry (listed or removed) by id, or None."""
-    return entry_queryset(scope="all").select_related("case__department").filter(pk=pk).first()
+    """A published entry (listed or removed) by id, with its unit's published replies, or
+    None."""
+    return (
+        with_public_replies(entry_queryset(scope="all"))
+        .select_related("case__department")
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def entry_detail(*, entry: Entry) -> EntryDetail:
@@ -250,8 +263,8 @@ def entry_detail(*, entry: Entry) -> EntryDetail:
         )
     )
     if entry.case_id is not None:
-        events = Event.objects.filter(case_id=entry.case_id, is_public=True).order_by("at", "id")
-        for event in events:
+        # The text of a unit's application stays with staff: the public sees that it applied.
+        for event in case_public_events(case_id=entry.case_id):
             text = event.text
             if event.new_deadline:
                 deadline = str(_("整改期限：%(date)s") % {"date": event.new_deadline.isoformat()})
@@ -341,6 +354,15 @@ def batch_entries_page(*, batch: Batch, after: int | None) -> tuple[list[Entry],
 
 def batches_public() -> QuerySet[Batch]:
     return Batch.objects.filter(status=BatchStatus.PUBLISHED)
+
+
+def replies_public() -> QuerySet[Reply]:
+    """Published replies of units whose entry is published, for the feed."""
+    return (
+        Reply.objects.published()
+        .filter(case__entry__status__in=PUBLISHED_STATUSES)
+        .select_related("case__entry__batch")
+    )
 
 
 def errata_public() -> QuerySet[Erratum]:

@@ -13,6 +13,13 @@ from publicity.public.selectors import entry_badge
 from registry.models import Enterprise
 
 
+class ReplySerializer(serializers.Serializer[dict[str, str]]):
+    """A reply from the unit, in its own words, as published after moderation."""
+
+    date = serializers.DateField()
+    text = serializers.CharField()
+
+
 class EntrySerializer(serializers.ModelSerializer):
     batch = serializers.CharField(source="batch.label")
     batch_id = serializers.IntegerField()
@@ -22,6 +29,7 @@ class EntrySerializer(serializers.ModelSerializer):
     disposition_label = serializers.CharField(source="get_disposition_display")
     department = serializers.CharField(source="department.name")
     rectification_status = serializers.SerializerMethodField()
+    replies = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
 
     class Meta:
@@ -45,6 +53,7 @@ class EntrySerializer(serializers.ModelSerializer):
             "responsible_person",
             "status",
             "rectification_status",
+            "replies",
             "url",
         ]
 
@@ -53,6 +62,12 @@ class EntrySerializer(serializers.ModelSerializer):
     )
     def get_rectification_status(self, entry: Entry) -> str:
         return entry_badge(entry).slug
+
+    @extend_schema_field(ReplySerializer(many=True))
+    def get_replies(self, entry: Entry) -> list[dict[str, str]]:
+        """The unit's published replies (单位回应), in its own words: annotated on the
+        queryset by the view (``selectors.with_public_replies``), no query per row."""
+        return list(getattr(entry, "public_replies", None) or [])
 
     def get_url(self, entry: Entry) -> str:
         return reverse("public:entry-detail", args=[entry.pk])

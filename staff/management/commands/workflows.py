@@ -11,12 +11,22 @@ def workflow_tables_markdown() -> str:
     # The modules that declare the tables, imported so each registers itself.
     import publicity.submissions.workflow  # noqa: F401
     import publicity.workflows  # noqa: F401
+    import rectification.reply_workflow  # noqa: F401
     import rectification.workflows  # noqa: F401
     import registry.workflows  # noqa: F401
     from core.workflow import TABLES
 
     # The order a batch's life takes, whatever order the modules were imported in.
-    order = ["batch", "entry", "objection", "erratum", "case", "submission", "enterprise_import"]
+    order = [
+        "batch",
+        "entry",
+        "objection",
+        "erratum",
+        "case",
+        "reply",
+        "submission",
+        "enterprise_import",
+    ]
 
     def position(item: tuple[str, Any]) -> tuple[int, str]:
         name = item[0]

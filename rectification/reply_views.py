@@ -1,0 +1,81 @@
+"""Staff pages of the units' replies (单位回应): the moderation queue, a reply with its
+decision form, its attachment. Thin: the scope and rights from
+``rectification.permissions.reply_for_user``, a form, a service, a redirect."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from core.pages import page_of, staff_view
+from rectification import forms, selectors
+from rectification.permissions import reply_for_user
+from rectification.replies import ReplyError, reply_publish, reply_refuse
+
+PAGE_SIZE = 25
+MODERATE = "rectification.moderate_reply"
+
+
+@staff_view(MODERATE)
+@require_GET
+def reply_list(request: HttpRequest) -> HttpResponse:
+    page = page_of(request, selectors.replies_pending(user=request.user), PAGE_SIZE)
+    return render(request, "rectification/reply_list.html", {"page_obj": page})
+
+
+@staff_view(MODERATE)
+@require_http_methods(["GET", "POST"])
+def reply_detail(request: HttpRequest, reply_id: int) -> HttpResponseBase:
+    reply, rights = reply_for_user(request.user, reply_id, selectors.reply_detail_queryset())
+    form = forms.ReplyModerationForm(request.POST or None)
+    if request.method == "POST":
+        if not (rights.publish.shown or rights.refuse.shown):
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data["decision"] == form.PUBLISH:
+                    reply_publish(
+                        reply=reply,
+                        actor=request.user,  # type: ignore[arg-type]
+                        published_text=data["published_text"],
+                    )
+                    messages.success(request, _("回应已公开。"))
+                else:
+                    reply_refuse(
+                        reply=reply,
+                        actor=request.user,  # type: ignore[arg-type]
+                        reason=data["reason"],
+                    )
+                    messages.success(request, _("已决定不予公开，单位会看到理由。"))
+            except ReplyError as error:
+                form.add_error(None, str(error))
+            else:
+                return redirect("rectification:reply-list")
+    elif rights.publish.allowed:
+        form = forms.ReplyModerationForm(initial={"published_text": reply.text})
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "rectification/reply_detail.html",
+        {"reply": reply, "case": reply.case, "rights": rights, "form": form},
+        status=status,
+    )
+
+
+@staff_view(MODERATE)
+@require_GET
+def reply_attachment(request: HttpRequest, reply_id: int) -> FileResponse:
+    reply, _rights = reply_for_user(request.user, reply_id)
+    if not reply.attachment:
+        raise Http404
+    return FileResponse(
+        reply.attachment.open("rb"),
+        as_attachment=True,
+        filename=reply.attachment_name,
+        content_type=reply.attachment_type,
+    )
