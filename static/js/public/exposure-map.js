@@ -42,7 +42,10 @@
 
   function figure(district, metric) {
     var value = district.values[metric.key];
-    return value === null ? data.text.none : value + metric.unit;
+    if (value === null) {
+      return data.text.none;
+    }
+    return (metric.unit === "%" ? value.toFixed(1) : String(value)) + metric.unit;
   }
 
   function tooltip(district, armed) {
