@@ -58,6 +58,12 @@ def make_entries():
 def test_exposure_map_renders_and_a_click_opens_the_filtered_list(page):
     boluo = make_entries()
     outside = outside_requests(page)
+    # A script or style the Content-Security-Policy refused would be reported here.
+    errors = []
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
+    page.on("pageerror", lambda error: errors.append(str(error)))
 
     page.goto(reverse("public:statistics") + "?year=2009")
     page.wait_for_selector(DRAWN)
@@ -85,6 +91,7 @@ def test_exposure_map_renders_and_a_click_opens_the_filtered_list(page):
     page.wait_for_url(f"**/entries/?district={boluo.pk}&year=2009")
     assert page.locator(".entry-card__title").all_inner_texts() == ["博罗县永通鞭炮店"]
     assert outside == []
+    assert errors == []
 
 
 def test_exposure_map_switches_figures_and_opens_the_matching_list(page):
@@ -120,6 +127,10 @@ def test_exposure_map_on_a_phone_fits_and_a_second_tap_opens_the_list(browser, l
         assert map_box["width"] <= 390
         assert table_box["y"] >= map_box["y"] + map_box["height"]  # the table follows below
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert page.evaluate(  # the table fits: no sideways scrolling
+            "(() => { const w = document.querySelector('.map-block .table-wrap');"
+            " return w.scrollWidth <= w.clientWidth; })()"
+        )
 
         page.touchscreen.tap(*pixel_of(page, BOLUO))
         tooltip = page.locator("[data-map] > div", has_text="再点一次")

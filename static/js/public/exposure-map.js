@@ -120,7 +120,8 @@
         itemStyle: { areaColor: "#d9d9d9", borderColor: "#4a4a4a", borderWidth: 1 },
         emphasis: {
           label: Object.assign({}, label, { fontWeight: "bold" }),
-          itemStyle: { borderColor: "#000", borderWidth: 2 }
+          // The site's focus colour marks the district under the pointer.
+          itemStyle: { areaColor: "#ffdd00", borderColor: "#000", borderWidth: 2 }
         },
         select: { disabled: true }
       },
