@@ -32,9 +32,9 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-# The map's three pictures: the row's figure each shades the districts by, and the list a
-# click opens (the district's entries under the same filters; overdue and the rectified share
-# count every published entry, so their lists take the scope "all").
+# The map's three views: the figure that shades the districts, its label and unit, and what a
+# click adds to the list's URL besides the district and the map's filters (overdue and the
+# rectified share count every published entry, so their lists take the scope "all").
 MAP_METRICS: list[tuple[str, Any, str, dict[str, str]]] = [
     ("listed", _lazy("正在公示"), "", {}),
     ("overdue", _lazy("逾期未整改"), "", {"overdue": "on", "scope": "all"}),
