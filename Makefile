@@ -13,7 +13,7 @@ ARGS ?=
 help:
 	@echo "make run               web + worker + beat + demo data (Ctrl-C stops all)"
 	@echo "make test [ARGS=...]   the whole test suite (pytest ARGS)"
-	@echo "make assets            npm ci: ECharts, Swagger UI, axe-core (run and test do it)"
+	@echo "make assets            npm ci: ECharts, map boundaries, Swagger UI, axe-core (run and test do it)"
 	@echo "make bench [ARGS=...]  timings on a scratch database (ARGS='--entries 200000')"
 	@echo "make lint              ruff, mypy, import layers, bandit, migrations check"
 	@echo "make format            ruff format and autofix"
@@ -27,7 +27,7 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Browser assets (ECharts, Swagger UI, axe-core) from npm, exactly as package-lock.json
+# Browser assets (ECharts, the map boundaries, Swagger UI, axe-core) from npm, exactly as package-lock.json
 # pins them; node_modules is not committed and is served through STATICFILES_DIRS.
 NODE_STAMP := node_modules/.installed
 

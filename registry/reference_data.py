@@ -80,6 +80,15 @@ DISTRICTS: list[tuple[str, str, list[tuple[str, str]]]] = [
     ),
 ]
 
+# Districts the map's boundary data has no polygon for: the functional zones (功能区), carved
+# out of a county-level district. The exposure map marks each with a labelled point inside
+# its host district; its figures are its own, not added to the host's.
+# code: (longitude, latitude, host district code, short label)
+DISTRICT_MAP_POINTS: dict[str, tuple[float, float, str, str]] = {
+    "441371": (114.53, 22.74, "441303", "大亚湾"),
+    "441372": (114.28, 22.99, "441302", "仲恺"),
+}
+
 # (code, name)
 INDUSTRIES: list[tuple[str, str]] = [
     ("petrochemical", "石油化工"),

@@ -3,14 +3,20 @@ services write, forms check input."""
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_safe
 
 from publicity.models import Batch, Entry
-from publicity.public import selectors
+from publicity.public import exposure_map, selectors
 from publicity.public.exports import csv_stream, xlsx_file
 from publicity.public.filters import EntryFilter
 from publicity.public.forms import PeriodForm
@@ -19,7 +25,82 @@ from publicity.selectors import site_counts
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "publicity/home.html", {"counts": site_counts()})
+    return render(
+        request,
+        "publicity/home.html",
+        {"counts": site_counts(), "map": _exposure_map_context(request, with_filters=False)},
+    )
+
+
+# The map's three views: the figure that shades the districts, its label and unit, and what a
+# click adds to the list's URL besides the district and the map's filters (overdue and the
+# rectified share count every published entry, so their lists take the scope "all").
+MAP_METRICS: list[tuple[str, Any, str, dict[str, str]]] = [
+    ("listed", _lazy("正在公示"), "", {}),
+    ("overdue", _lazy("逾期未整改"), "", {"overdue": "on", "scope": "all"}),
+    ("rectified_share", _lazy("整改完成率"), "%", {"scope": "all"}),
+]
+
+
+def _exposure_map_context(request: HttpRequest, *, with_filters: bool) -> dict[str, Any]:
+    """The exposure map's figures, table rows with their links, and the script's data."""
+    entry_filter = exposure_map.map_filter(request.GET if with_filters else {})
+    params = exposure_map.map_params(entry_filter)
+    rows = exposure_map.district_figures(filters=params)
+    list_url = reverse("public:entry-list")
+    districts = []
+    for row in rows:
+        urls = {
+            key: f"{list_url}?{urlencode({'district': row['key'], **params, **extra})}"
+            for key, _label, _unit, extra in MAP_METRICS
+        }
+        districts.append({**row, "urls": urls})
+    tracked = sum(row["tracked"] for row in rows)
+    finished = sum(row["finished"] for row in rows)
+    totals = {
+        "listed": sum(row["listed"] for row in rows),
+        "overdue": sum(row["overdue"] for row in rows),
+        "rectified_share": exposure_map.share(finished, tracked),
+    }
+    data = {
+        "map": settings.PUBLIC_MAP_NAME,
+        "metrics": [
+            {"key": key, "label": str(label), "unit": unit}
+            for key, label, unit, _extra in MAP_METRICS
+        ],
+        "districts": [
+            {
+                "code": row["code"],
+                "name": row["label"],
+                "short": row["short_label"],
+                "point": row["point"],
+                "values": {
+                    "listed": row["listed"],
+                    "overdue": row["overdue"],
+                    "rectified_share": (
+                        None if row["rectified_share"] is None else float(row["rectified_share"])
+                    ),
+                },
+                "urls": row["urls"],
+            }
+            for row in districts
+        ],
+        "text": {
+            "high": _("多"),
+            "low": _("少"),
+            "tap_again": _("再点一次，打开该县区的曝光名单"),
+            "none": _("无"),
+        },
+    }
+    return {
+        "filter": entry_filter if with_filters else None,
+        "params": params,
+        "rows": districts,
+        "totals": totals,
+        "points": [row for row in districts if row["point"]],
+        "data": data,
+        "script": f"vendor/china-cities/{settings.PUBLIC_MAP_SCRIPT}",
+    }
 
 
 # Parameters that are not filters: they never change which rows match.
@@ -204,10 +285,19 @@ def statistics(request: HttpRequest) -> HttpResponse:
             },
         ],
     }
+    exposure = _exposure_map_context(request, with_filters=True)
+    # Each of the page's two forms keeps the other's choice in hidden fields.
+    period_params = {name: request.GET[name] for name in ("start", "end") if request.GET.get(name)}
     return render(
         request,
         "publicity/public/statistics.html",
-        {"stats": stats, "form": form, "charts": charts},
+        {
+            "stats": stats,
+            "form": form,
+            "charts": charts,
+            "map": exposure,
+            "period_params": period_params,
+        },
     )
 
 

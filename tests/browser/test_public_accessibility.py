@@ -36,18 +36,22 @@ def test_public_pages_have_no_serious_axe_violations(page, language):
         page.wait_for_load_state()
 
     urls = [
+        reverse("home"),  # with the exposure map and its table
         reverse("public:entry-list"),
         reverse("public:entry-list") + "?q=x",  # with an error summary
         reverse("public:entry-detail", args=[entry.pk]),
         reverse("public:batch-archive"),
         reverse("public:batch-detail", args=[entry.batch_id]),
         reverse("public:statistics"),
+        reverse("public:statistics") + "?year=1999",  # the map filter with an error
         reverse("submissions:new"),
         reverse("submissions:status"),
     ]
     found = {}
     for url in urls:
         page.goto(url)
+        if url == reverse("home") or url.startswith(reverse("public:statistics")):
+            page.wait_for_selector(".map-block--drawn [data-map] svg")  # axe sees the map too
         page.add_script_tag(url=AXE)
         violations = page.evaluate(RUN_AXE)
         if violations:
