@@ -34,7 +34,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -308,8 +307,10 @@ def main() -> int:  # noqa: C901, PLR0915 - one script reads best top to bottom
         {k: env[k] for k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "CACHE_KEY_PREFIX")}
     )
     log(f"Gongshi bench ({size}: {entries:,} entries, {enterprises:,} enterprises)")
-    log(f"  database {urlsplit(url).path.lstrip('/')}; wrk {args.connections} connections, "
-        f"{duration} s a run, {args.reps} interleaved repetitions")
+    log(
+        f"  database {urlsplit(url).path.lstrip('/')}; wrk {args.connections} connections, "
+        f"{duration} s a run, {args.reps} interleaved repetitions"
+    )
     servers: list[subprocess.Popen[bytes]] = []
     results: dict[str, Any] = {"pages": {}, "jobs": {}}
     try:
@@ -432,16 +433,15 @@ def main() -> int:  # noqa: C901, PLR0915 - one script reads best top to bottom
 
         if not args.no_jobs:
             log("Jobs (one process each)")
-            jobs: list[tuple[str, Callable[[], dict[str, Any]]]] = []
-            for size_, batch_id in notice_batches.items():
-                jobs.append((f"notice{size_}", lambda b=batch_id: run_job(env, "notice", str(b))))
+            jobs: list[tuple[str, list[str]]] = [
+                (f"notice{size_}", ["notice", str(batch_id)])
+                for size_, batch_id in notice_batches.items()
+            ]
             sweeps = [1000, 5000] if args.small else [1000, 100_000]
-            for n in sweeps:
-                label = f"sweep{n // 1000}k"
-                jobs.append((label, lambda n=n: run_job(env, "sweep", str(n))))
-            jobs.append(("export", lambda: run_job(env, "export")))
-            for label, job in jobs:
-                figure = job()
+            jobs += [(f"sweep{n // 1000}k", ["sweep", str(n)]) for n in sweeps]
+            jobs.append(("export", ["export"]))
+            for label, job_args in jobs:
+                figure = run_job(env, *job_args)
                 results["jobs"][label] = figure
                 log(f"  {label:<12} {json.dumps(figure, ensure_ascii=False)}")
     finally:

@@ -27,7 +27,9 @@ class QueryCounter:
     def __init__(self) -> None:
         self.count = 0
 
-    def __call__(self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any):
+    def __call__(
+        self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
+    ):
         self.count += 1
         return execute(sql, params, many, context)
 
@@ -85,7 +87,7 @@ def export() -> dict[str, Any]:
     response = entry_export_csv(request)
     first = None
     lines = 0
-    for chunk in response.streaming_content:
+    for chunk in response.streaming_content:  # type: ignore[union-attr] # a sync view
         if first is None:
             first = time.perf_counter() - started
         lines += chunk.count(b"\n")

@@ -58,8 +58,14 @@ BATCH_PAGE_SIZE = 100
 PUBLIC_CACHE_TTL_SECONDS = 10 * 60
 
 
-def public_cached(name: str, params: Any, compute: Callable[[], _T]) -> _T:
-    """``compute()``'s result from the cache, under the current version, language and params."""
+def public_cached(name: str, params: Any, compute: Callable[[], _T], *, page: bool = True) -> _T:
+    """``compute()``'s result from the cache, under the current version, language and params.
+
+    ``page``: a page's content, computed afresh when the page cache is off
+    (``settings.PUBLIC_PAGE_CACHE``); counts and form choices stay cached regardless.
+    """
+    if page and not settings.PUBLIC_PAGE_CACHE:
+        return compute()
     digest = hashlib.sha256(
         json.dumps(params, sort_keys=True, default=str).encode("utf-8")
     ).hexdigest()[:32]
@@ -199,7 +205,7 @@ def entry_count_cached(*, queryset: QuerySet[Entry], params: Any) -> int:
 
     The list shows it as a guide; counting on every page view is what the design forbids.
     """
-    return public_cached("entry-count", params, queryset.count)
+    return public_cached("entry-count", params, queryset.count, page=False)
 
 
 def entry_export_rows(*, queryset: QuerySet[Entry], sort: str) -> Iterable[Entry]:
