@@ -38,6 +38,8 @@ SCOPES = {
     "removed": [EntryStatus.REMOVED, EntryStatus.WITHDRAWN_BY_ERRATUM],
     "all": [EntryStatus.LISTED, EntryStatus.REMOVED, EntryStatus.WITHDRAWN_BY_ERRATUM],
 }
+# Matching entries from which the list walks its keyset index rather than reading every match.
+SEARCH_WALK_FROM = 5000
 SORT_CHOICES = [
     ("newest", _("公示日期（新到旧）")),
     ("oldest", _("公示日期（旧到新）")),
@@ -165,16 +167,31 @@ class EntryFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        # Two ways in, each from its own bigram index, then one set of entry ids: the name as
-        # printed on the entry (a unit renamed since is still found by the name it was
-        # exposed under), and the registry's search over the enterprise's current name and
-        # credit code (exact or by prefix).
-        printed = Entry.objects.filter(
-            name_contains(value, field="unit_name", bigrams="unit_name_bigrams")
-        ).values("pk")
-        units = enterprise_search(Enterprise.objects.all(), value).values("pk")
-        current = Entry.objects.filter(enterprise_id__in=units).values("pk")
-        return queryset.filter(pk__in=printed.union(current))
+        # Two ways in, each from its own bigram index: the name as printed on the entry (a
+        # unit renamed since is still found by the name it was exposed under), and the
+        # registry's search over the enterprise's current name and credit code (exact or by
+        # prefix).
+        printed = name_contains(value, field="unit_name", bigrams="unit_name_bigrams")
+        units = enterprise_search(Enterprise.objects.all(), value).order_by().values("pk")
+        matching = (
+            Entry.objects.filter(printed)
+            .order_by()
+            .values("pk")
+            .union(Entry.objects.filter(enterprise_id__in=units).order_by().values("pk"))
+        )
+        # How the page is read depends on how many entries match, counted once per cache
+        # version from the two indexes: few, start from the matches (a walk of the list's
+        # keyset index would read it all to find them); many, walk the keyset index and test
+        # each row, which finds a page after reading about page × (rows / matches) rows.
+        matches = public_cached(
+            "search-matches",
+            value,
+            lambda: Entry.objects.filter(pk__in=matching).count(),
+            page=False,
+        )
+        if matches <= SEARCH_WALK_FROM:
+            return queryset.filter(pk__in=matching)
+        return queryset.filter(Q(printed) | Q(enterprise_id__in=units))
 
     def filter_year(self, queryset: QuerySet[Entry], name: str, value: str) -> QuerySet[Entry]:
         if not value:
