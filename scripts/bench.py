@@ -406,11 +406,9 @@ def main() -> int:  # noqa: C901, PLR0915 - one script reads best top to bottom
             notice_batches.pop(2000, None)
         # Cold single requests first (each also fills the count and choice caches).
         log("Cold requests (empty cache)")
-        from publicity.cache import public_cache_invalidate
-
         from django.core.cache import cache
 
-        from publicity.cache import SITE_COUNTS_LAST_KEY
+        from publicity.cache import SITE_COUNTS_LAST_KEY, public_cache_invalidate
 
         cold: dict[str, list[float]] = {"home_first": [], "home": [], "list": [], "search2": []}
         for _rep in range(args.reps):

@@ -59,6 +59,14 @@ BATCH_PAGE_SIZE = 100
 PUBLIC_CACHE_TTL_SECONDS = 10 * 60
 
 
+def public_cache_key(name: str, params: Any) -> str:
+    """The cache key of ``name`` under the current version, language and params."""
+    digest = hashlib.sha256(
+        json.dumps(params, sort_keys=True, default=str).encode("utf-8")
+    ).hexdigest()[:32]
+    return f"public:{public_cache_version()}:{name}:{translation.get_language()}:{digest}"
+
+
 def public_cached(name: str, params: Any, compute: Callable[[], _T], *, page: bool = True) -> _T:
     """``compute()``'s result from the cache, under the current version, language and params.
 
@@ -67,10 +75,7 @@ def public_cached(name: str, params: Any, compute: Callable[[], _T], *, page: bo
     """
     if page and not settings.PUBLIC_PAGE_CACHE:
         return compute()
-    digest = hashlib.sha256(
-        json.dumps(params, sort_keys=True, default=str).encode("utf-8")
-    ).hexdigest()[:32]
-    key = f"public:{public_cache_version()}:{name}:{translation.get_language()}:{digest}"
+    key = public_cache_key(name, params)
     value = cache.get(key)
     if value is None:
         value = compute()

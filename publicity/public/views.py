@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -69,12 +70,19 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     if not page.is_first:
         first_url = f"?{base.urlencode()}" if base else "?"
     exports = base.urlencode()
+    # The rendered rows, cached like the page they show (templates/.../entry_list.html).
+    rows_cache_key = (
+        selectors.public_cache_key("entry-rows", cache_params)
+        if settings.PUBLIC_PAGE_CACHE
+        else None
+    )
     return render(
         request,
         "publicity/public/entry_list.html",
         {
             "filter": entry_filter,
             "page": page,
+            "rows_cache_key": rows_cache_key,
             "total": total,
             "next_url": next_url,
             "first_url": first_url,
