@@ -14,7 +14,7 @@ help:
 	@echo "make run               web + worker + beat + demo data (Ctrl-C stops all)"
 	@echo "make test [ARGS=...]   the whole test suite (pytest ARGS)"
 	@echo "make assets            npm ci: ECharts, map boundaries, Swagger UI, axe-core (run and test do it)"
-	@echo "make bench [ARGS=...]  timings on a scratch database (ARGS='--entries 200000')"
+	@echo "make bench [SMALL=1]   1M entries (SMALL=1: 20k, under a minute) against the floor; ARGS=--reuse"
 	@echo "make lint              ruff, mypy, import layers, bandit, migrations check"
 	@echo "make format            ruff format and autofix"
 	@echo "make messages          refresh and compile the English catalogue"
@@ -43,9 +43,11 @@ run: install assets
 test: install assets
 	$(BIN)/python scripts/stack.py test $(ARGS)
 
-# Timings (never in tests): demo load, notice PDFs, public pages over ~100k entries.
+# Timings (never in tests): the public pages under gunicorn + wrk against a bare view and the
+# list's SQL floor, and the jobs, over 1M generated entries (SMALL=1: 20k). docs/performance.md.
+SMALL ?=
 bench: install assets
-	$(BIN)/python scripts/stack.py bench $(ARGS)
+	$(BIN)/python scripts/stack.py bench $(if $(SMALL),--small) $(ARGS)
 
 # bandit: any high-severity finding fails (the medium ones were reviewed: the SQL strings it
 # flags are our own table names with parameters, marked S608 for ruff).

@@ -450,5 +450,9 @@ PUBLIC_MAP_SCRIPT = env.str("PUBLIC_MAP_SCRIPT", default="guang3_dong1_hui4_zhou
 PUBLIC_MAP_NAME = env.str("PUBLIC_MAP_NAME", default="惠州")
 # Rows per page of the exposure list.
 PUBLIC_LIST_PAGE_SIZE = env.int("PUBLIC_LIST_PAGE_SIZE", default=50)
+# Public pages cached in Redis (publicity.public.selectors.public_cached). Off, every page is
+# read from the database; the list's counts and filter choices stay cached either way
+# (`make bench` measures both).
+PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=True)
 # Reports and consultations accepted from one client address per hour.
 PUBLIC_SUBMISSIONS_PER_HOUR = env.int("PUBLIC_SUBMISSIONS_PER_HOUR", default=5)

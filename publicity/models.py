@@ -5,8 +5,10 @@ submissions: the top domain layer. May call rectification and registry, never th
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Func, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -174,6 +176,14 @@ class Entry(models.Model):
     )
     # As printed.
     unit_name = models.CharField(_("单位名称"), max_length=200)
+    # The printed name's character pairs (the registry's bigram function, as for
+    # Enterprise.name_bigrams): the public search finds a unit by the name it was exposed
+    # under, even after it was renamed, from a GIN index.
+    unit_name_bigrams = models.GeneratedField(
+        expression=Func(F("unit_name"), function="registry_name_bigrams"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
     address = models.CharField(_("地址"), max_length=255)
     violation_text = models.TextField(_("违法违规行为及事故隐患"))
     category = models.CharField(_("曝光类别"), max_length=32, choices=ExposureCategory.choices)
@@ -222,6 +232,7 @@ class Entry(models.Model):
             ),
             # The public list sorted by unit name, paged by keyset on (unit_name, id).
             models.Index(fields=["status", "unit_name", "id"], name="entry_by_name"),
+            GinIndex(fields=["unit_name_bigrams"], name="entry_unit_name_bigrams"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["batch", "position"], name="entry_position_unique"),

@@ -45,6 +45,9 @@ from rectification.services import cases_transition_many
 
 logger = logging.getLogger(__name__)
 
+# Reminders recorded in one sweep beyond which the table's statistics are refreshed.
+REMINDER_ANALYZE_AFTER = 5000
+
 
 @dataclass(frozen=True)
 class Due:
@@ -107,7 +110,7 @@ def reminders_sweep(*, today: datetime.date | None = None) -> SweepResult:
     calendar = working_calendar() if PeriodUnit.WORKING in working else None
     # The latest deadline a lead time can reach from today.
     horizon = max(lead.after(today, on=calendar).day for lead in periods("REMINDER_DAYS_BEFORE"))
-    cases = list(
+    candidates = (
         Case.objects.active()
         .filter(deadline__lte=horizon)
         .select_related("enterprise__jurisdiction", "department")
@@ -116,11 +119,22 @@ def reminders_sweep(*, today: datetime.date | None = None) -> SweepResult:
     recipients = _Recipients.load()
     recorded = 0
     chunk = settings.REMINDER_SWEEP_CHUNK
-    for start in range(0, len(cases), chunk):
-        due = [
-            d for case in cases[start : start + chunk] for d in reminders_due(case, today, calendar)
-        ]
+    after = 0
+    while True:
+        # By keyset, a chunk at a time: a province's open cases are never all in memory.
+        cases = list(candidates.filter(id__gt=after)[:chunk])
+        if not cases:
+            break
+        after = cases[-1].pk
+        due = [d for case in cases for d in reminders_due(case, today, calendar)]
         recorded += _record(due, recipients, today)
+        if len(cases) < chunk:
+            break
+    if recorded >= REMINDER_ANALYZE_AFTER:
+        # Fresh statistics before the outbox is claimed: planned on the counts from before
+        # this sweep, the claim of pending reminders took a second each (8.9 ms after).
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {Reminder._meta.db_table}")
     emailed = reminder_emails_send(recipients=recipients)
     logger.info("Reminder sweep for %s: %d recorded, %d emailed", today, recorded, emailed)
     return SweepResult(recorded=recorded, emailed=emailed)
@@ -274,9 +288,10 @@ def reminder_emails_send(*, recipients: _Recipients | None = None) -> int:
     sent = 0
     while True:
         batch = _send_pending_chunk(recipients)
-        if batch == 0:
-            return sent
         sent += batch
+        # A short chunk was the last one: no query to find out that nothing is left.
+        if batch < settings.REMINDER_SWEEP_CHUNK:
+            return sent
 
 
 @transaction.atomic

@@ -33,12 +33,16 @@ class _Matches(Func):
     output_field = models.BooleanField()
 
 
-def name_contains(query: str) -> Q | _Matches:
-    """Rows whose name contains ``query`` (case-insensitively), from the bigram index."""
+def name_contains(
+    query: str, *, field: str = "name", bigrams: str = "name_bigrams"
+) -> Q | _Matches:
+    """Rows whose ``field`` contains ``query`` (case-insensitively), from the bigram index on
+    ``bigrams`` (a tsvector of ``field`` by registry_name_bigrams: the enterprise's name, or
+    the name printed on an exposure entry)."""
     if len(query) < 2:
-        return Q(name__icontains=query)
+        return Q(**{f"{field}__icontains": query})
     return _Matches(
-        F("name_bigrams"),
+        F(bigrams),
         Func(
             Value(query),
             function="registry_name_bigram_phrase",

@@ -39,7 +39,7 @@ def _reference_data(request):
         importlib.import_module("registry.migrations.0002_reference_data").load(apps, None)
         importlib.import_module("publicity.migrations.0002_roles").create_roles(apps, None)
         importlib.import_module("publicity.migrations.0007_role_permissions").grant(apps, None)
-        importlib.import_module("publicity.migrations.0008_supervisor_sees_overdue_cases").narrow(
+        importlib.import_module("publicity.migrations.0009_supervisor_sees_overdue_cases").narrow(
             apps, None
         )
         importlib.import_module("rectification.migrations.0006_moderate_reply_permission").grant(

@@ -17,10 +17,11 @@ from django.utils.translation import gettext_lazy as _
 
 from publicity.enums import BatchStatus, EntryStatus
 from publicity.models import Batch, Entry
+from publicity.public.selectors import public_cached
 from rectification.enums import CaseStatus
 from registry.enums import Disposition, ExposureCategory, JurisdictionLevel
 from registry.models import Enterprise, Industry, Jurisdiction
-from registry.search import enterprise_search
+from registry.search import enterprise_search, name_contains
 
 RECTIFICATION_CHOICES = [
     ("rectifying", _("整改中")),
@@ -37,6 +38,8 @@ SCOPES = {
     "removed": [EntryStatus.REMOVED, EntryStatus.WITHDRAWN_BY_ERRATUM],
     "all": [EntryStatus.LISTED, EntryStatus.REMOVED, EntryStatus.WITHDRAWN_BY_ERRATUM],
 }
+# Matching entries from which the list walks its keyset index rather than reading every match.
+SEARCH_WALK_FROM = 5000
 SORT_CHOICES = [
     ("newest", _("公示日期（新到旧）")),
     ("oldest", _("公示日期（旧到新）")),
@@ -47,6 +50,36 @@ SORT_CHOICES = [
 def _year_choices() -> list[tuple[int, int]]:
     this_year = timezone.localdate().year
     return [(year, year) for year in range(this_year, 2007, -1)]
+
+
+def _reference_choices() -> dict[str, list[tuple[str, str]]]:
+    """The district and industry options, read once per cache version, not per request.
+
+    Cached with the public pages' version (bumped on publication), but kept when the page
+    cache is off: a form that iterates its querysets on every request costs more than the
+    rows it filters.
+    """
+
+    def compute() -> dict[str, list[tuple[str, str]]]:
+        districts = Jurisdiction.objects.filter(level=JurisdictionLevel.DISTRICT).order_by(
+            "sort_order", "code"
+        )
+        return {
+            "district": [(str(pk), name) for pk, name in districts.values_list("pk", "name")],
+            "industry": [
+                (str(pk), name) for pk, name in Industry.objects.values_list("pk", "name")
+            ],
+        }
+
+    return public_cached("filter-choices", None, compute, page=False)
+
+
+def _district_choices() -> list[tuple[str, str]]:
+    return _reference_choices()["district"]
+
+
+def _industry_choices() -> list[tuple[str, str]]:
+    return _reference_choices()["industry"]
 
 
 class EntryFilterForm(forms.Form):
@@ -67,15 +100,11 @@ class EntryFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("单位名称或统一社会信用代码"), method="filter_search", max_length=100
     )
-    district = django_filters.ModelChoiceFilter(
-        label=_("县区"),
-        queryset=Jurisdiction.objects.filter(level=JurisdictionLevel.DISTRICT).order_by(
-            "sort_order", "code"
-        ),
-        empty_label=_("全部县区"),
+    district = django_filters.ChoiceFilter(
+        label=_("县区"), choices=_district_choices, empty_label=_("全部县区")
     )
-    industry = django_filters.ModelChoiceFilter(
-        label=_("行业"), queryset=Industry.objects.all(), empty_label=_("全部行业")
+    industry = django_filters.ChoiceFilter(
+        label=_("行业"), choices=_industry_choices, empty_label=_("全部行业")
     )
     category = django_filters.ChoiceFilter(
         label=_("曝光类别"), choices=ExposureCategory.choices, empty_label=_("全部类别")
@@ -83,16 +112,23 @@ class EntryFilter(django_filters.FilterSet):
     disposition = django_filters.ChoiceFilter(
         label=_("处理措施"), choices=Disposition.choices, empty_label=_("全部处理措施")
     )
+    # A batch by id, from a batch page's link: a hidden field, never a <select> of every
+    # batch (thousands at national scale). People choose a batch by year and number.
     batch = django_filters.ModelChoiceFilter(
-        label=_("批次"),
-        queryset=Batch.objects.filter(status=BatchStatus.PUBLISHED).order_by("-year", "-number"),
-        empty_label=_("全部批次"),
+        queryset=Batch.objects.filter(status=BatchStatus.PUBLISHED), widget=forms.HiddenInput
     )
     year = django_filters.ChoiceFilter(
         label=_("公示年度"),
         choices=_year_choices,
         method="filter_year",
         empty_label=_("全部年度"),
+    )
+    batch_number = django_filters.NumberFilter(
+        label=_("批次号"),
+        help_text=_("第几批；与公示年度一起使用，如 2009 年第 3 批。"),
+        method="filter_batch_number",
+        min_value=1,
+        max_value=32767,
     )
     rectification = django_filters.ChoiceFilter(
         label=_("整改状态"),
@@ -108,7 +144,16 @@ class EntryFilter(django_filters.FilterSet):
 
     class Meta:
         model = Entry
-        fields = ["q", "district", "industry", "category", "disposition", "batch", "year"]
+        fields = [
+            "q",
+            "district",
+            "industry",
+            "category",
+            "disposition",
+            "batch",
+            "year",
+            "batch_number",
+        ]
         form = EntryFilterForm
 
     @property
@@ -122,11 +167,31 @@ class EntryFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        # The registry's search: names from the indexed bigram tsvector (two or more
-        # characters), credit codes exact or by prefix. The printed unit name is the
-        # enterprise's name as it was at publication.
-        units = enterprise_search(Enterprise.objects.all(), value).values("pk")
-        return queryset.filter(enterprise_id__in=units)
+        # Two ways in, each from its own bigram index: the name as printed on the entry (a
+        # unit renamed since is still found by the name it was exposed under), and the
+        # registry's search over the enterprise's current name and credit code (exact or by
+        # prefix).
+        printed = name_contains(value, field="unit_name", bigrams="unit_name_bigrams")
+        units = enterprise_search(Enterprise.objects.all(), value).order_by().values("pk")
+        matching = (
+            Entry.objects.filter(printed)
+            .order_by()
+            .values("pk")
+            .union(Entry.objects.filter(enterprise_id__in=units).order_by().values("pk"))
+        )
+        # How the page is read depends on how many entries match, counted once per cache
+        # version from the two indexes: few, start from the matches (a walk of the list's
+        # keyset index would read it all to find them); many, walk the keyset index and test
+        # each row, which finds a page after reading about page × (rows / matches) rows.
+        matches = public_cached(
+            "search-matches",
+            value,
+            lambda: Entry.objects.filter(pk__in=matching).count(),
+            page=False,
+        )
+        if matches <= SEARCH_WALK_FROM:
+            return queryset.filter(pk__in=matching)
+        return queryset.filter(Q(printed) | Q(enterprise_id__in=units))
 
     def filter_year(self, queryset: QuerySet[Entry], name: str, value: str) -> QuerySet[Entry]:
         if not value:
@@ -137,6 +202,15 @@ class EntryFilter(django_filters.FilterSet):
             published_on__gte=datetime.date(year, 1, 1),
             published_on__lt=datetime.date(year + 1, 1, 1),
         )
+
+    def filter_batch_number(
+        self, queryset: QuerySet[Entry], name: str, value: int | None
+    ) -> QuerySet[Entry]:
+        if value is None:
+            return queryset
+        queryset = queryset.filter(batch__number=value)
+        year = self.form.cleaned_data.get("year")
+        return queryset.filter(batch__year=int(year)) if year else queryset
 
     def filter_rectification(
         self, queryset: QuerySet[Entry], name: str, value: str

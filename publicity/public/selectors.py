@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist
+from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone, translation
@@ -59,12 +60,23 @@ BATCH_PAGE_SIZE = 100
 PUBLIC_CACHE_TTL_SECONDS = 10 * 60
 
 
-def public_cached(name: str, params: Any, compute: Callable[[], _T]) -> _T:
-    """``compute()``'s result from the cache, under the current version, language and params."""
+def public_cache_key(name: str, params: Any) -> str:
+    """The cache key of ``name`` under the current version, language and params."""
     digest = hashlib.sha256(
         json.dumps(params, sort_keys=True, default=str).encode("utf-8")
     ).hexdigest()[:32]
-    key = f"public:{public_cache_version()}:{name}:{translation.get_language()}:{digest}"
+    return f"public:{public_cache_version()}:{name}:{translation.get_language()}:{digest}"
+
+
+def public_cached(name: str, params: Any, compute: Callable[[], _T], *, page: bool = True) -> _T:
+    """``compute()``'s result from the cache, under the current version, language and params.
+
+    ``page``: a page's content, computed afresh when the page cache is off
+    (``settings.PUBLIC_PAGE_CACHE``); counts and form choices stay cached regardless.
+    """
+    if page and not settings.PUBLIC_PAGE_CACHE:
+        return compute()
+    key = public_cache_key(name, params)
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -200,7 +212,7 @@ def entry_count_cached(*, queryset: QuerySet[Entry], params: Any) -> int:
 
     The list shows it as a guide; counting on every page view is what the design forbids.
     """
-    return public_cached("entry-count", params, queryset.count)
+    return public_cached("entry-count", params, queryset.count, page=False)
 
 
 def entry_export_rows(*, queryset: QuerySet[Entry], sort: str) -> Iterable[Entry]:
@@ -208,9 +220,13 @@ def entry_export_rows(*, queryset: QuerySet[Entry], sort: str) -> Iterable[Entry
     key, descending = SORTS.get(sort, SORTS[DEFAULT_SORT])
     order = [f"-{key}", "-id"] if descending else [key, "id"]
     today = timezone.localdate()
-    for entry in queryset.order_by(*order).iterator(chunk_size=2000):
-        entry.badge = entry_badge(entry, today)  # type: ignore[attr-defined]
-        yield entry
+    # Inside a transaction the server-side cursor streams: declared outside one, it is WITH
+    # HOLD and PostgreSQL materialises the whole result before the first row (10-23 s at a
+    # million rows). The download is read-only; a client that goes away rolls it back.
+    with transaction.atomic():
+        for entry in queryset.order_by(*order).iterator(chunk_size=2000):
+            entry.badge = entry_badge(entry, today)  # type: ignore[attr-defined]
+            yield entry
 
 
 # --- One entry ----------------------------------------------------------------------------

@@ -3,7 +3,7 @@ services write, forms check input."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -150,12 +150,19 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     if not page.is_first:
         first_url = f"?{base.urlencode()}" if base else "?"
     exports = base.urlencode()
+    # The rendered rows, cached like the page they show (templates/.../entry_list.html).
+    rows_cache_key = (
+        selectors.public_cache_key("entry-rows", cache_params)
+        if settings.PUBLIC_PAGE_CACHE
+        else None
+    )
     return render(
         request,
         "publicity/public/entry_list.html",
         {
             "filter": entry_filter,
             "page": page,
+            "rows_cache_key": rows_cache_key,
             "total": total,
             "next_url": next_url,
             "first_url": first_url,
@@ -193,19 +200,24 @@ def removal_log(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    # False, not None, caches "no such entry": None is the cache's "not cached".
-    entry = selectors.public_cached("entry", pk, lambda: selectors.entry_get_public(pk=pk) or False)
-    if not isinstance(entry, Entry):
+    # The entry and its timeline under one key: two Redis reads a page view (the cache
+    # version, then the page). False, not None, caches "no such entry".
+    cached = selectors.public_cached("entry-page", pk, lambda: _entry_page(pk))
+    if not cached:
         raise Http404(_("没有这个公示条目。"))
-    found: Entry = entry  # narrowed, for the closure below
-    detail = selectors.public_cached(
-        "entry-detail", pk, lambda: selectors.entry_detail(entry=found)
-    )
+    entry, detail = cached
     return render(
         request,
         "publicity/public/entry_detail.html",
-        {"entry": found, "detail": detail, "badge": selectors.entry_badge(found)},
+        {"entry": entry, "detail": detail, "badge": selectors.entry_badge(entry)},
     )
+
+
+def _entry_page(pk: int) -> tuple[Entry, selectors.EntryDetail] | Literal[False]:
+    entry = selectors.entry_get_public(pk=pk)
+    if entry is None:
+        return False
+    return entry, selectors.entry_detail(entry=entry)
 
 
 @require_safe

@@ -77,3 +77,22 @@ def test_public_journey_search_filter_entry_notice_report_status(page, settings,
     page.get_by_role("button", name="查询").click()
     assert page.locator("#result-title").inner_text() == "举报永通鞭炮店仍在生产"
     assert page.locator(".submission-status").inner_text() == "已受理"
+
+
+def test_public_search_finds_a_renamed_unit_by_its_printed_name(page):
+    from registry.models import Enterprise
+
+    entry = ListedEntryFactory(
+        finding__inspection__enterprise=EnterpriseFactory(name="惠阳区永通五金厂")
+    )
+    ListedEntryFactory(finding__inspection__enterprise=EnterpriseFactory(name="博罗县兴旺鞭炮店"))
+    # The unit changed its name after it was exposed; residents know the printed one.
+    Enterprise.objects.filter(pk=entry.enterprise_id).update(name="惠州市宏图金属制品有限公司")
+
+    page.goto("/entries/")
+    page.get_by_label("单位名称或统一社会信用代码").fill("永通五金")
+    page.get_by_role("button", name="查询").click()
+    page.wait_for_url("**/entries/?*")
+
+    assert page.locator(".entry-card__title").all_inner_texts() == ["惠阳区永通五金厂"]
+    assert page.locator("#results-title").inner_text() == "共 1 条"

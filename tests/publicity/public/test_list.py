@@ -11,7 +11,7 @@ from publicity.enums import EntryStatus
 from publicity.public.views import filtered_entries
 from rectification.enums import CaseStatus
 from registry.enums import Disposition
-from registry.models import Industry, Jurisdiction
+from registry.models import Enterprise, Industry, Jurisdiction
 from tests.factories import (
     EnterpriseFactory,
     ListedEntryFactory,
@@ -24,6 +24,10 @@ URL = reverse("public:entry-list")
 
 def names(response):
     return [entry.unit_name for entry in response.context["page"].rows]
+
+
+def response_total(response):
+    return response.context["total"]
 
 
 def badges(response):
@@ -104,6 +108,42 @@ def test_entry_list_search_two_character_fragment_and_credit_code(client):
     assert names(client.get(URL, {"q": code.lower()})) == [other.unit_name]
 
 
+def test_entry_list_search_finds_a_renamed_unit_by_its_printed_name(client):
+    entry = ListedEntryFactory(
+        finding__inspection__enterprise=EnterpriseFactory(name="惠阳区永通五金厂"),
+    )
+    ListedEntryFactory(finding__inspection__enterprise=EnterpriseFactory(name="博罗县兴旺鞭炮店"))
+    # Renamed after publication: the entry keeps the name it was printed under.
+    Enterprise.objects.filter(pk=entry.enterprise_id).update(name="惠州市宏图金属制品有限公司")
+
+    assert entry.unit_name == "惠阳区永通五金厂"
+    assert names(client.get(URL, {"q": "永通五金"})) == ["惠阳区永通五金厂"]
+    assert names(client.get(URL, {"q": "宏图"})) == ["惠阳区永通五金厂"]
+    assert response_total(client.get(URL, {"q": "五金"})) == 1
+
+
+def test_entry_list_filters_by_batch_year_and_number_without_a_select_of_batches(client):
+    for number in range(1, 6):
+        PublishedBatchFactory(year=2009, number=number, published_on=datetime.date(2009, 3, 1))
+    third = PublishedBatchFactory(year=2010, number=3, published_on=datetime.date(2010, 5, 1))
+    wanted = ListedEntryFactory(batch=third, unit_name="第三批厂")
+    ListedEntryFactory(
+        batch=PublishedBatchFactory(year=2011, number=3, published_on=datetime.date(2011, 5, 1)),
+        unit_name="另一年第三批厂",
+    )
+
+    response = client.get(URL, {"year": "2010", "batch_number": "3"})
+    page = response.content.decode()
+
+    assert names(response) == [wanted.unit_name]
+    assert sorted(names(client.get(URL, {"batch_number": "3"}))) == sorted(
+        ["第三批厂", "另一年第三批厂"]
+    )
+    # The batch is a hidden field (kept from a batch page's link), not a list of every batch.
+    assert '<select name="batch"' not in page
+    assert "2009年第5批" not in page
+
+
 def test_entry_list_refuses_one_character_search(client):
     ListedEntryFactory()
 
@@ -163,8 +203,9 @@ def test_entry_list_query_count_is_constant(client, count_queries, django_assert
     ListedEntryFactory.create_batch(2, batch=batch)
     cache.clear()
 
-    # District lookup, page, count, and the form's district, industry and batch choices.
-    assert one == 6
+    # The form's district and industry choices (cached after this), page, count. No
+    # district lookup: the choices validate the value.
+    assert one == 4
     with django_assert_num_queries(one):
         response = client.get(URL, params)
     assert len(response.context["page"].rows) == 3
@@ -174,8 +215,8 @@ def test_entry_list_second_view_served_from_cache(client, django_assert_num_quer
     ListedEntryFactory()
     client.get(URL)
 
-    # Only the filter form's choices are read again.
-    with django_assert_num_queries(3):
+    # Choices, page and count all come from the cache.
+    with django_assert_num_queries(0):
         client.get(URL)
 
 

@@ -182,3 +182,23 @@ def test_api_batches_query_count_is_constant(client, count_queries, django_asser
     assert one == 1
     with django_assert_num_queries(one):
         assert len(client.get(url).json()["results"]) == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_export_rows_stream_inside_a_transaction():
+    # Outside a transaction the server-side cursor is WITH HOLD: PostgreSQL builds the whole
+    # result before the first row, and at a million rows the first byte takes seconds.
+    from django.db import connection
+
+    from publicity.public.selectors import entry_export_rows, entry_queryset
+
+    ListedEntryFactory.create_batch(3)
+    rows = entry_export_rows(queryset=entry_queryset(), sort="newest")
+
+    first = next(rows)
+    in_transaction = connection.in_atomic_block
+    rest = list(rows)
+
+    assert in_transaction is True
+    assert len([first, *rest]) == 3
+    assert connection.in_atomic_block is False

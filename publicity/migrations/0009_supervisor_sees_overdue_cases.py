@@ -27,6 +27,6 @@ def widen(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("publicity", "0007_role_permissions")]
+    dependencies = [("publicity", "0008_entry_unit_name_bigrams")]
 
     operations = [migrations.RunPython(narrow, widen)]
