@@ -54,7 +54,10 @@ class PrivatePagesNoStoreMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if request.path.startswith(PRIVATE_PREFIXES):
+        # A view that already forbade storing (a download) keeps its own header.
+        if request.path.startswith(PRIVATE_PREFIXES) and "no-store" not in response.headers.get(
+            "Cache-Control", ""
+        ):
             response.headers["Cache-Control"] = "no-store, private"
         return response
 

@@ -45,7 +45,8 @@ def test_celery_configuration_survives_worker_loss():
     assert app.conf.task_acks_late is True
     assert app.conf.task_reject_on_worker_lost is True
     assert app.conf.worker_prefetch_multiplier == 1
-    assert app.conf.broker_transport_options["visibility_timeout"] == 3600
+    # Sized to the longest job (15 min by default), not an hour: a dead worker costs minutes.
+    assert app.conf.broker_transport_options["visibility_timeout"] == 900
     assert app.conf.beat_schedule["refresh-site-counts"]["task"] == "publicity.refresh_site_counts"
     assert "publicity.refresh_site_counts" in app.tasks
 
