@@ -46,6 +46,7 @@ class ContentSecurityPolicyMiddleware:
 # never kept by a browser's or a proxy's cache, so the back button after logout or a shared
 # computer shows nothing.
 PRIVATE_PREFIXES = ("/staff/", "/unit/", "/admin/")
+PRIVATE_CACHE_CONTROL = "no-store, private"
 
 
 class PrivatePagesNoStoreMiddleware:
@@ -54,11 +55,10 @@ class PrivatePagesNoStoreMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        # A view that already forbade storing (a download) keeps its own header.
-        if request.path.startswith(PRIVATE_PREFIXES) and "no-store" not in response.headers.get(
-            "Cache-Control", ""
-        ):
-            response.headers["Cache-Control"] = "no-store, private"
+        # One header for every private response, pages and downloads alike (Django's
+        # never_cache on the login views says the same at greater length).
+        if request.path.startswith(PRIVATE_PREFIXES):
+            response.headers["Cache-Control"] = PRIVATE_CACHE_CONTROL
         return response
 
 

@@ -20,6 +20,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 
+from core.middleware import PRIVATE_CACHE_CONTROL
+
 IMAGE_FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png")}
 PDF = ("application/pdf", "pdf")
 
@@ -155,5 +157,5 @@ def stored_file_response(
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
-    response["Cache-Control"] = "private, no-store"
+    response["Cache-Control"] = PRIVATE_CACHE_CONTROL
     return response

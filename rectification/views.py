@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.middleware import PRIVATE_CACHE_CONTROL
 from core.pages import staff_view
 from core.requests import client_address
 from core.uploads import stored_file_response
@@ -203,7 +204,7 @@ def case_letter(request: HttpRequest, pk: int) -> HttpResponseBase:
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="case-{case.pk}-letter.pdf"'
     # The code is on this response alone: no cache may keep it.
-    response["Cache-Control"] = "no-store"
+    response["Cache-Control"] = PRIVATE_CACHE_CONTROL
     return response
 
 
@@ -221,7 +222,7 @@ def case_letter_download(request: HttpRequest, pk: int) -> FileResponse:
         filename=f"case-{case.pk}-letter.pdf",
         content_type="application/pdf",
     )
-    response["Cache-Control"] = "no-store"
+    response["Cache-Control"] = PRIVATE_CACHE_CONTROL
     return response
 
 

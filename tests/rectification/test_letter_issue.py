@@ -71,7 +71,7 @@ def test_case_letter_download_only_for_staff_who_may_issue_it(client, settings, 
     response = client.get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "no-store, private"
 
     client.force_login(other)
     assert client.get(url).status_code == 404

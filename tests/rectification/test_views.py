@@ -245,7 +245,7 @@ def test_case_letter_downloads_a_pdf_with_a_new_code(client):
     response = client.post(reverse("rectification:case-letter", args=[case.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "no-store, private"
     assert response.content.startswith(b"%PDF-")
     assert case.access_codes.filter(revoked_at__isnull=True).count() == 1
 

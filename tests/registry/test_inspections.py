@@ -286,7 +286,7 @@ def test_evidence_is_served_privately(client, people, huiyang):
     response = client.get(reverse("registry:evidence", args=[huiyang.evidence.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "image/jpeg"
-    assert response["Cache-Control"] == "private, no-store"
+    assert response["Cache-Control"] == "no-store, private"
     assert b"".join(response.streaming_content)[:2] == b"\xff\xd8"
 
 
