@@ -330,6 +330,31 @@ def deadline_after(start: datetime.date, n: int, unit: PeriodUnit | str) -> Dead
     return working_calendar().deadline_after(start, n, unit)
 
 
+def recorded_deadline(
+    day: datetime.date, moved_from: datetime.date | None, holiday_name: str = ""
+) -> Deadline:
+    """A deadline as a model stores it (``day``; and, when it was moved off a rest day, the
+    day it was reckoned as and the holiday's name): shown with its reason, no query."""
+    return Deadline(
+        day=day,
+        original=moved_from or day,
+        holiday_name=holiday_name if moved_from else "",
+    )
+
+
+def deadline_values(
+    field: str, day: datetime.date, *, on: WorkingCalendar | None = None
+) -> tuple[Deadline, dict[str, object]]:
+    """``day`` moved off a rest day (Civil Code art. 203), and the values of a model's
+    ``field`` and its companions ``<field>_moved_from`` and ``<field>_holiday`` to save."""
+    deadline = (on or working_calendar()).deadline_on_working_day(day)
+    return deadline, {
+        field: deadline.day,
+        f"{field}_moved_from": deadline.original if deadline.moved else None,
+        f"{field}_holiday": deadline.holiday_name if deadline.moved else "",
+    }
+
+
 def known_years() -> tuple[int, ...]:
     """The years the calendar knows, in order."""
     return working_calendar().known_years()

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.calendar import Deadline, recorded_deadline
 from publicity.enums import (
     BatchStatus,
     EntryStatus,
@@ -189,6 +190,14 @@ class Entry(models.Model):
     category = models.CharField(_("曝光类别"), max_length=32, choices=ExposureCategory.choices)
     disposition = models.CharField(_("处理措施"), max_length=32, choices=Disposition.choices)
     rectification_deadline = models.DateField(_("整改期限"))
+    # Set when the deadline as reckoned fell on a rest day and moved to the next working day
+    # (Civil Code art. 203): the day it was reckoned as and the holiday's name ("" for a weekend).
+    rectification_deadline_moved_from = models.DateField(
+        _("整改期限原定日期"), null=True, blank=True
+    )
+    rectification_deadline_holiday = models.CharField(
+        _("整改期限顺延所逢假日"), max_length=32, blank=True
+    )
     department = models.ForeignKey(
         "registry.Department",
         on_delete=models.PROTECT,
@@ -248,6 +257,15 @@ class Entry(models.Model):
 
     def __str__(self) -> str:
         return self.unit_name
+
+    @property
+    def deadline_info(self) -> Deadline:
+        """The rectification deadline with why it moved, if it did."""
+        return recorded_deadline(
+            self.rectification_deadline,
+            self.rectification_deadline_moved_from,
+            self.rectification_deadline_holiday,
+        )
 
     @property
     def is_withdrawn(self) -> bool:

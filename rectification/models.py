@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.calendar import Deadline, recorded_deadline
 from rectification.enums import CaseGoal, CaseStatus, EventKind, ReminderKind, ReplyStatus
 from registry.enums import Disposition
 
@@ -46,6 +47,10 @@ class Case(models.Model):
         _("状态"), max_length=32, choices=CaseStatus.choices, default=CaseStatus.OPEN
     )
     deadline = models.DateField(_("整改期限"))
+    # Set when the deadline as reckoned fell on a rest day and moved to the next working day
+    # (Civil Code art. 203): the day it was reckoned as and the holiday's name ("" for a weekend).
+    deadline_moved_from = models.DateField(_("整改期限原定日期"), null=True, blank=True)
+    deadline_holiday = models.CharField(_("整改期限顺延所逢假日"), max_length=32, blank=True)
     department = models.ForeignKey(
         "registry.Department",
         on_delete=models.PROTECT,
@@ -93,6 +98,11 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} · {self.get_status_display()}"
+
+    @property
+    def deadline_info(self) -> Deadline:
+        """The deadline with why it moved, if it did."""
+        return recorded_deadline(self.deadline, self.deadline_moved_from, self.deadline_holiday)
 
     @property
     def awaiting_reinspection(self) -> bool:

@@ -12,6 +12,7 @@ import datetime
 import hashlib
 import secrets
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -22,6 +23,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.calendar import Deadline, deadline_values
 from core.ratelimit import rate_limit_hit
 from core.uploads import CheckedFile, evidence_check
 from core.workflow import PERSON, SYSTEM, SYSTEM_ACTOR, UNIT, UNIT_ACTOR, Actor
@@ -105,8 +107,12 @@ def case_transition(
     if new_deadline is not None:
         if new_deadline < case.opened_on:
             raise CaseError(_("新的整改期限不能早于立案日期。"))
-        case.deadline = new_deadline
-        changed.append("deadline")
+        # A new deadline on a rest day moves to the next working day (Civil Code art. 203).
+        moved, deadline_fields = deadline_values("deadline", new_deadline)
+        for name, value in deadline_fields.items():
+            setattr(case, name, value)
+        new_deadline = moved.day
+        changed += list(deadline_fields)
     if move == "escalate" and case.escalated_at is None:
         case.escalated_at = timezone.now()
         changed.append("escalated_at")
@@ -174,19 +180,32 @@ def _attach_evidence(event: Event, files: Sequence[UploadedFile | CheckedFile]) 
         )
 
 
+def _opening_deadline(deadline: Deadline, opened_on: datetime.date) -> dict[str, Any]:
+    if deadline.day < opened_on:
+        return deadline_values("deadline", opened_on)[1]
+    return {
+        "deadline": deadline.day,
+        "deadline_moved_from": deadline.original if deadline.moved else None,
+        "deadline_holiday": deadline.holiday_name,
+    }
+
+
 @transaction.atomic
 def case_open(
     *,
     enterprise: Enterprise,
     findings: Iterable[Finding],
     disposition: str,
-    deadline: datetime.date,
+    deadline: Deadline,
     department: Department,
     responsible_person: str,
     opened_on: datetime.date,
     actor: User | None,
 ) -> Case:
     """Open the rectification case of one exposed unit (called when a batch is published).
+
+    ``deadline`` is the entry's, with why it moved off a rest day if it did; a deadline
+    already past on the day of publication becomes that day.
 
     Side effects: the case row, its findings, and an "opened" event visible to the public.
     """
@@ -196,7 +215,7 @@ def case_open(
         disposition=disposition,
         goal=case_goal_for(disposition),
         status=CaseStatus.OPEN,
-        deadline=max(deadline, opened_on),
+        **_opening_deadline(deadline, opened_on),
         department=department,
         responsible_person=responsible_person,
         opened_on=opened_on,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from core.calendar import Deadline, recorded_deadline
 from registry.enums import (
     AccidentKind,
     CampaignBasis,
@@ -301,6 +302,12 @@ class Finding(models.Model):
         _("拟处理措施"), max_length=32, choices=Disposition.choices
     )
     proposed_deadline = models.DateField(_("拟整改期限"), null=True, blank=True)
+    # Set when the deadline as reckoned fell on a rest day and moved to the next working day
+    # (Civil Code art. 203): the day it was reckoned as and the holiday's name ("" for a weekend).
+    proposed_deadline_moved_from = models.DateField(_("拟整改期限原定日期"), null=True, blank=True)
+    proposed_deadline_holiday = models.CharField(
+        _("拟整改期限顺延所逢假日"), max_length=32, blank=True
+    )
     proposed_for_publicity = models.BooleanField(_("建议公示曝光"), default=False)
     created_at = models.DateTimeField(_("录入时间"), default=timezone.now)
 
@@ -315,6 +322,17 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.inspection.enterprise} · {self.get_category_display()}"
+
+    @property
+    def deadline_info(self) -> Deadline | None:
+        """The proposed deadline with why it moved, if it did."""
+        if self.proposed_deadline is None:
+            return None
+        return recorded_deadline(
+            self.proposed_deadline,
+            self.proposed_deadline_moved_from,
+            self.proposed_deadline_holiday,
+        )
 
 
 def evidence_upload_to(instance: Evidence, filename: str) -> str:

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.calendar import deadline_values
 from core.uploads import CheckedFile
 from registry.errors import RegistryError
 from registry.history import audit_record, audit_snapshot
@@ -239,15 +240,20 @@ class InspectionData:
 def _write_finding(
     *, actor: User, inspection: Inspection, data: FindingData
 ) -> tuple[Finding, bool]:
-    deadline = data.proposed_deadline or finding_default_deadline(
+    reckoned = data.proposed_deadline or finding_default_deadline(
         disposition=data.proposed_disposition, inspected_on=inspection.date
     )
+    if data.finding is not None and reckoned == data.finding.proposed_deadline:
+        # Unchanged on an edit: it was moved off a rest day (or not) when first saved.
+        deadline_fields: dict[str, object] = {}
+    else:
+        deadline_fields = deadline_values("proposed_deadline", reckoned)[1]
     values = {
         "category": data.category,
         "description": data.description,
         "is_major_hazard": data.is_major_hazard,
         "proposed_disposition": data.proposed_disposition,
-        "proposed_deadline": deadline,
+        **deadline_fields,
         "proposed_for_publicity": data.proposed_for_publicity,
     }
     if data.finding is None:

@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from core.calendar import calendar_status, unknown_years_warning, working_calendar
 from core.pages import page_of, query_without_page, staff_view
 from core.uploads import stored_file_response
 from registry import importing
@@ -311,6 +312,7 @@ def _inspection_form_page(
                 form.add_error(None, str(error))
             else:
                 messages.success(request, _("已保存检查记录。"))
+                _say_how_deadlines_were_reckoned(request, saved)
                 return redirect("registry:inspection-detail", pk=saved.pk)
     elif inspection is not None:
         form = InspectionForm(
@@ -356,8 +358,29 @@ def _inspection_form_page(
             "enterprise": enterprise,
             "inspection": inspection,
             "deadline_days": _deadline_days(),
+            "calendar": calendar_status(),
         },
     )
+
+
+def _say_how_deadlines_were_reckoned(request: HttpRequest, inspection: Inspection) -> None:
+    """After a save: each deadline that moved off a rest day, and any year whose holidays the
+    calendar does not know (its weekends were the only rest days assumed)."""
+    calendar = working_calendar()
+    unknown: set[int] = set()
+    for finding in inspection.findings.order_by("id"):
+        deadline = finding.deadline_info
+        if deadline is None:
+            continue
+        if deadline.moved:
+            messages.info(request, deadline.reason)
+        unknown.update(
+            day.year
+            for day in (deadline.original, deadline.day)
+            if not calendar.year_is_known(day.year)
+        )
+    if unknown:
+        messages.warning(request, unknown_years_warning(unknown))
 
 
 def _deadline_days() -> list[tuple[str, int]]:

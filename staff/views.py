@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from core.calendar import calendar_status
 from core.pages import staff_view
 from publicity import selectors as publicity_selectors
 from publicity.submissions import selectors as submission_selectors
@@ -39,6 +40,9 @@ def staff_dashboard(request: HttpRequest) -> HttpResponse:
         "files_inspections": files_inspections,
         "today": today,
         "due_days": DUE_SOON_DAYS,
+        # Which years' holidays the calendar knows: deadlines in any other year count weekends
+        # only, and the dashboard says so before it matters.
+        "calendar": calendar_status(today=today),
     }
     if files_inspections:
         awaiting, awaiting_count = findings_awaiting_batch(user=user, limit=PANEL_ROWS)

@@ -201,7 +201,7 @@ def batch_publish(
             enterprise=entry.enterprise,
             findings=[entry.finding],
             disposition=entry.disposition,
-            deadline=entry.rectification_deadline,
+            deadline=entry.deadline_info,
             department=entry.department,
             responsible_person=entry.responsible_person,
             opened_on=published_on,

@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.calendar import deadline_values
 from core.workflow import SYSTEM, SYSTEM_ACTOR
 from publicity.cache import public_cache_invalidate_on_commit
 from publicity.enums import EntryStatus
@@ -185,13 +186,26 @@ def entry_add(*, batch: Batch, findings: Iterable[Finding], actor: User) -> list
                 violation_text=finding.description,
                 category=finding.category,
                 disposition=finding.proposed_disposition,
-                rectification_deadline=finding.proposed_deadline
-                or timezone.localdate() + datetime.timedelta(days=30),
+                **_deadline_of(finding),
                 department=department,
                 responsible_person="",
             )
         )
     return added
+
+
+def _deadline_of(finding: Finding) -> dict[str, Any]:
+    """The entry's deadline fields from its finding's: as proposed (already moved off a rest
+    day, with the reason), or 30 days from today moved off a rest day if none was."""
+    if finding.proposed_deadline is None:
+        return deadline_values(
+            "rectification_deadline", timezone.localdate() + datetime.timedelta(days=30)
+        )[1]
+    return {
+        "rectification_deadline": finding.proposed_deadline,
+        "rectification_deadline_moved_from": finding.proposed_deadline_moved_from,
+        "rectification_deadline_holiday": finding.proposed_deadline_holiday,
+    }
 
 
 PRINTED_FIELDS = (
@@ -237,9 +251,14 @@ def entry_update(
         setattr(entry, name, value)
     entry.category = category
     entry.disposition = disposition
-    entry.rectification_deadline = rectification_deadline
+    moved: list[str] = []
+    if rectification_deadline != entry.rectification_deadline:
+        deadline_fields = deadline_values("rectification_deadline", rectification_deadline)[1]
+        for name, moved_value in deadline_fields.items():
+            setattr(entry, name, moved_value)
+        moved = ["rectification_deadline_moved_from", "rectification_deadline_holiday"]
     entry.department = department
-    entry.save(update_fields=list(PRINTED_FIELDS))
+    entry.save(update_fields=[*PRINTED_FIELDS, *moved])
     return entry
 
 

@@ -51,3 +51,29 @@ def test_provision_filter_narrows_the_visible_list(page):
 
     finding.get_by_label("筛选法律依据").fill("")
     assert len(visible()) == total
+
+
+def test_a_deadline_moved_off_national_day_is_shown_with_its_reason(page):
+    """依法取缔 recorded on 2026-09-16: 15 days end on 10-01, National Day; the deadline is
+    10-08, the first working day after the holiday, and the pages say so."""
+    staff_user("inspector", roles.INSPECTOR, password=PASSWORD)
+    enterprise = EnterpriseFactory(name="惠城区顺延五金厂")
+    page.goto(reverse("staff-login"))
+    page.get_by_label("用户名").fill("inspector")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.goto(reverse("registry:inspection-create", args=[enterprise.pk]))
+
+    page.get_by_label("检查日期").fill("2026-09-16")
+    finding = page.locator("fieldset.finding").first
+    finding.get_by_label("曝光种类").select_option(index=1)
+    finding.get_by_label("拟处理措施").select_option(label="依法取缔")
+    finding.get_by_label("违法违规行为及事故隐患").fill("无证经营，责令取缔")
+    page.get_by_role("button", name="保存").click()
+
+    reason = "原期限 2026-10-01 为国庆节假期，顺延至 2026-10-08"
+    page.get_by_role("heading", level=1).wait_for()
+    assert page.locator(".messages").get_by_text(reason).is_visible()
+    deadline = page.locator("dd", has=page.locator("time[datetime='2026-10-08']"))
+    assert deadline.locator(".deadline-moved").inner_text().startswith(reason)
+    assert deadline.locator(".deadline-moved").is_visible()

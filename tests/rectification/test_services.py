@@ -96,7 +96,7 @@ def test_case_reinspect_pass_verifies_closure_of_a_banned_unit():
 def test_case_reinspect_fail_reopens_with_new_deadline_and_reason():
     inspector = staff_user("insp", roles.INSPECTOR)
     case = CaseFactory(status=CaseStatus.REINSPECTION_REQUESTED, deadline=TODAY)
-    new = TODAY + datetime.timedelta(days=30)
+    new = TODAY + datetime.timedelta(days=29)
     services.case_reinspect(
         case=case,
         actor=inspector,
@@ -158,22 +158,22 @@ def test_case_extend_deadline_requires_a_later_date_and_reason():
         services.case_extend_deadline(
             case=case,
             actor=official,
-            new_deadline=datetime.date(2009, 5, 30),
+            new_deadline=datetime.date(2009, 6, 1),
             reason="",
             today=TODAY,
         )
     event = services.case_extend_deadline(
         case=case,
         actor=official,
-        new_deadline=datetime.date(2009, 5, 30),
+        new_deadline=datetime.date(2009, 6, 1),
         reason="设备未到",
         today=TODAY,
     )
     case.refresh_from_db()
-    assert case.deadline == datetime.date(2009, 5, 30)
+    assert case.deadline == datetime.date(2009, 6, 1)
     assert (event.kind, event.new_deadline, event.text, event.is_public, event.to_status) == (
         EventKind.DEADLINE_EXTENDED,
-        datetime.date(2009, 5, 30),
+        datetime.date(2009, 6, 1),
         "设备未到",
         True,
         "",
