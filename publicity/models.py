@@ -147,7 +147,11 @@ class Entry(models.Model):
     batch = models.ForeignKey(
         Batch, on_delete=models.PROTECT, related_name="entries", verbose_name=_("批次")
     )
-    position = models.PositiveIntegerField(_("序号"))
+    # The place while composing (moved up and down, renumbered when an entry is taken out).
+    position = models.PositiveIntegerField(_("排列顺序"))
+    # 序号 as printed in the notice: given at finalisation to the entries that survived the
+    # objections, 1, 2, 3 in their order; every page, export and the API shows this one.
+    printed_number = models.PositiveIntegerField(_("序号"), null=True, blank=True)
     status = models.CharField(
         _("状态"), max_length=32, choices=EntryStatus.choices, default=EntryStatus.PLANNED
     )
@@ -185,6 +189,9 @@ class Entry(models.Model):
         output_field=SearchVectorField(),
         db_persist=True,
     )
+    # The enterprise's 统一社会信用代码 when the entry was composed, printed under the name;
+    # empty for a unit that has none (an unlicensed operator).
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True, default="")
     address = models.CharField(_("地址"), max_length=255)
     violation_text = models.TextField(_("违法违规行为及事故隐患"))
     category = models.CharField(_("曝光类别"), max_length=32, choices=ExposureCategory.choices)
@@ -196,7 +203,7 @@ class Entry(models.Model):
         _("整改期限原定日期"), null=True, blank=True
     )
     rectification_deadline_holiday = models.CharField(
-        _("整改期限顺延所逢假日"), max_length=32, blank=True
+        _("整改期限顺延所逢假日"), max_length=32, blank=True, db_default=""
     )
     department = models.ForeignKey(
         "registry.Department",
@@ -246,12 +253,27 @@ class Entry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["batch", "position"], name="entry_position_unique"),
             models.UniqueConstraint(
+                fields=["batch", "printed_number"], name="entry_printed_number_unique"
+            ),
+            models.UniqueConstraint(
                 fields=["batch", "finding"], name="entry_finding_once_per_batch"
             ),
             models.CheckConstraint(
                 condition=~Q(status=EntryStatus.LISTED)
                 | Q(case__isnull=False, published_on__isnull=False),
                 name="entry_listed_has_case_and_date",
+            ),
+            # What the public sees was printed, under its printed number.
+            models.CheckConstraint(
+                condition=~Q(
+                    status__in=[
+                        EntryStatus.LISTED,
+                        EntryStatus.REMOVED,
+                        EntryStatus.WITHDRAWN_BY_ERRATUM,
+                    ]
+                )
+                | Q(printed_number__isnull=False),
+                name="entry_published_has_printed_number",
             ),
         ]
 

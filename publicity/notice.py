@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
+from bisect import bisect_right
 from typing import Any
 
 from django.conf import settings
@@ -42,6 +44,13 @@ PAGE_SIZES = {"A4": A4, "A3": A3}
 # lines itself (cjk_lines) and hands reportlab lines that already fit.
 CANNOT_START = set("，。、；：！？）》」』】〕…％,.;:!?)]}")
 CANNOT_END = set("（《「『【〔([{")
+# A house number, a plot or room code, a credit code: letters, digits and inner hyphens, with
+# the counter word that follows it ("2052号", "A3栋", "B-102室", "3号楼" keeps "3号"). A line
+# never breaks inside one unless it alone is wider than the line.
+UNBREAKABLE = re.compile(
+    r"[0-9A-Za-z０-９Ａ-Ｚａ-ｚ](?:[0-9A-Za-z０-９Ａ-Ｚａ-ｚ\-－.．/]*[0-9A-Za-z０-９Ａ-Ｚａ-ｚ])?"
+    r"[号號栋棟幢座室楼樓层層弄巷院铺舖米吨台人]?"
+)
 # Left plus right padding of reportlab's page frame: text is that much narrower than the margins.
 FRAME_PADDING = 12
 # Lines of description beyond which a row is aligned to its top (it may continue on the next page).
@@ -50,12 +59,20 @@ TALL_ROW = 12
 _WIDTH_SLACK = 0.5
 
 
+def _cuts_number(spans: list[tuple[int, int]], offset: int) -> bool:
+    """Whether a line starting at ``offset`` would cut one of the numbers at ``spans`` (in
+    order, not overlapping) in two."""
+    at = bisect_right(spans, (offset, offset)) - 1
+    return at >= 0 and spans[at][0] < offset < spans[at][1]
+
+
 def cjk_lines(
     text: str, font: str, size: float, width: float, first_indent: float = 0
 ) -> list[str]:
     """Break Chinese text into lines no wider than ``width`` points, none starting with a
     character of CANNOT_START nor ending with one of CANNOT_END (the character before moves
-    down with it instead). Explicit newlines are kept."""
+    down with it instead), none breaking a number such as "2052号" (UNBREAKABLE: it moves
+    down whole, unless it alone is wider than a line). Explicit newlines are kept."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     lines: list[str] = []
@@ -64,6 +81,8 @@ def cjk_lines(
         if n == 0:
             lines.append("")
             continue
+        # The numbers' spans, one regex pass per paragraph; looked up only where a line ends.
+        spans = [match.span() for match in UNBREAKABLE.finditer(paragraph)]
         while start < n:
             limit = width - _WIDTH_SLACK - (first_indent if not lines else 0)
             end, used = start, 0.0
@@ -75,10 +94,21 @@ def cjk_lines(
                 end += 1
             if end < n:
                 # Pull characters down until the next line may start and this one may end.
+                fits = end
                 while end - 1 > start and (
-                    paragraph[end] in CANNOT_START or paragraph[end - 1] in CANNOT_END
+                    paragraph[end] in CANNOT_START
+                    or paragraph[end - 1] in CANNOT_END
+                    or _cuts_number(spans, end)
                 ):
                     end -= 1
+                if _cuts_number(spans, end):
+                    # A number longer than the whole line: break it where it had to be, with
+                    # the punctuation rules only.
+                    end = fits
+                    while end - 1 > start and (
+                        paragraph[end] in CANNOT_START or paragraph[end - 1] in CANNOT_END
+                    ):
+                        end -= 1
             lines.append(paragraph[start:end])
             start = end
     return lines
@@ -163,13 +193,20 @@ def _numbered_canvas(font: str, *, watermark: str | None) -> type[Canvas]:
     return NumberedCanvas
 
 
-def _printed_entries(batch: Batch, *, draft: bool) -> list[Entry]:
-    entries = batch.entries.select_related("district", "department").order_by("position")
+def _printed_entries(batch: Batch, *, draft: bool) -> list[tuple[int, Entry]]:
+    """The rows of the notice with their 序号.
+
+    Final: the entries numbered at finalisation (``Entry.printed_number``), whatever became
+    of them after publication (withdrawn by erratum, removed at the end of its term) — the
+    same numbers the public pages, exports and API show. Draft: the planned entries counted
+    in order, as finalisation will number them if no objection is upheld.
+    """
+    entries = batch.entries.select_related("district", "department")
     if draft:
-        return list(entries.filter(status=EntryStatus.PLANNED))
-    # What the newspaper printed: every entry that survived the objections, whatever became
-    # of it after publication (withdrawn by erratum, removed at the end of its term).
-    return list(entries.exclude(status=EntryStatus.WITHDRAWN_ON_OBJECTION))
+        planned = entries.filter(status=EntryStatus.PLANNED).order_by("position")
+        return list(enumerate(planned, start=1))
+    printed = entries.filter(printed_number__isnull=False).order_by("printed_number")
+    return [(entry.printed_number, entry) for entry in printed if entry.printed_number]
 
 
 def notice_title(batch: Batch) -> str:
@@ -258,10 +295,12 @@ def build_notice_pdf(batch: Batch, *, pagesize: str = "A4", draft: bool = False)
     # The width inside each cell: its column less the 3-point padding on either side.
     inner = [width * scale - 6 for _name, width in COLUMNS]
     tall_rows: list[tuple[Any, ...]] = []
-    for number, entry in enumerate(entries, start=1):
+    for row, (number, entry) in enumerate(entries, start=1):
+        # The credit code under the name, in the same cell: it fits the column on one line.
+        name = f"{entry.unit_name}\n{entry.credit_code}" if entry.credit_code else entry.unit_name
         cells = [
             (str(number), "cell_center"),
-            (entry.unit_name, "cell"),
+            (name, "cell"),
             (entry.address, "cell"),
             (entry.district.name, "cell_center"),
             (entry.violation_text, "cell"),
@@ -278,7 +317,7 @@ def build_notice_pdf(batch: Batch, *, pagesize: str = "A4", draft: bool = False)
         )
         if len(cjk_lines(entry.violation_text, font, s["cell"].fontSize, inner[4])) > TALL_ROW:
             # A row that may run over a page: the unit's name at its top, not mid-way down.
-            tall_rows.append(("VALIGN", (0, number), (-1, number), "TOP"))
+            tall_rows.append(("VALIGN", (0, row), (-1, row), "TOP"))
     table = LongTable(
         rows,
         colWidths=[width * scale for _name, width in COLUMNS],

@@ -50,7 +50,9 @@ class Case(models.Model):
     # Set when the deadline as reckoned fell on a rest day and moved to the next working day
     # (Civil Code art. 203): the day it was reckoned as and the holiday's name ("" for a weekend).
     deadline_moved_from = models.DateField(_("整改期限原定日期"), null=True, blank=True)
-    deadline_holiday = models.CharField(_("整改期限顺延所逢假日"), max_length=32, blank=True)
+    deadline_holiday = models.CharField(
+        _("整改期限顺延所逢假日"), max_length=32, blank=True, db_default=""
+    )
     department = models.ForeignKey(
         "registry.Department",
         on_delete=models.PROTECT,

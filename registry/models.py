@@ -306,7 +306,7 @@ class Finding(models.Model):
     # (Civil Code art. 203): the day it was reckoned as and the holiday's name ("" for a weekend).
     proposed_deadline_moved_from = models.DateField(_("拟整改期限原定日期"), null=True, blank=True)
     proposed_deadline_holiday = models.CharField(
-        _("拟整改期限顺延所逢假日"), max_length=32, blank=True
+        _("拟整改期限顺延所逢假日"), max_length=32, blank=True, db_default=""
     )
     proposed_for_publicity = models.BooleanField(_("建议公示曝光"), default=False)
     created_at = models.DateTimeField(_("录入时间"), default=timezone.now)

@@ -199,12 +199,14 @@ def statements(*, entries: int, enterprises: int) -> list[tuple[str, str]]:
         (
             "entries",
             f"""
-            INSERT INTO publicity_entry (id, position, status, unit_name, address,
+            INSERT INTO publicity_entry (id, position, printed_number, status, unit_name,
+                credit_code, address,
                 violation_text, category, disposition, rectification_deadline,
                 responsible_person, published_on, listed_until, removed_on, removal_reason,
                 batch_id, case_id, department_id, district_id, enterprise_id, finding_id,
                 industry_id)
-            SELECT rows.i, {position_of}, 'listed', ent.name, ent.address, f.description,
+            SELECT rows.i, {position_of}, {position_of}, 'listed', ent.name,
+                   coalesce(ent.credit_code, ''), ent.address, f.description,
                    f.category, c.disposition, c.deadline, c.responsible_person,
                    c.opened_on, date '2099-12-31', NULL, '', rows.batch_id, rows.i,
                    c.department_id, t.district_id, ent.id, rows.i, ent.industry_id

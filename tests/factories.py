@@ -90,17 +90,26 @@ class CaseFactory(factory.django.DjangoModelFactory):
     opened_on = datetime.date(2009, 3, 15)
 
 
+PRINTED_STATUSES = {EntryStatus.LISTED, EntryStatus.REMOVED, EntryStatus.WITHDRAWN_BY_ERRATUM}
+
+
 class EntryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Entry
 
     batch = factory.SubFactory(BatchFactory)
+    status = EntryStatus.PLANNED
     position = factory.Sequence(lambda n: n + 1)
+    # A published entry carries the number its notice printed (no objection upheld here).
+    printed_number = factory.LazyAttribute(
+        lambda o: o.position if o.status in PRINTED_STATUSES else None
+    )
     finding = factory.SubFactory(FindingFactory)
     enterprise = factory.LazyAttribute(lambda o: o.finding.inspection.enterprise)
     district = factory.LazyFunction(lambda: Jurisdiction.objects.get(code="441302"))
     industry = factory.LazyAttribute(lambda o: o.enterprise.industry)
     unit_name = factory.LazyAttribute(lambda o: o.enterprise.name)
+    credit_code = factory.LazyAttribute(lambda o: o.enterprise.credit_code or "")
     address = factory.LazyAttribute(lambda o: o.enterprise.address)
     violation_text = factory.LazyAttribute(lambda o: o.finding.description)
     category = ExposureCategory.MAJOR_HAZARD

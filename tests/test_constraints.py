@@ -80,6 +80,15 @@ def test_listed_entry_needs_its_case():
     assert Entry.objects.count() == 0
 
 
+def test_published_entry_needs_its_printed_number_unique_in_its_batch():
+    entry = ListedEntryFactory(printed_number=1)
+    with transaction.atomic(), refused("entry_published_has_printed_number"):
+        ListedEntryFactory(batch=entry.batch, printed_number=None)
+    with transaction.atomic(), refused("entry_printed_number_unique"):
+        ListedEntryFactory(batch=entry.batch, printed_number=1)
+    assert Entry.objects.count() == 1
+
+
 def test_reminder_unique_per_case_kind_and_occasion():
     case = CaseFactory()
     Reminder.objects.create(case=case, kind=ReminderKind.BEFORE_DEADLINE, occasion="7")

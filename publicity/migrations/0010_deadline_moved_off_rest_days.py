@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='entry',
             name='rectification_deadline_holiday',
-            field=models.CharField(blank=True, max_length=32, verbose_name='整改期限顺延所逢假日'),
+            field=models.CharField(blank=True, db_default='', max_length=32, verbose_name='整改期限顺延所逢假日'),
         ),
         migrations.AddField(
             model_name='entry',

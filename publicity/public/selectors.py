@@ -358,13 +358,14 @@ def batch_get_public(*, pk: int) -> Batch | None:
 
 
 def batch_entries_page(*, batch: Batch, after: int | None) -> tuple[list[Entry], int | None]:
-    """One page of a batch's entries in printed order, by keyset on the position."""
-    queryset = entry_queryset(scope="all").filter(batch=batch).order_by("position")
+    """One page of a batch's entries in printed order, by keyset on the printed number (序号,
+    the one the notice shows)."""
+    queryset = entry_queryset(scope="all").filter(batch=batch).order_by("printed_number")
     if after is not None:
-        queryset = queryset.filter(position__gt=after)
+        queryset = queryset.filter(printed_number__gt=after)
     rows = _with_badges(queryset[: BATCH_PAGE_SIZE + 1])
     if len(rows) > BATCH_PAGE_SIZE:
-        return rows[:BATCH_PAGE_SIZE], rows[BATCH_PAGE_SIZE - 1].position
+        return rows[:BATCH_PAGE_SIZE], rows[BATCH_PAGE_SIZE - 1].printed_number
     return rows, None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -23,6 +24,10 @@ class ReplySerializer(serializers.Serializer[dict[str, str]]):
 class EntrySerializer(serializers.ModelSerializer):
     batch = serializers.CharField(source="batch.label")
     batch_id = serializers.IntegerField()
+    printed_number = serializers.IntegerField(help_text=_("本条目在所属批次公告中刊登的序号。"))
+    credit_code = serializers.CharField(
+        help_text=_("刊登时的统一社会信用代码；没有代码的单位为空。")
+    )
     district = serializers.CharField(source="district.name")
     industry = serializers.CharField(source="industry.name")
     category_label = serializers.CharField(source="get_category_display")
@@ -39,7 +44,9 @@ class EntrySerializer(serializers.ModelSerializer):
             "batch",
             "batch_id",
             "published_on",
+            "printed_number",
             "unit_name",
+            "credit_code",
             "address",
             "district",
             "industry",

@@ -16,7 +16,7 @@ from core.calendar import deadline_after, period
 from core.workflow import Actor
 from publicity.cache import public_cache_invalidate_on_commit
 from publicity.enums import EntryStatus
-from publicity.models import Batch, BatchTransition
+from publicity.models import Batch, BatchTransition, Entry
 from publicity.services.entries import entry_transition
 from publicity.services.outbox import publication_job_enqueue
 from publicity.term import entry_listed_until
@@ -155,7 +155,9 @@ def batch_approve(*, batch: Batch, actor: User, comment: str = "") -> Batch:
 def batch_finalise(*, batch: Batch, actor: User, today: datetime.date | None = None) -> Batch:
     """Close the notice period: only once it is over and every objection is decided.
 
-    Side effects: ``finalised_at``, the history row, and a notice job in the outbox (the
+    Side effects: ``finalised_at``; each entry that survived the objections gets its printed
+    number (序号: 1, 2, 3 in position order; the notice, the public pages, the exports and
+    the API all show this one); the history row, and a notice job in the outbox (the
     newspaper notice is built after commit by ``publicity.build_notice``).
     """
     batch = batch_locked(batch)
@@ -166,6 +168,10 @@ def batch_finalise(*, batch: Batch, actor: User, today: datetime.date | None = N
         today=today,
         values={"finalised_at": timezone.now()},
     )
+    printed = list(batch.entries.filter(status=EntryStatus.PLANNED).order_by("position"))
+    for number, entry in enumerate(printed, start=1):
+        entry.printed_number = number
+    Entry.objects.bulk_update(printed, ["printed_number"])
     publication_job_enqueue(batch=batch, kind="notice")
     return batch
 

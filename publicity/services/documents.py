@@ -123,6 +123,7 @@ def preview_name(batch: Batch) -> str:
         .values_list(
             "position",
             "unit_name",
+            "credit_code",
             "address",
             "district__name",
             "violation_text",

@@ -140,8 +140,8 @@ def _district_of(jurisdiction: Jurisdiction) -> Jurisdiction:
 def entry_add(*, batch: Batch, findings: Iterable[Finding], actor: User) -> list[Entry]:
     """Add findings to a draft batch, each as an entry prefilled from the finding.
 
-    The printed text starts as the enterprise's name and address and the finding's
-    description; disposition and deadline start as proposed. The department and the
+    The printed text starts as the enterprise's name, credit code and address and the
+    finding's description; disposition and deadline start as proposed. The department and the
     responsible person must still be chosen before the batch can be submitted, so the
     entry starts without a responsible person and with the first department of the unit's
     district as a suggestion.
@@ -182,6 +182,7 @@ def entry_add(*, batch: Batch, findings: Iterable[Finding], actor: User) -> list
                 district=district,
                 industry=enterprise.industry,
                 unit_name=enterprise.name,
+                credit_code=enterprise.credit_code or "",
                 address=enterprise.address,
                 violation_text=finding.description,
                 category=finding.category,

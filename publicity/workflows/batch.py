@@ -172,7 +172,10 @@ BATCH: Workflow[Batch] = Workflow(
                 when(_objections_decided),
                 when(_some_entry_planned),
             ),
-            effects=(gettext_lazy("公告PDF生成任务（发件箱）"),),
+            effects=(
+                gettext_lazy("未被撤出的条目按顺序编定刊登序号"),
+                gettext_lazy("公告PDF生成任务（发件箱）"),
+            ),
         ),
         Move(
             "publish",

@@ -74,6 +74,23 @@ def test_entry_add_prefills_printed_text_from_the_finding():
     assert entry.responsible_person == ""
 
 
+def test_entry_add_keeps_the_credit_code_as_composed():
+    composer = publication_staff()
+    batch = batch_create(composer=composer)
+    licensed = FindingFactory(inspection__enterprise__credit_code="91441302MA0000042A")
+    unlicensed = FindingFactory(inspection__enterprise__credit_code=None)
+
+    entries = entry_add(batch=batch, findings=[licensed, unlicensed], actor=composer)
+    enterprise = licensed.inspection.enterprise
+    enterprise.credit_code = None
+    enterprise.save(update_fields=["credit_code"])
+
+    assert [Entry.objects.get(pk=e.pk).credit_code for e in entries] == [
+        "91441302MA0000042A",
+        "",
+    ]
+
+
 def test_entry_add_refuses_a_finding_not_proposed_for_publicity():
     batch = batch_create(composer=publication_staff())
     with pytest.raises(PublicationError, match="未建议公示曝光"):

@@ -126,3 +126,104 @@ def test_a_finding_longer_than_a_page_breaks_across_pages(tmp_path, pagesize):
     # Every character printed, none lost in the split (a word may straddle two pages, so
     # count one character found only in the description).
     assert text.count("失") == 2 * 80
+
+
+def notice_column_width(name, pagesize="A4"):
+    """The inner width of a notice column (as build_notice_pdf computes it), in points."""
+    from reportlab.lib.pagesizes import landscape
+    from reportlab.lib.units import mm
+
+    from publicity.notice import COLUMNS, PAGE_SIZES
+
+    usable = landscape(PAGE_SIZES[pagesize])[0] - 2 * 12 * mm
+    scale = usable / sum(width for _name, width in COLUMNS)
+    return dict(COLUMNS)[name] * scale - 6
+
+
+@pytest.mark.parametrize("pagesize", ["A4", "A3"])
+def test_notice_prints_the_credit_code_whole_under_the_unit_name(tmp_path, pagesize):
+    batch = finalised(2)
+    first, second = batch.entries.order_by("position").select_related("enterprise")
+    Entry.objects.filter(pk=second.pk).update(credit_code="")
+
+    [page] = pdf_pages(build_notice_pdf(batch, pagesize=pagesize), tmp_path)
+
+    code = first.enterprise.credit_code
+    lines = page.splitlines()
+    [(name_row, name_column)] = [
+        (n, line.index(first.unit_name)) for n, line in enumerate(lines) if first.unit_name in line
+    ]
+    [(code_row, code_column)] = [
+        (n, line.index(code)) for n, line in enumerate(lines) if code in line
+    ]
+    # Unbroken, below the name in the name's own cell (the other columns' middle line between).
+    assert (code_column, code_row - name_row) == (name_column, 2)
+    assert second.enterprise.credit_code not in page
+
+
+def greedy_line_starts(text, font, size, width):
+    """Where lines would start if text were cut wherever the next character overflows."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    starts, used = [], 0.0
+    for offset, character in enumerate(text):
+        advance = stringWidth(character, font, size)
+        if used + advance > width - 0.5 and used:
+            starts.append(offset)
+            used = 0.0
+        used += advance
+    return starts
+
+
+def test_notice_never_breaks_a_house_number():
+    cell = _styles(register_cjk_font(), 1.0)["cell"]
+    width = notice_column_width("地址")
+    cut_inside = 0
+    for extra in range(12):
+        address = "惠州市惠城区" + "东" * extra + "鹅岭北路2052号A3-101室旁"
+        numbers = [
+            range(address.index(number) + 1, address.index(number) + len(number))
+            for number in ("2052号", "A3-101室")
+        ]
+        # For some of these addresses a plain cut falls inside a number, or the test
+        # would prove nothing.
+        cut_inside += any(
+            start in span
+            for start in greedy_line_starts(address, cell.fontName, cell.fontSize, width)
+            for span in numbers
+        )
+
+        lines = cjk_lines(address, cell.fontName, cell.fontSize, width)
+
+        assert "".join(lines) == address
+        assert [line for line in lines if "2052号" in line] != [], lines
+        assert [line for line in lines if "A3-101室" in line] != [], lines
+        # reportlab lays out exactly these lines: none is broken again.
+        paragraph = _wrapped(address, cell, width)
+        paragraph.wrap(width, 10_000)
+        assert len(paragraph.blPara.lines) == len(lines)
+    assert cut_inside >= 4
+
+
+def test_notice_breaks_a_number_wider_than_its_column_where_it_must():
+    styles = _styles(register_cjk_font(), 1.0)
+    cell = styles["cell"]
+    code = "9144130201234567890123456789"
+
+    lines = cjk_lines(f"编号{code}", cell.fontName, cell.fontSize, 60)
+
+    assert "".join(lines) == f"编号{code}"
+    assert len(lines) > 1
+    assert all(line for line in lines)
+
+
+def test_notice_pdf_keeps_the_house_number_whole_where_the_address_wraps(tmp_path):
+    batch = finalised(1)
+    # At 8 points a character is 8 points wide and a digit about 4.4: on A4 the address
+    # column holds eleven characters, so the line fills up inside "2052号".
+    Entry.objects.filter(batch=batch).update(address="惠州市惠城区鹅岭北路2052号综合楼")
+
+    [page] = pdf_pages(build_notice_pdf(batch), tmp_path)
+
+    assert [line for line in page.splitlines() if "2052号" in line] != []
+    assert [line for line in page.splitlines() if "鹅岭北路205" in line] == []

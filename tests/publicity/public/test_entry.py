@@ -108,3 +108,25 @@ def test_entry_detail_query_count(client, django_assert_num_queries):
     # Entry, events, errata, media reports, the unit's other entries.
     with django_assert_num_queries(5):
         client.get(url(entry))
+
+
+def test_entry_detail_shows_the_printed_credit_code(client):
+    entry = ListedEntryFactory(credit_code="91441302MA0000042A")
+    # The registry's code changed after printing: the page keeps what was printed.
+    entry.enterprise.credit_code = None
+    entry.enterprise.save(update_fields=["credit_code"])
+
+    page = client.get(url(entry)).content.decode()
+
+    assert (
+        '<div><dt>统一社会信用代码</dt><dd class="credit-code">91441302MA0000042A</dd></div>'
+        in page
+    )
+
+
+def test_entry_detail_of_a_unit_without_credit_code_has_no_code_line(client):
+    entry = ListedEntryFactory(credit_code="")
+
+    page = client.get(url(entry)).content.decode()
+
+    assert "统一社会信用代码" not in page

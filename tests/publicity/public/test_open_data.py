@@ -61,7 +61,7 @@ def test_export_csv_streams_filtered_rows_with_formula_guard(client):
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows[0][:4] == ["编号", "批次", "公示日期", "单位名称"]
     assert [row[3] for row in rows[1:]] == ["'=HYPERLINK(1)"]
-    assert rows[1][5] == "博罗县"
+    assert rows[1][6] == "博罗县"
     assert rows[1][-1] == "逾期未整改"  # the factory case's deadline is in 2009
 
 
@@ -202,3 +202,43 @@ def test_export_rows_stream_inside_a_transaction():
     assert in_transaction is True
     assert len([first, *rest]) == 3
     assert connection.in_atomic_block is False
+
+
+def test_exports_carry_the_printed_credit_code(client):
+    ListedEntryFactory(unit_name="有代码厂", credit_code="91441302MA0000042A")
+    ListedEntryFactory(unit_name="无证作坊", credit_code="")
+    query = {"sort": "name"}
+
+    csv_text = b"".join(
+        client.get(reverse("public:entry-export-csv"), query).streaming_content
+    ).decode("utf-8")
+    workbook = load_workbook(
+        io.BytesIO(
+            b"".join(client.get(reverse("public:entry-export-xlsx"), query).streaming_content)
+        ),
+        read_only=True,
+    )
+
+    csv_rows = [row[3:5] for row in csv.reader(io.StringIO(csv_text.lstrip("\ufeff")))]
+    xlsx_rows = [list(row[3:5]) for row in workbook.active.iter_rows(values_only=True)]
+    expected = [
+        ["单位名称", "统一社会信用代码"],
+        ["无证作坊", ""],
+        ["有代码厂", "91441302MA0000042A"],
+    ]
+    assert csv_rows == expected
+    # openpyxl reads an empty cell back as None.
+    assert xlsx_rows == [expected[0], ["无证作坊", None], expected[2]]
+
+
+def test_api_entries_carry_credit_code_and_printed_number_in_data_and_schema(client):
+    entry = ListedEntryFactory(credit_code="91441302MA0000042A", printed_number=7)
+
+    row = client.get(reverse("public:api-entry-detail", args=[entry.pk])).json()
+    schema = client.get(reverse("public:api-schema"), {"format": "json"}).json()
+
+    assert (row["credit_code"], row["printed_number"]) == ("91441302MA0000042A", 7)
+    properties = schema["components"]["schemas"]["Entry"]["properties"]
+    assert properties["credit_code"]["type"] == "string"
+    assert properties["printed_number"]["type"] == "integer"
+    assert "printed_number" in schema["components"]["schemas"]["Entry"]["required"]
