@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -30,6 +29,3 @@ urlpatterns = [
     path("staff/batches/", include("publicity.urls")),
     path("unit/", include(rectification_urls.unit_patterns)),
 ]
-
-admin.site.site_header = settings.AUTHORITY_NAME
-admin.site.site_title = "Gongshi 公示"

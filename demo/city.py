@@ -38,7 +38,8 @@ from publicity.enums import BatchStatus
 from publicity.models import Batch, Entry, MediaReport, Submission
 from publicity.services import site_counts_refresh
 from rectification.models import Case
-from registry.models import Accident
+from registry.models import Accident, Department, Industry, Jurisdiction
+from registry.reference_data import english_names_fill
 
 __all__ = [
     "DEMO_PASSWORD",
@@ -74,12 +75,12 @@ def demo_present() -> bool:
 def demo_load(*, today: datetime.date | None = None) -> bool:
     """Load the demo city; True if it loaded, False if it was already there (nothing written).
 
-    Side effects: creates the demo users with their groups and staff profiles, and the
-    enterprises, inspections, findings, batches, entries, cases with their timelines and
-    reminders, accidents, media reports and submissions of 2008–2010, all in one transaction;
-    refreshes the home page's cached counts after commit. Raises DemoConflict on a database
-    that holds other batches or users of the same names, rather than mixing the demo into
-    real data.
+    Side effects: gives the reference data its English names where missing; creates the demo
+    users with their groups and staff profiles, and the enterprises, inspections, findings,
+    batches, entries, cases with their timelines and reminders, accidents, media reports and
+    submissions of 2008–2010, all in one transaction; refreshes the home page's cached counts
+    after commit. Raises DemoConflict on a database that holds other batches or users of the
+    same names, rather than mixing the demo into real data.
 
     ``today`` (default: the local date) places the few open cases whose deadlines were
     extended into the future, so the deadline reminders have something to do.
@@ -91,6 +92,8 @@ def demo_load(*, today: datetime.date | None = None) -> bool:
         if demo_present():
             return False
         _refuse_conflicts()
+        # The English pages name the districts, industries and departments the demo uses.
+        english_names_fill(Jurisdiction, Industry, Department)
         # Deactivated translation: texts built from enum labels are stored as printed, in
         # Chinese (the msgids), whatever language the command runs in.
         with translation.override(None):

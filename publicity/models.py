@@ -290,6 +290,17 @@ class Entry(models.Model):
         )
 
     @property
+    def removal_shown(self) -> str:
+        """Why the entry left the list, in the reader's language. ``removal_reason`` holds a
+        person's words only (the official's on an early removal, the objection's or the
+        erratum's reasons on a withdrawal); a removal without any is the term's end."""
+        if self.status != EntryStatus.REMOVED:
+            return self.removal_reason
+        if not self.removal_reason:
+            return str(_("公示期满"))
+        return str(_("整改核实后提前移出：%(reason)s") % {"reason": self.removal_reason})
+
+    @property
     def is_withdrawn(self) -> bool:
         """Taken out before or after publication (an upheld objection, an erratum)."""
         return self.status in (EntryStatus.WITHDRAWN_ON_OBJECTION, EntryStatus.WITHDRAWN_BY_ERRATUM)

@@ -185,6 +185,9 @@ class Reminder(models.Model):
     # What the reminder said, as decided (the email outbox sends this text).
     subject = models.CharField(_("标题"), max_length=200, blank=True)
     body = models.TextField(_("内容"), blank=True)
+    # The same in no language (unit, deadline, days, department, person), so pages show the
+    # reminder in the reader's language (rectification.reminders.reminder_shown).
+    facts = models.JSONField(_("提醒要素"), default=dict, blank=True)
     # The email outbox: set once the emails of this reminder went out. A sweep killed between
     # committing the row and sending finds it unset and sends it on its next run.
     emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)

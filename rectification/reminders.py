@@ -22,6 +22,7 @@ what keeps a province-wide sweep cheap.
 from __future__ import annotations
 
 import datetime
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -32,15 +33,14 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from core.calendar import WorkingCalendar, period, periods, working_calendar
 from core.enums import PeriodUnit
 from rectification.enums import CaseStatus, ReminderKind
 from rectification.models import Case, InboxMessage, Reminder
+from rectification.reminder_texts import reminder_facts, reminder_text
 from rectification.services import cases_transition_many
 
 logger = logging.getLogger(__name__)
@@ -201,16 +201,19 @@ def _record(due: Sequence[Due], recipients: _Recipients, today: datetime.date) -
     if not due:
         return 0
     now = timezone.now()
+    facts = [reminder_facts(d.case, today) for d in due]
+    # The stored subject and body are the emails' (sent in the site's language); pages show
+    # the reminder in the reader's language from its facts (reminder_shown).
     with override(settings.LANGUAGE_CODE):
-        texts = [reminder_text(d.case, d.kind, today) for d in due]
+        texts = [reminder_text(d.case.pk, d.kind, f) for d, f in zip(due, facts, strict=True)]
     with connection.cursor() as cursor:
-        values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(due))
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s::jsonb)"] * len(due))
         params: list[Any] = []
-        for d, (subject, body) in zip(due, texts, strict=True):
-            params += [d.case.pk, d.kind, d.occasion, now, subject, body]
+        for d, (subject, body), f in zip(due, texts, facts, strict=True):
+            params += [d.case.pk, d.kind, d.occasion, now, subject, body, json.dumps(f)]
         cursor.execute(
             f"INSERT INTO {Reminder._meta.db_table} "  # noqa: S608 - our table name; values are parameters
-            "(case_id, kind, occasion, sent_at, subject, body) "
+            "(case_id, kind, occasion, sent_at, subject, body, facts) "
             f"VALUES {values} ON CONFLICT (case_id, kind, occasion) DO NOTHING "
             "RETURNING id, case_id, kind, occasion",
             params,
@@ -252,34 +255,6 @@ def _record(due: Sequence[Due], recipients: _Recipients, today: datetime.date) -
             )
     InboxMessage.objects.bulk_create(messages)
     return len(inserted)
-
-
-def reminder_text(case: Case, kind: str, today: datetime.date) -> tuple[str, str]:
-    """Subject and body of a reminder, in the site's language."""
-    name = case.enterprise.name
-    days_left = (case.deadline - today).days
-    values = {
-        "name": name,
-        "deadline": case.deadline.isoformat(),
-        "days": abs(days_left),
-        "department": case.department.name,
-        "person": case.responsible_person,
-    }
-    if kind == ReminderKind.BEFORE_DEADLINE:
-        subject = _("%(name)s 的整改期限还有 %(days)d 天") % values
-    elif kind == ReminderKind.OVERDUE:
-        subject = _("%(name)s 已逾期 %(days)d 天未整改") % values
-    else:
-        subject = _("逾期上报督查：%(name)s 已逾期 %(days)d 天") % values
-    body = (
-        _(
-            "单位：%(name)s\n整改期限：%(deadline)s\n跟踪整改责任单位：%(department)s\n"
-            "责任人：%(person)s\n"
-        )
-        % values
-    )
-    link = settings.SITE_URL.rstrip("/") + reverse("rectification:case-detail", args=[case.pk])
-    return subject, body + _("请登录系统查看：%(link)s") % {"link": link}
 
 
 def reminder_emails_send(*, recipients: _Recipients | None = None) -> int:

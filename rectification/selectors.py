@@ -4,6 +4,7 @@ panel. ``select_related``/``prefetch_related`` are decided here, once."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -29,6 +30,7 @@ from django.utils.translation import gettext as _
 from rectification.enums import CaseStatus, EventKind, ReplyStatus
 from rectification.models import AccessCode, Case, Event, EventEvidence, InboxMessage, Reply
 from rectification.permissions import cases_visible_to, replies_visible_to
+from rectification.reminder_texts import reminder_shown
 from rectification.workflows import STAFF_ONLY_TEXT
 from registry.permissions import scope_to_user
 
@@ -192,9 +194,20 @@ def inbox_messages(*, user: User | AnonymousUser) -> QuerySet[InboxMessage]:
         return InboxMessage.objects.none()
     return (
         InboxMessage.objects.filter(recipient=user)
-        .select_related("case__enterprise")
+        .select_related("case__enterprise", "reminder")
         .order_by("-created_at", "-id")
     )
+
+
+def inbox_messages_shown(messages: Iterable[InboxMessage]) -> None:
+    """Give each message ``shown_subject`` and ``shown_body`` in the reader's language: a
+    reminder's are written from its facts; the stored text is the site language's."""
+    for message in messages:
+        if message.reminder is not None:
+            subject, body = reminder_shown(message.reminder)
+        else:
+            subject, body = message.subject, message.body
+        message.shown_subject, message.shown_body = subject, body  # type: ignore[attr-defined]
 
 
 def inbox_unread_count(*, user: User | AnonymousUser) -> int:

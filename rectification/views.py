@@ -247,6 +247,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.inbox_messages(user=request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    selectors.inbox_messages_shown(page.object_list)
     return render(
         request,
         "rectification/inbox.html",

@@ -50,7 +50,7 @@ def district_filter(field: str) -> type[admin.SimpleListFilter]:
 
         def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
             districts = Jurisdiction.objects.filter(level=JurisdictionLevel.DISTRICT)
-            return list(districts.values_list("path", "name"))
+            return [(district.path, district.display_name) for district in districts]
 
         def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
             if self.value():
@@ -138,9 +138,9 @@ HistoryAdminMixin = ViewOnlyAdminMixin
 
 @admin.register(Jurisdiction)
 class JurisdictionAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "level", "parent", "sort_order"]
+    list_display = ["name", "name_en", "code", "level", "parent", "sort_order"]
     list_filter = ["level"]
-    search_fields = ["name", "code"]
+    search_fields = ["name", "name_en", "code"]
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]
 
@@ -151,15 +151,15 @@ class JurisdictionAdmin(admin.ModelAdmin):
 
 @admin.register(Industry)
 class IndustryAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "sort_order"]
-    search_fields = ["name", "code"]
+    list_display = ["name", "name_en", "code", "sort_order"]
+    search_fields = ["name", "name_en", "code"]
 
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "jurisdiction", "sort_order"]
+    list_display = ["name", "name_en", "code", "jurisdiction", "sort_order"]
     list_filter = ["jurisdiction__level", district_filter("jurisdiction")]
-    search_fields = ["name", "code"]
+    search_fields = ["name", "name_en", "code"]
     list_select_related = ["jurisdiction"]
     autocomplete_fields = ["jurisdiction"]
 

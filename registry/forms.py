@@ -45,8 +45,8 @@ class DateInput(forms.DateInput):
 class JurisdictionChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Jurisdiction) -> str:
         if obj.parent is not None and obj.level == "township":
-            return f"{obj.parent.name} · {obj.name}"
-        return obj.name
+            return f"{obj.parent.display_name} · {obj.display_name}"
+        return obj.display_name
 
 
 # --- Enterprises ---------------------------------------------------------------------------
@@ -116,7 +116,7 @@ class EnterpriseForm(forms.Form):
                     ValidationError(
                         _("该统一社会信用代码已登记为“%(name)s”（%(place)s），不能重复登记。"),
                         code="duplicate_code",
-                        params={"name": other.name, "place": other.jurisdiction.name},
+                        params={"name": other.name, "place": other.jurisdiction.display_name},
                     ),
                 )
                 self.duplicate_of = other

@@ -11,10 +11,13 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, override
 
 from registry.models import (
     AuditRecord,
@@ -44,6 +47,11 @@ def _display(obj: models.Model, name: str) -> str:
     return str(value)
 
 
+def _stored_label(model_field: Any, name: str) -> str:
+    with override(settings.LANGUAGE_CODE):
+        return str(getattr(model_field, "verbose_name", name))
+
+
 def _item_label(item: models.Model) -> str:
     if isinstance(item, User):
         # Staff are named family name first, as on the inspection record.
@@ -52,7 +60,10 @@ def _item_label(item: models.Model) -> str:
 
 
 def _snapshot(obj: models.Model, names: Iterable[str]) -> dict[str, str]:
-    return {name: _display(obj, name) for name in names}
+    # Stored in the site's language whatever the actor's, so a history row reads the same
+    # for everyone and is translated when shown (changes_shown).
+    with override(settings.LANGUAGE_CODE):
+        return {name: _display(obj, name) for name in names}
 
 
 def audit_snapshot(obj: models.Model, names: Iterable[str]) -> dict[str, str]:
@@ -78,7 +89,7 @@ def audit_record(
         if before is None and new == "":
             continue
         changes[name] = {
-            "label": str(getattr(obj._meta.get_field(name), "verbose_name", name)),
+            "label": _stored_label(obj._meta.get_field(name), name),
             "old": old,
             "new": new,
         }
@@ -109,7 +120,8 @@ def history_record(
     read them, so the history reads the same after a label changes.
     """
     model_field = obj._meta.get_field(field)
-    labels = dict(getattr(model_field, "choices", None) or [])
+    with override(settings.LANGUAGE_CODE):
+        labels = {value: str(label) for value, label in getattr(model_field, "choices", None) or []}
     return AuditRecord.objects.create(
         content_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,
@@ -119,7 +131,7 @@ def history_record(
         comment=comment,
         changes={
             field: {
-                "label": str(getattr(model_field, "verbose_name", field)),
+                "label": _stored_label(model_field, field),
                 "old": str(labels.get(old, old)) if old else "",
                 "new": str(labels.get(new, new)) if new else "",
                 "old_value": old,
@@ -138,11 +150,12 @@ def history_record_many(
         return 0
     model = type(rows[0])
     model_field = model._meta.get_field(field)
-    labels = dict(getattr(model_field, "choices", None) or [])
+    with override(settings.LANGUAGE_CODE):
+        labels = {value: str(label) for value, label in getattr(model_field, "choices", None) or []}
     content_type = ContentType.objects.get_for_model(model)
     change = {
         field: {
-            "label": str(getattr(model_field, "verbose_name", field)),
+            "label": _stored_label(model_field, field),
             "old": str(labels.get(old, old)),
             "new": str(labels.get(new, new)),
             "old_value": old,
@@ -163,3 +176,95 @@ def history_record_many(
         ]
     )
     return len(rows)
+
+
+# --- Showing the history ---------------------------------------------------------------------
+
+# Changes stored under a name that is no field of the model.
+EXTRA_LABELS = {"evidence": gettext_lazy("新增证据材料")}
+
+
+def changes_shown(records: Iterable[AuditRecord]) -> None:
+    """Give each record ``shown``: its changes as the reader reads them, in the active language.
+
+    A row stores the field's name, the value's code where it has one (a workflow move's
+    states) and the value as read in the site's language when written. The label is the
+    field's verbose name now; a choice shows its label and a yes/no its word, found from the
+    code or from the stored text; a district, industry or department its name in the reader's
+    language (one query per such model for all the records). Anything else (names, dates,
+    amounts, free text) is shown as stored.
+    """
+    rows = list(records)
+    pending: dict[type[models.Model], set[str]] = {}
+    for record in rows:
+        model = ContentType.objects.get_for_id(record.content_type_id).model_class()
+        for name, change in record.changes.items():
+            related = _bilingual_target(_model_field(model, name))
+            if related is not None:
+                pending.setdefault(related, set()).update(
+                    text for text in (change.get("old"), change.get("new")) if text
+                )
+    names: dict[type[models.Model], dict[str, str]] = {}
+    for related, texts in pending.items():
+        rows_named: Iterable[Any] = related._default_manager.filter(name__in=texts)
+        names[related] = {row.name: row.display_name for row in rows_named}
+    for record in rows:
+        model = ContentType.objects.get_for_id(record.content_type_id).model_class()
+        shown = []
+        for name, change in sorted(record.changes.items()):
+            model_field = _model_field(model, name)
+            if model_field is not None:
+                label = str(model_field.verbose_name)
+            else:
+                label = str(EXTRA_LABELS.get(name, change.get("label", name)))
+            shown.append(
+                {
+                    "label": label,
+                    "old": _value_shown(model_field, change, "old", names),
+                    "new": _value_shown(model_field, change, "new", names),
+                }
+            )
+        record.shown = shown  # type: ignore[attr-defined]
+
+
+def _model_field(model: type[models.Model] | None, name: str) -> Any:
+    if model is None:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:  # a change stored under its own name ("evidence")
+        return None
+
+
+def _bilingual_target(model_field: Any) -> type[models.Model] | None:
+    if isinstance(model_field, models.ForeignKey) and hasattr(
+        model_field.related_model, "display_name"
+    ):
+        return model_field.related_model  # type: ignore[return-value]
+    return None
+
+
+def _value_shown(
+    model_field: Any,
+    change: dict[str, Any],
+    side: str,
+    names: dict[type[models.Model], dict[str, str]],
+) -> str:
+    text = str(change.get(side) or "")
+    if model_field is None or not text:
+        return text
+    if getattr(model_field, "choices", None):
+        labels = dict(model_field.flatchoices)
+        code = change.get(f"{side}_value")
+        if code is None:
+            with override(settings.LANGUAGE_CODE):
+                code = {str(label): value for value, label in labels.items()}.get(text)
+        return str(labels[code]) if code in labels else text
+    if isinstance(model_field, models.BooleanField):
+        with override(settings.LANGUAGE_CODE):
+            yes, no = _("是"), _("否")
+        return {yes: _("是"), no: _("否")}.get(text, text)
+    related = _bilingual_target(model_field)
+    if related is not None:
+        return names.get(related, {}).get(text, text)
+    return text

@@ -12,8 +12,8 @@ from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F, Func, Q
 from django.utils import timezone
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from core.calendar import Deadline, recorded_deadline
 from registry.enums import (
@@ -29,7 +29,31 @@ from registry.enums import (
 from registry.validators import validate_credit_code
 
 
-class Jurisdiction(models.Model):
+def bilingual_name(name: str, name_en: str) -> str:
+    """The English name on an English page (when there is one), else the Chinese name; for
+    reads that fetch the two columns rather than the row."""
+    if (get_language() or "").startswith("en") and name_en:
+        return name_en
+    return name
+
+
+class EnglishNameMixin:
+    """Reference rows named in both languages: ``display_name`` is the English name on an
+    English page and the Chinese one otherwise (or when no English name was given). Printed
+    notices and letters use ``name`` itself: they are always Chinese."""
+
+    name: str
+    name_en: str
+
+    @property
+    def display_name(self) -> str:
+        return bilingual_name(self.name, self.name_en)
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class Jurisdiction(EnglishNameMixin, models.Model):
     """A node of the administrative tree: city → district (县区) → township/street (乡镇街道).
 
     ``path`` holds the codes from the root down ("441300/441302/"), so "this district and
@@ -38,6 +62,7 @@ class Jurisdiction(models.Model):
 
     code = models.CharField(_("区划代码"), max_length=12, unique=True)
     name = models.CharField(_("名称"), max_length=64)
+    name_en = models.CharField(_("英文名称"), max_length=128, blank=True)
     level = models.CharField(_("层级"), max_length=16, choices=JurisdictionLevel.choices)
     parent = models.ForeignKey(
         "self",
@@ -67,20 +92,18 @@ class Jurisdiction(models.Model):
             ),
         ]
 
-    def __str__(self) -> str:
-        return self.name
-
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         # The path is structure, not a business rule: it must follow the parent on every save.
         self.path = f"{self.parent.path if self.parent else ''}{self.code}/"
         super().save(*args, **kwargs)
 
 
-class Industry(models.Model):
+class Industry(EnglishNameMixin, models.Model):
     """行业."""
 
     code = models.CharField(_("代码"), max_length=32, unique=True)
     name = models.CharField(_("名称"), max_length=64, unique=True)
+    name_en = models.CharField(_("英文名称"), max_length=128, blank=True)
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
@@ -88,15 +111,13 @@ class Industry(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "行业")
         ordering = ["sort_order", "name"]
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class Department(models.Model):
+class Department(EnglishNameMixin, models.Model):
     """行政主管部门: a supervising department that follows an exposed unit's rectification."""
 
     code = models.CharField(_("代码"), max_length=32, unique=True)
     name = models.CharField(_("名称"), max_length=128)
+    name_en = models.CharField(_("英文名称"), max_length=255, blank=True)
     jurisdiction = models.ForeignKey(
         Jurisdiction,
         on_delete=models.PROTECT,
@@ -112,9 +133,6 @@ class Department(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["jurisdiction", "name"], name="department_unique_name"),
         ]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class LegalProvision(models.Model):

@@ -1,9 +1,12 @@
 """Reference data of the demo deployment (Huizhou): districts with a few townships each,
 industries, supervising departments and the legal provisions most often cited.
 
-Loaded by migration 0002; kept here as plain data so the demo loader and tests can name
+Loaded by migration 0002 (English names: migration 0005 and the demo loader, through
+``english_names_fill``); kept here as plain data so the demo loader and tests can name
 the same codes.
 """
+
+from typing import Any
 
 CITY = ("441300", "惠州市")
 
@@ -88,6 +91,9 @@ DISTRICT_MAP_POINTS: dict[str, tuple[float, float, str, str]] = {
     "441371": (114.53, 22.74, "441303", "大亚湾"),
     "441372": (114.28, 22.99, "441302", "仲恺"),
 }
+
+# The short labels in English, by code.
+DISTRICT_MAP_SHORT_LABELS_EN: dict[str, str] = {"441371": "Daya Bay", "441372": "Zhongkai"}
 
 # (code, name)
 INDUSTRIES: list[tuple[str, str]] = [
@@ -175,3 +181,103 @@ LEGAL_PROVISIONS: list[tuple[str, str, str]] = [
         "生产经营单位应当对重大危险源登记建档，定期检测、评估、监控，并制定应急预案。",
     ),
 ]
+
+# English names (name_en) by code: jurisdictions, industries and city departments. A district's
+# or township's own department is named after it (DISTRICT_DEPARTMENT_SUFFIX_EN, ...).
+JURISDICTION_NAMES_EN: dict[str, str] = {
+    "441300": "Huizhou City",
+    "441302": "Huicheng District",
+    "441302001": "Qiaodong Subdistrict",
+    "441302002": "Jiangbei Subdistrict",
+    "441302003": "Henan'an Subdistrict",
+    "441302004": "Xiaojinkou Subdistrict",
+    "441302101": "Hengli Town",
+    "441303": "Huiyang District",
+    "441303001": "Danshui Subdistrict",
+    "441303002": "Qiuchang Subdistrict",
+    "441303101": "Xinxu Town",
+    "441303102": "Zhenlong Town",
+    "441323": "Huidong County",
+    "441323001": "Pingshan Subdistrict",
+    "441323101": "Jilong Town",
+    "441323102": "Renshan Town",
+    "441323103": "Huangbu Town",
+    "441322": "Boluo County",
+    "441322001": "Luoyang Subdistrict",
+    "441322101": "Shiwan Town",
+    "441322102": "Yuanzhou Town",
+    "441322103": "Longxi Subdistrict",
+    "441324": "Longmen County",
+    "441324001": "Longcheng Subdistrict",
+    "441324101": "Yonghan Town",
+    "441324102": "Longhua Town",
+    "441371": "Daya Bay Economic and Technological Development Zone",
+    "441371001": "Aotou Subdistrict",
+    "441371002": "Xiqu Subdistrict",
+    "441371003": "Xiayong Subdistrict",
+    "441372": "Zhongkai Hi-tech Industrial Development Zone",
+    "441372001": "Chenjiang Subdistrict",
+    "441372002": "Lilin Town",
+    "441372003": "Tonghu Town",
+    "441372004": "Huihuan Subdistrict",
+}
+
+INDUSTRY_NAMES_EN: dict[str, str] = {
+    "petrochemical": "Petrochemicals",
+    "hazardous_chemicals": "Hazardous chemicals",
+    "fireworks": "Fireworks",
+    "non_coal_mining": "Non-coal mining",
+    "construction": "Construction",
+    "labour_intensive": "Labour-intensive manufacturing",
+    "entertainment": "Entertainment venues",
+    "road_transport": "Road transport",
+    "retail": "Retail and trade",
+    "catering_lodging": "Catering and lodging",
+    "gas": "Gas supply",
+    "metallurgy": "Metallurgy, industry and trade",
+    "water_transport": "Water transport",
+    "other": "Other",
+}
+
+CITY_DEPARTMENT_NAMES_EN: dict[str, str] = {
+    "city_safety": "Huizhou Municipal Administration of Work Safety",
+    "city_housing": "Huizhou Municipal Bureau of Housing and Urban-Rural Development",
+    "city_fire": "Huizhou Public Security Fire Brigade",
+    "city_transport": "Huizhou Municipal Transport Bureau",
+    "city_market": "Huizhou Municipal Administration for Market Regulation",
+    "city_culture": "Huizhou Municipal Bureau of Culture, Radio, Television, Tourism and Sports",
+    "city_economy": "Huizhou Municipal Bureau of Economy and Information Technology",
+    "city_land": "Huizhou Municipal Bureau of Land and Resources",
+}
+
+DISTRICT_DEPARTMENT_SUFFIX_EN = " Administration of Work Safety"
+TOWNSHIP_DEPARTMENT_SUFFIX_EN = " Work Safety Office"
+
+
+def department_names_en() -> dict[str, str]:
+    """The English name of every reference department, by code (see the migration 0002
+    loader for the codes of the district and township departments)."""
+    names = dict(CITY_DEPARTMENT_NAMES_EN)
+    for d_code, _d_name, townships in DISTRICTS:
+        district = JURISDICTION_NAMES_EN[d_code]
+        names[f"safety_{d_code}"] = district + DISTRICT_DEPARTMENT_SUFFIX_EN
+        for t_code, _t_name in townships:
+            names[f"office_{t_code}"] = (
+                JURISDICTION_NAMES_EN[t_code] + TOWNSHIP_DEPARTMENT_SUFFIX_EN
+            )
+    return names
+
+
+def english_names_fill(jurisdiction: Any, industry: Any, department: Any) -> int:
+    """Give the reference rows their English names where they have none (an administrator's
+    own name_en is kept). Takes the model classes, so a migration can pass its historical
+    models. Idempotent; returns how many rows it named."""
+    named = 0
+    for model, names in (
+        (jurisdiction, JURISDICTION_NAMES_EN),
+        (industry, INDUSTRY_NAMES_EN),
+        (department, department_names_en()),
+    ):
+        for code, name_en in names.items():
+            named += model.objects.filter(code=code, name_en="").update(name_en=name_en)
+    return named

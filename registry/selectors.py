@@ -16,6 +16,7 @@ from django.http import QueryDict
 
 from registry.enums import JurisdictionLevel
 from registry.filters import AccidentFilter, EnterpriseFilter, InspectionFilter
+from registry.history import changes_shown
 from registry.models import (
     Accident,
     AuditRecord,
@@ -283,9 +284,11 @@ def audit_history(*objects: Model) -> list[AuditRecord]:
     condition = Q(pk__in=[])
     for obj in objects:
         condition |= Q(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
-    return list(
+    records = list(
         AuditRecord.objects.filter(condition).select_related("actor").order_by("-at", "-id")
     )
+    changes_shown(records)
+    return records
 
 
 def audit_history_of_findings(findings: list[Finding]) -> dict[int, list[AuditRecord]]:
@@ -296,6 +299,8 @@ def audit_history_of_findings(findings: list[Finding]) -> dict[int, list[AuditRe
     records = AuditRecord.objects.filter(
         content_type=content_type, object_id__in=list(by_finding)
     ).select_related("actor")
-    for record in records.order_by("-at", "-id"):
+    rows = list(records.order_by("-at", "-id"))
+    changes_shown(rows)
+    for record in rows:
         by_finding[record.object_id].append(record)
     return by_finding

@@ -74,7 +74,7 @@ def _check_enterprise_write(
     if not in_user_scope(data.jurisdiction, actor):
         raise RegistryError(
             _("“%(place)s”不在您的辖区内，不能在那里登记或修改单位。")
-            % {"place": data.jurisdiction.name}
+            % {"place": data.jurisdiction.display_name}
         )
     if data.credit_code:
         clash = Enterprise.objects.filter(credit_code=data.credit_code)
@@ -84,7 +84,11 @@ def _check_enterprise_write(
         if other is not None:
             raise RegistryError(
                 _("统一社会信用代码 %(code)s 已登记为“%(name)s”（%(place)s），请打开该单位修改。")
-                % {"code": data.credit_code, "name": other.name, "place": other.jurisdiction.name}
+                % {
+                    "code": data.credit_code,
+                    "name": other.name,
+                    "place": other.jurisdiction.display_name,
+                }
             )
 
 
@@ -422,14 +426,15 @@ class AccidentData:
 def _check_accident(*, actor: User, data: AccidentData) -> None:
     if not in_user_scope(data.jurisdiction, actor):
         raise RegistryError(
-            _("“%(place)s”不在您的辖区内，不能登记那里的事故。") % {"place": data.jurisdiction.name}
+            _("“%(place)s”不在您的辖区内，不能登记那里的事故。")
+            % {"place": data.jurisdiction.display_name}
         )
     if data.enterprise is not None and not data.enterprise.jurisdiction.path.startswith(
         data.jurisdiction.path
     ):
         raise RegistryError(
             _("单位“%(name)s”不在%(place)s，请核对县区或单位。")
-            % {"name": data.enterprise.name, "place": data.jurisdiction.name}
+            % {"name": data.enterprise.name, "place": data.jurisdiction.display_name}
         )
     if data.date > timezone.localdate():
         raise RegistryError(_("事故发生日期不能晚于今天。"))

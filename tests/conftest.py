@@ -37,6 +37,9 @@ def _reference_data(request):
 
     if not Jurisdiction.objects.exists():
         importlib.import_module("registry.migrations.0002_reference_data").load(apps, None)
+        importlib.import_module("registry.migrations.0006_reference_data_english_names").fill(
+            apps, None
+        )
         importlib.import_module("publicity.migrations.0002_roles").create_roles(apps, None)
         importlib.import_module("publicity.migrations.0007_role_permissions").grant(apps, None)
         importlib.import_module("publicity.migrations.0009_supervisor_sees_overdue_cases").narrow(

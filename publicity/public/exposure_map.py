@@ -23,8 +23,8 @@ from publicity.public.filters import EntryFilter
 from publicity.public.selectors import public_cached
 from rectification.enums import CaseStatus
 from registry.enums import JurisdictionLevel
-from registry.models import Jurisdiction
-from registry.reference_data import DISTRICT_MAP_POINTS
+from registry.models import Jurisdiction, bilingual_name
+from registry.reference_data import DISTRICT_MAP_POINTS, DISTRICT_MAP_SHORT_LABELS_EN
 
 # The list's filters the map follows, by the list's own parameter names.
 MAP_FILTERS = ("year", "category", "disposition")
@@ -103,7 +103,7 @@ def district_figures(
                 {
                     "key": district.pk,
                     "code": district.code,
-                    "label": district.name,
+                    "label": district.display_name,
                     "listed": row.get("listed", 0),
                     "overdue": row.get("overdue", 0),
                     "tracked": tracked,
@@ -111,7 +111,13 @@ def district_figures(
                     "rectified_share": share(finished, tracked),
                     "point": [point[0], point[1]] if point else None,
                     "host": point[2] if point else None,
-                    "short_label": point[3] if point else district.name,
+                    "short_label": (
+                        bilingual_name(
+                            point[3], DISTRICT_MAP_SHORT_LABELS_EN.get(district.code, "")
+                        )
+                        if point
+                        else district.display_name
+                    ),
                 }
             )
         names = {row["code"]: row["label"] for row in rows}

@@ -20,7 +20,7 @@ from publicity.models import Batch, Entry
 from publicity.public.selectors import public_cached
 from rectification.enums import CaseStatus
 from registry.enums import Disposition, ExposureCategory, JurisdictionLevel
-from registry.models import Enterprise, Industry, Jurisdiction
+from registry.models import Enterprise, Industry, Jurisdiction, bilingual_name
 from registry.search import enterprise_search, name_contains
 
 RECTIFICATION_CHOICES = [
@@ -65,9 +65,13 @@ def _reference_choices() -> dict[str, list[tuple[str, str]]]:
             "sort_order", "code"
         )
         return {
-            "district": [(str(pk), name) for pk, name in districts.values_list("pk", "name")],
+            "district": [
+                (str(pk), bilingual_name(name, name_en))
+                for pk, name, name_en in districts.values_list("pk", "name", "name_en")
+            ],
             "industry": [
-                (str(pk), name) for pk, name in Industry.objects.values_list("pk", "name")
+                (str(pk), bilingual_name(name, name_en))
+                for pk, name, name_en in Industry.objects.values_list("pk", "name", "name_en")
             ],
         }
 

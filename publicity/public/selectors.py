@@ -41,7 +41,7 @@ from rectification.enums import CaseStatus
 from rectification.models import Case, Reply
 from rectification.selectors import case_public_events, case_published_replies_array
 from registry.enums import Disposition
-from registry.models import Accident
+from registry.models import Accident, bilingual_name
 
 _T = TypeVar("_T")
 
@@ -457,14 +457,22 @@ def statistics(*, start: datetime.date, end: datetime.date) -> dict[str, Any]:
             for value, label in Disposition.choices
         ]
         districts = [
-            {"key": row["district_id"], "label": row["district__name"], "count": row["n"]}
-            for row in published.values("district_id", "district__name")
+            {
+                "key": row["district_id"],
+                "label": bilingual_name(row["district__name"], row["district__name_en"]),
+                "count": row["n"],
+            }
+            for row in published.values("district_id", "district__name", "district__name_en")
             .annotate(n=Count("id"))
             .order_by("-n", "district__name")
         ]
         industries = [
-            {"key": row["industry_id"], "label": row["industry__name"], "count": row["n"]}
-            for row in published.values("industry_id", "industry__name")
+            {
+                "key": row["industry_id"],
+                "label": bilingual_name(row["industry__name"], row["industry__name_en"]),
+                "count": row["n"],
+            }
+            for row in published.values("industry_id", "industry__name", "industry__name_en")
             .annotate(n=Count("id"))
             .order_by("-n", "industry__name")
         ]

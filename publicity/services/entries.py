@@ -81,7 +81,8 @@ def entries_term_end(*, today: datetime.date) -> int:
             f"UPDATE {Entry._meta.db_table} SET status = %s, removed_on = %s, "  # noqa: S608 - our table; values are parameters
             "removal_reason = %s WHERE id IN (SELECT id FROM "
             f"{Entry._meta.db_table} WHERE status = %s AND listed_until < %s) RETURNING id",
-            [EntryStatus.REMOVED, today, _("公示期满"), EntryStatus.LISTED, today],
+            # No reason stored: a removal without one is the term's end (Entry.removal_shown).
+            [EntryStatus.REMOVED, today, "", EntryStatus.LISTED, today],
         )
     )
     history_record_many(
@@ -112,7 +113,8 @@ def entry_remove_early(*, entry: Entry, actor: User, reason: str, today: datetim
         today=today,
         values={
             "removed_on": today,
-            "removal_reason": _("整改核实后提前移出：%(reason)s") % {"reason": reason.strip()},
+            # The official's words only; the kind of removal is said when shown.
+            "removal_reason": reason.strip(),
         },
     )
     public_cache_invalidate_on_commit()

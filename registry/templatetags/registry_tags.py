@@ -6,13 +6,18 @@ from typing import Any
 
 from django import template
 
+from registry.history import changes_shown
+
 register = template.Library()
 
 
 @register.filter
 def audit_changes(record: Any) -> list[dict[str, str]]:
-    """The changed fields of an audit record, in a stable order."""
-    return [value for _name, value in sorted(record.changes.items())]
+    """The changed fields of an audit record, in a stable order, in the reader's language
+    (the selectors prepare a page's records at once; a lone record is prepared here)."""
+    if not hasattr(record, "shown"):
+        changes_shown([record])
+    return record.shown  # type: ignore[no-any-return]
 
 
 @register.filter

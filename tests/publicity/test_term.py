@@ -49,9 +49,11 @@ def test_entries_term_end_removes_only_expired_entries_once(django_assert_num_qu
 
     for entry in expired:
         entry.refresh_from_db()
-        assert (entry.status, entry.removed_on, entry.removal_reason) == (
+        # No words stored: the term's end is said when shown, in the reader's language.
+        assert (entry.status, entry.removed_on, entry.removal_reason, entry.removal_shown) == (
             EntryStatus.REMOVED,
             datetime.date(2023, 3, 16),
+            "",
             "公示期满",
         )
     assert Entry.objects.get(pk=current.pk).status == EntryStatus.LISTED
@@ -70,7 +72,8 @@ def test_entry_remove_early_after_twelve_months_of_verified_rectification(offici
     )
 
     assert removed.status == EntryStatus.REMOVED
-    assert removed.removal_reason == "整改核实后提前移出：已整改并通过复查"
+    assert removed.removal_reason == "已整改并通过复查"
+    assert removed.removal_shown == "整改核实后提前移出：已整改并通过复查"
     assert removed.unit_name == entry.unit_name  # the printed text stays
 
 
@@ -128,7 +131,10 @@ def test_entry_remove_early_view_lets_an_official_end_the_listing(client):
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.status == EntryStatus.REMOVED
-    assert entry.removal_reason == "整改核实后提前移出：整改到位一年以上"
+    assert (entry.removal_reason, entry.removal_shown) == (
+        "整改到位一年以上",
+        "整改核实后提前移出：整改到位一年以上",
+    )
 
 
 def test_entry_remove_early_view_refuses_too_early_and_non_officials(client):
