@@ -43,7 +43,7 @@ class PublishingMixin(DemoBase):
                 batch = batch_create(composer=inspector)
                 entries = entry_add(
                     batch=batch, findings=[e.finding for e in exposures], actor=inspector
-                )
+                ).created
                 for entry, exposure in zip(entries, exposures, strict=True):
                     entry_update(
                         entry=entry,

@@ -125,7 +125,7 @@ class EntryAdmin(ViewOnlyAdminMixin, NoBulkDeleteMixin, admin.ModelAdmin):
     search_fields = ["unit_name", "=enterprise__credit_code"]
     list_select_related = ["batch", "district"]
     date_hierarchy = "published_on"
-    raw_id_fields = ["batch", "finding", "case"]
+    raw_id_fields = ["batch", "finding", "further_findings", "case"]
     autocomplete_fields = ["enterprise", "district", "department"]
     readonly_fields = [
         "status",

@@ -4,6 +4,8 @@ submissions: the top domain layer. May call rectification and registry, never th
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
@@ -24,6 +26,9 @@ from publicity.enums import (
     SubmissionStatus,
 )
 from registry.enums import Disposition, ExposureCategory
+
+if TYPE_CHECKING:
+    from registry.models import Finding
 
 
 class Batch(models.Model):
@@ -139,6 +144,10 @@ class EntryQuerySet(models.QuerySet["Entry"]):
 class Entry(models.Model):
     """曝光条目: one unit in a batch, with the text exactly as printed.
 
+    One entry per unit per batch: ``finding`` is the principal finding (the one the entry
+    was composed from), ``further_findings`` the unit's other findings added to the same
+    batch; the printed text and the case cover them all (:attr:`findings_in_order`).
+
     District, industry and publication date are copied from the enterprise and batch when the
     entry is composed (and frozen at publication), so the public list filters and pages on
     this table's own indexes without joins.
@@ -160,6 +169,12 @@ class Entry(models.Model):
         on_delete=models.PROTECT,
         related_name="entries",
         verbose_name=_("检查发现"),
+    )
+    further_findings = models.ManyToManyField(
+        "registry.Finding",
+        blank=True,
+        related_name="further_entries",
+        verbose_name=_("同一单位的其他检查发现"),
     )
     enterprise = models.ForeignKey(
         "registry.Enterprise",
@@ -258,6 +273,14 @@ class Entry(models.Model):
             models.UniqueConstraint(
                 fields=["batch", "finding"], name="entry_finding_once_per_batch"
             ),
+            # One entry per unit per batch. Every entry is planned while its batch is
+            # composed, reviewed and in its notice period, so this guards every way an
+            # entry comes in; published history from before the rule is left as printed.
+            models.UniqueConstraint(
+                fields=["batch", "enterprise"],
+                condition=Q(status=EntryStatus.PLANNED),
+                name="entry_unit_once_per_batch",
+            ),
             models.CheckConstraint(
                 condition=~Q(status=EntryStatus.LISTED)
                 | Q(case__isnull=False, published_on__isnull=False),
@@ -299,6 +322,14 @@ class Entry(models.Model):
         if not self.removal_reason:
             return str(_("公示期满"))
         return str(_("整改核实后提前移出：%(reason)s") % {"reason": self.removal_reason})
+
+    @property
+    def findings_in_order(self) -> list[Finding]:
+        """Every finding the entry carries: the principal one, then the others by id.
+
+        Prefetch ``further_findings`` for lists (the selectors do)."""
+        further = sorted(self.further_findings.all(), key=lambda finding: finding.pk)
+        return [self.finding, *further]
 
     @property
     def is_withdrawn(self) -> bool:

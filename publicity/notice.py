@@ -411,7 +411,10 @@ def build_letter_pdf(entry: Entry) -> bytes:
     batch = entry.batch
     if batch.notice_period_ends is None or batch.approved_at is None:
         raise ValueError(f"batch {batch.pk} is not approved: it has no prior notice period")
-    provisions = list(entry.finding.provisions.all())
+    # The legal basis of every violation the unit's entry carries, each provision once.
+    provisions = list(
+        {p.pk: p for f in entry.findings_in_order for p in f.provisions.all()}.values()
+    )
     if provisions:
         basis = "；".join(f"{p}：{p.text}" for p in provisions)
     else:

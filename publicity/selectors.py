@@ -30,7 +30,8 @@ from publicity.permissions import (
 )
 from rectification.enums import CaseStatus
 from rectification.models import Case
-from registry.models import Enterprise, Finding
+from registry.models import AuditRecord, Enterprise, Finding
+from registry.selectors import audit_history
 
 SITE_COUNTS_TTL_SECONDS = 15 * 60
 
@@ -145,15 +146,21 @@ def batch_history(*, batch: Batch) -> QuerySet[BatchTransition]:
     return batch.transitions.select_related("by").order_by("at", "id")
 
 
+def batch_compose_history(*, batch: Batch) -> list[AuditRecord]:
+    """What composing did to the batch's entries (added, edited, reordered, taken out), with
+    old and new values, newest first: the history rows of the BATCH table's move ``edit``."""
+    return audit_history(batch)
+
+
 def finding_pool(
     *, user: User, data: QueryDict | None = None
 ) -> tuple[FindingPoolFilter, QuerySet[Finding]]:
     """Findings proposed for publicity in the user's area and in no batch yet (but those
     withdrawn on an objection), newest first."""
 
-    taken = Entry.objects.filter(finding=OuterRef("pk")).exclude(
-        status=EntryStatus.WITHDRAWN_ON_OBJECTION
-    )
+    taken = Entry.objects.filter(
+        Q(finding=OuterRef("pk")) | Q(further_findings=OuterRef("pk"))
+    ).exclude(status=EntryStatus.WITHDRAWN_ON_OBJECTION)
     findings = (
         finding_pool_scope(user)
         .filter(proposed_for_publicity=True)

@@ -79,8 +79,16 @@ def audit_record(
     action: str,
     before: dict[str, str] | None,
     after: dict[str, str],
+    filed_under: models.Model | None = None,
+    move: str = "",
+    comment: str = "",
 ) -> AuditRecord | None:
-    """Record a create (``before`` None) or the fields a change moved; nothing if none moved."""
+    """Record a create (``before`` None) or the fields a change moved; nothing if none moved.
+
+    ``filed_under`` files the row in another record's history (a draft batch keeps the
+    history of its entries, which may be taken out again); the labels are still ``obj``'s.
+    ``move`` names the workflow move the change belongs to, ``comment`` says what it was.
+    """
     changes: dict[str, Any] = {}
     for name, new in after.items():
         old = "" if before is None else before.get(name, "")
@@ -95,12 +103,15 @@ def audit_record(
         }
     if before is not None and not changes:
         return None
+    owner = obj if filed_under is None else filed_under
     return AuditRecord.objects.create(
-        content_type=ContentType.objects.get_for_model(obj),
-        object_id=obj.pk,
+        content_type=ContentType.objects.get_for_model(owner),
+        object_id=owner.pk,
         action=action,
         actor=actor,
         changes=changes,
+        move=move,
+        comment=comment,
     )
 
 

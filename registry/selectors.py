@@ -212,11 +212,14 @@ def pending_uploads_for(*, user: AnyUser, ids: list[int]) -> list[PendingUpload]
 def findings_awaiting_batch(*, user: AnyUser, limit: int = 10) -> tuple[list[Finding], int]:
     """Findings proposed for publicity that stand in no batch yet, newest first, and how many.
 
-    ``entries`` is publicity's reverse relation; reading it keeps this app free of imports
-    from publicity.
+    ``entries`` and ``further_entries`` are publicity's reverse relations (a finding is an
+    entry's principal one or a further one of the same unit); reading them keeps this app
+    free of imports from publicity.
     """
     queryset = scope_to_user(
-        Finding.objects.filter(proposed_for_publicity=True, entries__isnull=True),
+        Finding.objects.filter(
+            proposed_for_publicity=True, entries__isnull=True, further_entries__isnull=True
+        ),
         user,
         "inspection__enterprise__jurisdiction__path",
     )

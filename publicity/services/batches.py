@@ -199,13 +199,15 @@ def batch_publish(
     values = {"published_on": published_on, "outlet": outlet.strip()}
     BATCH.check(batch, "publish", actor, values=values)
     listed_until = entry_listed_until(published_on) if with_term else None
-    entries = batch.entries.filter(status=EntryStatus.PLANNED).select_related(
-        "enterprise", "finding", "department"
+    entries = (
+        batch.entries.filter(status=EntryStatus.PLANNED)
+        .select_related("enterprise", "finding", "department")
+        .prefetch_related("further_findings")
     )
     for entry in entries.order_by("position"):
         case = case_open(
             enterprise=entry.enterprise,
-            findings=[entry.finding],
+            findings=entry.findings_in_order,
             disposition=entry.disposition,
             deadline=entry.deadline_info,
             department=entry.department,

@@ -50,7 +50,7 @@ def letters_build(*, job: PublicationJob) -> int:
     entries = (
         batch.entries.filter(letter__isnull=True)
         .select_related("batch", "district", "department", "finding")
-        .prefetch_related("finding__provisions")
+        .prefetch_related("finding__provisions", "further_findings__provisions")
         .order_by("position")
     )
     for entry in entries:

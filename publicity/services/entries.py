@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,8 +26,8 @@ from publicity.errors import PublicationError
 from publicity.models import Batch, Entry
 from publicity.term import entries_term_expired
 from publicity.workflows import BATCH, ENTRY
-from registry.history import history_record, history_record_many
-from registry.models import Department, Finding, Jurisdiction
+from registry.history import audit_record, audit_snapshot, history_record, history_record_many
+from registry.models import AuditRecord, Department, Finding, Jurisdiction
 
 
 def entry_transition(
@@ -138,65 +139,6 @@ def _district_of(jurisdiction: Jurisdiction) -> Jurisdiction:
     return Jurisdiction.objects.get(code=codes[1])
 
 
-@transaction.atomic
-def entry_add(*, batch: Batch, findings: Iterable[Finding], actor: User) -> list[Entry]:
-    """Add findings to a draft batch, each as an entry prefilled from the finding.
-
-    The printed text starts as the enterprise's name, credit code and address and the
-    finding's description; disposition and deadline start as proposed. The department and the
-    responsible person must still be chosen before the batch can be submitted, so the
-    entry starts without a responsible person and with the first department of the unit's
-    district as a suggestion.
-    """
-    batch = _draft_for(batch, actor)
-    position = batch.entries.aggregate(top=Max("position"))["top"] or 0
-    added = []
-    for finding in findings:
-        if not finding.proposed_for_publicity:
-            raise PublicationError(_("该检查发现未建议公示曝光，不能加入批次。"))
-        if batch.entries.filter(finding=finding).exists():
-            continue
-        if (
-            Entry.objects.filter(finding=finding)
-            .exclude(status__in=[EntryStatus.WITHDRAWN_ON_OBJECTION])
-            .exclude(batch=batch)
-            .exists()
-        ):
-            raise PublicationError(
-                _("“%(unit)s”的这项检查发现已在另一批次中。")
-                % {"unit": finding.inspection.enterprise.name}
-            )
-        enterprise = finding.inspection.enterprise
-        district = _district_of(enterprise.jurisdiction)
-        department = (
-            Department.objects.filter(jurisdiction=district).order_by("sort_order", "id").first()
-            or Department.objects.order_by("sort_order", "id").first()
-        )
-        if department is None:
-            raise PublicationError(_("尚未设置任何主管部门，请管理员先添加主管部门。"))
-        position += 1
-        added.append(
-            Entry.objects.create(
-                batch=batch,
-                position=position,
-                finding=finding,
-                enterprise=enterprise,
-                district=district,
-                industry=enterprise.industry,
-                unit_name=enterprise.name,
-                credit_code=enterprise.credit_code or "",
-                address=enterprise.address,
-                violation_text=finding.description,
-                category=finding.category,
-                disposition=finding.proposed_disposition,
-                **_deadline_of(finding),
-                department=department,
-                responsible_person="",
-            )
-        )
-    return added
-
-
 def _deadline_of(finding: Finding) -> dict[str, Any]:
     """The entry's deadline fields from its finding's: as proposed (already moved off a rest
     day, with the reason), or 30 days from today moved off a rest day if none was."""
@@ -211,6 +153,7 @@ def _deadline_of(finding: Finding) -> dict[str, Any]:
     }
 
 
+# The printed columns: what composing edits and what the batch's history shows of an entry.
 PRINTED_FIELDS = (
     "unit_name",
     "address",
@@ -221,6 +164,140 @@ PRINTED_FIELDS = (
     "department",
     "responsible_person",
 )
+
+
+@dataclass(frozen=True)
+class EntriesAdded:
+    """What :func:`entry_add` did: the entries it created, and those of units already in the
+    batch that took a further finding (one entry per unit per batch)."""
+
+    created: list[Entry]
+    attached: list[Entry]
+
+
+def _taken_elsewhere(finding: Finding, batch: Batch) -> bool:
+    """The finding stands in another batch's entry (as its principal or a further finding)
+    that was not withdrawn on an objection."""
+    return (
+        Entry.objects.filter(Q(finding=finding) | Q(further_findings=finding))
+        .exclude(status__in=[EntryStatus.WITHDRAWN_ON_OBJECTION])
+        .exclude(batch=batch)
+        .exists()
+    )
+
+
+@transaction.atomic
+def entry_add(*, batch: Batch, findings: Iterable[Finding], actor: User) -> EntriesAdded:
+    """Add findings to a draft batch: one entry per unit, prefilled from its first finding.
+
+    The printed text starts as the enterprise's name, credit code and address and the finding's
+    description; disposition and deadline start as proposed. The department and the
+    responsible person must still be chosen before the batch can be submitted, so the
+    entry starts without a responsible person and with the first department of the unit's
+    district as a suggestion. A finding of a unit already in the batch joins that unit's
+    entry as a further finding, its description added to the printed text.
+
+    Side effects: a history row on the batch for each entry added and each finding attached.
+    """
+    batch = _draft_for(batch, actor)
+    position = batch.entries.aggregate(top=Max("position"))["top"] or 0
+    created: list[Entry] = []
+    attached: list[Entry] = []
+    for finding in findings:
+        if not finding.proposed_for_publicity:
+            raise PublicationError(_("该检查发现未建议公示曝光，不能加入批次。"))
+        if batch.entries.filter(Q(finding=finding) | Q(further_findings=finding)).exists():
+            continue
+        if _taken_elsewhere(finding, batch):
+            raise PublicationError(
+                _("“%(unit)s”的这项检查发现已在另一批次中。")
+                % {"unit": finding.inspection.enterprise.name}
+            )
+        enterprise = finding.inspection.enterprise
+        existing = batch.entries.filter(enterprise=enterprise).first()
+        if existing is not None:
+            _finding_attach(entry=existing, finding=finding, actor=actor)
+            if existing not in attached:
+                attached.append(existing)
+            continue
+        district = _district_of(enterprise.jurisdiction)
+        department = (
+            Department.objects.filter(jurisdiction=district).order_by("sort_order", "id").first()
+            or Department.objects.order_by("sort_order", "id").first()
+        )
+        if department is None:
+            raise PublicationError(_("尚未设置任何主管部门，请管理员先添加主管部门。"))
+        position += 1
+        entry = Entry.objects.create(
+            batch=batch,
+            position=position,
+            finding=finding,
+            enterprise=enterprise,
+            district=district,
+            industry=enterprise.industry,
+            unit_name=enterprise.name,
+            credit_code=enterprise.credit_code or "",
+            address=enterprise.address,
+            violation_text=finding.description,
+            category=finding.category,
+            disposition=finding.proposed_disposition,
+            **_deadline_of(finding),
+            department=department,
+            responsible_person="",
+        )
+        _compose_record(
+            batch=batch,
+            entry=entry,
+            actor=actor,
+            comment=_("加入条目：%(entry)s") % {"entry": _entry_label(entry)},
+            before={},
+            after=audit_snapshot(entry, PRINTED_FIELDS),
+        )
+        created.append(entry)
+    return EntriesAdded(created=created, attached=attached)
+
+
+def _finding_attach(*, entry: Entry, finding: Finding, actor: User) -> None:
+    """A further finding of the entry's unit: its description joins the printed text."""
+    before = audit_snapshot(entry, PRINTED_FIELDS)
+    entry.further_findings.add(finding)
+    entry.violation_text = f"{entry.violation_text}\n{finding.description}"
+    entry.save(update_fields=["violation_text"])
+    _compose_record(
+        batch=entry.batch,
+        entry=entry,
+        actor=actor,
+        comment=_("并入同一单位的检查发现：%(entry)s") % {"entry": _entry_label(entry)},
+        before=before,
+        after=audit_snapshot(entry, PRINTED_FIELDS),
+    )
+
+
+def _entry_label(entry: Entry) -> str:
+    return _("第%(position)s号“%(unit)s”") % {"position": entry.position, "unit": entry.unit_name}
+
+
+def _compose_record(
+    *,
+    batch: Batch,
+    entry: Entry,
+    actor: User,
+    comment: str,
+    before: dict[str, str],
+    after: dict[str, str],
+) -> None:
+    """The history row of one change to a draft's entries, filed under the batch (the BATCH
+    table's move ``edit``), so it outlives an entry taken out again."""
+    audit_record(
+        actor=actor,
+        obj=entry,
+        filed_under=batch,
+        action=AuditRecord.Action.CHANGED,
+        move="edit",
+        comment=comment,
+        before=before,
+        after=after,
+    )
 
 
 @transaction.atomic
@@ -237,8 +314,12 @@ def entry_update(
     department: Department,
     responsible_person: str,
 ) -> Entry:
-    """Edit an entry's printed text and follow-up while its batch is a draft."""
-    _draft_for(entry.batch, actor)
+    """Edit an entry's printed text and follow-up while its batch is a draft.
+
+    Side effects: a history row on the batch with the fields that changed, old and new.
+    """
+    batch = _draft_for(entry.batch, actor)
+    before = audit_snapshot(entry, PRINTED_FIELDS)
     values = {
         "unit_name": unit_name.strip(),
         "address": address.strip(),
@@ -262,14 +343,36 @@ def entry_update(
         moved = ["rectification_deadline_moved_from", "rectification_deadline_holiday"]
     entry.department = department
     entry.save(update_fields=[*PRINTED_FIELDS, *moved])
+    audit_record(
+        actor=actor,
+        obj=entry,
+        filed_under=batch,
+        action=AuditRecord.Action.CHANGED,
+        move="edit",
+        comment=_("修改条目：%(entry)s") % {"entry": _entry_label(entry)},
+        before=before,
+        after=audit_snapshot(entry, PRINTED_FIELDS),
+    )
     return entry
 
 
 @transaction.atomic
 def entry_remove(*, entry: Entry, actor: User) -> None:
-    """Take an entry out of a draft batch; the entries after it move up one place."""
+    """Take an entry (with all its unit's findings) out of a draft batch; the entries after
+    it move up one place.
+
+    Side effects: a history row on the batch with what the entry held.
+    """
     batch = _draft_for(entry.batch, actor)
     position = entry.position
+    _compose_record(
+        batch=batch,
+        entry=entry,
+        actor=actor,
+        comment=_("移出条目：%(entry)s") % {"entry": _entry_label(entry)},
+        before=audit_snapshot(entry, PRINTED_FIELDS),
+        after=dict.fromkeys(PRINTED_FIELDS, ""),
+    )
     entry.delete()
     # One row at a time, lowest first: each moves into the place just freed, so the unique
     # (batch, position) constraint holds after every statement.
@@ -280,7 +383,10 @@ def entry_remove(*, entry: Entry, actor: User) -> None:
 
 @transaction.atomic
 def entry_move(*, entry: Entry, up: bool, actor: User) -> None:
-    """Swap an entry of a draft batch with its neighbour above (``up``) or below."""
+    """Swap an entry of a draft batch with its neighbour above (``up``) or below.
+
+    Side effects: a history row on the batch with the entry's old and new place.
+    """
     batch = _draft_for(entry.batch, actor)
     entries = batch.entries.order_by("position")
     neighbour = (
@@ -295,10 +401,21 @@ def entry_move(*, entry: Entry, up: bool, actor: User) -> None:
     Entry.objects.filter(pk=entry.pk).update(position=0)
     Entry.objects.filter(pk=neighbour.pk).update(position=mine)
     Entry.objects.filter(pk=entry.pk).update(position=theirs)
+    audit_record(
+        actor=actor,
+        obj=entry,
+        filed_under=batch,
+        action=AuditRecord.Action.CHANGED,
+        move="edit",
+        comment=_("调整顺序：“%(unit)s”") % {"unit": entry.unit_name},
+        before={"position": str(mine)},
+        after={"position": str(theirs)},
+    )
 
 
 __all__ = [
     "PRINTED_FIELDS",
+    "EntriesAdded",
     "entries_term_end",
     "entries_term_expired",
     "entry_add",

@@ -122,6 +122,7 @@ def _batch_page(
             "page_obj": page,
             "entries": page,
             "history": selectors.batch_history(batch=batch),
+            "compose_history": selectors.batch_compose_history(batch=batch),
             "media_reports": batch.media_reports.prefetch_related("entries"),
             "return_form": return_form or ReturnForm(),
             "comment_form": CommentForm(),
@@ -248,11 +249,23 @@ def batch_compose(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if form.is_valid():
             findings = [chosen[int(value)] for value in form.cleaned_data["findings"]]
-            if attempt(
-                request,
-                lambda: services.entry_add(batch=batch, findings=findings, actor=user),
-                _("已加入 %(count)d 家单位。") % {"count": len(findings)},
-            ):
+            try:
+                added = services.entry_add(batch=batch, findings=findings, actor=user)
+            except PublicationError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(
+                    request, _("已加入 %(count)d 家单位。") % {"count": len(added.created)}
+                )
+                for entry in added.attached:
+                    messages.info(
+                        request,
+                        _(
+                            "“%(unit)s”在本批次中只列一条：所选的检查发现已并入该单位的条目"
+                            "（第%(position)s号），请核对其违法违规行为的文字。"
+                        )
+                        % {"unit": entry.unit_name, "position": entry.position},
+                    )
                 return to_batch(batch.pk)
     else:
         form = FindingPickForm(choices=[])

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from registry.enums import JurisdictionLevel, LicenceStatus, OperatingStatus
 from registry.importing.files import (
+    EXAMPLE_MARK,
     HEADER_OF,
     HEADER_TO_KEY,
     PROGRESS_EVERY,
@@ -176,10 +177,14 @@ def check_file(
     cleaned: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
     seen_codes: dict[str, int] = {}
+    examples: list[int] = []
     total = len(body)
     for index, row in enumerate(body):
         number = index + 2  # the row number the clerk sees in Excel
         cells = {key: row[i] if i < len(row) else "" for i, key in enumerate(keys) if key}
+        if cells.get("name", "").startswith(EXAMPLE_MARK):
+            examples.append(number)
+            continue
         fields, row_errors = _check_row(number, cells, lookups, user)
         errors.extend(row_errors)
         if fields is not None:
@@ -198,6 +203,13 @@ def check_file(
                 cleaned.append({"row": number, "fields": fields})
         if (index + 1) % PROGRESS_EVERY == 0:
             progress(index + 1, total)
+    if examples and not cleaned and not errors:
+        # The template as downloaded: say what to do, rather than import nothing silently.
+        message = _(
+            "这是模板的示例行，导入时跳过。文件中没有其他单位：请在示例行下方填写要导入的单位"
+            "（示例行可保留或删除），再上传。"
+        )
+        errors.append({"row": examples[0], "column": HEADER_OF["name"], "message": message})
     _match_existing(cleaned, errors, user)
     progress(total, total)
     return cleaned, errors

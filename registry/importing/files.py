@@ -23,13 +23,17 @@ COLUMNS: list[tuple[str, str]] = [
 REQUIRED = {"name", "address", "jurisdiction", "industry"}
 HEADER_TO_KEY = {header: key for key, header in COLUMNS}
 HEADER_OF = dict(COLUMNS)
+# The templates' example row shows a filled-in unit, every value valid against the reference
+# data; its name carries this mark, and a row whose name starts with it is skipped, so the
+# template uploaded as downloaded writes no made-up unit into the register.
+EXAMPLE_MARK = "【示例，导入时跳过】"
 EXAMPLE_ROW = [
-    "惠州市示例五金制品有限公司",
+    f"{EXAMPLE_MARK}惠州市示例五金制品有限公司",
     "91441302MA0000001X",
     "张三",
     "惠州市惠城区江北街道示例路1号",
     "江北街道",
-    "",
+    "劳动密集型加工制造",
     "证照齐全",
     "在营",
 ]

@@ -41,7 +41,7 @@ pytestmark = pytest.mark.django_db
 def composed_batch(composer, count=2, **finding_kwargs):
     batch = batch_create(composer=composer)
     findings = [FindingFactory(**finding_kwargs) for _ in range(count)]
-    entries = entry_add(batch=batch, findings=findings, actor=batch.composed_by)
+    entries = entry_add(batch=batch, findings=findings, actor=batch.composed_by).created
     for entry in entries:
         entry.responsible_person = "王五"
         entry.save(update_fields=["responsible_person"])
@@ -61,7 +61,7 @@ def test_entry_add_prefills_printed_text_from_the_finding():
         description="仓库与宿舍同一建筑", proposed_disposition=Disposition.SUSPENDED
     )
 
-    [entry] = entry_add(batch=batch, findings=[finding], actor=batch.composed_by)
+    [entry] = entry_add(batch=batch, findings=[finding], actor=batch.composed_by).created
 
     enterprise = finding.inspection.enterprise
     assert entry.position == 1
@@ -80,7 +80,7 @@ def test_entry_add_keeps_the_credit_code_as_composed():
     licensed = FindingFactory(inspection__enterprise__credit_code="91441302MA0000042A")
     unlicensed = FindingFactory(inspection__enterprise__credit_code=None)
 
-    entries = entry_add(batch=batch, findings=[licensed, unlicensed], actor=composer)
+    entries = entry_add(batch=batch, findings=[licensed, unlicensed], actor=composer).created
     enterprise = licensed.inspection.enterprise
     enterprise.credit_code = None
     enterprise.save(update_fields=["credit_code"])

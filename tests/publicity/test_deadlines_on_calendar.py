@@ -132,7 +132,7 @@ def test_the_moved_deadline_and_its_reason_reach_the_entry_the_case_and_the_publ
     finding, _ = record(client, inspector, D(2026, 9, 16), proposed_disposition="banned")
     official, official2 = staff_user("off", "official"), staff_user("off2", "official")
     batch = batch_create(composer=inspector)
-    (entry,) = entry_add(batch=batch, findings=[finding], actor=inspector)
+    (entry,) = entry_add(batch=batch, findings=[finding], actor=inspector).created
     Entry.objects.filter(pk=entry.pk).update(responsible_person="王五")
     assert entry.deadline_info.reason == REASON
 
@@ -177,7 +177,7 @@ def test_the_moved_deadline_and_its_reason_reach_the_entry_the_case_and_the_publ
 def test_a_draft_entry_edited_to_a_holiday_moves(inspector):
     finding = FindingFactory(proposed_deadline=D(2026, 10, 20))
     batch = batch_create(composer=inspector)
-    (entry,) = entry_add(batch=batch, findings=[finding], actor=inspector)
+    (entry,) = entry_add(batch=batch, findings=[finding], actor=inspector).created
 
     entry_update(
         entry=entry,

@@ -23,8 +23,8 @@ from publicity.services import (
     publication_jobs_redispatch,
 )
 from publicity.tasks import build_notice
-from registry.models import Department, Finding, Jurisdiction
-from tests.factories import EnterpriseFactory, FindingFactory, InspectionFactory, publication_staff
+from registry.models import Department, Enterprise, Finding, Inspection, Jurisdiction
+from tests.factories import EnterpriseFactory, FindingFactory, publication_staff
 from tests.support import subprocess_database_url
 
 # Transactional: the worker's own connection must see the rows the test committed.
@@ -146,7 +146,21 @@ def many_entry_batch(count):
     """A finalised batch of ``count`` entries, written in bulk (the workflow is tested
     elsewhere) so the notice takes long enough to kill its worker in the middle."""
     composer, official = publication_staff(), publication_staff()
-    inspection = InspectionFactory(enterprise=EnterpriseFactory())
+    # One unit per entry (one entry per unit per batch), each with its inspection and finding.
+    template = EnterpriseFactory()
+    enterprises = Enterprise.objects.bulk_create(
+        Enterprise(
+            name=f"{template.name}第{n}分厂",
+            address=template.address,
+            jurisdiction=template.jurisdiction,
+            industry=template.industry,
+        )
+        for n in range(1, count + 1)
+    )
+    inspections = Inspection.objects.bulk_create(
+        Inspection(enterprise=enterprise, date=datetime.date(2009, 3, 2), created_by=composer)
+        for enterprise in enterprises
+    )
     findings = Finding.objects.bulk_create(
         Finding(
             inspection=inspection,
@@ -156,19 +170,19 @@ def many_entry_batch(count):
             proposed_disposition="rectify_by_deadline",
             proposed_for_publicity=True,
         )
-        for _ in range(count)
+        for inspection in inspections
     )
     batch = Batch.objects.create(composed_by=composer, status="submitted")
-    enterprise = inspection.enterprise
+    district = Jurisdiction.objects.get(code="441302")
     Entry.objects.bulk_create(
         Entry(
             batch=batch,
             position=n,
             finding=finding,
             enterprise=enterprise,
-            district=Jurisdiction.objects.get(code="441302"),
+            district=district,
             industry=enterprise.industry,
-            unit_name=f"{enterprise.name}第{n}分厂",
+            unit_name=enterprise.name,
             address=enterprise.address,
             violation_text=finding.description,
             category="major_hazard",
@@ -177,7 +191,7 @@ def many_entry_batch(count):
             department=Department.objects.get(code="city_housing"),
             responsible_person="李四",
         )
-        for n, finding in enumerate(findings, start=1)
+        for n, (finding, enterprise) in enumerate(zip(findings, enterprises, strict=True), start=1)
     )
     batch = batch_approve(batch=batch, actor=official)
     # Only the notice matters here: the letters job is marked done so it is not sent.

@@ -209,3 +209,45 @@ def test_enterprise_import_refuses_other_file_types(client, people):
     response = client.post(reverse("registry:enterprise-import"), {"file": upload_file})
     assert response.context["form"].errors == {"file": ["请上传 .csv 或 .xlsx 文件。"]}
     assert EnterpriseImport.objects.count() == 0
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_enterprise_import_template_uploaded_unchanged_explains_its_example_row(
+    client, people, celery_worker, fmt
+):
+    client.force_login(people.inspector)
+    template = client.get(reverse("registry:enterprise-import-template", args=[fmt]))
+    file = io.BytesIO(template.content)
+    file.name = f"enterprise-import-template.{fmt}"
+
+    enterprise_import = wait_for(upload(client, file).pk)
+
+    assert enterprise_import.status == "invalid"
+    assert enterprise_import.errors == [
+        {
+            "row": 2,
+            "column": "单位名称",
+            "message": "这是模板的示例行，导入时跳过。文件中没有其他单位：请在示例行下方填写"
+            "要导入的单位（示例行可保留或删除），再上传。",
+        }
+    ]
+    assert Enterprise.objects.count() == 0
+
+
+def test_enterprise_import_skips_the_templates_example_row_above_real_rows(
+    client, people, celery_worker
+):
+    client.force_login(people.inspector)
+    template = client.get(reverse("registry:enterprise-import-template", args=["csv"]))
+    filled = template.content.decode("utf-8-sig") + "\r\n".join(
+        ",".join(row) for row in good_rows()[2:]
+    )
+    file = io.BytesIO(filled.encode("utf-8-sig"))
+    file.name = "units.csv"
+
+    enterprise_import = wait_for(upload(client, file).pk)
+
+    assert enterprise_import.status == "ready"
+    assert enterprise_import.errors == []
+    assert [row["row"] for row in enterprise_import.rows] == [3]
+    assert enterprise_import.rows[0]["fields"]["name"] == "惠城区导入三厂"
