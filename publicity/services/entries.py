@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -26,6 +28,7 @@ from publicity.term import entries_term_expired
 from publicity.workflows import BATCH, ENTRY
 from registry.history import history_record, history_record_many
 from registry.models import Department, Finding, Jurisdiction
+from registry.validators import normalize_phone, validate_phone
 
 
 def entry_transition(
@@ -219,8 +222,12 @@ def entry_update(
     rectification_deadline: datetime.date,
     department: Department,
     responsible_person: str,
+    responsible_phone: str = "",
+    responsible_email: str = "",
 ) -> Entry:
-    """Edit an entry's printed text and follow-up while its batch is a draft."""
+    """Edit an entry's printed text and follow-up while its batch is a draft, with the
+    responsible person's phone and e-mail (not printed; carried to the case on publication,
+    where the reminders read them)."""
     _draft_for(entry.batch, actor)
     values = {
         "unit_name": unit_name.strip(),
@@ -239,7 +246,16 @@ def entry_update(
     entry.disposition = disposition
     entry.rectification_deadline = rectification_deadline
     entry.department = department
-    entry.save(update_fields=list(PRINTED_FIELDS))
+    phone, email = normalize_phone(responsible_phone.strip()), responsible_email.strip()
+    try:
+        validate_phone(phone)
+        if email:
+            validate_email(email)
+    except ValidationError as error:
+        raise PublicationError(" ".join(error.messages)) from error
+    entry.responsible_phone = phone
+    entry.responsible_email = email
+    entry.save(update_fields=[*PRINTED_FIELDS, "responsible_phone", "responsible_email"])
     return entry
 
 
