@@ -79,6 +79,9 @@ class DemoBase:
 
     def __init__(self, *, today: datetime.date) -> None:
         self.rng = random.Random(SEED)  # noqa: S311 - demo data, not security
+        # A stream of its own for whether a composer took down a contact, so the rows drawn
+        # from ``rng`` stay the same ones.
+        self.contact_rng = random.Random(f"{SEED}:contact")  # noqa: S311 - demo data
         self.today = today
         self.tz = timezone.get_default_timezone()
         self.vocabulary = tables.VOCABULARY
@@ -101,7 +104,8 @@ class DemoBase:
         self.industries = {i.code: i for i in Industry.objects.all()}
         self.departments = {d.code: d for d in Department.objects.all()}
         self.provisions = {(p.act, p.article): p for p in LegalProvision.objects.all()}
-        self.department_heads: dict[str, tuple[str, str]] = {}
+        # Each department's responsible person: name, phone, e-mail.
+        self.department_heads: dict[str, tuple[str, str, str]] = {}
         self.names: set[str] = set()
         self.codes: set[str] = set()
         self.users: dict[str, User] = {}

@@ -25,7 +25,6 @@ from publicity.services import (
     entry_update,
     notice_job_run,
 )
-from rectification.models import Case
 
 _DAY = datetime.timedelta(days=1)
 
@@ -56,6 +55,8 @@ class PublishingMixin(DemoBase):
                         rectification_deadline=entry.rectification_deadline,
                         department=exposure.department,
                         responsible_person=exposure.responsible_person,
+                        responsible_phone=exposure.responsible_phone,
+                        responsible_email=exposure.responsible_email,
                     )
             with self.on(day - 18 * _DAY, 15):
                 batch_submit(batch=batch, actor=inspector)
@@ -78,12 +79,6 @@ class PublishingMixin(DemoBase):
             listed = list(
                 batch.entries.select_related("case__department", "department").order_by("position")
             )
-            for entry, exposure in zip(listed, exposures, strict=True):
-                # The responsible person's e-mail has no field on the printed entry, so no
-                # service carries it to the case yet: set on the case, where reminders read it.
-                assert entry.case is not None  # noqa: S101 - opened by batch_publish
-                entry.case.responsible_email = exposure.responsible_email
-            Case.objects.bulk_update([e.case for e in listed if e.case], ["responsible_email"])
             batch.refresh_from_db()
             published.append((batch, list(zip(listed, exposures, strict=True))))
         return published

@@ -72,6 +72,8 @@ BATCHES = [
 ]
 DISPOSITION_COUNTS: list[tuple[str, int]] = list(load("batches")["dispositions"].items())
 DEADLINE_DAYS: dict[str, list[int]] = load("batches")["deadline_days"]
+# The share of entries whose composer took down the responsible person's phone, e-mail.
+RESPONSIBLE_CONTACT_SHARE: dict[str, float] = load("batches")["responsible_contact_share"]
 
 ACCIDENT_PERIODS = [
     AccidentPeriod(

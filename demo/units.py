@@ -60,6 +60,8 @@ class Exposure:
     finding: Finding
     department: Department
     responsible_person: str
+    # As the composer took them down (often not at all): carried to the case.
+    responsible_phone: str
     responsible_email: str
     track: Track
 
@@ -371,15 +373,18 @@ class UnitsMixin(AccidentsMixin):
             # The department's responsible person for its exposed units, with a contact.
             self.department_heads[department.code] = (
                 self.person(),
+                f"139{self.contact_rng.randrange(10**8):08d}",
                 f"zeren.{department.code}@gongshi.example",
             )
-        responsible, responsible_email = self.department_heads[department.code]
+        responsible, phone, email = self.department_heads[department.code]
+        share = tables.RESPONSIBLE_CONTACT_SHARE
         rows.exposures[-1].append(
             Exposure(
                 finding=finding,
                 department=department,
                 responsible_person=responsible,
-                responsible_email=responsible_email,
+                responsible_phone=phone if self.contact_rng.random() < share["phone"] else "",
+                responsible_email=email if self.contact_rng.random() < share["email"] else "",
                 track=track,
             )
         )

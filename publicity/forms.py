@@ -14,6 +14,10 @@ from publicity.enums import ErratumKind
 from publicity.models import Entry
 from registry.enums import Disposition, ExposureCategory
 from registry.models import Department
+from registry.validators import normalize_phone
+
+# The responsible person's contact: kept with the entry, never printed.
+CONTACT_FIELDS = ("responsible_phone", "responsible_email")
 
 
 class DateInput(forms.DateInput):
@@ -26,7 +30,8 @@ class DateInput(forms.DateInput):
 
 
 class EntryForm(forms.ModelForm):
-    """The printed text and follow-up of one entry; every field is required."""
+    """The printed text and follow-up of one entry; every printed field is required. The
+    responsible person's phone and e-mail are not printed: optional, for the reminders."""
 
     class Meta:
         model = Entry
@@ -39,6 +44,8 @@ class EntryForm(forms.ModelForm):
             "rectification_deadline",
             "department",
             "responsible_person",
+            "responsible_phone",
+            "responsible_email",
         ]
         widgets = {
             "violation_text": forms.Textarea(attrs={"rows": 4}),
@@ -52,9 +59,16 @@ class EntryForm(forms.ModelForm):
         department.queryset = Department.objects.select_related("jurisdiction").order_by(
             "jurisdiction__path", "sort_order", "name"
         )
-        for field in self.fields.values():
-            field.required = True
+        for name, field in self.fields.items():
+            field.required = name not in CONTACT_FIELDS
         self.fields["responsible_person"].help_text = _("跟踪整改责任单位的责任人姓名。")
+        for name in CONTACT_FIELDS:
+            self.fields[name].help_text = _(
+                "不刊登。公示后随整改跟踪转入，整改提醒会发往此邮箱；可不填。"
+            )
+
+    def clean_responsible_phone(self) -> str:
+        return normalize_phone(self.cleaned_data["responsible_phone"])
 
 
 class FindingPickForm(forms.Form):

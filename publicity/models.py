@@ -26,6 +26,7 @@ from publicity.enums import (
     SubmissionStatus,
 )
 from registry.enums import Disposition, ExposureCategory
+from registry.validators import validate_phone
 
 if TYPE_CHECKING:
     from registry.models import Finding
@@ -227,6 +228,12 @@ class Entry(models.Model):
         verbose_name=_("跟踪整改责任单位"),
     )
     responsible_person = models.CharField(_("责任人"), max_length=64)
+    # The responsible person's contact, captured while composing and carried to the case
+    # (where the reminders read it); never printed or shown to the public.
+    responsible_phone = models.CharField(
+        _("责任人电话"), max_length=32, blank=True, validators=[validate_phone]
+    )
+    responsible_email = models.EmailField(_("责任人邮箱"), blank=True)
     published_on = models.DateField(_("公示日期"), null=True, blank=True)
     # Set when the batch is published; the entry holds its case, one-to-one.
     case = models.OneToOneField(

@@ -123,8 +123,8 @@ class EventEvidenceAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(Reminder)
 class ReminderAdmin(HistoryAdminMixin, admin.ModelAdmin):
-    list_display = ["sent_at", "case", "kind", "occasion", "emailed_at"]
-    list_filter = ["kind"]
+    list_display = ["sent_at", "case", "kind", "occasion", "delivery", "emailed_at"]
+    list_filter = ["kind", "delivery"]
     search_fields = ["case__enterprise__name"]
     list_select_related = ["case__enterprise"]
     date_hierarchy = "sent_at"

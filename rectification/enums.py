@@ -35,12 +35,24 @@ class EventKind(models.TextChoices):
     ESCALATED = "escalated", _("上报督查")
     CANCELLED = "cancelled", _("撤销")
     LETTER_ISSUED = "letter_issued", _("签发整改通知书")
+    CONTACT_CHANGED = "contact_changed", _("更新责任人联系方式")
 
 
 class ReminderKind(models.TextChoices):
     BEFORE_DEADLINE = "before_deadline", _("到期前提醒")
     OVERDUE = "overdue", _("逾期提醒")
     ESCALATION = "escalation", _("逾期上报")
+
+
+class ReminderDelivery(models.TextChoices):
+    """What became of a reminder's e-mail (the outbox in rectification.reminders)."""
+
+    PENDING = "pending", _("待发送")
+    EMAILED = "emailed", _("已发送邮件")
+    # No address, but the department's liaisons have it in their in-app inbox.
+    INBOX_ONLY = "inbox_only", _("仅站内消息")
+    # No address and no one's inbox: the reminder reached no one.
+    UNDELIVERABLE = "undeliverable", _("无法送达")
 
 
 class ReplyStatus(models.TextChoices):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.uploads import CheckedFile, evidence_check
+from registry.validators import validate_phone
 
 MAX_FILES = 10
 
@@ -180,6 +181,22 @@ class SupervisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=4000,
         error_messages={"required": _("请写明督查情况。")},
+    )
+
+
+class ContactForm(forms.Form):
+    """The responsible person's name and contact on a case (the reminders' address)."""
+
+    responsible_person = forms.CharField(
+        label=_("责任人"), max_length=64, error_messages={"required": _("请填写责任人姓名。")}
+    )
+    responsible_phone = forms.CharField(
+        label=_("责任人电话"), max_length=32, required=False, validators=[validate_phone]
+    )
+    responsible_email = forms.EmailField(
+        label=_("责任人邮箱"),
+        required=False,
+        help_text=_("到期前和逾期提醒会发往此邮箱。"),
     )
 
 

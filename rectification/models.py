@@ -16,8 +16,16 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.calendar import Deadline, recorded_deadline
-from rectification.enums import CaseGoal, CaseStatus, EventKind, ReminderKind, ReplyStatus
+from rectification.enums import (
+    CaseGoal,
+    CaseStatus,
+    EventKind,
+    ReminderDelivery,
+    ReminderKind,
+    ReplyStatus,
+)
 from registry.enums import Disposition
+from registry.validators import validate_phone
 
 
 class CaseQuerySet(models.QuerySet["Case"]):
@@ -60,6 +68,9 @@ class Case(models.Model):
         verbose_name=_("跟踪整改责任单位"),
     )
     responsible_person = models.CharField(_("责任人"), max_length=64)
+    responsible_phone = models.CharField(
+        _("责任人电话"), max_length=32, blank=True, validators=[validate_phone]
+    )
     responsible_email = models.EmailField(_("责任人邮箱"), blank=True)
     opened_on = models.DateField(_("立案日期"))
     closed_on = models.DateField(_("结案日期"), null=True, blank=True)
@@ -79,6 +90,7 @@ class Case(models.Model):
             ("extend_case_deadline", _("可延长整改期限")),
             ("supervise_case", _("可记录督查")),
             ("issue_case_letter", _("可签发整改通知书")),
+            ("change_case_contact", _("可更新责任人联系方式")),
             ("view_area_cases", _("可查看辖区内全部整改跟踪")),
             ("view_overdue_cases", _("可查看辖区内逾期及上报督查的整改跟踪")),
         ]
@@ -188,22 +200,42 @@ class Reminder(models.Model):
     # The same in no language (unit, deadline, days, department, person), so pages show the
     # reminder in the reader's language (rectification.reminders.reminder_shown).
     facts = models.JSONField(_("提醒要素"), default=dict, blank=True)
-    # The email outbox: set once the emails of this reminder went out. A sweep killed between
-    # committing the row and sending finds it unset and sends it on its next run.
+    # The email outbox: pending until the emails of this reminder went out (``emailed_at``
+    # set), or until the outbox found no address for it. A sweep killed between committing
+    # the row and sending finds it pending and sends it on its next run.
+    delivery = models.CharField(
+        _("送达情况"),
+        max_length=16,
+        choices=ReminderDelivery.choices,
+        default=ReminderDelivery.PENDING,
+    )
     emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("提醒")
         verbose_name_plural = pgettext_lazy("plural", "提醒")
+        indexes = [
+            # The email outbox: reminders whose emails have not gone out yet.
+            models.Index(
+                fields=["id"],
+                condition=Q(delivery=ReminderDelivery.PENDING),
+                name="reminder_email_pending",
+            ),
+            # The dashboard's reminders that reached no one.
+            models.Index(
+                fields=["case"],
+                condition=Q(delivery=ReminderDelivery.UNDELIVERABLE),
+                name="reminder_undeliverable",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "kind", "occasion"], name="reminder_once_per_occasion"
             ),
-        ]
-        indexes = [
-            # The email outbox: reminders whose emails have not gone out yet.
-            models.Index(
-                fields=["id"], condition=Q(emailed_at__isnull=True), name="reminder_email_pending"
+            models.CheckConstraint(
+                condition=Q(delivery=ReminderDelivery.EMAILED, emailed_at__isnull=False)
+                | (~Q(delivery=ReminderDelivery.EMAILED) & Q(emailed_at__isnull=True)),
+                name="reminder_emailed_at_iff_emailed",
             ),
         ]
 

@@ -44,6 +44,7 @@ STAFF_MOVES = (
     "extend",
     "supervise",
     "issue_letter",
+    "update_contact",
 )
 
 

@@ -11,9 +11,14 @@ How "exactly once" holds:
   transaction as those rows, so they exist exactly when the row does.
 * Email cannot take part in a database transaction, so the row doubles as an outbox entry:
   after the decisions commit, pending rows are claimed with ``FOR UPDATE SKIP LOCKED`` (two
-  workers never claim the same one), sent, and marked ``emailed_at`` in that transaction. A
-  sweep killed before the mark leaves them pending for the next run; only a kill between the
-  SMTP server accepting a message and the commit can repeat that one message.
+  workers never claim the same one), sent, and marked ``emailed`` (with ``emailed_at``) in
+  that transaction. A sweep killed before the mark leaves them pending for the next run; only
+  a kill between the SMTP server accepting a message and the commit can repeat that one
+  message.
+* A reminder with no address to send to is never marked emailed: ``inbox_only`` when the
+  department's liaisons have it in their in-app inbox, ``undeliverable`` when it reached no
+  one (no liaison, no responsible person's e-mail) — listed on the dashboard
+  (:func:`rectification.selectors.undeliverable_reminders`) so someone adds a contact.
 
 Queries: a fixed number per chunk of ``REMINDER_SWEEP_CHUNK`` cases (not per case), which is
 what keeps a province-wide sweep cheap.
@@ -38,7 +43,7 @@ from django.utils.translation import override
 
 from core.calendar import WorkingCalendar, period, periods, working_calendar
 from core.enums import PeriodUnit
-from rectification.enums import CaseStatus, ReminderKind
+from rectification.enums import CaseStatus, ReminderDelivery, ReminderKind
 from rectification.models import Case, InboxMessage, Reminder
 from rectification.reminder_texts import reminder_facts, reminder_text
 from rectification.services import cases_transition_many
@@ -62,6 +67,14 @@ class Due:
 class SweepResult:
     recorded: int  # reminders decided by this run
     emailed: int  # reminders whose emails this run sent
+    undeliverable: int = 0  # reminders this run found no one to send to
+
+
+@dataclass(frozen=True)
+class OutboxResult:
+    emailed: int  # reminders whose emails were sent
+    undeliverable: int  # reminders with no address and no inbox message: reached no one
+    claimed: int  # pending reminders taken from the outbox (the two above and inbox-only)
 
 
 def reminders_due(
@@ -100,7 +113,8 @@ def reminders_sweep(*, today: datetime.date | None = None) -> SweepResult:
     the case's department (to the supervisors in the case's area for an escalation); a
     non-public "reminder sent" or "escalated" event; for an escalation, ``Case.escalated_at``.
     Then the emails of every pending reminder: to the responsible person and the liaisons
-    (the supervisors for an escalation).
+    (the supervisors for an escalation); one with no address is marked ``inbox_only`` or,
+    when it reached no one, ``undeliverable`` — never ``emailed``.
     """
     today = today or timezone.localdate()
     # Read only when a period counts working days (calendar days need no calendar).
@@ -135,9 +149,17 @@ def reminders_sweep(*, today: datetime.date | None = None) -> SweepResult:
         # this sweep, the claim of pending reminders took a second each (8.9 ms after).
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {Reminder._meta.db_table}")
-    emailed = reminder_emails_send(recipients=recipients)
-    logger.info("Reminder sweep for %s: %d recorded, %d emailed", today, recorded, emailed)
-    return SweepResult(recorded=recorded, emailed=emailed)
+    outbox = reminder_emails_send(recipients=recipients)
+    logger.info(
+        "Reminder sweep for %s: %d recorded, %d emailed, %d undeliverable",
+        today,
+        recorded,
+        outbox.emailed,
+        outbox.undeliverable,
+    )
+    return SweepResult(
+        recorded=recorded, emailed=outbox.emailed, undeliverable=outbox.undeliverable
+    )
 
 
 @dataclass
@@ -207,13 +229,22 @@ def _record(due: Sequence[Due], recipients: _Recipients, today: datetime.date) -
     with override(settings.LANGUAGE_CODE):
         texts = [reminder_text(d.case.pk, d.kind, f) for d, f in zip(due, facts, strict=True)]
     with connection.cursor() as cursor:
-        values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s::jsonb)"] * len(due))
+        values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s::jsonb, %s)"] * len(due))
         params: list[Any] = []
         for d, (subject, body), f in zip(due, texts, facts, strict=True):
-            params += [d.case.pk, d.kind, d.occasion, now, subject, body, json.dumps(f)]
+            params += [
+                d.case.pk,
+                d.kind,
+                d.occasion,
+                now,
+                subject,
+                body,
+                json.dumps(f),
+                ReminderDelivery.PENDING,
+            ]
         cursor.execute(
             f"INSERT INTO {Reminder._meta.db_table} "  # noqa: S608 - our table name; values are parameters
-            "(case_id, kind, occasion, sent_at, subject, body, facts) "
+            "(case_id, kind, occasion, sent_at, subject, body, facts, delivery) "
             f"VALUES {values} ON CONFLICT (case_id, kind, occasion) DO NOTHING "
             "RETURNING id, case_id, kind, occasion",
             params,
@@ -257,36 +288,65 @@ def _record(due: Sequence[Due], recipients: _Recipients, today: datetime.date) -
     return len(inserted)
 
 
-def reminder_emails_send(*, recipients: _Recipients | None = None) -> int:
-    """Send the emails of pending reminders (the outbox); returns how many reminders."""
+def reminder_emails_send(*, recipients: _Recipients | None = None) -> OutboxResult:
+    """Send the emails of pending reminders (the outbox); mark each emailed, inbox-only or
+    undeliverable."""
     recipients = recipients or _Recipients.load()
-    sent = 0
+    total = OutboxResult(emailed=0, undeliverable=0, claimed=0)
     while True:
-        batch = _send_pending_chunk(recipients)
-        sent += batch
+        chunk = _send_pending_chunk(recipients)
+        total = OutboxResult(
+            emailed=total.emailed + chunk.emailed,
+            undeliverable=total.undeliverable + chunk.undeliverable,
+            claimed=total.claimed + chunk.claimed,
+        )
         # A short chunk was the last one: no query to find out that nothing is left.
-        if batch < settings.REMINDER_SWEEP_CHUNK:
-            return sent
+        if chunk.claimed < settings.REMINDER_SWEEP_CHUNK:
+            return total
 
 
 @transaction.atomic
-def _send_pending_chunk(recipients: _Recipients) -> int:
+def _send_pending_chunk(recipients: _Recipients) -> OutboxResult:
     pending = list(
         Reminder.objects.select_for_update(skip_locked=True, of=("self",))
-        .filter(emailed_at__isnull=True)
+        .filter(delivery=ReminderDelivery.PENDING)
         .select_related("case__enterprise__jurisdiction", "case__department")
         .order_by("id")[: settings.REMINDER_SWEEP_CHUNK]
     )
     if not pending:
-        return 0
+        return OutboxResult(emailed=0, undeliverable=0, claimed=0)
+    addresses = {r.pk: recipients.emails_for(r.case, r.kind) for r in pending}
     messages = [
         EmailMessage(subject=reminder.subject, body=reminder.body, to=[address])
         for reminder in pending
-        for address in recipients.emails_for(reminder.case, reminder.kind)
+        for address in addresses[reminder.pk]
     ]
     _send(messages)
-    Reminder.objects.filter(pk__in=[r.pk for r in pending]).update(emailed_at=timezone.now())
-    return len(pending)
+    now = timezone.now()
+    emailed = [pk for pk, to in addresses.items() if to]
+    unaddressed = [pk for pk, to in addresses.items() if not to]
+    inbox_only: set[int] = set()
+    if unaddressed:
+        # Read only when some reminder had no address (rare): whether anyone has it in their
+        # inbox, as written when it was decided.
+        inbox_only = set(
+            InboxMessage.objects.filter(reminder_id__in=unaddressed).values_list(
+                "reminder_id", flat=True
+            )
+        )
+    undeliverable = [pk for pk in unaddressed if pk not in inbox_only]
+    for delivery, ids, moment in (
+        (ReminderDelivery.EMAILED, emailed, now),
+        (ReminderDelivery.INBOX_ONLY, sorted(inbox_only), None),
+        (ReminderDelivery.UNDELIVERABLE, undeliverable, None),
+    ):
+        if ids:
+            Reminder.objects.filter(pk__in=ids).update(delivery=delivery, emailed_at=moment)
+    if undeliverable:
+        logger.warning("%d reminders reached no one: no liaison, no e-mail", len(undeliverable))
+    return OutboxResult(
+        emailed=len(emailed), undeliverable=len(undeliverable), claimed=len(pending)
+    )
 
 
 def _send(messages: Iterable[EmailMessage]) -> None:

@@ -14,6 +14,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -27,8 +28,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rectification.enums import CaseStatus, EventKind, ReplyStatus
-from rectification.models import AccessCode, Case, Event, EventEvidence, InboxMessage, Reply
+from rectification.enums import CaseStatus, EventKind, ReminderDelivery, ReplyStatus
+from rectification.models import (
+    AccessCode,
+    Case,
+    Event,
+    EventEvidence,
+    InboxMessage,
+    Reminder,
+    Reply,
+)
 from rectification.permissions import cases_visible_to, replies_visible_to
 from rectification.reminder_texts import reminder_shown
 from rectification.workflows import STAFF_ONLY_TEXT
@@ -39,7 +48,14 @@ QUEUE_ACTIVE = "active"
 QUEUE_APPLICATIONS = "applications"
 QUEUE_OVERDUE = "overdue"
 QUEUE_SUPERVISION = "supervision"
-QUEUES = (QUEUE_ACTIVE, QUEUE_APPLICATIONS, QUEUE_OVERDUE, QUEUE_SUPERVISION)
+QUEUE_UNDELIVERABLE = "undeliverable"
+QUEUES = (
+    QUEUE_ACTIVE,
+    QUEUE_APPLICATIONS,
+    QUEUE_OVERDUE,
+    QUEUE_SUPERVISION,
+    QUEUE_UNDELIVERABLE,
+)
 
 
 def queue_default(user: User | AnonymousUser) -> str:
@@ -58,7 +74,19 @@ def queue_labels() -> dict[str, str]:
         QUEUE_APPLICATIONS: _("待复查申请"),
         QUEUE_OVERDUE: _("逾期"),
         QUEUE_SUPERVISION: _("逾期及上报督查"),
+        QUEUE_UNDELIVERABLE: _("提醒无法送达"),
     }
+
+
+def _awaiting_contact(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Cases a reminder of which reached no one (no liaison, no e-mail) and that still have
+    no responsible person's e-mail: someone should add a contact."""
+    return cases.filter(
+        Exists(
+            Reminder.objects.filter(case=OuterRef("pk"), delivery=ReminderDelivery.UNDELIVERABLE)
+        ),
+        responsible_email="",
+    )
 
 
 def _with_overdue(queryset: QuerySet[Case], today: datetime.date) -> QuerySet[Case]:
@@ -83,6 +111,8 @@ def case_queue(
         cases = cases.filter(deadline__lt=today)
     elif queue == QUEUE_SUPERVISION:
         cases = cases.filter(Q(deadline__lt=today) | Q(escalated_at__isnull=False))
+    elif queue == QUEUE_UNDELIVERABLE:
+        cases = _awaiting_contact(cases)
     # Whether the unit has its letter (and so its access code) yet: a case without one
     # cannot hear from its unit through the website.
     letter_issued = Exists(AccessCode.objects.filter(case=OuterRef("pk"), revoked_at__isnull=True))
@@ -285,6 +315,26 @@ def dashboard_panel(*, user: User | AnonymousUser) -> dict[str, Any]:
         "inbox_url": reverse("rectification:inbox"),
         "queue_url": base,
     }
+
+
+def undeliverable_reminders(*, user: User, limit: int) -> tuple[list[Any], int]:
+    """The active cases the user may see whose reminders reached no one and that still have
+    no responsible e-mail (the dashboard's "无法送达的提醒"): the first ``limit``, latest
+    undeliverable reminder first, each annotated with ``undeliverable`` (how many of its
+    reminders reached no one); and how many such cases there are."""
+    queryset = _awaiting_contact(cases_visible_to(user).filter(status__in=CaseStatus.active()))
+    undeliverable = Q(reminders__delivery=ReminderDelivery.UNDELIVERABLE)
+    rows = list(
+        queryset.annotate(
+            undeliverable=Count("reminders", filter=undeliverable),
+            last_undeliverable=Max("reminders__sent_at", filter=undeliverable),
+        )
+        .select_related("enterprise", "department")
+        .defer("enterprise__name_bigrams")
+        .order_by("-last_undeliverable", "id")[:limit]
+    )
+    # A short page is all of them: no second query (the dashboard's count stays one query).
+    return rows, len(rows) if len(rows) < limit else queryset.count()
 
 
 def cases_due_soon(

@@ -16,8 +16,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
@@ -30,9 +32,16 @@ from core.workflow import PERSON, SYSTEM, SYSTEM_ACTOR, UNIT, UNIT_ACTOR, Actor
 from rectification.enums import CaseGoal, CaseStatus, EventKind
 from rectification.models import AccessCode, Case, Event, EventEvidence, InboxMessage
 from rectification.signals import case_changed
-from rectification.workflows import CASE, EVENT_OF_MOVE, PUBLIC_BY_KIND, CaseError
+from rectification.workflows import (
+    CASE,
+    CONTACT_FIELDS,
+    EVENT_OF_MOVE,
+    PUBLIC_BY_KIND,
+    CaseError,
+)
 from registry.enums import Disposition
 from registry.models import Department, Enterprise, Finding
+from registry.validators import normalize_phone, validate_phone
 
 
 def case_goal_for(disposition: str) -> CaseGoal:
@@ -74,17 +83,21 @@ def case_transition(
     text: str = "",
     is_public: bool | None = None,
     files: Sequence[UploadedFile | CheckedFile] = (),
+    contact: dict[str, str] | None = None,
     today: datetime.date | None = None,
 ) -> Event:
     """Make ``move`` on a case if the CASE table allows it: record its timeline event and,
     for a status move, the new status.
 
+    ``contact`` (the "update_contact" move) holds the responsible person's name, phone and
+    e-mail (``CONTACT_FIELDS``); the event's text records each that changed, old → new.
+
     ``actor`` is the member of staff, ``UNIT_ACTOR`` for the unit through its access code,
     or None (``SYSTEM_ACTOR``) for the system. The caller holds the case locked
     (``select_for_update``) inside a transaction.
 
-    Side effects: the case's ``status``, ``closed_on``, ``deadline`` and ``escalated_at``
-    (saved with ``update_fields``), one :class:`Event` row with its evidence files, written
+    Side effects: the case's ``status``, ``closed_on``, ``deadline``, ``escalated_at`` and
+    contact (saved with ``update_fields``), one :class:`Event` row with its evidence files, written
     in the same transaction; after commit, ``case_changed`` for the layers above.
     """
     today = today or timezone.localdate()
@@ -94,7 +107,7 @@ def case_transition(
         move,
         checker,
         today=today,
-        values={"text": text, "new_deadline": new_deadline, "files": files},
+        values={"text": text, "new_deadline": new_deadline, "files": files, "contact": contact},
     )
     from_status = case.status
     changed: list[str] = []
@@ -113,6 +126,16 @@ def case_transition(
             setattr(case, name, value)
         new_deadline = moved.day
         changed += list(deadline_fields)
+    if contact is not None:
+        lines = []
+        for name in CONTACT_FIELDS:
+            old, new = getattr(case, name), contact.get(name, "")
+            if old != new:
+                label = Case._meta.get_field(name).verbose_name  # type: ignore[union-attr]
+                lines.append(f"{label}：{old or _('（空）')} → {new or _('（空）')}")
+                setattr(case, name, new)
+                changed.append(name)
+        text = "\n".join(lines)
     if move == "escalate" and case.escalated_at is None:
         case.escalated_at = timezone.now()
         changed.append("escalated_at")
@@ -201,8 +224,11 @@ def case_open(
     responsible_person: str,
     opened_on: datetime.date,
     actor: User | None,
+    responsible_phone: str = "",
+    responsible_email: str = "",
 ) -> Case:
-    """Open the rectification case of one exposed unit (called when a batch is published).
+    """Open the rectification case of one exposed unit (called when a batch is published),
+    with the responsible person's contact captured on the entry (the reminders' address).
 
     ``deadline`` is the entry's, with why it moved off a rest day if it did; a deadline
     already past on the day of publication becomes that day.
@@ -218,6 +244,8 @@ def case_open(
         **_opening_deadline(deadline, opened_on),
         department=department,
         responsible_person=responsible_person,
+        responsible_phone=responsible_phone,
+        responsible_email=responsible_email,
         opened_on=opened_on,
     )
     case.findings.set(list(findings))
@@ -246,6 +274,35 @@ def case_cancel(*, case: Case, actor: User | None, reason: str) -> Event:
         Event.objects.filter(pk=event.pk).update(actor=actor)
         event.actor = actor
     return event
+
+
+@transaction.atomic
+def case_update_contact(
+    *,
+    case: Case,
+    actor: User,
+    responsible_person: str,
+    responsible_phone: str,
+    responsible_email: str,
+) -> Event:
+    """Staff who follow the case up change its responsible person's name, phone or e-mail
+    (the reminders' address).
+
+    Side effects: the changed fields; a staff-only "contact changed" event recording each
+    change, old → new.
+    """
+    contact = {
+        "responsible_person": responsible_person.strip(),
+        "responsible_phone": normalize_phone(responsible_phone.strip()),
+        "responsible_email": responsible_email.strip(),
+    }
+    try:
+        validate_phone(contact["responsible_phone"])
+        if contact["responsible_email"]:
+            validate_email(contact["responsible_email"])
+    except ValidationError as error:
+        raise CaseError(" ".join(error.messages)) from error
+    return case_transition(case=_locked(case), move="update_contact", actor=actor, contact=contact)
 
 
 @transaction.atomic

@@ -19,7 +19,11 @@ def send_reminders(*, today: str | None = None) -> dict[str, int]:
     schedule passes none. Safe to run twice, or on two workers at once."""
     day = datetime.date.fromisoformat(today) if today else None
     result = reminders_sweep(today=day)
-    return {"recorded": result.recorded, "emailed": result.emailed}
+    return {
+        "recorded": result.recorded,
+        "emailed": result.emailed,
+        "undeliverable": result.undeliverable,
+    }
 
 
 @shared_task(name="rectification.issue_missing_letters")

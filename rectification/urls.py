@@ -25,6 +25,7 @@ urlpatterns = [
     path("<int:pk>/reinspection/", views.case_reinspection, name="case-reinspection"),
     path("<int:pk>/extension/", views.case_extension, name="case-extension"),
     path("<int:pk>/supervision/", views.case_supervision, name="case-supervision"),
+    path("<int:pk>/contact/", views.case_contact, name="case-contact"),
     path("<int:pk>/letter/", views.case_letter, name="case-letter"),
     path("<int:pk>/letter.pdf", views.case_letter_download, name="case-letter-download"),
     path("<int:pk>/evidence/<int:evidence_id>/", views.case_evidence, name="case-evidence"),

@@ -27,7 +27,7 @@ from rectification.models import AccessCode, Case, Reply
 from rectification.permissions import case_for_user
 from rectification.replies import ReplyError, reply_submit
 from rectification.reply_workflow import REPLY
-from rectification.workflows import CASE
+from rectification.workflows import CASE, CONTACT_FIELDS
 
 PAGE_SIZE = 25
 UNIT_SESSION_KEY = "rectification_unit_access_code"
@@ -71,6 +71,10 @@ def _detail_context(
         name: bound.get(name) or cls(prefix=name.removesuffix("_form"))
         for name, cls in unbound.items()
     }
+    context["contact_form"] = bound.get("contact_form") or forms.ContactForm(
+        prefix="contact",
+        initial={name: getattr(case, name) for name in CONTACT_FIELDS},
+    )
     context.update(
         case=case,
         rights=rights,
@@ -186,6 +190,17 @@ case_supervision = _case_action(
         text=data["text"],
     ),
     done=_("已记录督查情况。"),
+)
+case_contact = _case_action(
+    moves=("update_contact",),
+    form_class=forms.ContactForm,
+    form_name="contact_form",
+    act=lambda request, case, data: services.case_update_contact(
+        case=case,
+        actor=request.user,  # type: ignore[arg-type]
+        **data,
+    ),
+    done=_("已更新责任人联系方式。"),
 )
 
 

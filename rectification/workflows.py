@@ -52,8 +52,8 @@ def _of_the_department(context: Context[Case]) -> str | None:
 
 
 def _follows_the_case(context: Context[Case]) -> str | None:
-    """Whoever follows the case up prints its letter: its department's liaison, or staff who
-    work the whole area (inspectors)."""
+    """Whoever follows the case up prints its letter and keeps its responsible person's
+    contact: its department's liaison, or staff who work the whole area (inspectors)."""
     user = context.user
     if user is None or user.is_superuser or user.has_perm("rectification.view_area_cases"):
         return None
@@ -108,6 +108,19 @@ def _new_deadline_later(context: Context[Case]) -> str | None:
     new = context.values.get("new_deadline")
     if new is None or new <= context.today:
         return _("复查不合格须给出今天以后的新整改期限。")
+    return None
+
+
+# The responsible person's contact on a case, as the "update_contact" move changes it.
+CONTACT_FIELDS = ("responsible_person", "responsible_phone", "responsible_email")
+
+
+def _contact_changed(context: Context[Case]) -> str | None:
+    contact = context.values.get("contact") or {}
+    if not str(contact.get("responsible_person", "")).strip():
+        return _("请填写责任人姓名。")
+    if all(contact.get(name, "") == getattr(context.obj, name) for name in CONTACT_FIELDS):
+        return _("责任人联系方式没有变化。")
     return None
 
 
@@ -227,6 +240,15 @@ CASE: Workflow[Case] = Workflow(
             effects=(gettext_lazy("新访问码，旧访问码作废"),),
         ),
         Move(
+            "update_contact",
+            ACTIVE,
+            None,
+            gettext_lazy("更新责任人联系方式"),
+            permission="rectification.change_case_contact",
+            guards=(who(_follows_the_case), needs(_contact_changed)),
+            effects=(gettext_lazy("提醒邮件发往新的邮箱"),),
+        ),
+        Move(
             "remind",
             ACTIVE,
             None,
@@ -265,6 +287,7 @@ EVENT_OF_MOVE: dict[str, str] = {
     "extend": EventKind.DEADLINE_EXTENDED,
     "supervise": EventKind.SUPERVISION,
     "issue_letter": EventKind.LETTER_ISSUED,
+    "update_contact": EventKind.CONTACT_CHANGED,
     "remind": EventKind.REMINDER_SENT,
     "escalate": EventKind.ESCALATED,
     "cancel": EventKind.CANCELLED,
@@ -284,6 +307,8 @@ PUBLIC_BY_KIND: dict[str, bool | None] = {
     EventKind.ESCALATED: False,
     EventKind.CANCELLED: True,
     EventKind.LETTER_ISSUED: False,
+    # A person's phone and e-mail: for staff only.
+    EventKind.CONTACT_CHANGED: False,
 }
 
 # Kinds whose text stays with staff even where the public sees the event. A unit's

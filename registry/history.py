@@ -52,6 +52,11 @@ def _stored_label(model_field: Any, name: str) -> str:
         return str(getattr(model_field, "verbose_name", name))
 
 
+def person_label(user: User | None) -> str:
+    """A staff member as the history names them (family name first), or nothing."""
+    return "" if user is None else _item_label(user)
+
+
 def _item_label(item: models.Model) -> str:
     if isinstance(item, User):
         # Staff are named family name first, as on the inspection record.
@@ -124,15 +129,20 @@ def history_record(
     old: str,
     new: str,
     comment: str = "",
+    labels: dict[str, str] | None = None,
 ) -> AuditRecord:
     """The history row of one workflow move (core.workflow), in the move's transaction.
 
-    ``old`` and ``new`` are the raw states; the row keeps them with their labels as people
-    read them, so the history reads the same after a label changes.
+    ``old`` and ``new`` are the raw values (a state, a username); the row keeps them with
+    their labels as people read them (the field's choices, or ``labels`` given: a person's
+    name), so the history reads the same after a label changes.
     """
     model_field = obj._meta.get_field(field)
-    with override(settings.LANGUAGE_CODE):
-        labels = {value: str(label) for value, label in getattr(model_field, "choices", None) or []}
+    if not labels:
+        with override(settings.LANGUAGE_CODE):
+            labels = {
+                value: str(label) for value, label in getattr(model_field, "choices", None) or []
+            }
     return AuditRecord.objects.create(
         content_type=ContentType.objects.get_for_model(obj),
         object_id=obj.pk,

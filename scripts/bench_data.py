@@ -173,13 +173,13 @@ def statements(*, entries: int, enterprises: int) -> list[tuple[str, str]]:
             "cases",
             f"""
             INSERT INTO rectification_case (id, disposition, goal, status, deadline,
-                responsible_person, responsible_email, opened_on, closed_on, escalated_at,
-                updated_at, department_id, enterprise_id)
+                responsible_person, responsible_phone, responsible_email, opened_on, closed_on,
+                escalated_at, updated_at, department_id, enterprise_id)
             SELECT i, d, CASE WHEN d IN {CLOSING} THEN 'verify_closure' ELSE 'rectify' END,
                    CASE WHEN i % 10 < 3 THEN 'open'
                         WHEN d IN {CLOSING} THEN 'closure_verified' ELSE 'rectified' END,
                    b.published_on + 60 + (i % 30), '李' || {_pick(WORDS, "i / 11")},
-                   '', b.published_on,
+                   '', '', b.published_on,
                    CASE WHEN i % 10 < 3 THEN NULL ELSE b.published_on + 30 END,
                    NULL, now(),
                    dep.id, {enterprise_of}
@@ -202,12 +202,12 @@ def statements(*, entries: int, enterprises: int) -> list[tuple[str, str]]:
             INSERT INTO publicity_entry (id, position, printed_number, status, unit_name,
                 credit_code, address,
                 violation_text, category, disposition, rectification_deadline,
-                responsible_person, published_on, listed_until, removed_on, removal_reason,
-                batch_id, case_id, department_id, district_id, enterprise_id, finding_id,
-                industry_id)
+                responsible_person, responsible_phone, responsible_email, published_on,
+                listed_until, removed_on, removal_reason, batch_id, case_id, department_id,
+                district_id, enterprise_id, finding_id, industry_id)
             SELECT rows.i, {position_of}, {position_of}, 'listed', ent.name,
                    coalesce(ent.credit_code, ''), ent.address, f.description,
-                   f.category, c.disposition, c.deadline, c.responsible_person,
+                   f.category, c.disposition, c.deadline, c.responsible_person, '', '',
                    c.opened_on, date '2099-12-31', NULL, '', rows.batch_id, rows.i,
                    c.department_id, t.district_id, ent.id, rows.i, ent.industry_id
             FROM (SELECT i, {batch_of} AS batch_id FROM generate_series(1, {n}) AS i) AS rows

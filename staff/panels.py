@@ -100,3 +100,36 @@ def submission_panel(panel: dict[str, Any]) -> dict[str, Any] | None:
         "url": panel["queue_url"],
         "items": panel["items"],
     }
+
+
+def undeliverable_panel(cases: list[Any], total: int) -> dict[str, Any] | None:
+    """The reminders that reached no one, from
+    ``rectification.selectors.undeliverable_reminders``: one line per case, linking to its
+    contact form. None when there are none (nothing to do, no panel)."""
+    if not cases:
+        return None
+    queue = reverse("rectification:case-list") + "?queue=undeliverable"
+    items = [
+        panel_item(
+            ngettext(
+                "次提醒无人接收：%(unit)s（%(department)s）",
+                "次提醒无人接收：%(unit)s（%(department)s）",
+                case.undeliverable,
+            )
+            % {"unit": case.enterprise.name, "department": case.department.name},
+            case.undeliverable,
+            reverse("rectification:case-detail", args=[case.pk]) + "#contact",
+            alert=True,
+        )
+        for case in cases
+    ]
+    links = []
+    if total > len(cases):
+        links.append({"url": queue, "label": _("全部 %(count)d 件") % {"count": total}})
+    return {
+        "key": "undeliverable",
+        "title": _("无法送达的提醒"),
+        "url": queue,
+        "items": items,
+        "links": links,
+    }

@@ -69,6 +69,12 @@ def staff_dashboard(request: HttpRequest) -> HttpResponse:
         count_panels.append(
             panels.rectification_panel(rectification_selectors.dashboard_panel(user=user))
         )
+        # Reminders no liaison and no responsible person received: a contact is missing.
+        undeliverable = panels.undeliverable_panel(
+            *rectification_selectors.undeliverable_reminders(user=user, limit=PANEL_ROWS)
+        )
+        if undeliverable:
+            count_panels.append(undeliverable)
     if submissions := panels.submission_panel(submission_selectors.dashboard_panel(user=user)):
         count_panels.append(submissions)
     context["count_panels"] = count_panels

@@ -48,6 +48,9 @@ def _reference_data(request):
         importlib.import_module("rectification.migrations.0006_moderate_reply_permission").grant(
             apps, None
         )
+        importlib.import_module("publicity.migrations.0016_case_contact_permission").grant(
+            apps, None
+        )
     from core.models import CalendarYear
 
     if not CalendarYear.objects.exists():

@@ -221,7 +221,11 @@ def test_load_demo_first_reminder_sweep_is_quiet_about_old_deadlines():
 def test_load_demo_cases_have_a_responsible_contact_and_the_domains_goal():
     call_command("load_demo", stdout=StringIO())
 
-    assert Case.objects.filter(responsible_email="").count() == 0
+    # The composer took down the responsible person's e-mail for about half the entries
+    # (demo/data/batches.json), carried to the cases on publication.
+    with_email = Case.objects.exclude(responsible_email="").count()
+    assert 0.4 < with_email / Case.objects.count() < 0.7
+    assert Case.objects.exclude(responsible_phone="").count() > with_email
     for case in Case.objects.all():
         assert case.goal == case_goal_for(case.disposition)
     # Every step of a case's history happened on its day, not at load time.

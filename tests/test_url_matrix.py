@@ -141,6 +141,7 @@ EXPECTED: dict[str, str] = {
     "rectification:case-reinspection": "login 403 405 405 405 405 405 403",
     "rectification:case-extension": "login 403 405 405 405 405 405 403",
     "rectification:case-supervision": "login 403 405 405 405 405 405 403",
+    "rectification:case-contact": "login 403 405 405 405 405 405 403",
     "rectification:case-letter": "login 403 405 405 405 405 405 403",
     "rectification:case-letter-download": "login 403 404 404 404 404 404 403",
     "rectification:case-evidence": "login 403 200 404 200 200 200 403",

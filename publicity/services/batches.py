@@ -187,7 +187,8 @@ def batch_publish(
 ) -> Batch:
     """Publish on the day the newspaper prints the notice: open one case per remaining entry.
 
-    Side effects: for every planned entry a rectification case (``case_open``), and the entry
+    Side effects: for every planned entry a rectification case (``case_open``, with the
+    responsible person's contact captured on the entry), and the entry
     becomes listed with its case, publication date and end of the publicity term; then the
     batch's date, outlet and status, and the history row. The entries are written before the
     batch turns published, because from then on the database refuses changes to them.
@@ -212,6 +213,8 @@ def batch_publish(
             deadline=entry.deadline_info,
             department=entry.department,
             responsible_person=entry.responsible_person,
+            responsible_phone=entry.responsible_phone,
+            responsible_email=entry.responsible_email,
             opened_on=published_on,
             actor=actor,
         )

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -28,6 +30,7 @@ from publicity.term import entries_term_expired
 from publicity.workflows import BATCH, ENTRY
 from registry.history import audit_record, audit_snapshot, history_record, history_record_many
 from registry.models import AuditRecord, Department, Finding, Jurisdiction
+from registry.validators import normalize_phone, validate_phone
 
 
 def entry_transition(
@@ -313,8 +316,12 @@ def entry_update(
     rectification_deadline: datetime.date,
     department: Department,
     responsible_person: str,
+    responsible_phone: str = "",
+    responsible_email: str = "",
 ) -> Entry:
-    """Edit an entry's printed text and follow-up while its batch is a draft.
+    """Edit an entry's printed text and follow-up while its batch is a draft, with the
+    responsible person's phone and e-mail (not printed; carried to the case on publication,
+    where the reminders read them).
 
     Side effects: a history row on the batch with the fields that changed, old and new.
     """
@@ -342,7 +349,16 @@ def entry_update(
             setattr(entry, name, moved_value)
         moved = ["rectification_deadline_moved_from", "rectification_deadline_holiday"]
     entry.department = department
-    entry.save(update_fields=[*PRINTED_FIELDS, *moved])
+    phone, email = normalize_phone(responsible_phone.strip()), responsible_email.strip()
+    try:
+        validate_phone(phone)
+        if email:
+            validate_email(email)
+    except ValidationError as error:
+        raise PublicationError(" ".join(error.messages)) from error
+    entry.responsible_phone = phone
+    entry.responsible_email = email
+    entry.save(update_fields=[*PRINTED_FIELDS, *moved, "responsible_phone", "responsible_email"])
     audit_record(
         actor=actor,
         obj=entry,

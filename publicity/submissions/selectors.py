@@ -11,7 +11,9 @@ from django.utils.translation import gettext as _
 
 from publicity.enums import SubmissionStatus
 from publicity.models import Submission
+from registry.models import AuditRecord
 from registry.permissions import is_city_wide, user_jurisdiction
+from registry.selectors import audit_history
 
 # No 0/O, 1/I/L: a code read out over the phone is typed back right.
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -49,6 +51,12 @@ def submissions_for_staff(*, user: User | AnonymousUser) -> QuerySet[Submission]
     if jurisdiction is None:
         return queryset.none()
     return queryset.filter(district__path__startswith=jurisdiction.path)
+
+
+def submission_history(*, submission: Submission) -> list[AuditRecord]:
+    """A submission's history for its staff page, newest first: each move (status old →
+    new), each change of handler and each reply (old → new text), with who and when."""
+    return audit_history(submission)
 
 
 def submission_assignees() -> QuerySet[User]:

@@ -27,7 +27,7 @@ from publicity.submissions.selectors import (
     submission_assignees,
 )
 from publicity.submissions.workflow import MOVE_TO, SUBMISSION, SubmissionError
-from registry.history import history_record
+from registry.history import history_record, person_label
 from registry.models import Jurisdiction
 
 
@@ -101,19 +101,23 @@ def submission_transition(
     """Make ``move`` on a locked submission if the SUBMISSION table allows it.
 
     Side effects: the status (for a status move), the public reply and its time when
-    ``reply`` is given, the handler when none was assigned; one history row.
+    ``reply`` is given, the handler when none was assigned; history rows: the move (status
+    old → new), and, in the same transaction, the reply when its text changed (old → new
+    text, who, when) and the handler when the actor became it.
     """
     rule = SUBMISSION.check(submission, move, actor, values={"reply": reply or ""})
     from_status = submission.status
+    old_reply = submission.public_reply
     fields: list[str] = []
     if rule.target is not None and rule.target != from_status:
         submission.status = rule.target
         fields.append("status")
-    if reply is not None:
+    if reply is not None and reply.strip() != old_reply:
         submission.public_reply = reply.strip()
         submission.replied_at = timezone.now() if reply.strip() else None
         fields += ["public_reply", "replied_at"]
-    if submission.assigned_to_id is None:
+    took_it = submission.assigned_to_id is None
+    if took_it:
         submission.assigned_to = actor
         fields.append("assigned_to")
     if fields:
@@ -125,31 +129,57 @@ def submission_transition(
         field="status",
         old=from_status,
         new=submission.status,
-        comment=reply.strip() if reply else "",
     )
+    if "public_reply" in fields:
+        history_record(
+            obj=submission,
+            actor=actor,
+            move=move,
+            field="public_reply",
+            old=old_reply,
+            new=submission.public_reply,
+        )
+    if took_it:
+        _assignment_record(submission=submission, actor=actor, old=None, new=actor)
     return submission
+
+
+def _assignment_record(*, submission: Submission, actor: User, old: User | None, new: User) -> None:
+    """The history row of a change of handler: old → new, by username, named as people
+    read them."""
+    old_name = old.get_username() if old is not None else ""
+    history_record(
+        obj=submission,
+        actor=actor,
+        move="assign",
+        field="assigned_to",
+        old=old_name,
+        new=new.get_username(),
+        labels={old_name: person_label(old), new.get_username(): person_label(new)},
+    )
 
 
 @transaction.atomic
 def submission_assign(*, submission: Submission, assignee: User, actor: User) -> Submission:
     """Give a submission to a staff member to handle.
 
-    Side effects: ``assigned_to`` set; a received submission moves to "in progress".
+    Side effects: ``assigned_to`` set, with its history row (old → new handler); a received
+    submission moves to "in progress".
     """
-    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    submission = (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("assigned_to")
+        .get(pk=submission.pk)
+    )
     SUBMISSION.check(submission, "assign", actor)
     if not submission_assignees().filter(pk=assignee.pk).exists():
         raise SubmissionError(_("%(name)s 没有处理举报咨询的权限。") % {"name": assignee})
+    previous = submission.assigned_to
+    if previous is not None and previous.pk == assignee.pk:
+        raise SubmissionError(_("已分派给 %(name)s。") % {"name": person_label(assignee)})
     submission.assigned_to = assignee
     submission.save(update_fields=["assigned_to"])
-    history_record(
-        obj=submission,
-        actor=actor,
-        move="assign",
-        field="assigned_to",
-        old="",
-        new=assignee.get_username(),
-    )
+    _assignment_record(submission=submission, actor=actor, old=previous, new=assignee)
     if submission.status == SubmissionStatus.RECEIVED:
         submission_transition(submission=submission, move="start", actor=actor)
     return submission

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from core.pages import staff_view
 from publicity.models import Submission
 from publicity.submissions.forms import AssignForm, ReplyForm, TriageFilterForm
-from publicity.submissions.selectors import submissions_for_staff
+from publicity.submissions.selectors import submission_history, submissions_for_staff
 from publicity.submissions.services import (
     SubmissionError,
     submission_assign,
@@ -93,5 +93,6 @@ def triage_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "assign_form": assign_form,
             "reply_form": reply_form,
             "can_see_identity": user.has_perm("publicity.view_submitter_identity"),
+            "history": submission_history(submission=submission),
         },
     )

@@ -14,6 +14,7 @@ from publicity.services import (
     batch_approve,
     batch_create,
     batch_finalise,
+    batch_publish,
     batch_submit,
     entry_add,
     notice_build,
@@ -375,3 +376,76 @@ def test_media_report_new_ties_entries(client, people, settings, tmp_path):
         "曝光之后主动整改",
         [entry],
     )
+
+
+def _entry_form_data(entry, **changes):
+    data = {
+        "unit_name": entry.unit_name,
+        "address": entry.address,
+        "violation_text": entry.violation_text,
+        "category": entry.category,
+        "disposition": entry.disposition,
+        "rectification_deadline": entry.rectification_deadline.isoformat(),
+        "department": entry.department_id,
+        "responsible_person": "王五",
+        "responsible_phone": "",
+        "responsible_email": "",
+    }
+    return data | changes
+
+
+def test_entry_edit_contact_captured_when_composing_is_on_the_opened_case(
+    client, people, settings, tmp_path
+):
+    batch = draft(people["inspector"])
+    entry = batch.entries.get()
+    client.force_login(people["inspector"])
+
+    response = client.post(
+        reverse("publicity:entry-edit", args=[entry.pk]),
+        _entry_form_data(
+            entry,
+            responsible_person="赵六",
+            responsible_phone="0752 2345678",
+            responsible_email="zhaoliu@example.cn",
+        ),
+    )
+    assert response.status_code == 302
+    # The contact is not printed: the entry keeps it until publication opens the case.
+    entry.refresh_from_db()
+    assert (entry.responsible_phone, entry.responsible_email) == (
+        "07522345678",
+        "zhaoliu@example.cn",
+    )
+    settings.MEDIA_ROOT = tmp_path
+    batch_submit(batch=batch, actor=people["inspector"])
+    approved = batch_approve(batch=batch, actor=people["official"])
+    after = approved.notice_period_ends + datetime.timedelta(days=1)
+    batch_finalise(batch=approved, actor=people["official"], today=after)
+    notice_build(batch=approved)
+    batch_publish(
+        batch=approved, actor=people["official"], published_on=timezone.localdate(), outlet="报"
+    )
+
+    case = Entry.objects.select_related("case").get(pk=entry.pk).case
+    assert (case.responsible_person, case.responsible_phone, case.responsible_email) == (
+        "赵六",
+        "07522345678",
+        "zhaoliu@example.cn",
+    )
+
+
+def test_entry_edit_refuses_a_malformed_phone_and_email(client, people):
+    batch = draft(people["inspector"])
+    entry = batch.entries.get()
+    client.force_login(people["inspector"])
+
+    response = client.post(
+        reverse("publicity:entry-edit", args=[entry.pk]),
+        _entry_form_data(entry, responsible_phone="12345", responsible_email="zhaoliu@"),
+    )
+
+    assert response.status_code == 400
+    assert sorted(response.context["form"].errors) == ["responsible_email", "responsible_phone"]
+    entry.refresh_from_db()
+    assert (entry.responsible_phone, entry.responsible_email) == ("", "")

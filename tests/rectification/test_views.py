@@ -127,7 +127,7 @@ def test_case_detail_shows_timeline_with_visibility(client):
         ("内部说明", False),
     ]
     allowed = {move for move, decision in response.context["rights"].items() if decision}
-    assert allowed == {"progress", "apply", "issue_letter"}
+    assert allowed == {"progress", "apply", "issue_letter", "update_contact"}
 
 
 def test_case_progress_by_liaison_with_evidence(client):

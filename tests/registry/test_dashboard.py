@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from rectification.enums import CaseStatus
+from rectification.enums import CaseStatus, ReminderDelivery, ReminderKind
+from rectification.models import Reminder
 from registry.models import Jurisdiction
 from tests.factories import (
     BatchFactory,
@@ -78,14 +79,21 @@ def test_dashboard_query_count_is_constant(client, people, django_assert_num_que
     for _ in range(rows):
         inspection = InspectionFactory(created_by=people.inspector)
         FindingFactory(inspection=inspection)
-        due_case(2)
+        # Its reminder reached no one: a row of the "undeliverable reminders" panel.
+        Reminder.objects.create(
+            case=due_case(2),
+            kind=ReminderKind.BEFORE_DEADLINE,
+            occasion="d3",
+            delivery=ReminderDelivery.UNDELIVERABLE,
+        )
     client.force_login(people.inspector)
     # Fixed work per request (session, user, the permissions of the user and of their
     # groups, the profile — each read once per request), then one query per panel list and
     # one per panel count, whatever the number of rows: 5 fixed, 5 for the back office's
-    # panels, 5 for the publicity and rectification panels' counts, and 1 for the years the
-    # holiday calendar knows (its revisions; the days come from the process's copy).
-    with django_assert_num_queries(16):
+    # panels, 5 for the publicity and rectification panels' counts, 1 for the undeliverable
+    # reminders (a short list is its own count), and 1 for the years the holiday calendar
+    # knows (its revisions; the days come from the process's copy).
+    with django_assert_num_queries(17):
         response = client.get(reverse("staff-dashboard"))
     assert len(response.context["cases_due"]) == rows
     assert len(response.context["awaiting"]) == rows

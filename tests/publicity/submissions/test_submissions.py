@@ -7,7 +7,11 @@ from django.urls import reverse
 
 from publicity.enums import SubmissionStatus
 from publicity.models import Submission
-from publicity.submissions.selectors import TRACKING_ALPHABET, tracking_code_normalise
+from publicity.submissions.selectors import (
+    TRACKING_ALPHABET,
+    submission_history,
+    tracking_code_normalise,
+)
 from publicity.submissions.services import (
     SubmissionError,
     submission_assign,
@@ -253,3 +257,67 @@ def test_dashboard_panel_counts_submissions_waiting(make_staff):
         ("open", 3),
     ]
     assert dashboard_panel(user=make_staff("no-triage")) == {}
+
+
+def _history(submission):
+    """The submission's history rows, oldest first: (move, actor, field, old, new)."""
+    return [
+        (record.move, record.actor.get_username(), field, change["old"], change["new"])
+        for record in submission_history(submission=submission)[::-1]
+        for field, change in record.changes.items()
+    ]
+
+
+def test_submission_assign_and_reply_leave_history_with_old_and_new_values(make_staff):
+    official = make_staff("official5", "publicity.change_submission")
+    first = make_staff("first", "publicity.change_submission")
+    second = make_staff("second", "publicity.change_submission")
+    second.last_name, second.first_name = "张", "三"
+    second.save()
+    submission = SubmissionFactory()
+
+    submission_assign(submission=submission, assignee=first, actor=official)
+    submission_assign(submission=submission, assignee=second, actor=official)
+    submission_reply(submission=submission, reply="已责令停业。", status="answered", actor=second)
+    submission_reply(
+        submission=submission, reply="已责令停业整顿。", status="answered", actor=second
+    )
+
+    assert _history(submission) == [
+        ("assign", "official5", "assigned_to", "", "first"),
+        ("start", "official5", "status", "已受理", "处理中"),
+        ("assign", "official5", "assigned_to", "first", "张三"),
+        ("answer", "second", "status", "处理中", "已答复"),
+        ("answer", "second", "public_reply", "", "已责令停业。"),
+        ("note", "second", "status", "已答复", "已答复"),
+        ("note", "second", "public_reply", "已责令停业。", "已责令停业整顿。"),
+    ]
+
+
+def test_submission_reply_by_unassigned_staff_records_them_taking_it(make_staff):
+    official = make_staff("official6", "publicity.change_submission")
+    submission = SubmissionFactory()
+
+    submission_reply(submission=submission, reply="收到。", status="in_progress", actor=official)
+
+    assert _history(submission) == [
+        ("start", "official6", "status", "已受理", "处理中"),
+        ("start", "official6", "public_reply", "", "收到。"),
+        ("assign", "official6", "assigned_to", "", "official6"),
+    ]
+
+
+def test_triage_detail_shows_the_history(client, make_staff):
+    official = make_staff("official7", "publicity.change_submission")
+    handler = make_staff("handler7", "publicity.change_submission")
+    submission = SubmissionFactory()
+    url = reverse("submissions:triage-detail", args=[submission.pk])
+    client.force_login(official)
+    client.post(url, {"action": "assign", "assignee": handler.pk})
+    client.post(url, {"action": "reply", "public_reply": "已责令停业。", "status": "answered"})
+
+    page = client.get(url).content.decode()
+
+    assert "处理记录" in page
+    assert "<del>（空）</del> → <ins>handler7</ins>" in page
+    assert "<del>（空）</del> → <ins>已责令停业。</ins>" in page
