@@ -226,7 +226,7 @@ MEDIA_URL = "/media/"
 
 # --- Auth -----------------------------------------------------------------------------------
 LOGIN_URL = "staff-login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "staff-dashboard"
 LOGOUT_REDIRECT_URL = "home"
 # Django's own, behind the throttle: a locked-out username+address is refused before any
 # password is checked.
