@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from core import health
+from core import views as core_views
 from publicity.public import views as public_views
 from rectification import urls as rectification_urls
 from staff import otp as staff_otp
@@ -15,6 +16,7 @@ urlpatterns = [
     path("", include("publicity.submissions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", health.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("staff/login/", staff_views.StaffLoginView.as_view(), name="staff-login"),
     path("staff/logout/", auth_views.LogoutView.as_view(), name="staff-logout"),
     path("staff/otp/verify/", staff_otp.otp_verify, name="staff-otp-verify"),
