@@ -226,7 +226,7 @@ MEDIA_URL = "/media/"
 
 # --- Auth -----------------------------------------------------------------------------------
 LOGIN_URL = "staff-login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "staff-dashboard"
 LOGOUT_REDIRECT_URL = "home"
 # Django's own, behind the throttle: a locked-out username+address is refused before any
 # password is checked.
@@ -341,9 +341,28 @@ ESCALATE_AFTER_OVERDUE_UNIT = env.str("ESCALATE_AFTER_OVERDUE_UNIT", default="ca
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "refusal_without_traceback": {"()": "core.log_filters.RefusalWithoutTraceback"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        # Django's default "django" logger has its own console handler (when DEBUG) and also
+        # passes its records up to the root's: every line twice under `make run`. Replaced
+        # here, it keeps only the admins' mail and lets the root print.
+        "django": {"handlers": ["mail_admins"], "level": "INFO"},
+        # An expected 403/404/400 is one line, without the exception's traceback.
+        "django.request": {"filters": ["refusal_without_traceback"]},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
 # The regulation the printed notice cites in its preamble.
 CITY_REGULATION = env.str("CITY_REGULATION", default="《惠州市安全生产新闻媒体公示曝光制度》")

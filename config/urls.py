@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from core import health
+from core import views as core_views
 from publicity.public import views as public_views
 from rectification import urls as rectification_urls
 from staff import otp as staff_otp
@@ -14,11 +15,8 @@ urlpatterns = [
     path("", include("publicity.submissions.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", health.healthz, name="healthz"),
-    path(
-        "staff/login/",
-        auth_views.LoginView.as_view(template_name="registration/login.html"),
-        name="staff-login",
-    ),
+    path("favicon.ico", core_views.favicon, name="favicon"),
+    path("staff/login/", staff_views.StaffLoginView.as_view(), name="staff-login"),
     path("staff/logout/", auth_views.LogoutView.as_view(), name="staff-logout"),
     path("staff/otp/verify/", staff_otp.otp_verify, name="staff-otp-verify"),
     path("staff/otp/enrol/", staff_otp.otp_enrol, name="staff-otp-enrol"),

@@ -105,9 +105,14 @@ class Batch(models.Model):
 
     @property
     def label(self) -> str:
-        if self.number is None:
+        """The batch's one name on every page: its printed number once it has one (given at
+        approval), a draft's working name while the composer edits it, and otherwise — sent
+        for approval or returned — no longer a draft but not numbered yet."""
+        if self.number is not None:
+            return str(_("%(year)s年第%(number)s批") % {"year": self.year, "number": self.number})
+        if self.status == BatchStatus.DRAFT:
             return str(_("批次草稿 #%(id)s") % {"id": self.pk})
-        return str(_("%(year)s年第%(number)s批") % {"year": self.year, "number": self.number})
+        return str(_("批次 #%(id)s") % {"id": self.pk})
 
 
 class BatchTransition(models.Model):

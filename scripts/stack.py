@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from urllib.parse import quote
 
@@ -30,6 +30,11 @@ VAR = ROOT / "var"
 PYTHON = sys.executable
 # Longest path a unix socket may have on Linux (sun_path is 108 bytes with the NUL).
 SOCKET_PATH_MAX = 100
+# `make run`'s processes, in the order they are stopped (before Redis and PostgreSQL), and
+# how long each may take to stop before it is killed: the worker's longest job (a notice PDF
+# of a large batch) takes seconds.
+STOP_ORDER = ("web", "beat", "worker")
+STOP_TIMEOUT = 20.0
 
 
 def log(message: str) -> None:
@@ -91,6 +96,9 @@ def embedded_redis(env: dict[str, str]) -> Iterator[None]:
             str(data_dir / "redis.log"),
         ],
         stdin=subprocess.DEVNULL,
+        # Its own session: the terminal's Ctrl-C goes to our process group, and Redis must
+        # outlive the worker, which we stop first (stop_in_order).
+        start_new_session=True,
     )
     for _ in range(100):
         if socket.exists():
@@ -103,8 +111,38 @@ def embedded_redis(env: dict[str, str]) -> Iterator[None]:
     try:
         yield
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        stop_in_order([("redis", proc)], timeout=10, quiet=True)
+
+
+def stop_in_order(
+    children: Sequence[tuple[str, subprocess.Popen[bytes]]],
+    *,
+    timeout: float = STOP_TIMEOUT,
+    quiet: bool = False,
+) -> list[tuple[str, int]]:
+    """Stop each child in turn: SIGTERM, wait up to ``timeout`` seconds, SIGKILL if it is
+    still there, and only then the next. Returns (name, exit code) in the order stopped.
+
+    One at a time, because each depends on the ones after it: the web server and beat
+    enqueue jobs for the worker, and the worker needs Redis and PostgreSQL (stopped last, by
+    ``services``) until it has finished its current job and said goodbye to the broker.
+    (Before, all were signalled at once, and the embedded Redis, still in the terminal's
+    process group, took Ctrl-C itself: the worker lost its broker mid-shutdown and printed
+    ~1,900 lines of connection tracebacks.)"""
+    stopped = []
+    for name, child in children:
+        if child.poll() is None:
+            if not quiet:
+                log(f"stopping {name}")
+            child.send_signal(signal.SIGTERM)
+            try:
+                child.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                log(f"{name} still running after {timeout:g} s; killing it")
+                child.kill()
+                child.wait()
+        stopped.append((name, child.returncode))
+    return stopped
 
 
 @contextlib.contextmanager
@@ -205,15 +243,10 @@ def run() -> int:
                         stop = True
                 time.sleep(0.5)
         finally:
-            log("stopping")
-            for child in children.values():
-                if child.poll() is None:
-                    child.send_signal(signal.SIGTERM)
-            for child in children.values():
-                try:
-                    child.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    child.kill()
+            # Web first (no new requests, no new jobs), then beat (no new scheduled jobs),
+            # then the worker (finishes its job); Redis and PostgreSQL after, as `services`
+            # exits. A second Ctrl-C only sets `stop` again: the order holds.
+            stop_in_order([(name, children[name]) for name in STOP_ORDER if name in children])
     return 0
 
 
@@ -237,12 +270,12 @@ def bench(args: list[str]) -> int:
 
 def print_env() -> int:
     env = dict(os.environ)
-    with services(env):
+    with services(env), contextlib.suppress(KeyboardInterrupt):
+        # Ctrl-C right after the lines below (before pause) also stops the servers quietly.
         print(f"export DATABASE_URL='{env['DATABASE_URL']}'")
         print(f"export REDIS_URL='{env['REDIS_URL']}'", flush=True)
         log("servers up; Ctrl-C stops them")
-        with contextlib.suppress(KeyboardInterrupt):
-            signal.pause()
+        signal.pause()
     return 0
 
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 from typing import cast
 
 from django.contrib.auth.models import User
+from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from core.calendar import calendar_status
-from core.pages import staff_view
+from core.pages import is_staff_member, staff_view
 from publicity import selectors as publicity_selectors
 from publicity.submissions import selectors as submission_selectors
 from rectification import selectors as rectification_selectors
@@ -26,6 +28,19 @@ from staff import panels
 
 DUE_SOON_DAYS = 7
 PANEL_ROWS = 10
+
+
+class StaffLoginView(LoginView):
+    """The staff login (/staff/login/): a safe ``next`` wins (LoginView checks its host);
+    otherwise staff land on their dashboard. Someone who signs in without any staff rights
+    goes to the home page rather than to a dashboard that would refuse them."""
+
+    template_name = "registration/login.html"
+
+    def get_default_redirect_url(self) -> str:
+        if is_staff_member(self.request.user):
+            return reverse("staff-dashboard")
+        return reverse("home")
 
 
 @require_safe

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from publicity.enums import EntryStatus
 from rectification.enums import CaseStatus
+from tests.factories import staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +115,7 @@ def test_login_page_renders(client):
     assert '<a href="/staff/login/" aria-current="page">工作人员登录</a>' in html
 
 
-def test_login_with_correct_password_redirects_home(client):
+def test_login_without_staff_rights_redirects_home(client):
     get_user_model().objects.create_user("inspector1", password="correct-horse-battery")
 
     response = client.post(
@@ -128,6 +129,47 @@ def test_login_with_correct_password_redirects_home(client):
     assert '<form class="inline-form" method="post" action="/staff/logout/">' in home
     # Not staff: no admin link.
     assert reverse("admin:index") not in home
+
+
+def test_login_of_staff_lands_on_the_dashboard(client):
+    staff_user("inspector1", "inspector", password="correct-horse-battery")
+
+    response = client.post(
+        reverse("staff-login"), {"username": "inspector1", "password": "correct-horse-battery"}
+    )
+
+    assert (response.status_code, response["Location"]) == (302, "/staff/")
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_login_of_staff_follows_a_safe_next(client):
+    staff_user("inspector1", "inspector", password="correct-horse-battery")
+
+    response = client.post(
+        reverse("staff-login"),
+        {
+            "username": "inspector1",
+            "password": "correct-horse-battery",
+            "next": "/staff/batches/",
+        },
+    )
+
+    assert (response.status_code, response["Location"]) == (302, "/staff/batches/")
+
+
+def test_login_of_staff_ignores_a_next_to_another_site(client):
+    staff_user("inspector1", "inspector", password="correct-horse-battery")
+
+    response = client.post(
+        reverse("staff-login"),
+        {
+            "username": "inspector1",
+            "password": "correct-horse-battery",
+            "next": "https://evil.example/staff/",
+        },
+    )
+
+    assert (response.status_code, response["Location"]) == (302, "/staff/")
 
 
 def test_login_with_wrong_password_shows_error(client):

@@ -63,3 +63,20 @@ def test_english_catalogue_is_compiled_from_the_current_po():
 def decode(po_text: str) -> str:
     """A .po string's escapes (\\n, \\", \\\\) as the characters they stand for."""
     return re.sub(r"\\(.)", lambda m: {"n": "\n", "t": "\t"}.get(m.group(1), m.group(1)), po_text)
+
+
+def test_english_catalogue_po_holds_every_compiled_string():
+    """The .po is the source of the .mo: a merge that empties it must not pass unseen, since
+    the next compilemessages would then drop every English string from the site."""
+    with CATALOGUE.with_suffix(".mo").open("rb") as compiled:
+        mo = gettext.GNUTranslations(compiled)
+    in_po = set()
+    for _flags, fields in entries(CATALOGUE.read_text(encoding="utf-8")):
+        msgid = decode(fields["msgid"])
+        if "msgctxt" in fields:
+            msgid = f"{decode(fields['msgctxt'])}\x04{msgid}"
+        in_po.add(msgid)
+    # GNUTranslations keeps plural entries under (msgid, index) keys.
+    in_mo = {key if isinstance(key, str) else key[0] for key in mo._catalog if key}
+    assert sorted(in_mo - in_po) == []
+    assert len(in_po) > 1000

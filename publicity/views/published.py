@@ -23,7 +23,6 @@ from publicity.permissions import (
     erratum_for_user,
 )
 from publicity.services import PublicationError
-from publicity.term import early_removal_allowed_from
 from publicity.views.common import acting_user, attempt, require, to_batch
 
 # --- After publication --------------------------------------------------------------------------
@@ -112,7 +111,10 @@ def entry_remove_early_view(request: HttpRequest, pk: int) -> HttpResponse:
     """An official ends a listed entry's publicity early, after verified rectification."""
     user = acting_user(request)
     entry, rights = entry_for_user(user, pk)
-    require(rights.remove_early.shown or rights.remove_early.refused_by == "early_removal_due")
+    decision = rights.remove_early
+    # The page explains a refusal of the table's "when" guard (not yet verified, or too
+    # soon); someone without the permission, or an entry no longer listed, gets 403.
+    require(decision.shown or decision.refused_by == "early_removal_due")
     form = EarlyRemovalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -134,7 +136,7 @@ def entry_remove_early_view(request: HttpRequest, pk: int) -> HttpResponse:
             "entry": entry,
             "batch": entry.batch,
             "form": form,
-            "allowed_from": early_removal_allowed_from(entry),
+            "decision": decision,
         },
         status=400 if form.errors else 200,
     )

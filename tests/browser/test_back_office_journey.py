@@ -32,9 +32,12 @@ def test_back_office_journey_inspector_registers_inspects_and_finds(page, media_
     page.get_by_label("用户名").fill("inspector")
     page.get_by_label("密码").fill(PASSWORD)
     page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/")
+    page.wait_for_url("**/staff/")  # staff land on their dashboard
 
-    page.get_by_role("link", name="生产经营单位").click()
+    # The staff navigation's link (the dashboard links the list too).
+    page.get_by_role("navigation", name="工作人员导航").get_by_role(
+        "link", name="生产经营单位"
+    ).click()
     page.get_by_role("link", name="登记单位").click()
     page.get_by_label("单位名称").fill(NAME)
     page.get_by_label("统一社会信用代码").fill(WRONG_CODE)

@@ -449,3 +449,34 @@ def test_entry_edit_refuses_a_malformed_phone_and_email(client, people):
     assert sorted(response.context["form"].errors) == ["responsible_email", "responsible_phone"]
     entry.refresh_from_db()
     assert (entry.responsible_phone, entry.responsible_email) == ("", "")
+
+
+def test_batch_label_follows_its_state(people):
+    from publicity.services import batch_return
+
+    batch = draft(people["inspector"])
+    assert batch.label == f"批次草稿 #{batch.pk}"
+
+    batch = batch_submit(batch=batch, actor=people["inspector"])
+    assert batch.label == f"批次 #{batch.pk}"
+
+    batch = batch_return(batch=batch, actor=people["official"], reason="补充证据")
+    assert batch.label == f"批次 #{batch.pk}"
+
+    again = submitted(people["inspector"])
+    approved = batch_approve(batch=again, actor=people["official"])
+    assert approved.label == f"{approved.year}年第{approved.number}批"
+
+
+def test_submitted_batch_is_not_called_a_draft_in_the_queue_or_on_review(client, people):
+    batch = submitted(people["inspector"])
+    client.force_login(people["official"])
+
+    queue = client.get(reverse("publicity:approval-queue")).content.decode()
+    review = client.get(reverse("publicity:batch-review", args=[batch.pk])).content.decode()
+
+    link = f'<a href="/staff/batches/{batch.pk}/review/">批次 #{batch.pk}</a>'
+    assert link in queue
+    assert f"<h1>审核 批次 #{batch.pk}</h1>" in review
+    assert "批次草稿" not in queue
+    assert "批次草稿" not in review

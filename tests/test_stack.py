@@ -1,0 +1,99 @@
+"""scripts/stack.py, which `make run` uses: Ctrl-C stops the processes one at a time, in an
+order that keeps the worker's broker up until the worker is gone."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("stack", ROOT / "scripts" / "stack.py")
+assert _spec is not None
+assert _spec.loader is not None
+stack = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(stack)
+
+
+def child(script: str) -> subprocess.Popen[bytes]:
+    """A shell that runs until signalled; ``script`` is what it does on SIGTERM."""
+    process = subprocess.Popen(  # noqa: S603 - a fixed shell and script
+        ["/bin/sh", "-c", f"trap '{script}' TERM; while :; do sleep 0.05; done"],
+        start_new_session=True,
+    )
+    time.sleep(0.2)  # the trap is set
+    return process
+
+
+def test_stop_in_order_waits_for_each_before_stopping_the_next(tmp_path):
+    record = tmp_path / "stopped"
+    # The first takes longest to stop: signalled all at once, it would be recorded last.
+    web = child(f"sleep 0.6; echo web >> {record}; exit 0")
+    beat = child(f"sleep 0.3; echo beat >> {record}; exit 0")
+    worker = child(f"echo worker >> {record}; exit 0")
+
+    stopped = stack.stop_in_order([("web", web), ("beat", beat), ("worker", worker)], timeout=5)
+
+    assert stopped == [("web", 0), ("beat", 0), ("worker", 0)]
+    assert record.read_text().split() == ["web", "beat", "worker"]
+
+
+def test_stop_in_order_kills_a_child_that_ignores_sigterm_after_the_timeout():
+    stubborn = subprocess.Popen(  # noqa: S603 - a fixed shell and command
+        ["/bin/sh", "-c", "trap '' TERM; exec sleep 60"], start_new_session=True
+    )
+    time.sleep(0.2)
+    already_gone = subprocess.Popen(["/bin/true"])  # noqa: S603
+    already_gone.wait()
+    started = time.monotonic()
+
+    stopped = stack.stop_in_order(
+        [("stubborn", stubborn), ("gone", already_gone)], timeout=0.5, quiet=True
+    )
+
+    assert stopped == [("stubborn", -signal.SIGKILL), ("gone", 0)]
+    assert time.monotonic() - started < 5
+
+
+def test_stop_order_is_web_beat_worker():
+    assert stack.STOP_ORDER == ("web", "beat", "worker")
+
+
+@pytest.mark.skipif(not os.path.exists("/bin/sh"), reason="needs a POSIX shell")
+def test_embedded_redis_is_not_stopped_by_the_terminals_ctrl_c():
+    """Ctrl-C at the terminal signals the whole foreground process group. The embedded Redis
+    runs in its own session, so it is stopped by stack.py (SIGTERM, after the worker), not
+    by the terminal's SIGINT before the worker is gone."""
+    log = ROOT / "var" / "redis" / "redis.log"
+    offset = log.stat().st_size if log.exists() else 0
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    env["DATABASE_URL"] = env.get("DATABASE_URL") or "postgres://unused"
+    # Its own process group, standing for the terminal's foreground group.
+    process = subprocess.Popen(  # noqa: S603 - our own script
+        [sys.executable, "scripts/stack.py", "env"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        start_new_session=True,
+    )
+    assert process.stdout is not None
+    for line in process.stdout:
+        if b"servers up" in line:
+            break
+    else:
+        pytest.fail("stack.py env did not bring Redis up")
+
+    os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C does
+    assert process.wait(timeout=20) == 0
+
+    with log.open("rb") as lines:
+        lines.seek(offset)
+        shutdown = [line for line in lines.read().decode().splitlines() if "Received SIG" in line]
+    assert len(shutdown) == 1
+    assert "Received SIGTERM scheduling shutdown" in shutdown[0]
