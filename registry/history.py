@@ -252,9 +252,12 @@ def _model_field(model: type[models.Model] | None, name: str) -> Any:
     if model is None:
         return None
     try:
-        return model._meta.get_field(name)
-    except FieldDoesNotExist:  # a change stored under its own name ("evidence")
+        model_field = model._meta.get_field(name)
+    except FieldDoesNotExist:  # a change stored under its own name
         return None
+    # A reverse relation ("evidence" of a finding) has no label of its own: the change
+    # carries it.
+    return None if model_field.auto_created and not model_field.concrete else model_field
 
 
 def _bilingual_target(model_field: Any) -> type[models.Model] | None:

@@ -39,7 +39,8 @@ def test_batch_journey_from_draft_to_published_notice(page, celery_worker, setti
     page.get_by_role("button", name="加入批次").click()
     assert page.get_by_text("未填写责任人").is_visible()
     page.get_by_role("link", name="编辑 惠城区旭日五金加工厂").click()
-    page.get_by_label("责任人").fill("陈建国")
+    page.locator("input[name=responsible_person]").fill("陈建国")
+    page.get_by_label("责任人电话").fill("0752-2345678")
     page.get_by_role("button", name="保存").click()
     page.get_by_role("button", name="提交审批").click()
     assert page.locator(".page-head .badge").first.inner_text() == "已提交"

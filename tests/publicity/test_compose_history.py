@@ -77,7 +77,7 @@ def test_entry_add_update_move_remove_each_write_a_batch_history_row():
         "responsible_person": {"label": "责任人", "old": "", "new": "王五"},
     }
     assert moved.comment == "调整顺序：“乙厂”"
-    assert moved.changes == {"position": {"label": "序号", "old": "2", "new": "1"}}
+    assert moved.changes == {"position": {"label": "排列顺序", "old": "2", "new": "1"}}
     assert removed.comment == "移出条目：第2号“甲厂（更名）”"
     assert removed.changes["unit_name"] == {"label": "单位名称", "old": "甲厂（更名）", "new": ""}
     assert removed.changes["responsible_person"] == {"label": "责任人", "old": "王五", "new": ""}
