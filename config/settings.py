@@ -308,6 +308,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Gongshi API",
     "DESCRIPTION": "Read-only open data of the work-safety exposure regime.",
     "VERSION": "1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "publicity.public.api.blank_filters_allowed",
+    ],
 }
 
 # --- The regime (deployment knobs) ----------------------------------------------------------

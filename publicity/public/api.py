@@ -3,11 +3,22 @@ statistics. Anonymous, GET only, throttled per client; lists page by cursor (key
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
@@ -27,6 +38,39 @@ from publicity.public.serializers import (
 )
 from registry.models import Enterprise
 
+# The error responses, documented so a client (and tests/publicity/public/test_api_fuzz.py)
+# knows every status it may get: DRF's {"detail": ...} for 404 and 429, and a form's
+# {parameter: [messages]} for a query parameter refused.
+_DETAIL = {
+    "type": "object",
+    "properties": {"detail": {"type": "string"}},
+    "required": ["detail"],
+}
+BAD_PARAMETERS = OpenApiResponse(
+    {
+        "type": "object",
+        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    },
+    description="A query parameter refused: a value outside its choices, not a date, …",
+)
+NOT_FOUND = OpenApiResponse(_DETAIL, description="No such record, or a cursor not ours.")
+THROTTLED = OpenApiResponse(_DETAIL, description="Too many requests from this client.")
+# Ids are whole numbers; the URL takes any segment (PublicAPIMixin) only to answer in JSON.
+RECORD_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)
+
+
+def blank_filters_allowed(
+    result: dict[str, Any], generator: Any, request: Any, public: bool
+) -> dict[str, Any]:
+    """drf-spectacular hook: the entry list's filters take an empty value as "any", as the
+    list page's form sends them (the API shares its filter set), so the schema says so."""
+    filters = {*EntryFilter.base_filters, "scope"}
+    operation = result["paths"].get(reverse("public:api-entry-list"), {}).get("get", {})
+    for parameter in operation.get("parameters", []):
+        if parameter["in"] == "query" and parameter["name"] in filters:
+            parameter["allowEmptyValue"] = True
+    return result
+
 
 class PublicAPIMixin:
     # Open data: no login, so no session or CSRF handling and no "Authorize" in the docs.
@@ -34,31 +78,64 @@ class PublicAPIMixin:
     permission_classes = [AllowAny]
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "public_api"
+    # Any path segment reaches the view, so /batches/x/ is this API's JSON 404, not the
+    # site's HTML page (the router's default stops at a dot, for format suffixes we do
+    # not use).
+    lookup_value_regex = "[^/]+"
 
 
-class NewestFirst(CursorPagination):
+class StrictPageSize(CursorPagination):
+    """A page size that is not a whole number of at least one is refused (400) like any other
+    bad parameter; DRF's own would quietly serve the default instead. Above the maximum it
+    is the maximum, as documented."""
+
+    def get_page_size(self, request: Request) -> int:
+        assert self.page_size_query_param is not None  # noqa: S101 - set by both subclasses
+        if self.page_size_query_param not in request.query_params:
+            return self.page_size
+        field = forms.IntegerField(min_value=1)
+        try:
+            size: int = field.clean(request.query_params[self.page_size_query_param])
+        except DjangoValidationError as error:
+            raise ValidationError({self.page_size_query_param: error.messages}) from error
+        return min(size, self.max_page_size) if self.max_page_size else size
+
+
+class NewestFirst(StrictPageSize):
     ordering = ("-published_on", "-id")
     page_size = 50
     max_page_size = 200
     page_size_query_param = "page_size"
 
 
-class ById(CursorPagination):
+class ById(StrictPageSize):
     ordering = ("id",)
     page_size = 50
     max_page_size = 200
     page_size_query_param = "page_size"
 
 
-@extend_schema(
-    parameters=[
-        OpenApiParameter(
-            "scope",
-            OpenApiTypes.STR,
-            enum=["listed", "removed", "all"],
-            description="listed (default): on the list now; removed: removed or withdrawn.",
-        )
-    ]
+@extend_schema_view(
+    list=extend_schema(
+        # Scope narrows the list only: one entry is reachable by id whatever its scope.
+        parameters=[
+            OpenApiParameter(
+                "scope",
+                OpenApiTypes.STR,
+                enum=["listed", "removed", "all"],
+                description="listed (default): on the list now; removed: removed or withdrawn.",
+            )
+        ],
+        responses={
+            200: EntrySerializer(many=True),
+            400: BAD_PARAMETERS,
+            404: NOT_FOUND,
+            429: THROTTLED,
+        },
+    ),
+    retrieve=extend_schema(
+        parameters=[RECORD_ID], responses={200: EntrySerializer, 404: NOT_FOUND, 429: THROTTLED}
+    ),
 )
 class EntryViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet[Entry]):
     """Published entries of the exposure list, newest first, with the list's filters."""
@@ -79,6 +156,19 @@ class EntryViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet[Entry]):
         return super().filter_queryset(queryset)
 
 
+@extend_schema_view(
+    list=extend_schema(
+        responses={
+            200: BatchSerializer(many=True),
+            400: BAD_PARAMETERS,
+            404: NOT_FOUND,
+            429: THROTTLED,
+        }
+    ),
+    retrieve=extend_schema(
+        parameters=[RECORD_ID], responses={200: BatchSerializer, 404: NOT_FOUND, 429: THROTTLED}
+    ),
+)
 class BatchViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet[Batch]):
     """Published batches, newest first."""
 
@@ -89,6 +179,20 @@ class BatchViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet[Batch]):
         return selectors.batches_public()
 
 
+@extend_schema_view(
+    list=extend_schema(
+        responses={
+            200: EnterpriseSerializer(many=True),
+            400: BAD_PARAMETERS,
+            404: NOT_FOUND,
+            429: THROTTLED,
+        }
+    ),
+    retrieve=extend_schema(
+        parameters=[RECORD_ID],
+        responses={200: EnterpriseSerializer, 404: NOT_FOUND, 429: THROTTLED},
+    ),
+)
 class EnterpriseViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet[Enterprise]):
     """Units with at least one entry on the public list now, and those entries' ids."""
 
@@ -116,7 +220,7 @@ class StatisticsView(PublicAPIMixin, APIView):
             OpenApiParameter("start", OpenApiTypes.DATE),
             OpenApiParameter("end", OpenApiTypes.DATE),
         ],
-        responses=StatisticsSerializer,
+        responses={200: StatisticsSerializer, 400: BAD_PARAMETERS, 429: THROTTLED},
     )
     def get(self, request: Request) -> Response:
         start, end = selectors.accident_default_period()

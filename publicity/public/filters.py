@@ -8,6 +8,7 @@ composite indexes of Entry; rectification status and overdue join the case.
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import django_filters
 from django import forms
@@ -86,6 +87,37 @@ def _industry_choices() -> list[tuple[str, str]]:
     return _reference_choices()["industry"]
 
 
+class FlagCheckbox(forms.CheckboxInput):
+    """A checkbox read strictly from the URL: absent, empty or "false" is off; "on" (what a
+    browser sends) or "true" is on. Anything else is passed on for the field to refuse,
+    where Django's checkbox would take any text for "on"."""
+
+    values = {"": False, "false": False, "on": True, "true": True}
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        value = data.get(name)
+        if value is None:
+            return False
+        return self.values.get(value.lower(), value) if isinstance(value, str) else value
+
+
+class FlagField(forms.NullBooleanField):
+    widget = FlagCheckbox
+
+    def to_python(self, value: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        raise forms.ValidationError(
+            forms.ChoiceField.default_error_messages["invalid_choice"],
+            code="invalid_choice",
+            params={"value": value},
+        )
+
+
+class FlagFilter(django_filters.BooleanFilter):
+    field_class = FlagField
+
+
 class EntryFilterForm(forms.Form):
     # Part of the URL like the filters, so a shared link shows the same rows in the same order.
     scope = forms.ChoiceField(label=_("公示状态"), choices=SCOPE_CHOICES, required=False)
@@ -140,11 +172,7 @@ class EntryFilter(django_filters.FilterSet):
         method="filter_rectification",
         empty_label=_("全部整改状态"),
     )
-    overdue = django_filters.BooleanFilter(
-        label=_("只看逾期未整改"),
-        method="filter_overdue",
-        widget=forms.CheckboxInput,
-    )
+    overdue = FlagFilter(label=_("只看逾期未整改"), method="filter_overdue")
 
     class Meta:
         model = Entry

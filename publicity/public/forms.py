@@ -6,7 +6,12 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
+
+# The period is compared with the one a year earlier, which needs a year before the start:
+# "0001-01-01" was a 500. No accident on record is anywhere near this old.
+EARLIEST_START = datetime.date(1900, 1, 1)
 
 
 class PeriodForm(forms.Form):
@@ -15,6 +20,7 @@ class PeriodForm(forms.Form):
         label=_("开始日期"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         input_formats=["%Y-%m-%d"],
+        validators=[MinValueValidator(EARLIEST_START)],
     )
     end = forms.DateField(
         label=_("结束日期"),

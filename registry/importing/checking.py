@@ -153,13 +153,17 @@ def check_file(
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Cleaned rows and problems of a whole file; no writes."""
     try:
-        rows = list(read_rows(name, content))
+        # Numbered before blank rows are dropped: the number the clerk sees in Excel.
+        numbered = [
+            (number, row)
+            for number, row in enumerate(read_rows(name, content), start=1)
+            if any(cell for cell in row)
+        ]
     except FileUnreadable as error:
         return [], [{"row": 0, "column": "", "message": str(error)}]
-    rows = [row for row in rows if any(cell for cell in row)]
-    if not rows:
+    if not numbered:
         return [], [{"row": 0, "column": "", "message": _("文件是空的。")}]
-    header = rows[0]
+    header = numbered[0][1]
     keys = [HEADER_TO_KEY.get(cell) for cell in header]
     missing = [HEADER_OF[key] for key in REQUIRED if key not in keys]
     if missing:
@@ -167,7 +171,7 @@ def check_file(
             "columns": "、".join(sorted(missing))
         }
         return [], [{"row": 1, "column": "", "message": message}]
-    body = rows[1:]
+    body = numbered[1:]
     if len(body) > settings.ENTERPRISE_IMPORT_MAX_ROWS:
         message = _("一次最多导入%(n)d行，请分成几个文件。") % {
             "n": settings.ENTERPRISE_IMPORT_MAX_ROWS
@@ -179,8 +183,7 @@ def check_file(
     seen_codes: dict[str, int] = {}
     examples: list[int] = []
     total = len(body)
-    for index, row in enumerate(body):
-        number = index + 2  # the row number the clerk sees in Excel
+    for index, (number, row) in enumerate(body):
         cells = {key: row[i] if i < len(row) else "" for i, key in enumerate(keys) if key}
         if cells.get("name", "").startswith(EXAMPLE_MARK):
             examples.append(number)

@@ -60,8 +60,23 @@ def read_rows(name: str, content: bytes) -> Iterator[list[str]]:
         raise FileUnreadable(
             _("文件不是 UTF-8 或 GB18030 编码的 CSV，请另存为“CSV UTF-8”后再上传。")
         )
-    for row in csv.reader(io.StringIO(text)):
-        yield [cell.strip() for cell in row]
+    if "\x00" in text:
+        # No text in the database may hold NUL; in a CSV it comes from another encoding
+        # (UTF-16, "Unicode text" in Excel) read as GB18030.
+        raise FileUnreadable(
+            _("文件不是 UTF-8 或 GB18030 编码的 CSV，请另存为“CSV UTF-8”后再上传。")
+        )
+    # newline="": the csv module splits records itself, on \r, \n or \r\n as a spreadsheet
+    # may write them, and keeps line breaks inside quoted cells.
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        for row in reader:
+            yield [cell.strip() for cell in row]
+    except csv.Error as error:  # a quote never closed runs on past the field size limit
+        raise FileUnreadable(
+            _("无法读取这个 CSV 文件（第%(line)d行附近）：请检查引号是否成对。")
+            % {"line": reader.line_num}
+        ) from error
 
 
 def _xlsx_rows(content: bytes) -> Iterator[list[str]]:
