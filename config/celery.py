@@ -30,8 +30,8 @@ app.conf.beat_schedule = {
         "task": "rectification.send_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
-    # Letters and notices whose job was committed but not (or not finally) run: the outbox
-    # sweep sends them again, so a broker outage at commit loses nothing.
+    # Letters, notices and large downloads whose job was committed but not (or not finally)
+    # run: the outbox sweep sends them again, so a broker outage at commit loses nothing.
     "dispatch-publication-jobs": {
         "task": "publicity.dispatch_publication_jobs",
         "schedule": crontab(minute="*"),
@@ -45,6 +45,11 @@ app.conf.beat_schedule = {
     "end-expired-listings": {
         "task": "publicity.end_expired_listings",
         "schedule": crontab(hour=0, minute=30),
+    },
+    # Files of large downloads of the public list, after EXPORT_FILE_RETENTION_HOURS.
+    "purge-exports": {
+        "task": "publicity.purge_exports",
+        "schedule": crontab(minute=45),
     },
     # Evidence a person attached to a form they never submitted, after a day.
     "purge-pending-uploads": {

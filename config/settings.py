@@ -479,3 +479,27 @@ PUBLIC_LIST_PAGE_SIZE = env.int("PUBLIC_LIST_PAGE_SIZE", default=50)
 PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=True)
 # Reports and consultations accepted from one client address per hour.
 PUBLIC_SUBMISSIONS_PER_HOUR = env.int("PUBLIC_SUBMISSIONS_PER_HOUR", default=5)
+# Downloads of the list (CSV, XLSX). Up to this many rows a download is streamed by the
+# request itself; above it a worker writes the file and the person gets a page with its link
+# (publicity.public.export_jobs). Sized so a streamed download ends well inside the web
+# timeout (the smallest in front of it: gunicorn's 30 s default, graceful_timeout on a
+# restart): measured 2,100 rows/s for CSV on a loaded 2-core machine (9,000 idle), so 20,000
+# rows take 2-10 s. XLSX is built whole before its first byte (700 rows/s loaded): 5,000.
+# docs/performance.md.
+EXPORT_STREAM_MAX_ROWS = env.int("EXPORT_STREAM_MAX_ROWS", default=20_000)
+EXPORT_XLSX_STREAM_MAX_ROWS = env.int("EXPORT_XLSX_STREAM_MAX_ROWS", default=5_000)
+# An Excel worksheet holds 1,048,576 rows, the header one of them: a larger XLSX download is
+# refused (CSV offered) rather than cut short. Excel's limit, not a knob (tests lower it).
+EXPORT_XLSX_MAX_ROWS = 1_048_576 - 1
+# Requests for the same export (filters, format, language) within this many minutes share one
+# job and one file: a crowd following one link makes one file. Far below the retention.
+EXPORT_JOB_REUSE_MINUTES = env.int("EXPORT_JOB_REUSE_MINUTES", default=10)
+# Export files (and their jobs) are deleted this many hours after they were asked for.
+EXPORT_FILE_RETENTION_HOURS = env.int("EXPORT_FILE_RETENTION_HOURS", default=24)
+# New export jobs one client address may start per hour (a reused job does not count).
+EXPORT_JOBS_PER_HOUR = env.int("EXPORT_JOBS_PER_HOUR", default=10)
+# Seconds an export job may run before the outbox sweep thinks its worker died and sends it
+# again (a million CSV rows take minutes on a loaded worker), and the runs after which it
+# is given up as failed.
+EXPORT_JOB_EXPECTED_SECONDS = env.int("EXPORT_JOB_EXPECTED_SECONDS", default=15 * 60)
+EXPORT_JOB_MAX_ATTEMPTS = env.int("EXPORT_JOB_MAX_ATTEMPTS", default=3)

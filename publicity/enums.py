@@ -52,3 +52,17 @@ class SubmissionStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("处理中")
     ANSWERED = "answered", _("已答复")
     CLOSED = "closed", _("已办结")
+
+
+class ExportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "Excel (XLSX)"
+
+
+class ExportStatus(models.TextChoices):
+    """A background export's states (导出任务): queued → running → done or failed."""
+
+    QUEUED = "queued", _("排队中")
+    RUNNING = "running", _("正在生成")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("未能生成")

@@ -11,13 +11,14 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
+from publicity.public.export_jobs import export_files_purge, export_job_run
 from publicity.services import (
     entries_term_end,
     letters_build,
     notice_job_run,
+    outbox_jobs_redispatch,
     preview_build,
     publication_job_start,
-    publication_jobs_redispatch,
     site_counts_refresh,
 )
 
@@ -66,12 +67,32 @@ def build_preview(*, batch_id: int) -> str:
 
 @shared_task(name="publicity.dispatch_publication_jobs")
 def dispatch_publication_jobs() -> int:
-    """Send again the letters/notice jobs that never reached a worker or never finished
-    (beat: every minute), e.g. because the broker was down when the move committed."""
-    sent = publication_jobs_redispatch()
+    """Send again the outbox jobs (letters, notice, exports) that never reached a worker or
+    never finished (beat: every minute), e.g. because the broker was down at commit."""
+    sent = outbox_jobs_redispatch()
     if sent:
-        logger.info("re-dispatched %s publication jobs", sent)
+        logger.info("re-dispatched %s outbox jobs", sent)
     return sent
+
+
+@shared_task(name="publicity.build_export")
+def build_export(*, job_id: int) -> str:
+    """Write the file of a large download of the public list (outbox job ``job_id``)."""
+    job = export_job_run(job_id=job_id)
+    if job is None:
+        logger.info("export job %s is done or gone; nothing to do", job_id)
+        return ""
+    logger.info("export job %s: %s, %s rows", job_id, job.status, job.row_count)
+    return str(job.status)
+
+
+@shared_task(name="publicity.purge_exports")
+def purge_exports() -> int:
+    """Delete export files past their retention (beat: hourly). Safe to run twice."""
+    deleted = export_files_purge()
+    if deleted:
+        logger.info("purged %s export files", deleted)
+    return deleted
 
 
 @shared_task(name="publicity.end_expired_listings")

@@ -24,6 +24,7 @@ from publicity.enums import ObjectionDecision
 from publicity.models import (
     BatchTransition,
     Erratum,
+    ExportJob,
     MediaReport,
     Objection,
     PriorNoticeLetter,
@@ -77,6 +78,8 @@ EXPECTED: dict[str, str] = {
     "public:entry-list": "200 200 200 200 200 200 200 200",
     "public:entry-export-csv": "200 200 200 200 200 200 200 200",
     "public:entry-export-xlsx": "200 200 200 200 200 200 200 200",
+    "public:export-job": "200 200 200 200 200 200 200 200",
+    "public:export-job-download": "302 302 302 302 302 302 302 302",  # still queued: its page
     "public:removal-log": "200 200 200 200 200 200 200 200",
     "public:entry-detail": "200 200 200 200 200 200 200 200",
     "public:batch-archive": "200 200 200 200 200 200 200 200",
@@ -370,7 +373,10 @@ def world(settings, tmp_path):
         size=1,
         sha256="4" * 64,
     )
+    export_job = ExportJob.objects.create(key="0" * 64, format="csv", language="zh-hans")
     kwargs = {
+        "public:export-job": {"token": export_job.token},
+        "public:export-job-download": {"token": export_job.token},
         "public:entry-detail": {"pk": listed.pk},
         "public:batch-detail": {"pk": published.pk},
         "public:batch-notice": {"pk": published.pk},

@@ -1,22 +1,52 @@
-"""CSV and XLSX downloads of any filtered exposure list, streamed.
+"""CSV and XLSX downloads of any filtered exposure list: the rows, and their writers.
 
 Only the printed, public columns of an entry; nothing from submissions. Text cells that a
 spreadsheet would take for a formula are prefixed with an apostrophe (CSV injection).
+
+The same writers serve both ways a download is made: streamed by the request when the list
+is small enough to finish well inside the web timeout (``EXPORT_STREAM_MAX_ROWS``), and
+written to a file by a worker otherwise (``publicity.public.export_jobs``), so the two give
+the same bytes for the same rows.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import tempfile
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import IO, Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from publicity.models import Entry
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CSV_ROWS_PER_CHUNK = 500
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def export_filename(fmt: str) -> str:
+    return f"gongshi-entries.{fmt}"
+
+
+class ExportTooLarge(Exception):
+    """More rows than an XLSX worksheet holds: refused rather than cut short."""
+
+    def __init__(self, rows: int) -> None:
+        self.rows = rows
+        super().__init__(xlsx_too_large_message(rows))
+
+
+def xlsx_too_large_message(rows: int) -> str:
+    return _(
+        "Excel 工作表最多容纳 %(limit)s 行数据，本结果有 %(rows)s 条，无法完整导出为 XLSX。"
+        "请下载 CSV，或缩小筛选范围。"
+    ) % {"limit": f"{settings.EXPORT_XLSX_MAX_ROWS:,}", "rows": f"{rows:,}"}
 
 
 def export_header() -> list[str]:
@@ -87,17 +117,48 @@ def csv_stream(entries: Iterable[Entry]) -> Iterator[str]:
         yield "".join(rows)
 
 
-def xlsx_file(entries: Iterable[Entry]) -> Any:
-    """A temporary file holding the workbook, written row by row (write-only mode keeps
-    memory flat); the caller streams it out and it is deleted when closed."""
+def csv_write(handle: IO[bytes], entries: Iterable[Entry]) -> tuple[int, str]:
+    """Write the CSV of ``entries`` to ``handle`` piece by piece, exactly the bytes the
+    streamed download sends; return (rows, SHA-256 of the file)."""
+    digest = hashlib.sha256()
+    rows = 0
+
+    def counted() -> Iterator[Entry]:
+        nonlocal rows
+        for entry in entries:
+            rows += 1
+            yield entry
+
+    for piece in csv_stream(counted()):
+        data = piece.encode("utf-8")
+        digest.update(data)
+        handle.write(data)
+    return rows, digest.hexdigest()
+
+
+def xlsx_write(handle: IO[bytes], entries: Iterable[Entry]) -> int:
+    """Write the workbook of ``entries`` to ``handle`` row by row (write-only mode keeps
+    memory flat); return the rows written. Raises ExportTooLarge, having written nothing,
+    past a worksheet's last row: a truncated sheet would look complete."""
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_("曝光名单"))
     sheet.append(export_header())
+    rows = 0
     for entry in entries:
+        rows += 1
+        if rows > settings.EXPORT_XLSX_MAX_ROWS:
+            raise ExportTooLarge(rows)
         sheet.append(export_row(entry))
-    handle = tempfile.TemporaryFile(suffix=".xlsx")
     workbook.save(handle)
+    return rows
+
+
+def xlsx_file(entries: Iterable[Entry]) -> Any:
+    """A temporary file holding the workbook; the caller streams it out and it is deleted
+    when closed."""
+    handle = tempfile.TemporaryFile(suffix=".xlsx")
+    xlsx_write(handle, entries)
     handle.seek(0)
     return handle

@@ -8,6 +8,7 @@ composite indexes of Entry; rectification status and overdue join the case.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from typing import Any
 
 import django_filters
@@ -18,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from publicity.enums import BatchStatus, EntryStatus
 from publicity.models import Batch, Entry
-from publicity.public.selectors import public_cached
+from publicity.public.selectors import DEFAULT_SORT, SORTS, entry_queryset, public_cached
 from rectification.enums import CaseStatus
 from registry.enums import Disposition, ExposureCategory, JurisdictionLevel
 from registry.models import Enterprise, Industry, Jurisdiction, bilingual_name
@@ -283,3 +284,30 @@ class EntryFilter(django_filters.FilterSet):
             self.form.add_error("q", _("请输入至少两个字。"))
             return False
         return valid
+
+
+# Parameters that are not filters: they never change which rows match.
+PAGING_PARAMS = {"after", "sort", "scope"}
+
+
+def filter_params(data: Mapping[str, str]) -> dict[str, str]:
+    """The filters ``data`` (a query string) sets, normalised (sorted, empty and unknown
+    parameters dropped): one key per distinct filter, however the URL spells it."""
+    return {
+        key: str(value)
+        for key, value in sorted(data.items())
+        if key in EntryFilter.base_filters and key not in PAGING_PARAMS and value
+    }
+
+
+def entries_filtered(data: Mapping[str, str]) -> tuple[EntryFilter, QuerySet[Entry], str, str]:
+    """The list's filter set, its queryset, the scope and the sort, from a query string (the
+    list, the downloads, and an export job's stored filters)."""
+    scope = data.get("scope") or "listed"
+    sort = data.get("sort") or DEFAULT_SORT
+    if sort not in SORTS:
+        sort = DEFAULT_SORT
+    entry_filter = EntryFilter(data, queryset=entry_queryset(scope="all"))
+    if not entry_filter.is_valid():
+        return entry_filter, Entry.objects.none(), scope, sort
+    return entry_filter, entry_filter.qs, scope, sort

@@ -11,7 +11,7 @@ import base64
 import datetime
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -36,7 +36,7 @@ from publicity.enums import (
     ErratumKind,
     ErratumStatus,
 )
-from publicity.models import Batch, Entry, Erratum, MediaReport
+from publicity.models import Batch, Entry, Erratum, ExportJob, MediaReport
 from rectification.enums import CaseStatus
 from rectification.models import Case, Reply
 from rectification.selectors import case_public_events, case_published_replies_array
@@ -215,7 +215,7 @@ def entry_count_cached(*, queryset: QuerySet[Entry], params: Any) -> int:
     return public_cached("entry-count", params, queryset.count, page=False)
 
 
-def entry_export_rows(*, queryset: QuerySet[Entry], sort: str) -> Iterable[Entry]:
+def entry_export_rows(*, queryset: QuerySet[Entry], sort: str) -> Generator[Entry, None, None]:
     """Every matching entry for a download, streamed from the database in chunks."""
     key, descending = SORTS.get(sort, SORTS[DEFAULT_SORT])
     order = [f"-{key}", "-id"] if descending else [key, "id"]
@@ -227,6 +227,11 @@ def entry_export_rows(*, queryset: QuerySet[Entry], sort: str) -> Iterable[Entry
         for entry in queryset.order_by(*order).iterator(chunk_size=2000):
             entry.badge = entry_badge(entry, today)  # type: ignore[attr-defined]
             yield entry
+
+
+def export_job_get(*, token: str) -> ExportJob | None:
+    """A background export by the token of its link, or None."""
+    return ExportJob.objects.filter(token=token).first()
 
 
 # --- One entry ----------------------------------------------------------------------------

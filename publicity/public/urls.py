@@ -23,6 +23,12 @@ urlpatterns = [
     path("entries/", views.entry_list, name="entry-list"),
     path("entries/export.csv", views.entry_export_csv, name="entry-export-csv"),
     path("entries/export.xlsx", views.entry_export_xlsx, name="entry-export-xlsx"),
+    path("entries/exports/<slug:token>/", views.export_job, name="export-job"),
+    path(
+        "entries/exports/<slug:token>/download",
+        views.export_job_download,
+        name="export-job-download",
+    ),
     path("entries/removed/", views.removal_log, name="removal-log"),
     path("entries/<int:pk>/", views.entry_detail, name="entry-detail"),
     path("batches/", views.batch_archive, name="batch-archive"),

@@ -3,22 +3,34 @@ services write, forms check input."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, Literal
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_safe
 
-from publicity.models import Batch, Entry
+from core.requests import client_address
+from publicity.enums import ExportFormat, ExportStatus
+from publicity.models import Batch, Entry, ExportJob
 from publicity.public import exposure_map, selectors
-from publicity.public.exports import csv_stream, xlsx_file
-from publicity.public.filters import EntryFilter
+from publicity.public.export_jobs import ExportRefused, export_job_request
+from publicity.public.exports import (
+    CONTENT_TYPES,
+    csv_stream,
+    export_filename,
+    xlsx_file,
+    xlsx_too_large_message,
+)
+from publicity.public.filters import EntryFilter, entries_filtered, filter_params
 from publicity.public.forms import PeriodForm
 from publicity.selectors import site_counts
 
@@ -103,30 +115,13 @@ def _exposure_map_context(request: HttpRequest, *, with_filters: bool) -> dict[s
     }
 
 
-# Parameters that are not filters: they never change which rows match.
-PAGING_PARAMS = {"after", "sort", "scope"}
-
-
 def filtered_entries(request: HttpRequest) -> tuple[EntryFilter, QuerySet[Entry], str, str]:
     """The list's filter set, its queryset, the scope and the sort, from the query string."""
-    scope = request.GET.get("scope") or "listed"
-    sort = request.GET.get("sort") or selectors.DEFAULT_SORT
-    if sort not in selectors.SORTS:
-        sort = selectors.DEFAULT_SORT
-    entry_filter = EntryFilter(request.GET, queryset=selectors.entry_queryset(scope="all"))
-    if not entry_filter.is_valid():
-        return entry_filter, Entry.objects.none(), scope, sort
-    return entry_filter, entry_filter.qs, scope, sort
+    return entries_filtered(request.GET)
 
 
 def _filter_params(request: HttpRequest) -> dict[str, str]:
-    """The filters the query string sets, normalised (sorted, empty and unknown parameters
-    dropped): one cache key per distinct filter, however the URL spells it."""
-    return {
-        key: str(value)
-        for key, value in sorted(request.GET.items())
-        if key in EntryFilter.base_filters and key not in PAGING_PARAMS and value
-    }
+    return filter_params(request.GET)
 
 
 @require_safe
@@ -314,26 +309,108 @@ def statistics(request: HttpRequest) -> HttpResponse:
 
 
 # --- Downloads ----------------------------------------------------------------------------
+# Up to EXPORT_STREAM_MAX_ROWS rows (from the list's cached count) a download is streamed by
+# this request and always ends well inside the web timeout; above it a worker writes the file
+# (publicity.public.export_jobs) and the person gets a page with its link. A download is
+# therefore never cut off by the timeout, which would leave a file that looks complete.
 
 
-@require_safe
-def entry_export_csv(request: HttpRequest) -> StreamingHttpResponse:
+EXPORT_PAGE_REFRESH_SECONDS = 5
+
+
+def _export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     entry_filter, queryset, scope, sort = filtered_entries(request)
-    response = StreamingHttpResponse(
-        csv_stream(selectors.entry_export_rows(queryset=queryset, sort=sort)),
-        content_type="text/csv; charset=utf-8",
+    total = selectors.entry_count_cached(queryset=queryset, params=[scope, _filter_params(request)])
+    if fmt == ExportFormat.XLSX and total > settings.EXPORT_XLSX_MAX_ROWS:
+        return render(
+            request,
+            "publicity/public/export_refused.html",
+            {"message": xlsx_too_large_message(total), "list_query": request.GET.urlencode()},
+            status=400,
+        )
+    stream_max = (
+        settings.EXPORT_STREAM_MAX_ROWS
+        if fmt == ExportFormat.CSV
+        else settings.EXPORT_XLSX_STREAM_MAX_ROWS
     )
-    response["Content-Disposition"] = 'attachment; filename="gongshi-entries.csv"'
-    return response
+    if total <= stream_max:
+        rows = selectors.entry_export_rows(queryset=queryset, sort=sort)
+        if fmt == ExportFormat.CSV:
+            response = StreamingHttpResponse(csv_stream(rows), content_type=CONTENT_TYPES["csv"])
+            response["Content-Disposition"] = f'attachment; filename="{export_filename("csv")}"'
+            return response
+        return FileResponse(
+            xlsx_file(rows),
+            as_attachment=True,
+            filename=export_filename("xlsx"),
+            content_type=CONTENT_TYPES["xlsx"],
+        )
+    try:
+        job = export_job_request(
+            filters={**_filter_params(request), "scope": scope, "sort": sort},
+            fmt=fmt,
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+            client=client_address(request),
+        )
+    except ExportRefused as error:
+        return render(
+            request,
+            "publicity/public/export_refused.html",
+            {"message": str(error), "list_query": request.GET.urlencode()},
+            status=429,
+        )
+    # 202: accepted, being prepared; the page refreshes itself to the job's own page.
+    return render(
+        request, "publicity/public/export_job.html", _export_job_context(job, total), status=202
+    )
+
+
+def _export_job_context(job: ExportJob, total: int | None) -> dict[str, Any]:
+    return {
+        "job": job,
+        "total": total,
+        "finished": job.finished_at is not None,
+        "done": job.status == ExportStatus.DONE,
+        "expires_at": job.created_at
+        + datetime.timedelta(hours=settings.EXPORT_FILE_RETENTION_HOURS),
+        "refresh_seconds": EXPORT_PAGE_REFRESH_SECONDS,
+        "list_query": urlencode(job.filters),
+    }
 
 
 @require_safe
-def entry_export_xlsx(request: HttpRequest) -> FileResponse:
-    entry_filter, queryset, scope, sort = filtered_entries(request)
-    handle = xlsx_file(selectors.entry_export_rows(queryset=queryset, sort=sort))
+def entry_export_csv(request: HttpRequest) -> HttpResponseBase:
+    return _export(request, ExportFormat.CSV)
+
+
+@require_safe
+def entry_export_xlsx(request: HttpRequest) -> HttpResponseBase:
+    return _export(request, ExportFormat.XLSX)
+
+
+@require_safe
+def export_job(request: HttpRequest, token: str) -> HttpResponse:
+    """A background export's page: its state, refreshing itself until the file is ready."""
+    job = selectors.export_job_get(token=token)
+    if job is None:
+        raise Http404(_("没有这个导出任务，或它已过期。"))
+    return render(request, "publicity/public/export_job.html", _export_job_context(job, None))
+
+
+@require_safe
+def export_job_download(request: HttpRequest, token: str) -> HttpResponseBase:
+    job = selectors.export_job_get(token=token)
+    if job is None:
+        raise Http404(_("没有这个导出任务，或它已过期。"))
+    if job.status != ExportStatus.DONE or not job.file:
+        return redirect("public:export-job", token=job.token)
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404(_("没有这个导出任务，或它已过期。")) from error
     return FileResponse(
         handle,
         as_attachment=True,
-        filename="gongshi-entries.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        filename=export_filename(job.format),
+        content_type=CONTENT_TYPES[job.format],
     )

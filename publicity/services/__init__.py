@@ -39,6 +39,9 @@ from publicity.services.errata import erratum_create, erratum_decide
 from publicity.services.media import media_report_create
 from publicity.services.objections import objection_decide, objection_record
 from publicity.services.outbox import (
+    outbox_dispatch,
+    outbox_jobs_redispatch,
+    outbox_start,
     publication_job_dispatch,
     publication_job_start,
     publication_jobs_redispatch,
@@ -71,6 +74,9 @@ __all__ = [
     "notice_job_run",
     "objection_decide",
     "objection_record",
+    "outbox_dispatch",
+    "outbox_jobs_redispatch",
+    "outbox_start",
     "preview_build",
     "preview_ready",
     "preview_request",
