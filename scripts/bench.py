@@ -13,7 +13,8 @@
    list's floor (one SQL query for the same 50 rows and their count). Every figure runs
    ``--reps`` times, interleaved with the others; min, median and max are reported.
 4. The jobs, each in a process of its own (scripts/bench_jobs.py): notice PDFs, the reminder
-   sweep with its query count, the CSV export of the whole list.
+   sweep with its query count, the CSV export of the whole list, the enterprise import of
+   100,000 generated units (``--small``: 5,000) and its re-import as updates.
 
 Writes bench/results/latest.json (``summary`` holds the headline figures; null where a
 figure was not measured) and prints the table. Timing lives here, never in the tests.
@@ -450,6 +451,8 @@ def main() -> int:  # noqa: C901, PLR0915 - one script reads best top to bottom
             sweeps = [1000, 5000] if args.small else [1000, 100_000]
             jobs += [(f"sweep{n // 1000}k", ["sweep", str(n)]) for n in sweeps]
             jobs.append(("export", ["export"]))
+            imports = 5000 if args.small else 100_000
+            jobs.append((f"import{imports // 1000}k", ["import", str(imports)]))
             for label, job_args in jobs:
                 figure = run_job(env, *job_args)
                 results["jobs"][label] = figure
@@ -501,8 +504,10 @@ def main() -> int:  # noqa: C901, PLR0915 - one script reads best top to bottom
         "sweep100k_s": jobs_.get("sweep100k", {}).get("seconds"),
         "sweep_queries_1k": jobs_.get("sweep1k", {}).get("queries"),
         "sweep_queries_100k": jobs_.get("sweep100k", {}).get("queries"),
-        # The enterprise import at 100k is not part of this bench yet.
-        "import100k_s": None,
+        # Check and apply of 100,000 new units (the re-import as updates is in jobs).
+        "import100k_s": jobs_.get("import100k", {}).get("seconds"),
+        "import100k_queries": jobs_.get("import100k", {}).get("create", {}).get("queries"),
+        "import100k_peak_mb": jobs_.get("import100k", {}).get("peak_mb"),
         "export1m_first_byte_s": jobs_.get("export", {}).get("first_byte_s")
         if size == "full"
         else None,

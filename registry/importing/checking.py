@@ -221,39 +221,45 @@ def check_file(
 def _match_existing(
     cleaned: list[dict[str, Any]], errors: list[dict[str, Any]], user: User
 ) -> None:
-    """Mark each row with the unit it updates: by credit code, else by name and place."""
-    codes = [row["fields"]["credit_code"] for row in cleaned if row["fields"]["credit_code"]]
-    by_code: dict[str, Enterprise] = {}
-    for start in range(0, len(codes), 1000):
-        for unit in (
-            Enterprise.objects.filter(credit_code__in=codes[start : start + 1000])
-            .select_related("jurisdiction")
-            .defer("name_bigrams")
-        ):
-            by_code[unit.credit_code or ""] = unit
-    for row in cleaned:
-        fields = row["fields"]
-        existing = by_code.get(fields["credit_code"] or "")
-        if existing is None and not fields["credit_code"]:
-            existing = (
-                Enterprise.objects.filter(
-                    credit_code__isnull=True,
-                    name=fields["name"],
-                    jurisdiction_id=fields["jurisdiction"],
+    """Mark each row with the unit it updates: by credit code, else (a row without a code) the
+    first unit without a code of the same name in the same place. Two queries a chunk of
+    ``ENTERPRISE_IMPORT_CHUNK_ROWS`` rows, whatever their number."""
+    places = {place.pk: place for place in Jurisdiction.objects.all()}
+    size = settings.ENTERPRISE_IMPORT_CHUNK_ROWS
+    for start in range(0, len(cleaned), size):
+        chunk = cleaned[start : start + size]
+        codes = {row["fields"]["credit_code"] for row in chunk if row["fields"]["credit_code"]}
+        names = {row["fields"]["name"] for row in chunk if not row["fields"]["credit_code"]}
+        by_code: dict[str, tuple[int, str, int]] = {}
+        if codes:
+            for pk, code, name, place_id in Enterprise.objects.filter(
+                credit_code__in=codes
+            ).values_list("pk", "credit_code", "name", "jurisdiction_id"):
+                by_code[code or ""] = (pk, name, place_id)
+        by_name: dict[tuple[str, int], tuple[int, str, int]] = {}
+        if names:
+            # Lowest id first: the unit a one-by-one lookup (ordered by name, id) would find.
+            for pk, name, place_id in (
+                Enterprise.objects.filter(credit_code__isnull=True, name__in=names)
+                .order_by("id")
+                .values_list("pk", "name", "jurisdiction_id")
+            ):
+                by_name.setdefault((name, place_id), (pk, name, place_id))
+        for row in chunk:
+            fields = row["fields"]
+            if fields["credit_code"]:
+                existing = by_code.get(fields["credit_code"])
+            else:
+                existing = by_name.get((fields["name"], fields["jurisdiction"]))
+            if existing is not None and not in_user_scope(places[existing[2]], user):
+                errors.append(
+                    {
+                        "row": row["row"],
+                        "column": HEADER_OF["credit_code"],
+                        "message": _(
+                            "该代码已登记为“%(name)s”（%(place)s），不在您的辖区内，不能更新。"
+                        )
+                        % {"name": existing[1], "place": places[existing[2]].name},
+                    }
                 )
-                .select_related("jurisdiction")
-                .defer("name_bigrams")
-                .first()
-            )
-        if existing is not None and not in_user_scope(existing.jurisdiction, user):
-            errors.append(
-                {
-                    "row": row["row"],
-                    "column": HEADER_OF["credit_code"],
-                    "message": _(
-                        "该代码已登记为“%(name)s”（%(place)s），不在您的辖区内，不能更新。"
-                    )
-                    % {"name": existing.name, "place": existing.jurisdiction.name},
-                }
-            )
-        row["existing_id"] = existing.pk if existing is not None else None
+            row["existing_id"] = existing[0] if existing is not None else None

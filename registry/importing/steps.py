@@ -6,10 +6,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,13 +18,13 @@ from core.jobs import job_send_on_commit
 from core.workflow import SYSTEM_ACTOR
 from registry.history import history_record
 from registry.importing.checking import check_file
-from registry.importing.files import PROGRESS_EVERY
-from registry.models import Enterprise, EnterpriseImport, Industry, Jurisdiction
+from registry.models import EnterpriseImport, Industry, Jurisdiction
 from registry.services import (
     EnterpriseData,
+    EnterpriseWrite,
+    EnterpriseWriteRefused,
     RegistryError,
-    enterprise_create,
-    enterprise_update,
+    enterprises_write_many,
 )
 from registry.workflows import IMPORT
 
@@ -149,57 +150,67 @@ def enterprise_import_apply(*, import_id: int) -> EnterpriseImport | None:
                     "finished_at": timezone.now(),
                 },
             )
-    except RegistryError as error:
+    except (RegistryError, IntegrityError) as error:
         # Something changed since the preview (a code registered meanwhile, say): nothing was
-        # written; the person sees why and can upload again.
+        # written; the person sees why and can upload again. An IntegrityError is the same
+        # news arriving between a chunk's check and its write (the unique code index).
+        if isinstance(error, IntegrityError):
+            logger.warning("enterprise import %s refused by the database: %s", import_id, error)
+        message = (
+            str(error)
+            if isinstance(error, RegistryError)
+            else _("导入期间有单位被同时登记或修改，没有导入任何一行。请重新上传。")
+        )
         with transaction.atomic():
             return import_transition(
                 enterprise_import=EnterpriseImport.objects.select_for_update().get(pk=import_id),
                 move="apply_failed",
                 actor=None,
                 values={
-                    "errors": [
-                        {"row": getattr(error, "row", 0), "column": "", "message": str(error)}
-                    ],
+                    "errors": [{"row": getattr(error, "row", 0), "column": "", "message": message}],
                     "finished_at": timezone.now(),
                 },
             )
 
 
 def _apply_rows(enterprise_import: EnterpriseImport) -> tuple[int, int]:
+    """Write the checked rows a chunk at a time (``ENTERPRISE_IMPORT_CHUNK_ROWS``), each chunk
+    in a fixed number of queries, all in the caller's transaction."""
     actor = enterprise_import.uploaded_by
     places = {p.pk: p for p in Jurisdiction.objects.all()}
     industries = {i.pk: i for i in Industry.objects.all()}
+    rows = enterprise_import.rows
+    total = len(rows)
+    size = settings.ENTERPRISE_IMPORT_CHUNK_ROWS
     created = updated = 0
-    total = len(enterprise_import.rows)
-    for index, row in enumerate(enterprise_import.rows):
-        fields = row["fields"]
-        data = EnterpriseData(
-            name=fields["name"],
-            credit_code=fields["credit_code"],
-            legal_representative=fields["legal_representative"],
-            address=fields["address"],
-            jurisdiction=places[fields["jurisdiction"]],
-            industry=industries[fields["industry"]],
-            licence_status=fields["licence_status"],
-            operating_status=fields["operating_status"],
-        )
+    for start in range(0, total, size):
+        chunk = rows[start : start + size]
+        writes = [
+            EnterpriseWrite(
+                data=EnterpriseData(
+                    name=fields["name"],
+                    credit_code=fields["credit_code"],
+                    legal_representative=fields["legal_representative"],
+                    address=fields["address"],
+                    jurisdiction=places[fields["jurisdiction"]],
+                    industry=industries[fields["industry"]],
+                    licence_status=fields["licence_status"],
+                    operating_status=fields["operating_status"],
+                ),
+                enterprise_id=row.get("existing_id"),
+            )
+            for row in chunk
+            for fields in (row["fields"],)
+        ]
         try:
-            existing_id = row.get("existing_id")
-            if existing_id is None:
-                enterprise_create(actor=actor, data=data)
-                created += 1
-            else:
-                enterprise_update(
-                    actor=actor, enterprise=Enterprise.objects.get(pk=existing_id), data=data
-                )
-                updated += 1
-        except RegistryError as error:
+            chunk_created, chunk_updated = enterprises_write_many(actor=actor, writes=writes)
+        except EnterpriseWriteRefused as error:
             raise RegistryError(
                 _("第%(row)d行：%(message)s 没有导入任何一行。")
-                % {"row": row["row"], "message": error}
+                % {"row": chunk[error.index]["row"], "message": error}
             ) from error
-        if (index + 1) % PROGRESS_EVERY == 0:
-            progress_set(enterprise_import.pk, phase="apply", done=index + 1, total=total)
+        created += chunk_created
+        updated += chunk_updated
+        progress_set(enterprise_import.pk, phase="apply", done=start + len(chunk), total=total)
     progress_set(enterprise_import.pk, phase="apply", done=total, total=total)
     return created, updated
