@@ -62,8 +62,12 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "core.middleware.ContentSecurityPolicyMiddleware",
     "core.middleware.PrivatePagesNoStoreMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language from its cookie or Accept-Language (never the session), then a cached
+    # public page answered before sessions, CSRF and authentication (publicity/public/
+    # page_cache.py): nothing below runs for a cached page.
     "django.middleware.locale.LocaleMiddleware",
+    "publicity.public.page_cache.PublicPageCacheMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -476,10 +480,14 @@ PUBLIC_MAP_SCRIPT = env.str("PUBLIC_MAP_SCRIPT", default="guang3_dong1_hui4_zhou
 PUBLIC_MAP_NAME = env.str("PUBLIC_MAP_NAME", default="惠州")
 # Rows per page of the exposure list.
 PUBLIC_LIST_PAGE_SIZE = env.int("PUBLIC_LIST_PAGE_SIZE", default=50)
-# Public pages cached in Redis (publicity.public.selectors.public_cached). Off, every page is
-# read from the database; the list's counts and filter choices stay cached either way
-# (`make bench` measures both).
+# Public pages cached in Redis: their rendered HTML for anonymous visitors
+# (publicity.public.page_cache) and their objects (publicity.public.selectors.public_cached).
+# Off, every page is read from the database; the list's counts and filter choices stay
+# cached either way (`make bench` measures both).
 PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=True)
+# Rendered pages stored per path and cache version (a list page is ~50-100 KB): search texts
+# and cursors are unbounded, so a crawler's or an attacker's variants stop being stored here.
+PUBLIC_PAGE_CACHE_MAX_QUERIES = env.int("PUBLIC_PAGE_CACHE_MAX_QUERIES", default=1000)
 # Reports and consultations accepted from one client address per hour.
 PUBLIC_SUBMISSIONS_PER_HOUR = env.int("PUBLIC_SUBMISSIONS_PER_HOUR", default=5)
 # Downloads of the list (CSV, XLSX). Up to this many rows a download is streamed by the

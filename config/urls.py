@@ -13,7 +13,7 @@ urlpatterns = [
     path("", public_views.home, name="home"),
     path("", include("publicity.public.urls")),
     path("", include("publicity.submissions.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", core_views.language_switch, name="set_language"),
     path("healthz", health.healthz, name="healthz"),
     path("favicon.ico", core_views.favicon, name="favicon"),
     path("staff/login/", staff_views.StaffLoginView.as_view(), name="staff-login"),

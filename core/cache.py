@@ -6,6 +6,10 @@ database and no request fails. The first error is logged, then Redis is left alo
 ``RETRY_AFTER_SECONDS`` so an outage does not cost each request a connection timeout.
 Callers that must know the difference (the attempt counter, core.ratelimit) ask
 ``available()`` or catch ``CacheUnavailable`` from ``incr``.
+
+Whole pages are kept as bytes, not pickled objects (``get_value_and_bytes``,
+``set_bytes_bounded``): read with one command on one client per process, so serving a cached
+page costs one round trip and no unpickling; they degrade the same way.
 """
 
 from __future__ import annotations
@@ -13,10 +17,11 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from typing import Any
+from typing import Any, cast
 
+import redis
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisSerializer
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -36,6 +41,11 @@ class CacheUnavailable(Exception):
 _down_until: dict[str, float] = {}
 _logged: set[str] = set()
 _lock = threading.Lock()
+# One client (and connection pool) per server for the whole process, for the bytes of whole
+# pages: Django's cache objects are per thread, each with pools of its own.
+_byte_clients: dict[str, redis.Redis] = {}
+# Values written by Django's cache (get_value_and_bytes reads one beside the bytes).
+_serializer = RedisSerializer()
 
 
 class ResilientRedisCache(RedisCache):
@@ -102,6 +112,61 @@ class ResilientRedisCache(RedisCache):
 
     def clear(self) -> Any:
         return self._try(False, "clear")
+
+    def _byte_client(self) -> redis.Redis:
+        client = _byte_clients.get(self._server_key)
+        if client is None:
+            # The cache's own connection options (timeouts), without Django's client options.
+            options = {
+                name: value
+                for name, value in self._options.items()  # type: ignore[attr-defined]
+                if name not in {"serializer", "pool_class", "parser_class"}
+            }
+            pool = redis.ConnectionPool.from_url(self._servers[0], **options)  # type: ignore[attr-defined]
+            with _lock:
+                client = _byte_clients.setdefault(
+                    self._server_key, redis.Redis(connection_pool=pool)
+                )
+        return client
+
+    def get_value_and_bytes(self, value_key: str, bytes_key: str) -> tuple[Any, bytes | None]:
+        """In one round trip (MGET): the value ``set()`` stored under ``value_key`` and the
+        bytes ``set_bytes_bounded()`` stored under ``bytes_key``; (None, None) when Redis is
+        unreachable."""
+        if not self.available():
+            return None, None
+        try:
+            keys = [self.make_and_validate_key(value_key), self.make_and_validate_key(bytes_key)]
+            # A client without decode_responses: bytes or None.
+            value, stored = cast(list[bytes | None], self._byte_client().mget(keys))
+        except UNREACHABLE as error:
+            self._failed(error)
+            return None, None
+        self._recovered()
+        return (None if value is None else _serializer.loads(value)), stored
+
+    def set_bytes_bounded(
+        self, key: str, data: bytes, timeout: int, *, counter_key: str, bound: int
+    ) -> bool:
+        """Store ``data`` under ``key`` for ``timeout`` seconds unless ``counter_key`` has
+        already counted ``bound`` stores within its own ``timeout``; whether it was stored."""
+        if not self.available():
+            return False
+        counter = self.make_and_validate_key(counter_key)
+        try:
+            client = self._byte_client()
+            pipeline = client.pipeline(transaction=False)
+            pipeline.set(counter, 0, ex=timeout, nx=True)
+            pipeline.incr(counter)
+            _created, count = pipeline.execute()
+            if count > bound:
+                return False
+            client.set(self.make_and_validate_key(key), data, ex=timeout)
+        except UNREACHABLE as error:
+            self._failed(error)
+            return False
+        self._recovered()
+        return True
 
     def incr(self, key: Any, delta: int = 1, version: Any = None) -> Any:
         """Like Django's; raises CacheUnavailable (not a miss) when Redis is unreachable."""

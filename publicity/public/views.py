@@ -32,9 +32,11 @@ from publicity.public.exports import (
 )
 from publicity.public.filters import EntryFilter, entries_filtered, filter_params
 from publicity.public.forms import PeriodForm
+from publicity.public.page_cache import public_page
 from publicity.selectors import site_counts
 
 
+@public_page()
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(
@@ -124,6 +126,7 @@ def _filter_params(request: HttpRequest) -> dict[str, str]:
     return filter_params(request.GET)
 
 
+@public_page(params=[*EntryFilter.base_filters, *PAGING_PARAMS])
 @require_safe
 def entry_list(request: HttpRequest) -> HttpResponse:
     entry_filter, queryset, scope, sort = filtered_entries(request)
@@ -171,6 +174,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page(params=["after"])
 @require_safe
 def removal_log(request: HttpRequest) -> HttpResponse:
     """公示移出记录: which entries left the list, when and why, latest first (keyset pages)."""
@@ -193,6 +197,7 @@ def removal_log(request: HttpRequest) -> HttpResponse:
     )
 
 
+@public_page()
 @require_safe
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # The entry and its timeline under one key: two Redis reads a page view (the cache
@@ -215,12 +220,14 @@ def _entry_page(pk: int) -> tuple[Entry, selectors.EntryDetail] | Literal[False]
     return entry, selectors.entry_detail(entry=entry)
 
 
+@public_page()
 @require_safe
 def batch_archive(request: HttpRequest) -> HttpResponse:
     years = selectors.public_cached("batch-archive", None, selectors.batch_archive)
     return render(request, "publicity/public/batch_archive.html", {"years": years})
 
 
+@public_page(params=["after"])
 @require_safe
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = selectors.public_cached("batch", pk, lambda: selectors.batch_get_public(pk=pk) or False)
@@ -255,6 +262,7 @@ def batch_notice(request: HttpRequest, pk: int) -> FileResponse:
     )
 
 
+@public_page(params=["start", "end", *exposure_map.MAP_FILTERS])
 @require_safe
 def statistics(request: HttpRequest) -> HttpResponse:
     default_start, default_end = selectors.accident_default_period()

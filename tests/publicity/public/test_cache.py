@@ -24,6 +24,27 @@ def test_entry_list_served_from_cache_until_invalidated(client):
     public_cache_invalidate()
     fresh = client.get(url)
 
+    # The cached page is the stored HTML (no template rendered, so no context).
+    assert (cached.context, "第一家" in cached.content.decode()) == (None, True)
+    assert fresh.context["page"].rows == []
+    assert "第一家" not in fresh.content.decode()
+
+
+def test_entry_list_objects_cached_for_a_signed_in_visitor_until_invalidated(
+    client, django_user_model
+):
+    # A signed-in visitor is never served a stored page: the objects' cache serves them.
+    client.force_login(django_user_model.objects.create_user("visitor"))
+    first = ListedEntryFactory(unit_name="第一家")
+    url = reverse("public:entry-list")
+    client.get(url)
+    first.status = EntryStatus.REMOVED
+    first.save(update_fields=["status"])
+
+    cached = client.get(url)
+    public_cache_invalidate()
+    fresh = client.get(url)
+
     assert [e.unit_name for e in cached.context["page"].rows] == ["第一家"]
     assert fresh.context["page"].rows == []
 
