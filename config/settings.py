@@ -435,10 +435,13 @@ PUBLICATION_JOB_REDISPATCH_MINUTES = env.int("PUBLICATION_JOB_REDISPATCH_MINUTES
 UNIT_CODE_ATTEMPTS_PER_CLIENT = env.int("UNIT_CODE_ATTEMPTS_PER_CLIENT", default=10)
 UNIT_CODE_ATTEMPTS_PER_CODE = env.int("UNIT_CODE_ATTEMPTS_PER_CODE", default=5)
 UNIT_CODE_RATE_WINDOW_SECONDS = env.int("UNIT_CODE_RATE_WINDOW_SECONDS", default=15 * 60)
-# Reminders before a deadline, in days; weekly overdue reminders; cases per sweep transaction.
+# Reminders before a deadline, in days; weekly overdue reminders. The sweep decides the
+# reminders of this many cases per transaction (one SQL statement) and claims this many
+# pending reminders at a time from the email outbox: larger means fewer queries and locks
+# held longer; a worker killed while sending repeats at most one chunk's emails.
 REMINDER_DAYS_BEFORE = env.list("REMINDER_DAYS_BEFORE", cast=int, default=[7, 3, 1])
 REMINDER_OVERDUE_EVERY_DAYS = env.int("REMINDER_OVERDUE_EVERY_DAYS", default=7)
-REMINDER_SWEEP_CHUNK = env.int("REMINDER_SWEEP_CHUNK", default=500)
+REMINDER_SWEEP_CHUNK = env.int("REMINDER_SWEEP_CHUNK", default=10_000)
 # Where the file email backend (EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend)
 # writes messages: development and the reminder tests' worker processes.
 EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))

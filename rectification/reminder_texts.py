@@ -59,3 +59,34 @@ def reminder_text(case_id: int, kind: str, facts: dict[str, Any]) -> tuple[str, 
     )
     link = settings.SITE_URL.rstrip("/") + reverse("rectification:case-detail", args=[case_id])
     return subject, body + _("请登录系统查看：%(link)s") % {"link": link}
+
+
+# Stand-ins for the facts while reminder_text writes a reminder for SQL to complete: unlikely
+# to occur in any translation. The numbers are what ``%d`` and the URL resolver accept.
+_STAND_INS: dict[str, str | int] = {
+    "name": "\x1fname\x1f",
+    "deadline": "\x1fdeadline\x1f",
+    "days": 918_273_645_501,
+    "department": "\x1fdepartment\x1f",
+    "person": "\x1fperson\x1f",
+}
+_CASE_STAND_IN = 918_273_645_502
+# The order of the arguments SQL passes to format(), after the format string.
+SQL_FORMAT_ARGUMENTS = ("name", "deadline", "days", "department", "person", "case")
+
+
+def reminder_text_formats(kind: str) -> tuple[str, str]:
+    """Subject and body of a reminder of ``kind`` in the active language, as PostgreSQL
+    ``format()`` strings taking the facts in the order of ``SQL_FORMAT_ARGUMENTS`` (the
+    department as shown, the days and the case id as text): the sweep writes its reminders
+    in SQL with the very text :func:`reminder_text` gives."""
+    facts = {**_STAND_INS, "department_en": ""}
+    written = reminder_text(_CASE_STAND_IN, kind, facts)
+    positions = {**_STAND_INS, "case": _CASE_STAND_IN}
+    formats = []
+    for text in written:
+        text = text.replace("%", "%%")  # a literal percent sign in the text or translation
+        for number, name in enumerate(SQL_FORMAT_ARGUMENTS, start=1):
+            text = text.replace(str(positions[name]), f"%{number}$s")
+        formats.append(text)
+    return formats[0], formats[1]

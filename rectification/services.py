@@ -12,6 +12,7 @@ import datetime
 import hashlib
 import secrets
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -160,29 +161,36 @@ def case_transition(
     return event
 
 
-def cases_transition_many(
-    *, cases: Sequence[Case], move: str, texts: Sequence[str], now: datetime.datetime
-) -> list[Event]:
-    """Make one system action that changes no status (``remind``, ``escalate``) on many cases
-    at once, for the daily sweep: each checked against the CASE table, their events written
-    in one INSERT and, for ``escalate``, ``escalated_at`` in one UPDATE. The caller holds the
-    cases locked in its transaction.
+@dataclass(frozen=True)
+class SystemAction:
+    """A system action that changes no status (``remind``, ``escalate``), read off the CASE
+    table for code that makes it on many cases in one SQL statement (the daily sweep,
+    ``rectification.reminders``): the statuses it may leave from and the event it writes.
+    That statement writes the event in the same transaction as the reminder, with these
+    values, and, for ``escalate``, stamps ``Case.escalated_at`` where it is not set yet.
     """
+
+    move: str
+    statuses: tuple[str, ...]
+    event_kind: str
+    event_public: bool
+
+
+def case_system_action(move: str) -> SystemAction:
+    """The CASE table's rule for ``move`` made by the system in bulk; refuses a move that
+    changes the status or has a guard (which one SQL statement could not check per case)."""
     rule = CASE.moves[move]
     if rule.target is not None:
         raise ValueError(f"{move} changes the status: use case_transition")
-    for case in cases:
-        CASE.check(case, move, SYSTEM_ACTOR)
+    if SYSTEM not in rule.by or rule.guards:
+        raise ValueError(f"{move} is not a system action without guards")
     kind = EVENT_OF_MOVE[move]
-    events = Event.objects.bulk_create(
-        Event(case=case, kind=kind, at=now, text=text, is_public=event_is_public(kind))
-        for case, text in zip(cases, texts, strict=True)
+    return SystemAction(
+        move=move,
+        statuses=tuple(rule.source),
+        event_kind=kind,
+        event_public=event_is_public(kind),
     )
-    if move == "escalate":
-        Case.objects.filter(pk__in=[c.pk for c in cases], escalated_at__isnull=True).update(
-            escalated_at=now
-        )
-    return events
 
 
 def _locked(case: Case) -> Case:

@@ -7,10 +7,12 @@ import threading
 import pytest
 from django.core import mail
 from django.db import connection
+from django.utils.translation import override
 
 from core import roles
 from rectification.enums import CaseStatus, EventKind, ReminderKind
 from rectification.models import Case, Event, InboxMessage, Reminder
+from rectification.reminder_texts import reminder_facts, reminder_text
 from rectification.reminders import reminders_due, reminders_sweep
 from rectification.selectors import inbox_unread_count
 from tests.factories import CaseFactory, EnterpriseFactory, staff_user
@@ -163,20 +165,114 @@ def _cases_due(n: int) -> None:
         open_case()
 
 
+def _bulk_cases(n: int) -> list[Case]:
+    """``n`` open cases of one unit, written in one INSERT."""
+    enterprise = EnterpriseFactory()
+    return Case.objects.bulk_create(
+        CaseFactory.build(
+            enterprise=enterprise,
+            deadline=DEADLINE,
+            opened_on=datetime.date(2009, 3, 15),
+            responsible_email="boss@example.cn",
+        )
+        for _i in range(n)
+    )
+
+
+# Before the deadline, first, liaisons, supervisors, departments (5 with the first);
+# the chunk: savepoint, the statement, release (3); the outbox: savepoint, claim, mark,
+# release (4); a short chunk ends each loop without a further query.
+SWEEP_QUERIES = 11
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("cases", [1, 30])
 def test_reminders_sweep_queries_do_not_grow_with_cases(cases, django_assert_num_queries):
     staff_user("liaison", roles.LIAISON, department="city_housing", email="l@example.cn")
     staff_user("sup", roles.SUPERVISOR, email="s@example.cn")
     _cases_due(cases)
-    # Candidates, liaisons, supervisors (3); the chunk: savepoint, lock, insert, events,
-    # inbox, release (6); the outbox: savepoint, claim, mark, release (4); a short chunk ends
-    # each loop without a further query. The same 13 for 1 case and for 30.
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(SWEEP_QUERIES):
         result = reminders_sweep(today=day(-7))
     assert (result.recorded, result.emailed) == (cases, cases)
     assert Reminder.objects.count() == cases
     assert len(mail.outbox) == 2 * cases
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("cases", [100, 2000])
+def test_reminders_sweep_queries_are_the_same_for_100_and_2000_cases(
+    cases, settings, django_assert_num_queries
+):
+    settings.ESCALATE_AFTER_OVERDUE_DAYS = 14
+    staff = people()
+    _bulk_cases(cases)
+    # Day 15 overdue: each case is due its weekly overdue reminder and its escalation.
+    with django_assert_num_queries(SWEEP_QUERIES):
+        result = reminders_sweep(today=day(15))
+    assert (result.recorded, result.emailed, result.undeliverable) == (2 * cases, 2 * cases, 0)
+    assert Reminder.objects.filter(kind=ReminderKind.OVERDUE, occasion="2009-04-30:w2").count() == (
+        cases
+    )
+    assert Reminder.objects.filter(kind=ReminderKind.ESCALATION, occasion="2009-04-30").count() == (
+        cases
+    )
+    assert InboxMessage.objects.filter(recipient=staff["liaison"]).count() == cases
+    assert InboxMessage.objects.filter(recipient=staff["supervisor"]).count() == cases
+    assert InboxMessage.objects.count() == 2 * cases
+    assert Event.objects.filter(kind=EventKind.REMINDER_SENT, is_public=False).count() == cases
+    assert Event.objects.filter(kind=EventKind.ESCALATED, is_public=False).count() == cases
+    assert Case.objects.filter(escalated_at__isnull=True).count() == 0
+    # The responsible person and the liaison the overdue reminder, the supervisor the escalation.
+    assert len(mail.outbox) == 3 * cases
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_reminders_sweep_writes_the_texts_and_facts_reminder_text_gives(language, settings):
+    """The sweep writes its texts in SQL: the same as reminder_text, in the site's language,
+    whatever the unit's name holds (a percent sign, a format directive)."""
+    settings.LANGUAGE_CODE = language
+    settings.ESCALATE_AFTER_OVERDUE_DAYS = 14
+    staff_user("liaison", roles.LIAISON, department="city_housing")
+    case = CaseFactory(
+        enterprise=EnterpriseFactory(name="100% 安全 %s %1$s 五金厂"),
+        deadline=DEADLINE,
+        responsible_person="王 %d",
+    )
+    reminders_sweep(today=day(15))
+    stored = list(case.reminders.order_by("id"))
+    assert [r.kind for r in stored] == [ReminderKind.OVERDUE, ReminderKind.ESCALATION]
+    facts = reminder_facts(case, day(15))
+    assert facts["days"] == 15
+    with override(language):
+        for reminder in stored:
+            assert reminder.facts == facts
+            assert (reminder.subject, reminder.body) == reminder_text(case.pk, reminder.kind, facts)
+    assert list(case.events.order_by("id").values_list("kind", "text")) == [
+        (EventKind.REMINDER_SENT, stored[0].subject),
+        (EventKind.ESCALATED, stored[1].subject),
+    ]
+
+
+@pytest.mark.django_db
+def test_reminders_sweep_counts_lead_times_in_working_days(settings):
+    settings.REMINDER_DAYS_BEFORE_UNIT = "working"
+    staff_user("liaison", roles.LIAISON, department="city_housing")
+    # Friday 2026-10-09, after National Day and Mid-autumn: 7, 3 and 1 working days before
+    # are 9-22, 9-29 and 10-08 (core.calendar); in calendar days 9-22 would be too early.
+    deadline = datetime.date(2026, 10, 9)
+    case = CaseFactory(
+        enterprise=EnterpriseFactory(), deadline=deadline, opened_on=datetime.date(2026, 9, 1)
+    )
+    recorded = [
+        reminders_sweep(today=datetime.date(2026, 9, d)).recorded for d in (21, 22, 28, 29)
+    ] + [reminders_sweep(today=datetime.date(2026, 10, d)).recorded for d in (7, 8, 9)]
+    assert recorded == [0, 1, 0, 1, 0, 1, 0]
+    assert list(case.reminders.order_by("id").values_list("occasion", flat=True)) == [
+        "2026-10-09:d7",
+        "2026-10-09:d3",
+        "2026-10-09:d1",
+    ]
 
 
 @pytest.mark.django_db(transaction=True)
