@@ -30,7 +30,7 @@ from publicity.public.exports import (
     xlsx_file,
     xlsx_too_large_message,
 )
-from publicity.public.filters import EntryFilter, entries_filtered, filter_params
+from publicity.public.filters import PAGING_PARAMS, EntryFilter, entries_filtered, filter_params
 from publicity.public.forms import PeriodForm
 from publicity.public.page_cache import public_page
 from publicity.selectors import site_counts
