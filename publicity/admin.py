@@ -20,6 +20,7 @@ from publicity.models import (
     BatchTransition,
     Entry,
     Erratum,
+    ExportJob,
     MediaReport,
     Objection,
     PriorNoticeLetter,
@@ -255,3 +256,13 @@ class PublicationJobAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["batch", "kind", "created_at", "dispatched_at", "attempts", "finished_at"]
     list_filter = ["kind"]
     list_select_related = ["batch"]
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    """Large downloads of the public list written by a worker: read-only, for following a
+    job that failed or waits (the hourly purge deletes them with their files)."""
+
+    list_display = ["token", "format", "status", "row_count", "created_at", "finished_at"]
+    list_filter = ["status", "format"]
+    search_fields = ["token", "key"]

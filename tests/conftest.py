@@ -6,6 +6,16 @@ from django.core.cache import cache
 
 
 @pytest.fixture(autouse=True)
+def _default_language(settings):
+    # A request activates its language in the test's thread and nothing deactivates it: each
+    # test starts in the site's default language whatever the test before it asked for.
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     # Each test starts with an empty cache in its own Redis key space.
     cache.clear()

@@ -18,6 +18,7 @@ from publicity.enums import BatchStatus, EntryStatus, ErratumKind, SubmissionKin
 from publicity.models import (
     BatchTransition,
     Erratum,
+    ExportJob,
     MediaReport,
     Objection,
     PriorNoticeLetter,
@@ -56,6 +57,7 @@ HISTORY_MODELS = {
     "publicity.batchtransition",
     "publicity.priornoticeletter",
     "publicity.publicationjob",
+    "publicity.exportjob",
     "rectification.event",
     "rectification.reminder",
     "rectification.inboxmessage",
@@ -178,6 +180,9 @@ def world(exposure):
         entry=exposure.entries[0], file="letters/1.pdf", sha256="4" * 64
     )
     PublicationJob.objects.create(batch=exposure.published, kind=PublicationJob.Kind.NOTICE)
+    ExportJob.objects.create(
+        key="k" * 64, filters={"scope": "listed"}, format="csv", language="zh-hans"
+    )
     Submission.objects.create(
         kind=SubmissionKind.REPORT,
         tracking_code="GS-2009-0001",

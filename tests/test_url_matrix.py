@@ -228,6 +228,7 @@ ADMIN_MODELS: dict[str, str] = {
     "publicity.submission": "view",
     "publicity.priornoticeletter": "none",
     "publicity.publicationjob": "none",
+    "publicity.exportjob": "none",
     # A lost phone's device is deleted by a superuser.
     "otp_totp.totpdevice": "none",
 }
