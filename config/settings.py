@@ -182,6 +182,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # longest job (a 1,000-entry notice PDF takes about a minute) so a slow job is not run
     # twice, short enough that a killed worker's job is redone within minutes.
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=15 * 60),
+    # How often a worker looks for jobs past their visibility timeout and hands them out
+    # again. kombu 5.7 scans only every 10th sweep of 10 s (~100 s): every sweep, every 5 s,
+    # so a dead worker's job runs again within seconds of its timeout.
+    "unacked_restore_interval": env.int("CELERY_UNACKED_RESTORE_INTERVAL", default=5),
+    "unacked_restore_throttle": 1,
     # A broker that is down must not hold a web request: an approval commits and its job
     # waits in the outbox (publicity/services/outbox.py) until the sweep finds Redis back.
     "socket_connect_timeout": env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=1.0),

@@ -25,6 +25,20 @@ from registry.models import Accident, Department, Enterprise, Jurisdiction, Staf
 from registry.validators import validate_credit_code
 
 
+@pytest.fixture(scope="module", autouse=True)
+def demo(django_db_setup, django_db_blocker):
+    """The demo loaded once for the module, in a transaction rolled back at its end; each
+    test runs in a savepoint inside it (pytest-django's own), so what a test changes goes
+    with it and the next test sees the demo as loaded."""
+    from django.db import transaction
+
+    output = StringIO()
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", stdout=output)
+        yield output
+        transaction.set_rollback(True)
+
+
 def _row_counts() -> dict[str, int]:
     return {
         model._meta.label: model._default_manager.count()
@@ -35,7 +49,6 @@ def _row_counts() -> dict[str, int]:
 
 @pytest.mark.django_db
 def test_load_demo_reproduces_seed_figures():
-    call_command("load_demo", stdout=StringIO())
     call_command("load_demo", stdout=StringIO())
 
     batches = list(Batch.objects.order_by("published_on"))
@@ -62,7 +75,6 @@ def test_load_demo_reproduces_seed_figures():
 
 @pytest.mark.django_db
 def test_load_demo_numbers_batches_per_year_without_gaps():
-    call_command("load_demo", stdout=StringIO())
 
     numbers: dict[int, list[int]] = {}
     for year, number in Batch.objects.order_by("year", "number").values_list("year", "number"):
@@ -76,7 +88,6 @@ def test_load_demo_numbers_batches_per_year_without_gaps():
 
 @pytest.mark.django_db
 def test_load_demo_reproduces_accident_totals():
-    call_command("load_demo", stdout=StringIO())
 
     def totals(start: datetime.date, end: datetime.date) -> dict[str, object]:
         return Accident.objects.filter(date__range=(start, end)).aggregate(
@@ -106,7 +117,6 @@ def test_load_demo_reproduces_accident_totals():
 
 @pytest.mark.django_db
 def test_load_demo_creates_demo_users_in_their_groups():
-    call_command("load_demo", stdout=StringIO())
 
     user_model = get_user_model()
     for username, role in DEMO_USERS:
@@ -135,7 +145,6 @@ CORE_CAST = {
 
 @pytest.mark.django_db
 def test_load_demo_cast_covers_every_role_district_and_department():
-    call_command("load_demo", stdout=StringIO())
 
     def members(role: str) -> list[StaffProfile]:
         return list(
@@ -172,7 +181,6 @@ def test_load_demo_cast_covers_every_role_district_and_department():
 
 @pytest.mark.django_db
 def test_load_demo_statistics_show_the_bureaus_2009_figures():
-    call_command("load_demo", stdout=StringIO())
 
     figures = statistics(start=datetime.date(2009, 1, 1), end=datetime.date(2009, 11, 30))
     rows = {row["key"]: row for row in figures["accidents"]}
@@ -198,7 +206,6 @@ def test_load_demo_statistics_show_the_bureaus_2009_figures():
 
 @pytest.mark.django_db
 def test_load_demo_first_reminder_sweep_is_quiet_about_old_deadlines():
-    call_command("load_demo", stdout=StringIO())
     before = set(Reminder.objects.values_list("id", flat=True))
 
     result = reminders_sweep()
@@ -219,7 +226,6 @@ def test_load_demo_first_reminder_sweep_is_quiet_about_old_deadlines():
 
 @pytest.mark.django_db
 def test_load_demo_cases_have_a_responsible_contact_and_the_domains_goal():
-    call_command("load_demo", stdout=StringIO())
 
     # The composer took down the responsible person's e-mail for about half the entries
     # (demo/data/batches.json), carried to the cases on publication.
@@ -236,9 +242,8 @@ def test_load_demo_cases_have_a_responsible_contact_and_the_domains_goal():
 
 
 @pytest.mark.django_db
-def test_load_demo_second_run_writes_nothing():
-    first = StringIO()
-    call_command("load_demo", stdout=first)
+def test_load_demo_second_run_writes_nothing(demo):
+    first = demo  # what the module's load printed
     before = _row_counts()
     second = StringIO()
     call_command("load_demo", stdout=second)
@@ -252,7 +257,6 @@ def test_load_demo_second_run_writes_nothing():
 
 @pytest.mark.django_db
 def test_load_demo_has_overdue_future_and_finished_cases():
-    call_command("load_demo", stdout=StringIO())
 
     today = timezone.localdate()
     statuses = dict(Case.objects.values_list("status").annotate(n=Count("id")).order_by())
@@ -275,7 +279,6 @@ def test_load_demo_has_overdue_future_and_finished_cases():
 
 @pytest.mark.django_db
 def test_load_demo_places_units_in_townships_with_valid_credit_codes():
-    call_command("load_demo", stdout=StringIO())
 
     assert Entry.objects.exclude(district__level=JurisdictionLevel.DISTRICT).count() == 0
     assert Entry.objects.exclude(enterprise__jurisdiction__parent=F("district")).count() == 0

@@ -237,7 +237,9 @@ def test_entry_edit_is_forbidden_once_submitted(client, people):
     assert response.status_code == 403
 
 
-def test_batch_preview_is_a_watermarked_pdf(client, people):
+def test_batch_preview_is_a_watermarked_pdf(client, people, settings, tmp_path):
+    # Its own media: a preview of the same content left by another test would be served.
+    settings.MEDIA_ROOT = tmp_path
     batch = submitted(people["inspector"])
     client.force_login(people["official"])
     # The preview is built by a job (publicity.build_preview), never in the request.
