@@ -155,6 +155,16 @@ class Event(models.Model):
     new_deadline = models.DateField(_("新整改期限"), null=True, blank=True)
     text = models.TextField(_("说明"), blank=True)
     is_public = models.BooleanField(_("公开"), default=False)
+    # The reminder a "reminder sent" or "escalated" event records: the timeline shows it in
+    # the reader's language from its facts (``text`` keeps it as sent).
+    reminder = models.ForeignKey(
+        "Reminder",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("提醒"),
+    )
 
     class Meta:
         verbose_name = _("跟踪记录")

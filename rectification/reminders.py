@@ -376,9 +376,9 @@ class _Decision:
     ),
     events AS (
         INSERT INTO {event} (case_id, kind, at, from_status, to_status, new_deadline, text,
-                             is_public, actor_id)
+                             is_public, actor_id, reminder_id)
         SELECT i.case_id, kinds.event_kind, %(now)s, '', '', NULL, i.subject,
-               kinds.event_public, NULL
+               kinds.event_public, NULL, i.id
         FROM inserted i JOIN kinds ON kinds.kind = i.kind
         ORDER BY i.id
     ),

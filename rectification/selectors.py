@@ -132,7 +132,7 @@ def case_detail_queryset() -> QuerySet[Case]:
 def case_timeline(*, case: Case, public_only: bool = False) -> list[Event]:
     """A case's events, oldest first, each with its actor and evidence. ``public_only`` is
     what the public entry page shows."""
-    events = case.events.select_related("actor").prefetch_related(
+    events = case.events.select_related("actor", "reminder").prefetch_related(
         Prefetch("evidence", queryset=EventEvidence.objects.order_by("id"))
     )
     if public_only:
@@ -140,6 +140,10 @@ def case_timeline(*, case: Case, public_only: bool = False) -> list[Event]:
     rows = list(events.order_by("at", "id"))
     if public_only:
         _without_staff_only_text(rows)
+    for event in rows:
+        if event.reminder is not None:
+            # For reading only, never saved: the reminder in the reader's language.
+            event.text = reminder_shown(event.reminder)[0]
     return rows
 
 

@@ -116,6 +116,27 @@ def test_inbox_shows_the_reminder_in_english_and_stores_it_in_chinese(english):
 
 
 @pytest.mark.django_db
+def test_case_timeline_shows_the_reminder_in_english_and_keeps_it_as_sent(english, client):
+    liaison = staff_user("liaison", roles.LIAISON, department="city_housing")
+    case = CaseFactory(deadline=datetime.date(2009, 4, 30))
+    reminders_sweep(today=datetime.date(2009, 4, 23))
+    name = case.enterprise.name
+    event = case.events.get(kind="reminder_sent")
+    assert event.text == f"{name} 的整改期限还有 7 天"  # as sent
+    english.force_login(liaison)
+
+    page = english.get(reverse("rectification:case-detail", args=[case.pk])).content.decode()
+
+    assert f"{name}: rectification deadline in 7 days" in page
+    assert "整改期限还有" not in page
+    english.cookies.pop("django_language")  # the same client, back in Chinese
+    chinese = client.get(
+        reverse("rectification:case-detail", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    assert f"{name} 的整改期限还有 7 天" in chinese
+
+
+@pytest.mark.django_db
 def test_removal_reason_is_stored_without_words_and_shown_in_english(english):
     entry = ListedEntryFactory(listed_until=datetime.date(2009, 12, 31))
     assert entries_term_end(today=datetime.date(2010, 1, 1)) == 1
