@@ -113,6 +113,16 @@ class Deadline(_AssumesYears):
     def moved(self) -> bool:
         return self.day != self.original
 
+    def values(self, field: str) -> dict[str, object]:
+        """What a model saves of this deadline: ``field`` itself and its companions
+        ``<field>_moved_from`` (the day as reckoned, if it moved) and ``<field>_holiday`` (the
+        holiday it moved past, "" for a weekend or no move); ``deadline_info`` reads them."""
+        return {
+            field: self.day,
+            f"{field}_moved_from": self.original if self.moved else None,
+            f"{field}_holiday": self.holiday_name if self.moved else "",
+        }
+
     @property
     def reason(self) -> str:
         """What the page prints next to a moved deadline ("" when it did not move)."""
@@ -348,11 +358,7 @@ def deadline_values(
     """``day`` moved off a rest day (Civil Code art. 203), and the values of a model's
     ``field`` and its companions ``<field>_moved_from`` and ``<field>_holiday`` to save."""
     deadline = (on or working_calendar()).deadline_on_working_day(day)
-    return deadline, {
-        field: deadline.day,
-        f"{field}_moved_from": deadline.original if deadline.moved else None,
-        f"{field}_holiday": deadline.holiday_name if deadline.moved else "",
-    }
+    return deadline, deadline.values(field)
 
 
 def known_years() -> tuple[int, ...]:

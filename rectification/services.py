@@ -20,7 +20,6 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
@@ -42,7 +41,7 @@ from rectification.workflows import (
 )
 from registry.enums import Disposition
 from registry.models import Department, Enterprise, Finding
-from registry.validators import normalize_phone, validate_phone
+from registry.validators import contact_cleaned
 
 
 def case_goal_for(disposition: str) -> CaseGoal:
@@ -214,11 +213,7 @@ def _attach_evidence(event: Event, files: Sequence[UploadedFile | CheckedFile]) 
 def _opening_deadline(deadline: Deadline, opened_on: datetime.date) -> dict[str, Any]:
     if deadline.day < opened_on:
         return deadline_values("deadline", opened_on)[1]
-    return {
-        "deadline": deadline.day,
-        "deadline_moved_from": deadline.original if deadline.moved else None,
-        "deadline_holiday": deadline.holiday_name,
-    }
+    return deadline.values("deadline")
 
 
 @transaction.atomic
@@ -299,17 +294,15 @@ def case_update_contact(
     Side effects: the changed fields; a staff-only "contact changed" event recording each
     change, old → new.
     """
-    contact = {
-        "responsible_person": responsible_person.strip(),
-        "responsible_phone": normalize_phone(responsible_phone.strip()),
-        "responsible_email": responsible_email.strip(),
-    }
     try:
-        validate_phone(contact["responsible_phone"])
-        if contact["responsible_email"]:
-            validate_email(contact["responsible_email"])
+        phone, email = contact_cleaned(responsible_phone, responsible_email)
     except ValidationError as error:
         raise CaseError(" ".join(error.messages)) from error
+    contact = {
+        "responsible_person": responsible_person.strip(),
+        "responsible_phone": phone,
+        "responsible_email": email,
+    }
     return case_transition(case=_locked(case), move="update_contact", actor=actor, contact=contact)
 
 

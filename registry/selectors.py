@@ -14,6 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Model, Prefetch, Q, QuerySet
 from django.http import QueryDict
 
+from core.calendar import unknown_years_warning, working_calendar
 from registry.enums import JurisdictionLevel
 from registry.filters import AccidentFilter, EnterpriseFilter, InspectionFilter
 from registry.history import changes_shown
@@ -307,3 +308,24 @@ def audit_history_of_findings(findings: list[Finding]) -> dict[int, list[AuditRe
     for record in rows:
         by_finding[record.object_id].append(record)
     return by_finding
+
+
+def inspection_deadline_notes(*, inspection: Inspection) -> tuple[list[str], str]:
+    """How an inspection's deadlines were reckoned: the reason of each that moved off a rest
+    day, and the sentence naming any year whose holidays the calendar does not know (its
+    weekends were the only rest days assumed; "" if none)."""
+    calendar = working_calendar()
+    reasons: list[str] = []
+    unknown: set[int] = set()
+    for finding in inspection.findings.order_by("id"):
+        deadline = finding.deadline_info
+        if deadline is None:
+            continue
+        if deadline.moved:
+            reasons.append(deadline.reason)
+        unknown.update(
+            day.year
+            for day in (deadline.original, deadline.day)
+            if not calendar.year_is_known(day.year)
+        )
+    return reasons, unknown_years_warning(unknown)

@@ -11,6 +11,7 @@ standard allows letters there, e.g. ``N2…`` for farmers' cooperatives).
 import re
 
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -69,3 +70,13 @@ def validate_phone(value: str) -> None:
             _("请填写有效的电话号码：11位手机号，或带区号的固定电话（如 0752-2345678）。"),
             code="phone",
         )
+
+
+def contact_cleaned(phone: str, email: str) -> tuple[str, str]:
+    """A responsible person's phone and e-mail as stored (phone normalised, both stripped),
+    or ValidationError with every message."""
+    phone, email = normalize_phone(phone.strip()), email.strip()
+    validate_phone(phone)
+    if email:
+        validate_email(email)
+    return phone, email

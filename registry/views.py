@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from core.calendar import calendar_status, unknown_years_warning, working_calendar
+from core.calendar import calendar_status
 from core.pages import page_of, query_without_page, staff_view
 from core.uploads import stored_file_response
 from registry import importing
@@ -41,6 +41,7 @@ from registry.selectors import (
     enterprise_list,
     enterprise_related,
     evidence_get,
+    inspection_deadline_notes,
     inspection_findings,
     inspection_get,
     inspection_list,
@@ -364,23 +365,12 @@ def _inspection_form_page(
 
 
 def _say_how_deadlines_were_reckoned(request: HttpRequest, inspection: Inspection) -> None:
-    """After a save: each deadline that moved off a rest day, and any year whose holidays the
-    calendar does not know (its weekends were the only rest days assumed)."""
-    calendar = working_calendar()
-    unknown: set[int] = set()
-    for finding in inspection.findings.order_by("id"):
-        deadline = finding.deadline_info
-        if deadline is None:
-            continue
-        if deadline.moved:
-            messages.info(request, deadline.reason)
-        unknown.update(
-            day.year
-            for day in (deadline.original, deadline.day)
-            if not calendar.year_is_known(day.year)
-        )
-    if unknown:
-        messages.warning(request, unknown_years_warning(unknown))
+    """After a save: each deadline that moved off a rest day, then the years assumed."""
+    reasons, warning = inspection_deadline_notes(inspection=inspection)
+    for reason in reasons:
+        messages.info(request, reason)
+    if warning:
+        messages.warning(request, warning)
 
 
 def _deadline_days() -> list[tuple[str, int]]:

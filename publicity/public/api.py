@@ -115,26 +115,34 @@ class ById(StrictPageSize):
     page_size_query_param = "page_size"
 
 
-@extend_schema_view(
-    list=extend_schema(
-        # Scope narrows the list only: one entry is reachable by id whatever its scope.
-        parameters=[
-            OpenApiParameter(
-                "scope",
-                OpenApiTypes.STR,
-                enum=["listed", "removed", "all"],
-                description="listed (default): on the list now; removed: removed or withdrawn.",
-            )
-        ],
-        responses={
-            200: EntrySerializer(many=True),
-            400: BAD_PARAMETERS,
-            404: NOT_FOUND,
-            429: THROTTLED,
-        },
-    ),
-    retrieve=extend_schema(
-        parameters=[RECORD_ID], responses={200: EntrySerializer, 404: NOT_FOUND, 429: THROTTLED}
+def _read_only_schema(serializer: type[Any], *list_parameters: OpenApiParameter) -> Any:
+    """The documented answers of a read-only viewset: its list (and the list's own
+    parameters) and one record by id, each with the refusals the views send."""
+    return extend_schema_view(
+        list=extend_schema(
+            parameters=list(list_parameters) or None,
+            responses={
+                200: serializer(many=True),
+                400: BAD_PARAMETERS,
+                404: NOT_FOUND,
+                429: THROTTLED,
+            },
+        ),
+        retrieve=extend_schema(
+            parameters=[RECORD_ID],
+            responses={200: serializer, 404: NOT_FOUND, 429: THROTTLED},
+        ),
+    )
+
+
+@_read_only_schema(
+    EntrySerializer,
+    # Scope narrows the list only: one entry is reachable by id whatever its scope.
+    OpenApiParameter(
+        "scope",
+        OpenApiTypes.STR,
+        enum=["listed", "removed", "all"],
+        description="listed (default): on the list now; removed: removed or withdrawn.",
     ),
 )
 class EntryViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet[Entry]):
@@ -156,19 +164,7 @@ class EntryViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet[Entry]):
         return super().filter_queryset(queryset)
 
 
-@extend_schema_view(
-    list=extend_schema(
-        responses={
-            200: BatchSerializer(many=True),
-            400: BAD_PARAMETERS,
-            404: NOT_FOUND,
-            429: THROTTLED,
-        }
-    ),
-    retrieve=extend_schema(
-        parameters=[RECORD_ID], responses={200: BatchSerializer, 404: NOT_FOUND, 429: THROTTLED}
-    ),
-)
+@_read_only_schema(BatchSerializer)
 class BatchViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet[Batch]):
     """Published batches, newest first."""
 
@@ -179,20 +175,7 @@ class BatchViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet[Batch]):
         return selectors.batches_public()
 
 
-@extend_schema_view(
-    list=extend_schema(
-        responses={
-            200: EnterpriseSerializer(many=True),
-            400: BAD_PARAMETERS,
-            404: NOT_FOUND,
-            429: THROTTLED,
-        }
-    ),
-    retrieve=extend_schema(
-        parameters=[RECORD_ID],
-        responses={200: EnterpriseSerializer, 404: NOT_FOUND, 429: THROTTLED},
-    ),
-)
+@_read_only_schema(EnterpriseSerializer)
 class EnterpriseViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet[Enterprise]):
     """Units with at least one entry on the public list now, and those entries' ids."""
 

@@ -14,7 +14,6 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -30,7 +29,7 @@ from publicity.term import entries_term_expired
 from publicity.workflows import BATCH, ENTRY
 from registry.history import audit_record, audit_snapshot, history_record, history_record_many
 from registry.models import AuditRecord, Department, Finding, Jurisdiction
-from registry.validators import normalize_phone, validate_phone
+from registry.validators import contact_cleaned
 
 
 def entry_transition(
@@ -145,15 +144,12 @@ def _district_of(jurisdiction: Jurisdiction) -> Jurisdiction:
 def _deadline_of(finding: Finding) -> dict[str, Any]:
     """The entry's deadline fields from its finding's: as proposed (already moved off a rest
     day, with the reason), or 30 days from today moved off a rest day if none was."""
-    if finding.proposed_deadline is None:
+    proposed = finding.deadline_info
+    if proposed is None:
         return deadline_values(
             "rectification_deadline", timezone.localdate() + datetime.timedelta(days=30)
         )[1]
-    return {
-        "rectification_deadline": finding.proposed_deadline,
-        "rectification_deadline_moved_from": finding.proposed_deadline_moved_from,
-        "rectification_deadline_holiday": finding.proposed_deadline_holiday,
-    }
+    return proposed.values("rectification_deadline")
 
 
 # The printed columns: what composing edits and what the batch's history shows of an entry.
@@ -342,29 +338,26 @@ def entry_update(
         setattr(entry, name, value)
     entry.category = category
     entry.disposition = disposition
-    moved: list[str] = []
+    # A changed deadline moves off a rest day; an unchanged one keeps how it was reckoned.
+    deadline_fields: dict[str, object] = {}
     if rectification_deadline != entry.rectification_deadline:
         deadline_fields = deadline_values("rectification_deadline", rectification_deadline)[1]
-        for name, moved_value in deadline_fields.items():
-            setattr(entry, name, moved_value)
-        moved = ["rectification_deadline_moved_from", "rectification_deadline_holiday"]
+    for name, moved_value in deadline_fields.items():
+        setattr(entry, name, moved_value)
     entry.department = department
-    phone, email = normalize_phone(responsible_phone.strip()), responsible_email.strip()
     try:
-        validate_phone(phone)
-        if email:
-            validate_email(email)
+        phone, email = contact_cleaned(responsible_phone, responsible_email)
     except ValidationError as error:
         raise PublicationError(" ".join(error.messages)) from error
     entry.responsible_phone = phone
     entry.responsible_email = email
-    entry.save(update_fields=[*PRINTED_FIELDS, *moved, "responsible_phone", "responsible_email"])
-    audit_record(
+    entry.save(
+        update_fields=[*PRINTED_FIELDS, *deadline_fields, "responsible_phone", "responsible_email"]
+    )
+    _compose_record(
+        batch=batch,
+        entry=entry,
         actor=actor,
-        obj=entry,
-        filed_under=batch,
-        action=AuditRecord.Action.CHANGED,
-        move="edit",
         comment=_("修改条目：%(entry)s") % {"entry": _entry_label(entry)},
         before=before,
         after=audit_snapshot(entry, PRINTED_FIELDS),
@@ -417,12 +410,10 @@ def entry_move(*, entry: Entry, up: bool, actor: User) -> None:
     Entry.objects.filter(pk=entry.pk).update(position=0)
     Entry.objects.filter(pk=neighbour.pk).update(position=mine)
     Entry.objects.filter(pk=entry.pk).update(position=theirs)
-    audit_record(
+    _compose_record(
+        batch=batch,
+        entry=entry,
         actor=actor,
-        obj=entry,
-        filed_under=batch,
-        action=AuditRecord.Action.CHANGED,
-        move="edit",
         comment=_("调整顺序：“%(unit)s”") % {"unit": entry.unit_name},
         before={"position": str(mine)},
         after={"position": str(theirs)},
