@@ -25,6 +25,7 @@ from registry.models import (
     Department,
     Enterprise,
     EnterpriseImport,
+    EnterpriseImportRow,
     Evidence,
     Finding,
     Industry,
@@ -359,7 +360,14 @@ class EnterpriseImportAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["original_name", "uploaded_by", "status", "created_count", "updated_count"]
     list_filter = ["status"]
     list_select_related = ["uploaded_by"]
-    exclude = ["rows"]
+
+
+@admin.register(EnterpriseImportRow)
+class EnterpriseImportRowAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    """The checked rows of the imports, written by the check job; shown here only."""
+
+    list_display = ["enterprise_import", "row", "existing_id"]
+    list_select_related = ["enterprise_import"]
 
 
 @admin.register(PendingUpload)

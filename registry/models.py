@@ -540,8 +540,7 @@ class EnterpriseImport(models.Model):
     status = models.CharField(
         _("状态"), max_length=16, choices=Status.choices, default=Status.CHECKING
     )
-    # The checked rows, ready to write: [{"row": 2, "fields": {...}, "existing_id": 5|None}].
-    rows = models.JSONField(_("数据行"), default=list)
+    # The checked rows, ready to write, are its EnterpriseImportRow rows.
     # Plain-words problems: [{"row": 3, "column": "统一社会信用代码", "message": "..."}].
     errors = models.JSONField(_("错误"), default=list)
     created_count = models.PositiveIntegerField(_("新增"), default=0)
@@ -577,3 +576,36 @@ class EnterpriseImport(models.Model):
     @property
     def is_applied(self) -> bool:
         return self.status == self.Status.APPLIED
+
+
+class EnterpriseImportRow(models.Model):
+    """One checked row of an import, ready to write: kept in a table of their own, so the
+    check writes them and the job reads them a chunk at a time, whatever the file's length."""
+
+    enterprise_import = models.ForeignKey(
+        EnterpriseImport,
+        on_delete=models.CASCADE,
+        related_name="checked_rows",
+        verbose_name=_("单位批量导入"),
+    )
+    # The row's number in the file, as the clerk sees it in Excel.
+    row = models.PositiveIntegerField(_("行"))
+    # The cleaned values, by EnterpriseData's field names (reference rows by id).
+    fields = models.JSONField(_("数据"))
+    # The unit the row updates (None: a new unit). No foreign key: a unit deleted before the
+    # import is applied makes the apply refuse in words, not the deletion fail.
+    existing_id = models.PositiveBigIntegerField(_("更新的单位"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("导入的数据行")
+        verbose_name_plural = pgettext_lazy("plural", "导入的数据行")
+        ordering = ["enterprise_import", "row"]
+        constraints = [
+            # Also the index the apply reads the rows in order by, a chunk at a time.
+            models.UniqueConstraint(
+                fields=["enterprise_import", "row"], name="enterprise_import_row_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_import_id}:{self.row}"

@@ -22,6 +22,8 @@ from registry.models import (
     Accident,
     AuditRecord,
     Enterprise,
+    EnterpriseImport,
+    EnterpriseImportRow,
     Evidence,
     Finding,
     Inspection,
@@ -329,3 +331,16 @@ def inspection_deadline_notes(*, inspection: Inspection) -> tuple[list[str], str
             if not calendar.year_is_known(day.year)
         )
     return reasons, unknown_years_warning(unknown)
+
+
+def enterprise_import_rows_preview(
+    *, enterprise_import: EnterpriseImport, first: int = 50
+) -> tuple[int, int, list[EnterpriseImportRow]]:
+    """How many checked rows of an import add a unit and how many update one, and its first
+    rows: two queries, however long the file."""
+    rows = enterprise_import.checked_rows.all()
+    counts = rows.aggregate(
+        new=Count("pk", filter=Q(existing_id__isnull=True)),
+        update=Count("pk", filter=Q(existing_id__isnull=False)),
+    )
+    return counts["new"], counts["update"], list(rows.order_by("row")[:first])

@@ -23,10 +23,17 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.bulk import rows_insert, rows_update
 from core.calendar import deadline_values
 from core.uploads import CheckedFile
 from registry.errors import RegistryError
-from registry.history import audit_record, audit_record_build, audit_snapshot
+from registry.history import (
+    audit_changes,
+    audit_record,
+    audit_records_insert,
+    audit_snapshot,
+    audit_snapshotter,
+)
 from registry.models import (
     Accident,
     AuditRecord,
@@ -155,18 +162,21 @@ class EnterpriseWriteRefused(RegistryError):
         self.index = index
 
 
-# The updated columns, in the order of the VALUES list of enterprises_write_many's UPDATE.
-_UPDATE_COLUMNS = [
-    ("name", "varchar"),
-    ("credit_code", "varchar"),
-    ("legal_representative", "varchar"),
-    ("address", "varchar"),
-    ("jurisdiction_id", "bigint"),
-    ("industry_id", "bigint"),
-    ("licence_status", "varchar"),
-    ("operating_status", "varchar"),
-    ("updated_at", "timestamptz"),
+# The fields enterprises_write_many writes (besides the timestamps), by attname.
+_WRITTEN_FIELDS = [
+    "name",
+    "credit_code",
+    "legal_representative",
+    "address",
+    "jurisdiction_id",
+    "industry_id",
+    "licence_status",
+    "operating_status",
 ]
+
+
+# What enterprises_write_many reads of a unit it updates.
+_LOCKED_FIELDS = ["pk", *ENTERPRISE_FIELDS]
 
 
 @transaction.atomic
@@ -181,29 +191,46 @@ def enterprises_write_many(*, actor: User, writes: Sequence[EnterpriseWrite]) ->
     index) before writing anything. Returns (created, updated).
     """
     ids = sorted({w.enterprise_id for w in writes if w.enterprise_id is not None})
-    # Locked in id order (no deadlock with another writer); the generated search columns are
-    # neither read nor written here, the database keeps them.
+    # Locked in id order (no deadlock with another writer), with only what the checks, the
+    # audit record and the UPDATE read: the generated search columns are neither read nor
+    # written here (the database keeps them), and thousands of rows are built a chunk.
     locked = {
         unit.pk: unit
         for unit in Enterprise.objects.select_for_update(of=("self",))
         .select_related("jurisdiction", "industry")
-        .defer("name_bigrams", "name_key")
+        .only(
+            *_LOCKED_FIELDS,
+            "jurisdiction__name",
+            "jurisdiction__name_en",
+            "jurisdiction__path",
+            "industry__name",
+            "industry__name_en",
+        )
         .filter(pk__in=ids)
         .order_by("pk")
     }
+    # The names as stored, to tell the units renamed from those whose name stays.
+    stored_names = {pk: unit.name for pk, unit in locked.items()}
     codes = {w.data.credit_code for w in writes if w.data.credit_code}
     # Who holds each code now; kept up to date as the writes below are taken in order, so a
-    # code given twice in one call clashes as it would one by one.
+    # code given twice in one call clashes as it would one by one. The units locked above are
+    # not read twice; another holder's place is read only for the message of a clash (one
+    # query, and the call is refused).
     holders: dict[str, Enterprise] = {
-        unit.credit_code or "": unit
-        for unit in Enterprise.objects.select_related("jurisdiction")
-        .only("pk", "name", "credit_code", "jurisdiction")
-        .filter(credit_code__in=codes)
+        unit.credit_code: unit for unit in locked.values() if unit.credit_code in codes
     }
+    for other in (
+        Enterprise.objects.only("pk", "name", "credit_code", "jurisdiction")
+        .filter(credit_code__in=codes)
+        .exclude(pk__in=ids)
+    ):
+        holders[other.credit_code or ""] = other
     created: list[tuple[Enterprise, dict[str, str]]] = []
     changed: dict[int, Enterprise] = {}
-    records: list[AuditRecord] = []
+    # The history rows, in order: (unit's id, action, changes).
+    records: list[tuple[int, str, dict[str, Any]]] = []
     now = timezone.now()
+    snapshot = audit_snapshotter(Enterprise, ENTERPRISE_FIELDS)
     for index, write in enumerate(writes):
         data = write.data
         unit = None
@@ -220,9 +247,9 @@ def enterprises_write_many(*, actor: User, writes: Sequence[EnterpriseWrite]) ->
             raise EnterpriseWriteRefused(index, problem)
         if unit is None:
             unit = Enterprise(**data.__dict__)
-            created.append((unit, audit_snapshot(unit, ENTERPRISE_FIELDS)))
+            created.append((unit, snapshot(unit)))
         else:
-            before = audit_snapshot(unit, ENTERPRISE_FIELDS)
+            before = snapshot(unit)
             held = holders.get(unit.credit_code or "")
             if held is not None and held.pk == unit.pk:
                 del holders[unit.credit_code or ""]
@@ -230,48 +257,55 @@ def enterprises_write_many(*, actor: User, writes: Sequence[EnterpriseWrite]) ->
                 setattr(unit, name, value)
             unit.updated_at = now
             changed[unit.pk] = unit
-            record = audit_record_build(
-                actor=actor,
-                obj=unit,
-                action=AuditRecord.Action.CHANGED,
-                before=before,
-                after=audit_snapshot(unit, ENTERPRISE_FIELDS),
-            )
-            if record is not None:
-                records.append(record)
+            changes = audit_changes(obj=unit, before=before, after=snapshot(unit))
+            if changes is not None:
+                records.append((unit.pk, AuditRecord.Action.CHANGED, changes))
         if data.credit_code:
             holders[data.credit_code] = unit
     if created:
-        Enterprise.objects.bulk_create([unit for unit, _after in created])
+        _enterprises_insert([unit for unit, _after in created])
         for unit, after in created:
-            record = audit_record_build(
-                actor=actor, obj=unit, action=AuditRecord.Action.CREATED, before=None, after=after
-            )
-            if record is not None:
-                records.append(record)
+            changes = audit_changes(obj=unit, before=None, after=after)
+            if changes is not None:
+                records.append((unit.pk, AuditRecord.Action.CREATED, changes))
     if changed:
-        _enterprises_update(list(changed.values()))
-    AuditRecord.objects.bulk_create(records)
+        # An UPDATE that sets the name makes the database recompute the search columns made
+        # from it (name_bigrams, name_key) on every row it writes, moved or not, which more than
+        # doubles its cost: the units whose name stays are written without it.
+        for renamed in (True, False):
+            fields = [name for name in _WRITTEN_FIELDS if renamed or name != "name"]
+            rows_update(
+                Enterprise,
+                [
+                    {"id": unit.pk, **{name: getattr(unit, name) for name in fields}}
+                    for unit in changed.values()
+                    if (unit.name != stored_names[unit.pk]) == renamed
+                ],
+                same={"updated_at": now},
+            )
+    audit_records_insert(model=Enterprise, actor=actor, records=records)
     return len(created), sum(1 for w in writes if w.enterprise_id is not None)
 
 
-def _enterprises_update(units: list[Enterprise]) -> None:
-    # One UPDATE … FROM (VALUES …): bulk_update would build a CASE per column per row, which
-    # costs more in Python than the write itself costs the database.
-    table = Enterprise._meta.db_table
-    row = "(%s::bigint, " + ", ".join(f"%s::{kind}" for _name, kind in _UPDATE_COLUMNS) + ")"
-    names = ", ".join(name for name, _kind in _UPDATE_COLUMNS)
-    assignments = ", ".join(f"{name} = v.{name}" for name, _kind in _UPDATE_COLUMNS)
-    params: list[Any] = []
-    for unit in units:
-        params.append(unit.pk)
-        params.extend(getattr(unit, name) for name, _kind in _UPDATE_COLUMNS)
-    sql = (
-        f"UPDATE {table} AS e SET {assignments} "  # noqa: S608 - our own table and column names
-        f"FROM (VALUES {', '.join([row] * len(units))}) AS v(id, {names}) WHERE e.id = v.id"
+def _enterprises_insert(units: list[Enterprise]) -> None:
+    updated_at = timezone.now()  # auto_now, as bulk_create would set it
+    ids = rows_insert(
+        Enterprise,
+        [
+            {
+                **{name: getattr(unit, name) for name in _WRITTEN_FIELDS},
+                "created_at": unit.created_at,
+            }
+            for unit in units
+        ],
+        same={"updated_at": updated_at},
+        returning="id",
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    for unit, pk in zip(units, ids, strict=True):
+        unit.pk = pk
+        unit.updated_at = updated_at
+        unit._state.adding = False
+        unit._state.db = connection.alias
 
 
 # --- Evidence staged on forms with errors ------------------------------------------------------

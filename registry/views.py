@@ -38,6 +38,7 @@ from registry.selectors import (
     audit_history,
     audit_history_of_findings,
     enterprise_get,
+    enterprise_import_rows_preview,
     enterprise_list,
     enterprise_related,
     evidence_get,
@@ -168,16 +169,18 @@ def _own_import(request: HttpRequest, pk: int) -> EnterpriseImport:
 @staff_view(*IMPORT_PERMS)
 def enterprise_import_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise_import = _own_import(request, pk)
-    rows = enterprise_import.rows
+    new_count, update_count, preview = enterprise_import_rows_preview(
+        enterprise_import=enterprise_import
+    )
     return render(
         request,
         "registry/enterprise_import_detail.html",
         {
             "import": enterprise_import,
             "progress": importing.progress_get(enterprise_import.pk),
-            "new_count": sum(1 for row in rows if row.get("existing_id") is None),
-            "update_count": sum(1 for row in rows if row.get("existing_id") is not None),
-            "preview": rows[:50],
+            "new_count": new_count,
+            "update_count": update_count,
+            "preview": preview,
             "errors": enterprise_import.errors[:500],
             "more_errors": max(0, len(enterprise_import.errors) - 500),
             "working": enterprise_import.is_working,

@@ -39,6 +39,7 @@ from registry.models import (
     Accident,
     AuditRecord,
     EnterpriseImport,
+    EnterpriseImportRow,
     Evidence,
     Inspection,
     LegalProvision,
@@ -64,6 +65,7 @@ HISTORY_MODELS = {
     "rectification.accesscode",
     "registry.auditrecord",
     "registry.enterpriseimport",
+    "registry.enterpriseimportrow",
     "registry.pendingupload",
 }
 # The aggregates of the workflow tables (core.workflow): made and moved only through the staff
@@ -173,8 +175,12 @@ def world(exposure):
         size=1024,
         sha256="3" * 64,
     )
-    EnterpriseImport.objects.create(
-        uploaded_by=exposure.composer, file="imports/units.csv", original_name="units.csv"
+    EnterpriseImportRow.objects.create(
+        enterprise_import=EnterpriseImport.objects.create(
+            uploaded_by=exposure.composer, file="imports/units.csv", original_name="units.csv"
+        ),
+        row=2,
+        fields={"name": "惠城区导入一厂"},
     )
     PriorNoticeLetter.objects.create(
         entry=exposure.entries[0], file="letters/1.pdf", sha256="4" * 64

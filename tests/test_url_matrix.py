@@ -44,6 +44,7 @@ from registry.models import (
     Accident,
     AuditRecord,
     EnterpriseImport,
+    EnterpriseImportRow,
     Evidence,
     Jurisdiction,
     PendingUpload,
@@ -212,6 +213,7 @@ ADMIN_MODELS: dict[str, str] = {
     "registry.auditrecord": "none",
     "registry.pendingupload": "none",
     "registry.enterpriseimport": "none",
+    "registry.enterpriseimportrow": "none",
     "rectification.case": "none",
     "rectification.event": "none",
     "rectification.eventevidence": "none",
@@ -341,6 +343,9 @@ def world(settings, tmp_path):
         file=ContentFile(b"x", name="i.csv"),
         original_name="i.csv",
         status="ready",
+    )
+    EnterpriseImportRow.objects.create(
+        enterprise_import=enterprise_import, row=2, fields={"name": "惠城区导入一厂"}
     )
     reply = Reply.objects.create(
         case=case,

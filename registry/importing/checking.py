@@ -149,9 +149,20 @@ def _check_row(
 
 
 def check_file(
-    *, name: str, content: bytes, user: User, progress: Callable[[int, int], None]
+    *,
+    name: str,
+    content: bytes,
+    user: User,
+    progress: Callable[[int, int], None],
+    keep: Callable[[list[dict[str, Any]]], None] | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Cleaned rows and problems of a whole file; no writes."""
+    """Cleaned rows and problems of a whole file; no writes.
+
+    With ``keep``, the cleaned rows are handed to it a chunk at a time
+    (``ENTERPRISE_IMPORT_CHUNK_ROWS`` rows of the file) as soon as they are checked and
+    matched, and the list returned is empty: the cleaned rows of a long file are never all
+    held at once.
+    """
     try:
         # Numbered before blank rows are dropped: the number the clerk sees in Excel.
         numbered = [
@@ -171,95 +182,108 @@ def check_file(
             "columns": "、".join(sorted(missing))
         }
         return [], [{"row": 1, "column": "", "message": message}]
-    body = numbered[1:]
-    if len(body) > settings.ENTERPRISE_IMPORT_MAX_ROWS:
+    total = len(numbered) - 1
+    if total > settings.ENTERPRISE_IMPORT_MAX_ROWS:
         message = _("一次最多导入%(n)d行，请分成几个文件。") % {
             "n": settings.ENTERPRISE_IMPORT_MAX_ROWS
         }
         return [], [{"row": 0, "column": "", "message": message}]
     lookups = _Lookups()
+    places = {place.pk: place for place in Jurisdiction.objects.all()}
     cleaned: list[dict[str, Any]] = []
+    kept = 0
+    # The problems of the rows themselves, then those of matching them with registered units
+    # (said after the rows', as when every row was checked before any was matched).
     errors: list[dict[str, Any]] = []
+    match_errors: list[dict[str, Any]] = []
     seen_codes: dict[str, int] = {}
     examples: list[int] = []
-    total = len(body)
-    for index, (number, row) in enumerate(body):
-        cells = {key: row[i] if i < len(row) else "" for i, key in enumerate(keys) if key}
-        if cells.get("name", "").startswith(EXAMPLE_MARK):
-            examples.append(number)
-            continue
-        fields, row_errors = _check_row(number, cells, lookups, user)
-        errors.extend(row_errors)
-        if fields is not None:
-            code = fields["credit_code"]
-            if code and code in seen_codes:
-                errors.append(
-                    {
-                        "row": number,
-                        "column": HEADER_OF["credit_code"],
-                        "message": _("与第%(other)d行的代码重复。") % {"other": seen_codes[code]},
-                    }
-                )
-            else:
-                if code:
-                    seen_codes[code] = number
-                cleaned.append({"row": number, "fields": fields})
-        if (index + 1) % PROGRESS_EVERY == 0:
-            progress(index + 1, total)
-    if examples and not cleaned and not errors:
+    size = settings.ENTERPRISE_IMPORT_CHUNK_ROWS
+    for start in range(1, total + 1, size):
+        chunk: list[dict[str, Any]] = []
+        for index, (number, row) in enumerate(numbered[start : start + size], start=start):
+            cells = {key: row[i] if i < len(row) else "" for i, key in enumerate(keys) if key}
+            if cells.get("name", "").startswith(EXAMPLE_MARK):
+                examples.append(number)
+                continue
+            fields, row_errors = _check_row(number, cells, lookups, user)
+            errors.extend(row_errors)
+            if fields is not None:
+                code = fields["credit_code"]
+                if code and code in seen_codes:
+                    errors.append(
+                        {
+                            "row": number,
+                            "column": HEADER_OF["credit_code"],
+                            "message": _("与第%(other)d行的代码重复。")
+                            % {"other": seen_codes[code]},
+                        }
+                    )
+                else:
+                    if code:
+                        seen_codes[code] = number
+                    chunk.append({"row": number, "fields": fields})
+            if index % PROGRESS_EVERY == 0:
+                progress(index, total)
+        _match_existing(chunk, match_errors, user, places)
+        kept += len(chunk)
+        if keep is None:
+            cleaned.extend(chunk)
+        elif chunk:
+            keep(chunk)
+    if examples and not kept and not errors:
         # The template as downloaded: say what to do, rather than import nothing silently.
         message = _(
             "这是模板的示例行，导入时跳过。文件中没有其他单位：请在示例行下方填写要导入的单位"
             "（示例行可保留或删除），再上传。"
         )
         errors.append({"row": examples[0], "column": HEADER_OF["name"], "message": message})
-    _match_existing(cleaned, errors, user)
+    errors.extend(match_errors)
     progress(total, total)
     return cleaned, errors
 
 
 def _match_existing(
-    cleaned: list[dict[str, Any]], errors: list[dict[str, Any]], user: User
+    chunk: list[dict[str, Any]],
+    errors: list[dict[str, Any]],
+    user: User,
+    places: dict[int, Jurisdiction],
 ) -> None:
-    """Mark each row with the unit it updates: by credit code, else (a row without a code) the
-    first unit without a code of the same name in the same place. Two queries a chunk of
-    ``ENTERPRISE_IMPORT_CHUNK_ROWS`` rows, whatever their number."""
-    places = {place.pk: place for place in Jurisdiction.objects.all()}
-    size = settings.ENTERPRISE_IMPORT_CHUNK_ROWS
-    for start in range(0, len(cleaned), size):
-        chunk = cleaned[start : start + size]
-        codes = {row["fields"]["credit_code"] for row in chunk if row["fields"]["credit_code"]}
-        names = {row["fields"]["name"] for row in chunk if not row["fields"]["credit_code"]}
-        by_code: dict[str, tuple[int, str, int]] = {}
-        if codes:
-            for pk, code, name, place_id in Enterprise.objects.filter(
-                credit_code__in=codes
-            ).values_list("pk", "credit_code", "name", "jurisdiction_id"):
-                by_code[code or ""] = (pk, name, place_id)
-        by_name: dict[tuple[str, int], tuple[int, str, int]] = {}
-        if names:
-            # Lowest id first: the unit a one-by-one lookup (ordered by name, id) would find.
-            for pk, name, place_id in (
-                Enterprise.objects.filter(credit_code__isnull=True, name__in=names)
-                .order_by("id")
-                .values_list("pk", "name", "jurisdiction_id")
-            ):
-                by_name.setdefault((name, place_id), (pk, name, place_id))
-        for row in chunk:
-            fields = row["fields"]
-            if fields["credit_code"]:
-                existing = by_code.get(fields["credit_code"])
-            else:
-                existing = by_name.get((fields["name"], fields["jurisdiction"]))
-            if existing is not None and not in_user_scope(places[existing[2]], user):
-                errors.append(
-                    {
-                        "row": row["row"],
-                        "column": HEADER_OF["credit_code"],
-                        "message": _(
-                            "该代码已登记为“%(name)s”（%(place)s），不在您的辖区内，不能更新。"
-                        )
-                        % {"name": existing[1], "place": places[existing[2]].name},
-                    }
-                )
-            row["existing_id"] = existing[0] if existing is not None else None
+    """Mark each row of a chunk with the unit it updates: by credit code, else (a row without
+    a code) the first unit without a code of the same name in the same place. Two queries
+    whatever the chunk's length."""
+    codes = {row["fields"]["credit_code"] for row in chunk if row["fields"]["credit_code"]}
+    names = {row["fields"]["name"] for row in chunk if not row["fields"]["credit_code"]}
+    by_code: dict[str, tuple[int, str, int]] = {}
+    if codes:
+        for pk, code, name, place_id in Enterprise.objects.filter(
+            credit_code__in=codes
+        ).values_list("pk", "credit_code", "name", "jurisdiction_id"):
+            by_code[code or ""] = (pk, name, place_id)
+    by_name: dict[tuple[str, int], tuple[int, str, int]] = {}
+    if names:
+        # Lowest id first: the unit a one-by-one lookup (ordered by name, id) would find.
+        for pk, name, place_id in (
+            Enterprise.objects.filter(credit_code__isnull=True, name__in=names)
+            .order_by("id")
+            .values_list("pk", "name", "jurisdiction_id")
+        ):
+            by_name.setdefault((name, place_id), (pk, name, place_id))
+    for row in chunk:
+        fields = row["fields"]
+        if fields["credit_code"]:
+            existing = by_code.get(fields["credit_code"])
+        else:
+            existing = by_name.get((fields["name"], fields["jurisdiction"]))
+        if existing is not None and not in_user_scope(places[existing[2]], user):
+            errors.append(
+                {
+                    "row": row["row"],
+                    "column": HEADER_OF["credit_code"],
+                    "message": _(
+                        "该代码已登记为“%(name)s”（%(place)s），不在您的辖区内，不能更新。"
+                    )
+                    % {"name": existing[1], "place": places[existing[2]].name},
+                }
+            )
+        row["existing_id"] = existing[0] if existing is not None else None

@@ -14,11 +14,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.bulk import rows_insert
 from core.jobs import job_send_on_commit
 from core.workflow import SYSTEM_ACTOR
 from registry.history import history_record
 from registry.importing.checking import check_file
-from registry.models import EnterpriseImport, Industry, Jurisdiction
+from registry.models import EnterpriseImport, EnterpriseImportRow, Industry, Jurisdiction
 from registry.services import (
     EnterpriseData,
     EnterpriseWrite,
@@ -88,7 +89,8 @@ def enterprise_import_start(*, actor: User, upload: UploadedFile) -> EnterpriseI
 
 
 def enterprise_import_check(*, import_id: int) -> EnterpriseImport | None:
-    """Check every row of an uploaded file; writes only the import's own row. Safe to rerun."""
+    """Check every row of an uploaded file; writes only the import's own row and its checked
+    rows (EnterpriseImportRow, a chunk at a time), in one transaction. Safe to rerun."""
     enterprise_import = (
         EnterpriseImport.objects.select_related("uploaded_by").filter(pk=import_id).first()
     )
@@ -96,21 +98,39 @@ def enterprise_import_check(*, import_id: int) -> EnterpriseImport | None:
         return enterprise_import
     with enterprise_import.file.open("rb") as source:
         content = source.read()
-    cleaned, errors = check_file(
-        name=enterprise_import.original_name,
-        content=content,
-        user=enterprise_import.uploaded_by,
-        progress=lambda done, total: progress_set(import_id, phase="check", done=done, total=total),
-    )
+    kept = 0
+
+    def keep(chunk: list[dict[str, Any]]) -> None:
+        nonlocal kept
+        kept += len(chunk)
+        rows_insert(
+            EnterpriseImportRow,
+            [
+                {"row": row["row"], "fields": row["fields"], "existing_id": row["existing_id"]}
+                for row in chunk
+            ],
+            same={"enterprise_import_id": import_id},
+        )
+
     with transaction.atomic():
+        # Locked while its rows are written: a second run waits, then finds it checked.
         locked = EnterpriseImport.objects.select_for_update().get(pk=import_id)
-        if locked.status != EnterpriseImport.Status.CHECKING:  # a second run finished first
+        if locked.status != EnterpriseImport.Status.CHECKING:
             return locked
+        _cleaned, errors = check_file(
+            name=enterprise_import.original_name,
+            content=content,
+            user=enterprise_import.uploaded_by,
+            progress=lambda done, total: progress_set(
+                import_id, phase="check", done=done, total=total
+            ),
+            keep=keep,
+        )
         return import_transition(
             enterprise_import=locked,
-            move="check_failed" if errors or not cleaned else "checked",
+            move="check_failed" if errors or not kept else "checked",
             actor=None,
-            values={"rows": cleaned, "errors": errors},
+            values={"errors": errors},
         )
 
 
@@ -119,7 +139,7 @@ def enterprise_import_confirm(*, actor: User, enterprise_import: EnterpriseImpor
     """The person confirmed the preview: queue the all-or-nothing write."""
     locked = EnterpriseImport.objects.select_for_update().get(pk=enterprise_import.pk)
     import_transition(enterprise_import=locked, move="confirm", actor=actor)
-    progress_set(locked.pk, phase="apply", done=0, total=len(locked.rows))
+    progress_set(locked.pk, phase="apply", done=0, total=locked.checked_rows.count())
     job_send_on_commit("registry.enterprise_import_apply", import_id=locked.pk)
 
 
@@ -174,17 +194,21 @@ def enterprise_import_apply(*, import_id: int) -> EnterpriseImport | None:
 
 
 def _apply_rows(enterprise_import: EnterpriseImport) -> tuple[int, int]:
-    """Write the checked rows a chunk at a time (``ENTERPRISE_IMPORT_CHUNK_ROWS``), each chunk
-    in a fixed number of queries, all in the caller's transaction."""
+    """Write the checked rows a chunk at a time (``ENTERPRISE_IMPORT_CHUNK_ROWS``), read in
+    the file's order by the row number (never all at once), each chunk in a fixed number of
+    queries, all in the caller's transaction."""
     actor = enterprise_import.uploaded_by
     places = {p.pk: p for p in Jurisdiction.objects.all()}
     industries = {i.pk: i for i in Industry.objects.all()}
-    rows = enterprise_import.rows
-    total = len(rows)
+    checked_rows = enterprise_import.checked_rows.order_by("row")
+    total = checked_rows.count()
     size = settings.ENTERPRISE_IMPORT_CHUNK_ROWS
-    created = updated = 0
+    created = updated = last_row = 0
     for start in range(0, total, size):
-        chunk = rows[start : start + size]
+        chunk = list(
+            checked_rows.filter(row__gt=last_row).values_list("row", "fields", "existing_id")[:size]
+        )
+        last_row = chunk[-1][0]
         writes = [
             EnterpriseWrite(
                 data=EnterpriseData(
@@ -197,17 +221,16 @@ def _apply_rows(enterprise_import: EnterpriseImport) -> tuple[int, int]:
                     licence_status=fields["licence_status"],
                     operating_status=fields["operating_status"],
                 ),
-                enterprise_id=row.get("existing_id"),
+                enterprise_id=existing_id,
             )
-            for row in chunk
-            for fields in (row["fields"],)
+            for _row, fields, existing_id in chunk
         ]
         try:
             chunk_created, chunk_updated = enterprises_write_many(actor=actor, writes=writes)
         except EnterpriseWriteRefused as error:
             raise RegistryError(
                 _("第%(row)d行：%(message)s 没有导入任何一行。")
-                % {"row": chunk[error.index]["row"], "message": error}
+                % {"row": chunk[error.index][0], "message": error}
             ) from error
         created += chunk_created
         updated += chunk_updated

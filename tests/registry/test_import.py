@@ -249,5 +249,6 @@ def test_enterprise_import_skips_the_templates_example_row_above_real_rows(
 
     assert enterprise_import.status == "ready"
     assert enterprise_import.errors == []
-    assert [row["row"] for row in enterprise_import.rows] == [3]
-    assert enterprise_import.rows[0]["fields"]["name"] == "惠城区导入三厂"
+    assert [(row.row, row.fields["name"]) for row in enterprise_import.checked_rows.all()] == [
+        (3, "惠城区导入三厂")
+    ]

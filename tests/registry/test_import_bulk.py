@@ -7,6 +7,7 @@ import io
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
+from django.utils import translation
 
 from registry.importing import (
     COLUMNS,
@@ -20,6 +21,8 @@ from registry.services import (
     EnterpriseData,
     EnterpriseWrite,
     EnterpriseWriteRefused,
+    enterprise_create,
+    enterprise_update,
     enterprises_write_many,
 )
 from tests.factories import EnterpriseFactory, valid_credit_code
@@ -71,19 +74,20 @@ def test_enterprise_import_queries_do_not_grow_with_rows(people, n, django_asser
     # The content types are cached per process once read; read them before counting.
     ContentType.objects.get_for_models(Enterprise, EnterpriseImport)
 
-    # The import and its uploader, the staff profile, the reference data (2), the units
-    # matched by code and by name and place, the move with its history row (lock, update,
-    # insert) and the transaction's savepoint.
-    with django_assert_num_queries(12):
+    # The import and its uploader, the staff profile, the reference data (3), the units
+    # matched by code and by name and place, one INSERT of the checked rows, the move with its
+    # history row (lock, update, insert) and the transaction's savepoint (2).
+    with django_assert_num_queries(13):
         checked = enterprise_import_check(import_id=enterprise_import.pk)
     assert checked is not None
     assert (checked.status, checked.errors) == ("ready", [])
     enterprise_import_confirm(actor=people.inspector, enterprise_import=checked)
 
-    # The import locked with its uploader, the staff profile, the reference data (2), then for
-    # the chunk: the units locked, the holders of the codes, one INSERT, one UPDATE, one INSERT
-    # of audit rows (in a savepoint); the move with its history row.
-    with django_assert_num_queries(15):
+    # The import locked with its uploader, the staff profile, the reference data (2), the
+    # number of checked rows, then for the chunk: its checked rows, the units locked, the
+    # holders of the codes, one INSERT, one UPDATE, one INSERT of audit rows (in a savepoint);
+    # the move with its history row, and the transaction's savepoint (2).
+    with django_assert_num_queries(17):
         applied = enterprise_import_apply(import_id=enterprise_import.pk)
     assert applied is not None
     updates = sum(1 for i in range(n) if i % 4 < 2)
@@ -110,7 +114,7 @@ def test_enterprise_import_apply_in_chunks_writes_as_one_by_one(settings, people
     ]
     enterprise_import = enterprise_import_check(import_id=import_of(people.inspector, rows).pk)
     assert enterprise_import is not None
-    assert [r["existing_id"] for r in enterprise_import.rows] == [
+    assert [row.existing_id for row in enterprise_import.checked_rows.all()] == [
         None,
         unit.pk,
         unit.pk,
@@ -198,3 +202,69 @@ def test_enterprises_write_many_refuses_a_code_given_twice(people):
         f"统一社会信用代码 {code} 已登记为“惠城区甲厂”（江北街道），请打开该单位修改。"
     )
     assert Enterprise.objects.count() == 0
+
+
+def test_enterprises_write_many_audits_as_one_by_one(people):
+    # The bulk write's history rows (its snapshots read labels once a call, its rows are sent
+    # in one INSERT) hold what enterprise_create and enterprise_update write, in the site's
+    # language whatever the actor's.
+    place = Jurisdiction.objects.get(code=PLACE)
+    other_place = Jurisdiction.objects.get(code="441303")
+    industry = EnterpriseFactory.build().industry
+
+    def data(name, code, *, where=place, licence="complete", legal=""):
+        return EnterpriseData(
+            name=name,
+            credit_code=code,
+            legal_representative=legal,
+            address="地址",
+            jurisdiction=where,
+            industry=industry,
+            licence_status=licence,
+            operating_status="suspended",
+        )
+
+    def changes(unit, action):
+        record = AuditRecord.objects.get(
+            content_type=ContentType.objects.get_for_model(Enterprise),
+            object_id=unit.pk,
+            action=action,
+        )
+        return {name: change for name, change in record.changes.items() if name != "credit_code"}
+
+    codes = [valid_credit_code(n) for n in (8401, 8402, 8403, 8404)]
+    with translation.override("en"):
+        one = enterprise_create(actor=people.inspector, data=data("惠城区审计厂", codes[0]))
+        enterprises_write_many(
+            actor=people.inspector,
+            writes=[EnterpriseWrite(data=data("惠城区审计厂", codes[1]), enterprise_id=None)],
+        )
+        many = Enterprise.objects.get(credit_code=codes[1])
+        assert changes(many, "created") == changes(one, "created")
+        assert changes(one, "created")["licence_status"]["new"] == "证照齐全"
+
+        moved = {"where": other_place, "licence": "none", "legal": "李四"}
+        enterprise_update(
+            actor=people.inspector, enterprise=one, data=data("惠阳区审计厂", codes[2], **moved)
+        )
+        enterprises_write_many(
+            actor=people.inspector,
+            writes=[
+                EnterpriseWrite(data=data("惠阳区审计厂", codes[3], **moved), enterprise_id=many.pk)
+            ],
+        )
+    assert changes(many, "changed") == changes(one, "changed")
+    assert changes(one, "changed")["jurisdiction"] == {
+        "label": "所在区划",
+        "old": "江北街道",
+        "new": "惠阳区",
+    }
+    many.refresh_from_db()
+    assert (many.name, many.jurisdiction_id, many.legal_representative) == (
+        "惠阳区审计厂",
+        other_place.pk,
+        "李四",
+    )
+    assert sorted(
+        enterprise_search(Enterprise.objects.all(), "阳区审计").values_list("pk", flat=True)
+    ) == sorted([one.pk, many.pk])

@@ -1,6 +1,7 @@
 """Name search by character bigrams (registry.search) against icontains, over many names and
 queries: Chinese, Latin letters in both cases, digits, spaces and punctuation."""
 
+import importlib
 import itertools
 
 import pytest
@@ -132,3 +133,37 @@ def test_enterprise_name_bigrams_follow_a_rename(db):
     base = Enterprise.objects.all()
     assert _ids(enterprise_search(base, "新名")) == [unit.pk]
     assert _ids(enterprise_search(base, "旧名")) == []
+
+
+def test_name_bigrams_are_those_of_the_first_definition(db):
+    # Migration 0007 computes registry_name_bigrams in PL/pgSQL; the stored search columns
+    # were written by the SQL definition of 0003 and are not recomputed, so both must give the
+    # same tsvector for every name (quotes, backslashes, colons, spaces, one character, none).
+    migration = importlib.import_module("registry.migrations.0007_name_bigrams_plpgsql")
+    first = migration.BIGRAMS_SQL.replace("registry_name_bigrams(", "pg_temp.bigrams_first(")
+    names = [
+        *NAMES,
+        *QUERIES,
+        "",
+        "a'b\\c d",
+        "''",
+        "\\\\",
+        "a:1 b",
+        "'a' :b:",
+        "x\ty\nz",
+        "长" * 200,
+        "O'Neil\\" * 20,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(first)
+        cursor.execute(
+            "SELECT n, registry_name_bigrams(n)::text, pg_temp.bigrams_first(n)::text "
+            "FROM unnest(%s::text[]) AS n",
+            [names],
+        )
+        rows = cursor.fetchall()
+    assert len(rows) == len(names)
+    assert [row for row in rows if row[1] != row[2]] == []
+    assert {name: bigrams for name, bigrams, _first in rows}["a'b\\c d"] == (
+        "' D':6 '''B':2 'A''':1 'B\\\\':3 'C ':5 '\\\\C':4"
+    )
