@@ -307,6 +307,70 @@ def targets_met(summary: dict[str, Any]) -> list[dict[str, Any]]:
     return met
 
 
+PAGE_LABELS = {
+    "hello": "hello (bench only)",
+    "floor": "floor: the list's SQL (bench only)",
+    "list": "list, district, pages 1-20 (cache on)",
+    "list_nocache": "list, same, page cache off",
+    "list_two_filters_sort": "list, district + disposition, sort by name",
+    "search2": "search, two characters (cache on)",
+    "search2_nocache": "search, two characters, page cache off",
+    "search4": "search, four characters (cache on)",
+    "search4_nocache": "search, four characters, page cache off",
+    "entry": "entry page (cache on)",
+    "entry_nocache": "entry page, page cache off",
+    "batch": "batch page",
+    "statistics": "statistics",
+    "home": "home",
+    "api_list": "API list (district)",
+}
+
+
+def markdown(document: dict[str, Any]) -> str:
+    """The run as the tables of docs/performance.md."""
+    pages, jobs = document["pages"], document["jobs"]
+    hello = pages.get("hello", {}).get("rps", {}).get("median")
+    floor = pages.get("floor", {}).get("rps", {}).get("median")
+    lines = [
+        f"Run {document['date']}, `{document['command']}`, {document['seconds']:.0f} s; "
+        f"rows {document['summary']['rows']}; load average at start / end "
+        f"{document['load_average']['start'][0]:.1f} / {document['load_average']['end'][0]:.1f}.",
+        "",
+        "| figure | req/s min / median / max | p50 ms | p95 ms | p99 ms | ratio |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, figure in pages.items():
+        if "rps" not in figure:
+            continue
+        r = figure["rps"]
+        base = floor if name.startswith(("list", "search")) else hello
+        against = "floor" if name.startswith(("list", "search")) else "hello"
+        ratio = (
+            f"{r['median'] / base:.2f}x {against}"
+            if base and name not in ("hello", "floor")
+            else ""
+        )
+        lines.append(
+            f"| {PAGE_LABELS.get(name, name)} | {r['min']:.1f} / {r['median']:.1f} / "
+            f"{r['max']:.1f} | {figure['p50_ms']['median']:.0f} | "
+            f"{figure['p95_ms']['median']:.0f} | {figure['p99_ms']['median']:.0f} | {ratio} |"
+        )
+    lines += ["", "| single cold request | min / median / max ms |", "|---|---|"]
+    for name, figure in pages.items():
+        if "ms" in figure:
+            ms = figure["ms"]
+            lines.append(f"| {name} | {ms['min']:.0f} / {ms['median']:.0f} / {ms['max']:.0f} |")
+    lines += ["", "| job | result |", "|---|---|"]
+    for name, figure in jobs.items():
+        lines.append(f"| {name} | `{json.dumps(figure, ensure_ascii=False)}` |")
+    lines += ["", "| target (issue 12) | result | met |", "|---|---|---|"]
+    for target in document["targets"]:
+        met = {True: "yes", False: "**no**", None: "-"}[target["met"]]
+        value = "-" if target["value"] is None else f"{target['value']:g}"
+        lines.append(f"| {target['target']} | {value} | {met} |")
+    return "\n".join(lines) + "\n"
+
+
 def main() -> int:  # noqa: C901, PLR0915 - one script reads best top to bottom
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--small", action="store_true", help="20,000 entries, 1 s per run")
@@ -609,7 +673,10 @@ def main() -> int:  # noqa: C901, PLR0915 - one script reads best top to bottom
         met = {True: "yes", False: "NO", None: "-"}[target["met"]]
         log(f"{target['target']:<44} {shown:>10}  {met}")
     log("\nsummary " + json.dumps(summary, ensure_ascii=False))
+    report = RESULTS / name.replace(".json", ".md")
+    report.write_text(markdown(document), encoding="utf-8")
     log(f"load average at start {load_start}, at end {document['load_average']['end']}")
+    log(f"tables for docs/performance.md: {report}")
     log(f"written {RESULTS / name} in {document['seconds']} s")
     return 0
 
