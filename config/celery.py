@@ -18,10 +18,10 @@ app.conf.beat_schedule = {
         "task": "core.heartbeat",
         "schedule": crontab(minute="*"),
     },
-    # The home page's live counts: refreshed every few minutes so a busy front page
-    # costs no COUNT queries.
-    "refresh-site-counts": {
-        "task": "publicity.refresh_site_counts",
+    # The home page's figures are tallies the database keeps, a row per change: merged every
+    # few minutes so reading them stays a few rows (publicity.services.site).
+    "compact-site-tallies": {
+        "task": "publicity.compact_site_tallies",
         "schedule": crontab(minute="*/5"),
     },
     # Rectification reminders and escalations, once a day before office hours. Each reminder

@@ -36,7 +36,6 @@ from demo.publishing import PublishingMixin
 from demo.units import UnitsMixin
 from publicity.enums import BatchStatus
 from publicity.models import Batch, Entry, MediaReport, Submission
-from publicity.services import site_counts_refresh
 from rectification.models import Case
 from registry.models import Accident, Department, Industry, Jurisdiction
 from registry.reference_data import english_names_fill
@@ -98,7 +97,6 @@ def demo_load(*, today: datetime.date | None = None) -> bool:
         # Chinese (the msgids), whatever language the command runs in.
         with translation.override(None):
             _DemoCity(today=today or timezone.localdate()).build()
-        transaction.on_commit(site_counts_refresh)
     return True
 
 

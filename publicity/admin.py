@@ -18,9 +18,13 @@ from core.admin import ViewOnlyAdminMixin
 from publicity.models import (
     Batch,
     BatchTransition,
+    CaseTally,
     Entry,
+    EntryTally,
     Erratum,
     ExportJob,
+    ExposedUnit,
+    ExposedUnitTally,
     MediaReport,
     Objection,
     PriorNoticeLetter,
@@ -266,3 +270,36 @@ class ExportJobAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["token", "format", "status", "row_count", "created_at", "finished_at"]
     list_filter = ["status", "format"]
     search_fields = ["token", "key"]
+
+
+# --- The home page's tallies (kept by database triggers, migration 0018) -------------------
+
+
+@admin.register(EntryTally)
+class EntryTallyAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    """Rows of changes: a key's figure is the sum of its rows (``manage.py
+    recount_site_tallies`` counts them afresh). Shown for following them, never written here."""
+
+    list_display = ["district", "status", "entries"]
+    list_filter = ["status"]
+    list_select_related = ["district"]
+
+
+@admin.register(CaseTally)
+class CaseTallyAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    list_display = ["district", "status", "deadline", "cases"]
+    list_filter = ["status"]
+    list_select_related = ["district"]
+
+
+@admin.register(ExposedUnit)
+class ExposedUnitAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    list_display = ["enterprise", "entries"]
+    list_select_related = ["enterprise"]
+    # The unit's page is reached from the row; a select of every enterprise would be huge.
+    raw_id_fields = ["enterprise"]
+
+
+@admin.register(ExposedUnitTally)
+class ExposedUnitTallyAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    list_display = ["id", "units"]

@@ -15,13 +15,6 @@ from django.core.cache import cache
 from django.db import transaction
 
 CACHE_VERSION_KEY = "public-site:version"
-# The home page's headline figures (publicity.selectors.site_counts).
-SITE_COUNTS_CACHE_KEY = "site-counts:v1"
-# The figures last computed, kept without expiry: shown while fresh ones are computed by a
-# job, so no visitor waits for counts over a million rows (publicity.selectors.site_counts).
-SITE_COUNTS_LAST_KEY = "site-counts:last:v1"
-# Set while a refresh job is on its way, so a burst of visitors enqueues one job.
-SITE_COUNTS_REFRESHING_KEY = "site-counts:refreshing"
 
 
 def public_cache_version() -> str:
@@ -37,11 +30,8 @@ def public_cache_invalidate() -> None:
     """Drop every cached public page and figure.
 
     Bumping the version makes every old key unreachable at once; they expire on their own.
-    The home page's headline figures are dropped too, so they are recomputed (by a job)
-    on next view; until then the last ones computed are shown.
     """
     cache.set(CACHE_VERSION_KEY, uuid.uuid4().hex, timeout=None)
-    cache.delete(SITE_COUNTS_CACHE_KEY)
 
 
 def public_cache_invalidate_on_commit() -> None:

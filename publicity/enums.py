@@ -24,6 +24,11 @@ class EntryStatus(models.TextChoices):
     WITHDRAWN_BY_ERRATUM = "withdrawn_by_erratum", _("经更正撤回")
     REMOVED = "removed", _("公示期满移出")
 
+    @classmethod
+    def published(cls) -> list["EntryStatus"]:
+        """Printed in a published notice: on the list, or left it after publication."""
+        return [cls.LISTED, cls.REMOVED, cls.WITHDRAWN_BY_ERRATUM]
+
 
 class ObjectionDecision(models.TextChoices):
     PENDING = "pending", _("待决定")

@@ -6,6 +6,7 @@ invariant mode, so the same batch always yields the same bytes (and the same SHA
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import re
 from bisect import bisect_right
@@ -19,8 +20,10 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
 from reportlab.lib.pagesizes import A3, A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    Flowable,
     KeepTogether,
     LongTable,
     Paragraph,
@@ -35,6 +38,7 @@ from core.enums import PeriodUnit
 from core.pdf import register_cjk_font
 from publicity.enums import EntryStatus
 from publicity.models import Batch, Entry
+from registry.enums import Disposition, ExposureCategory
 
 PAGE_SIZES = {"A4": A4, "A3": A3}
 
@@ -66,6 +70,12 @@ def _cuts_number(spans: list[tuple[int, int]], offset: int) -> bool:
     return at >= 0 and spans[at][0] < offset < spans[at][1]
 
 
+@functools.lru_cache(maxsize=65536)
+def _char_width(character: str, font: str, size: float) -> float:
+    """The advance of one character (cjk_lines measures every character of every cell)."""
+    return stringWidth(character, font, size)
+
+
 def cjk_lines(
     text: str, font: str, size: float, width: float, first_indent: float = 0
 ) -> list[str]:
@@ -73,8 +83,6 @@ def cjk_lines(
     character of CANNOT_START nor ending with one of CANNOT_END (the character before moves
     down with it instead), none breaking a number such as "2052号" (UNBREAKABLE: it moves
     down whole, unless it alone is wider than a line). Explicit newlines are kept."""
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
         start, n = 0, len(paragraph)
@@ -87,7 +95,7 @@ def cjk_lines(
             limit = width - _WIDTH_SLACK - (first_indent if not lines else 0)
             end, used = start, 0.0
             while end < n:
-                advance = stringWidth(paragraph[end], font, size)
+                advance = _char_width(paragraph[end], font, size)
                 if used + advance > limit and end > start:
                     break
                 used += advance
@@ -253,6 +261,72 @@ def _wrapped(value: str, style: ParagraphStyle, width: float) -> Paragraph:
     return Paragraph("<br/>".join(_text(line) for line in lines), style)
 
 
+class CellLines(Flowable):
+    """Lines already broken by cjk_lines, printed as they are: what a Paragraph of the same
+    lines joined by <br/> prints, in the same place, without the Paragraph's cost. A table
+    measures every cell several times (the page's row heights, again when it splits at the
+    page end, again to draw it) and a Paragraph parses its markup and lays out its lines
+    character by character each time; these lines are only counted.
+
+    For the notice's cell styles (left or centred, no indent) and plain lines only
+    (``_plain_line``): a Paragraph collapses runs of blanks and has ways of its own with
+    empty lines and format characters, so a cell with any of those stays a Paragraph.
+    """
+
+    def __init__(self, lines: list[str], style: ParagraphStyle) -> None:
+        super().__init__()
+        self.lines = lines
+        self.style = style
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - reportlab's names
+        self.width = availWidth
+        self.height = len(self.lines) * self.style.leading
+        return self.width, self.height
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
+        # As a Paragraph splits (a row taller than the rest of the page, splitInRow): the
+        # lines that fit stay, the rest continue on the next page; never one line alone.
+        fit = int(availHeight / self.style.leading)
+        if fit <= 1:
+            return []
+        if fit >= len(self.lines):
+            return [self]
+        return [
+            CellLines(self.lines[:fit], self.style),
+            CellLines(self.lines[fit:], self.style),
+        ]
+
+    def draw(self) -> None:
+        style = self.style
+        text = self.canv.beginText()
+        text.setFont(style.fontName, style.fontSize, style.leading)
+        text.setFillColor(style.textColor)
+        # A Paragraph's first baseline lies one font size below its top.
+        y = self.height - style.fontSize
+        for line in self.lines:
+            x = 0.0
+            if style.alignment == TA_CENTER:
+                x = (self.width - stringWidth(line, style.fontName, style.fontSize)) / 2
+            text.setTextOrigin(x, y)
+            text.textOut(line)
+            y -= style.leading
+        self.canv.drawText(text)
+
+
+def _plain_line(line: str) -> bool:
+    """Whether a Paragraph prints ``line`` exactly as it is: not empty, nothing it would
+    collapse or treat apart (runs of spaces, tabs, other blanks, format characters)."""
+    return line.isprintable() and line.strip(" ") == line != "" and "  " not in line
+
+
+def _cell(value: str, style: ParagraphStyle, width: float) -> tuple[Flowable, int]:
+    """A table cell of ``value`` broken for ``width`` points, and its number of lines."""
+    lines = cjk_lines(value, style.fontName, style.fontSize, width)
+    if all(_plain_line(line) for line in lines):
+        return CellLines(lines, style), len(lines)
+    return Paragraph("<br/>".join(_text(line) for line in lines), style), len(lines)
+
+
 def build_notice_pdf(batch: Batch, *, pagesize: str = "A4", draft: bool = False) -> bytes:
     """The newspaper notice of a batch as PDF bytes (landscape A4 or A3).
 
@@ -295,6 +369,10 @@ def build_notice_pdf(batch: Batch, *, pagesize: str = "A4", draft: bool = False)
     # The width inside each cell: its column less the 3-point padding on either side.
     inner = [width * scale - 6 for _name, width in COLUMNS]
     tall_rows: list[tuple[Any, ...]] = []
+    # What get_category_display() and get_disposition_display() give, looked up once: each
+    # call hashes the field's whole list of lazily translated choices.
+    categories = {value: str(label) for value, label in ExposureCategory.choices}
+    dispositions = {value: str(label) for value, label in Disposition.choices}
     for row, (number, entry) in enumerate(entries, start=1):
         # The credit code under the name, in the same cell: it fits the column on one line.
         name = f"{entry.unit_name}\n{entry.credit_code}" if entry.credit_code else entry.unit_name
@@ -304,18 +382,17 @@ def build_notice_pdf(batch: Batch, *, pagesize: str = "A4", draft: bool = False)
             (entry.address, "cell"),
             (entry.district.name, "cell_center"),
             (entry.violation_text, "cell"),
-            (str(entry.get_category_display()), "cell_center"),
-            (str(entry.get_disposition_display()), "cell_center"),
+            (categories.get(entry.category, entry.category), "cell_center"),
+            (dispositions.get(entry.disposition, entry.disposition), "cell_center"),
             (_chinese_date(entry.rectification_deadline), "cell_center"),
             (f"{entry.department.name}\n{entry.responsible_person}", "cell"),
         ]
-        rows.append(
-            [
-                _wrapped(value, s[style], width)
-                for (value, style), width in zip(cells, inner, strict=True)
-            ]
-        )
-        if len(cjk_lines(entry.violation_text, font, s["cell"].fontSize, inner[4])) > TALL_ROW:
+        laid_out = [
+            _cell(value, s[style], width)
+            for (value, style), width in zip(cells, inner, strict=True)
+        ]
+        rows.append([flowable for flowable, _lines in laid_out])
+        if laid_out[4][1] > TALL_ROW:
             # A row that may run over a page: the unit's name at its top, not mid-way down.
             tall_rows.append(("VALIGN", (0, row), (-1, row), "TOP"))
     table = LongTable(

@@ -2,25 +2,29 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.http import QueryDict
 from django.utils import timezone
 
-from core.jobs import job_send
 from core.workflow import Rights
-from publicity.cache import (
-    SITE_COUNTS_CACHE_KEY,
-    SITE_COUNTS_LAST_KEY,
-    SITE_COUNTS_REFRESHING_KEY,
-)
 from publicity.enums import BatchStatus, EntryStatus, ErratumStatus, ObjectionDecision
 from publicity.filters import BatchFilter, FindingPoolFilter
-from publicity.models import Batch, BatchTransition, Entry, Erratum, Objection
+from publicity.models import (
+    Batch,
+    BatchTransition,
+    CaseTally,
+    Entry,
+    EntryTally,
+    Erratum,
+    ExposedUnitTally,
+    Objection,
+)
 from publicity.permissions import (
     entry_rights,
     erratum_rights,
@@ -29,68 +33,156 @@ from publicity.permissions import (
     visible_batches,
 )
 from rectification.enums import CaseStatus
-from rectification.models import Case
 from registry.models import AuditRecord, Enterprise, Finding
 from registry.selectors import audit_history
 
-SITE_COUNTS_TTL_SECONDS = 15 * 60
+# Finished cases: rectified, or the closure of a banned or closed unit verified.
+FINISHED_CASE_STATUSES = [CaseStatus.RECTIFIED, CaseStatus.CLOSURE_VERIFIED]
+# Each district's figures: entries listed now, and of the published entries' cases those
+# active, overdue (active, deadline passed), finished, and tracked (active or finished).
+DISTRICT_FIGURES = ("listed", "active", "overdue", "finished", "tracked")
 
 
-def site_counts_compute() -> dict[str, int]:
-    """The home page's headline figures, straight from the database (four queries)."""
-    batches = Batch.objects.filter(status=BatchStatus.PUBLISHED).count()
-    published = Entry.objects.exclude(
-        status__in=[EntryStatus.PLANNED, EntryStatus.WITHDRAWN_ON_OBJECTION]
+def district_tallies(*, today: datetime.date | None = None) -> dict[int, dict[str, int]]:
+    """Each district's figures (``DISTRICT_FIGURES``, by district id) from the tallies the
+    database keeps (publicity.models.EntryTally, CaseTally): two queries over a few rows
+    whatever the number of entries. A district with none of them is left out.
+
+    Overdue = active less those due from ``today`` on: the tally's rows with a deadline from
+    today on are the only dated rows read (an index range), however many days have passed.
+    """
+    today = today or timezone.localdate()
+    figures: dict[int, dict[str, int]] = {}
+
+    def of(district_id: int) -> dict[str, int]:
+        return figures.setdefault(district_id, dict.fromkeys(DISTRICT_FIGURES, 0))
+
+    listed = (
+        EntryTally.objects.filter(status=EntryStatus.LISTED)
+        .values("district_id")
+        .annotate(n=Sum("entries"))
+        .order_by()
     )
-    # Units, not entries: a unit exposed in two batches is one exposed unit. A semi-join per
-    # enterprise, not a COUNT(DISTINCT) that sorts a million entries.
-    exposed = Enterprise.objects.filter(Exists(published.filter(enterprise=OuterRef("pk")))).count()
-    listed = Entry.objects.filter(status=EntryStatus.LISTED).count()
-    active = Q(status__in=CaseStatus.active())
-    cases = Case.objects.aggregate(
-        finished=Count(
-            "id", filter=Q(status__in=[CaseStatus.RECTIFIED, CaseStatus.CLOSURE_VERIFIED])
-        ),
-        active=Count("id", filter=active),
-        # Case.objects.overdue()'s condition, counted in the same pass.
-        overdue=Count("id", filter=active & Q(deadline__lt=timezone.localdate())),
+    for listed_row in listed:
+        of(listed_row["district_id"])["listed"] = listed_row["n"]
+    cases = (
+        CaseTally.objects.filter(Q(deadline__isnull=True) | Q(deadline__gte=today))
+        .values("district_id", "status")
+        .annotate(
+            total=Sum("cases", filter=Q(deadline__isnull=True), default=0),
+            not_due=Sum("cases", filter=Q(deadline__isnull=False), default=0),
+        )
+        .order_by()
+    )
+    for row in cases:
+        district = of(row["district_id"])
+        if row["status"] in CaseStatus.active():
+            district["active"] += row["total"]
+            district["overdue"] += row["total"] - row["not_due"]
+        elif row["status"] in FINISHED_CASE_STATUSES:
+            district["finished"] += row["total"]
+        else:
+            continue
+        district["tracked"] += row["total"]
+    return figures
+
+
+def district_counts(
+    entries: QuerySet[Entry], *, today: datetime.date | None = None
+) -> dict[int, dict[str, int]]:
+    """The same figures as :func:`district_tallies`, counted from ``entries`` (published ones,
+    under any filter) and their cases in one grouped query: for the map under the list's
+    filters, and as the reference the tallies are checked against. A second or more over a
+    million entries."""
+    today = today or timezone.localdate()
+    active = Q(case__status__in=CaseStatus.active())
+    finished = Q(case__status__in=FINISHED_CASE_STATUSES)
+    grouped = (
+        entries.filter(status__in=EntryStatus.published())
+        .order_by()
+        .values("district_id")
+        .annotate(
+            listed=Count("id", filter=Q(status=EntryStatus.LISTED)),
+            active=Count("id", filter=active),
+            overdue=Count("id", filter=active & Q(case__deadline__lt=today)),
+            finished=Count("id", filter=finished),
+            tracked=Count("id", filter=active | finished),
+        )
     )
     return {
-        "published_batches": batches,
-        "exposed_units": exposed,
-        "listed_entries": listed,
-        "cases_finished": cases["finished"],
-        "cases_active": cases["active"],
-        "cases_overdue": cases["overdue"],
+        row["district_id"]: {
+            "listed": row["listed"],
+            "active": row["active"],
+            "overdue": row["overdue"],
+            "finished": row["finished"],
+            "tracked": row["tracked"],
+        }
+        for row in grouped
     }
 
 
-def site_counts_store(counts: dict[str, int]) -> None:
-    cache.set_many({SITE_COUNTS_CACHE_KEY: counts}, SITE_COUNTS_TTL_SECONDS)
-    cache.set(SITE_COUNTS_LAST_KEY, counts, timeout=None)
-    cache.delete(SITE_COUNTS_REFRESHING_KEY)
+def site_counts_compute(*, today: datetime.date | None = None) -> dict[str, int]:
+    """The home page's headline figures from the tallies the database keeps (four queries over
+    a few rows, whatever the number of entries; counted afresh: :func:`site_counts_counted`).
 
-
-def site_counts() -> dict[str, int]:
-    """The headline figures from the cache.
-
-    The beat job ``publicity.refresh_site_counts`` keeps them warm. When they were dropped
-    (a batch published, a case changed) the last figures computed are shown and one refresh
-    job is enqueued: counting a million rows never happens in a visitor's request, except on
-    a cache that never held any figures (a new deployment), where they are computed here.
+    The cases are those of published entries: every case is opened when its entry is
+    published, so these are all cases, and the figures add up to the map's.
     """
-    found = cache.get_many([SITE_COUNTS_CACHE_KEY, SITE_COUNTS_LAST_KEY])
-    counts = found.get(SITE_COUNTS_CACHE_KEY)
-    if counts is not None:
-        return counts  # type: ignore[no-any-return]
-    last = found.get(SITE_COUNTS_LAST_KEY)
-    if last is not None:
-        if cache.add(SITE_COUNTS_REFRESHING_KEY, 1, timeout=60):
-            job_send("publicity.refresh_site_counts")
-        return last  # type: ignore[no-any-return]
-    counts = site_counts_compute()
-    site_counts_store(counts)
-    return counts
+    districts = district_tallies(today=today).values()
+    units = ExposedUnitTally.objects.aggregate(n=Sum("units", default=0))["n"]
+    return {
+        "published_batches": Batch.objects.filter(status=BatchStatus.PUBLISHED).count(),
+        "exposed_units": units,
+        "listed_entries": sum(d["listed"] for d in districts),
+        "cases_finished": sum(d["finished"] for d in districts),
+        "cases_active": sum(d["active"] for d in districts),
+        "cases_overdue": sum(d["overdue"] for d in districts),
+    }
+
+
+def site_counts_counted(*, today: datetime.date | None = None) -> dict[str, int]:
+    """The same figures counted from the batches, entries and cases themselves: what the
+    tallies must equal (``manage.py recount_site_tallies --check``, the tests). Seconds over
+    a million entries: never in a request."""
+    published = Entry.objects.filter(status__in=EntryStatus.published())
+    # Units, not entries: a unit exposed in two batches is one exposed unit. A semi-join per
+    # enterprise, not a COUNT(DISTINCT) that sorts a million entries.
+    exposed = Enterprise.objects.filter(Exists(published.filter(enterprise=OuterRef("pk")))).count()
+    districts = district_counts(Entry.objects.all(), today=today).values()
+    return {
+        "published_batches": Batch.objects.filter(status=BatchStatus.PUBLISHED).count(),
+        "exposed_units": exposed,
+        "listed_entries": sum(d["listed"] for d in districts),
+        "cases_finished": sum(d["finished"] for d in districts),
+        "cases_active": sum(d["active"] for d in districts),
+        "cases_overdue": sum(d["overdue"] for d in districts),
+    }
+
+
+def site_tallies_drift(*, today: datetime.date | None = None) -> dict[str, tuple[int, int]]:
+    """Each figure whose tally differs from a count of the rows, as (tallied, counted); empty
+    when they agree. Both are read in one snapshot (REPEATABLE READ), so writes committed
+    meanwhile do not show as drift. District figures are named "district <id> <figure>"."""
+    today = today or timezone.localdate()
+    # Inside a caller's transaction (a test's) the isolation level is already set.
+    snapshot = not connection.in_atomic_block
+    with transaction.atomic():
+        if snapshot:
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        tallied = site_counts_compute(today=today)
+        counted = site_counts_counted(today=today)
+        tallied_districts = district_tallies(today=today)
+        counted_districts = district_counts(Entry.objects.all(), today=today)
+    for district_id in tallied_districts.keys() | counted_districts.keys():
+        zero = dict.fromkeys(DISTRICT_FIGURES, 0)
+        for name in DISTRICT_FIGURES:
+            key = f"district {district_id} {name}"
+            tallied[key] = tallied_districts.get(district_id, zero)[name]
+            counted[key] = counted_districts.get(district_id, zero)[name]
+    return {
+        name: (tallied[name], counted[name]) for name in tallied if tallied[name] != counted[name]
+    }
 
 
 def batches_missing_notice() -> QuerySet[Batch]:

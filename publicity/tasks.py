@@ -19,18 +19,19 @@ from publicity.services import (
     outbox_jobs_redispatch,
     preview_build,
     publication_job_start,
-    site_counts_refresh,
+    site_tallies_compact,
 )
 
 logger = logging.getLogger(__name__)
 
 
-@shared_task(name="publicity.refresh_site_counts")
-def refresh_site_counts() -> dict[str, int]:
-    """Refresh the home page's cached counts (beat: every five minutes). Safe to run twice."""
-    counts = site_counts_refresh()
-    logger.info("site counts refreshed: %s", counts)
-    return counts
+@shared_task(name="publicity.compact_site_tallies")
+def compact_site_tallies() -> int:
+    """Merge the rows of the home page's tallies, key by key (beat: every five minutes).
+    Safe to run twice."""
+    removed = site_tallies_compact()
+    logger.info("site tallies compacted: %s rows merged away", removed)
+    return removed
 
 
 @shared_task(name="publicity.build_prior_notice_letters")

@@ -197,8 +197,14 @@ class Reminder(models.Model):
     """One reminder sent. Unique on (case, kind, occasion) so a sweep that runs twice sends
     nothing twice: the row is written in the same transaction as the decision to send."""
 
+    # No index of its own: the unique (case, kind, occasion) index below starts with it, and
+    # one index less is one write less for each of the sweep's many reminders.
     case = models.ForeignKey(
-        Case, on_delete=models.PROTECT, related_name="reminders", verbose_name=_("整改跟踪")
+        Case,
+        on_delete=models.PROTECT,
+        related_name="reminders",
+        verbose_name=_("整改跟踪"),
+        db_index=False,
     )
     kind = models.CharField(_("类型"), max_length=16, choices=ReminderKind.choices)
     # Which occasion of that kind: "7", "3", "1" days before; the overdue week number; …

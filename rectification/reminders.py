@@ -8,7 +8,8 @@ How the sweep decides, in SQL over many cases at once:
   for every deadline from the earliest open case's to the last a lead time reaches
   (:func:`due_table`, the same rule :func:`reminders_due` states for one case), and handed
   to PostgreSQL as arrays: ``deadline -> (kind, occasion)``.
-* One statement per chunk of ``REMINDER_SWEEP_CHUNK`` cases (by keyset on the id) locks the
+* The ids of the cases that may be due are read once (the ``(status, deadline)`` index);
+  one statement per chunk of ``REMINDER_SWEEP_CHUNK`` of them, in id order, locks the
   chunk's active cases, joins them to that table and inserts the reminders with their facts
   and texts (subject and body written by ``format()`` from the translated text,
   :func:`rectification.reminder_texts.reminder_text_formats`), then, from the rows it
@@ -53,7 +54,7 @@ from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import EmailMessage, get_connection
 from django.db import connection, transaction
-from django.db.models import Exists, Min, OuterRef
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import override
 
@@ -184,23 +185,27 @@ def reminders_sweep(*, today: datetime.date | None = None) -> SweepResult:
     today = today or timezone.localdate()
     schedule = _Schedule.load()
     horizon = schedule.horizon(today)
-    first = (Case.objects.active().filter(deadline__lte=horizon).aggregate(first=Min("deadline")))[
-        "first"
-    ]
+    # The cases that may be due, read once from the (status, deadline) index: a chunk then
+    # locks its cases by id instead of walking the whole table for the next due ones.
+    candidates = list(
+        Case.objects.active()
+        .filter(deadline__lte=horizon)
+        .order_by("deadline", "id")
+        .values_list("deadline", "id")
+    )
     recipients = _Recipients.load()
     recorded = 0
-    if first is not None:
+    if candidates:
         decide = _Decision(
-            today=today, horizon=horizon, table=due_table(first, today, schedule), to=recipients
+            today=today,
+            horizon=horizon,
+            table=due_table(candidates[0][0], today, schedule),
+            to=recipients,
         )
-        after = 0
-        while True:
-            scanned, last, inserted = decide.chunk(after=after)
-            recorded += inserted
-            # A short chunk was the last one: no query to find out that nothing is left.
-            if scanned < settings.REMINDER_SWEEP_CHUNK or last is None:
-                break
-            after = last
+        ids = sorted(pk for _deadline, pk in candidates)
+        size = settings.REMINDER_SWEEP_CHUNK
+        for start in range(0, len(ids), size):
+            recorded += decide.chunk(ids=ids[start : start + size])
     if recorded >= REMINDER_ANALYZE_AFTER:
         # Fresh statistics before the outbox is claimed: planned on the counts from before
         # this sweep, the claim of pending reminders took a second each (8.9 ms after).
@@ -318,18 +323,15 @@ class _Decision:
         }
 
     SQL = """
-    WITH candidates AS MATERIALIZED (
-        SELECT id FROM {case}
-        WHERE status = ANY(%(statuses)s::text[]) AND deadline <= %(horizon)s AND id > %(after)s
-        ORDER BY id LIMIT %(chunk)s
-    ),
-    -- Locked and re-read: a case closed or given a new deadline since the chunk was read
-    -- drops out here (PostgreSQL re-checks the conditions on the row's latest version).
-    locked AS (
+    -- The chunk's cases (their ids read once a sweep), locked and re-read: a case closed or
+    -- given a new deadline since the ids were read drops out here (PostgreSQL re-checks the
+    -- conditions on the row's latest version). The unit's name is read once a case.
+    WITH locked AS (
         SELECT c.id, c.status, c.deadline, c.department_id, c.enterprise_id,
-               c.responsible_person
-        FROM {case} c JOIN candidates USING (id)
-        WHERE c.status = ANY(%(statuses)s::text[]) AND c.deadline <= %(horizon)s
+               c.responsible_person, e.name
+        FROM {case} c JOIN {enterprise} e ON e.id = c.enterprise_id
+        WHERE c.id = ANY(%(ids)s::bigint[])
+          AND c.status = ANY(%(statuses)s::text[]) AND c.deadline <= %(horizon)s
         ORDER BY c.id
         FOR UPDATE OF c
     ),
@@ -347,21 +349,20 @@ class _Decision:
     rows AS (
         SELECT l.id AS case_id, due.kind, due.occasion, due.n,
                jsonb_build_object(
-                   'name', e.name, 'deadline', to_char(l.deadline, 'YYYY-MM-DD'),
+                   'name', l.name, 'deadline', to_char(l.deadline, 'YYYY-MM-DD'),
                    'days', abs(l.deadline - %(today)s::date), 'department', d.name,
                    'department_en', d.name_en, 'person', l.responsible_person
                ) AS facts,
-               format(kinds.subject, e.name, to_char(l.deadline, 'YYYY-MM-DD'),
+               format(kinds.subject, l.name, to_char(l.deadline, 'YYYY-MM-DD'),
                       abs(l.deadline - %(today)s::date)::text, shown.name,
                       l.responsible_person, l.id::text) AS subject,
-               format(kinds.body, e.name, to_char(l.deadline, 'YYYY-MM-DD'),
+               format(kinds.body, l.name, to_char(l.deadline, 'YYYY-MM-DD'),
                       abs(l.deadline - %(today)s::date)::text, shown.name,
                       l.responsible_person, l.id::text) AS body
         FROM locked l
         JOIN due ON due.deadline = l.deadline
         JOIN kinds ON kinds.kind = due.kind
                   AND l.status = ANY(string_to_array(kinds.statuses, '|'))
-        JOIN {enterprise} e ON e.id = l.enterprise_id
         JOIN {department} d ON d.id = l.department_id
         JOIN unnest(%(department_ids)s::bigint[], %(department_shown)s::text[])
              AS shown(id, name) ON shown.id = l.department_id
@@ -390,7 +391,7 @@ class _Decision:
         JOIN {case} c ON c.id = i.case_id
         JOIN unnest(%(liaison_users)s::integer[], %(liaison_departments)s::bigint[])
              AS liaison(user_id, department_id) ON liaison.department_id = c.department_id
-        WHERE i.kind <> %(escalation)s
+        WHERE i.kind <> %(escalation)s AND cardinality(%(liaison_users)s::integer[]) > 0
         UNION ALL
         SELECT i.id, i.case_id, i.subject, i.body, supervisor.user_id
         FROM inserted i
@@ -399,7 +400,7 @@ class _Decision:
         JOIN {jurisdiction} j ON j.id = e.jurisdiction_id
         JOIN unnest(%(supervisor_users)s::integer[], %(supervisor_paths)s::text[])
              AS supervisor(user_id, path) ON starts_with(j.path, supervisor.path)
-        WHERE i.kind = %(escalation)s
+        WHERE i.kind = %(escalation)s AND cardinality(%(supervisor_users)s::integer[]) > 0
     ),
     inbox AS (
         INSERT INTO {inbox} (recipient_id, case_id, reminder_id, subject, body, created_at,
@@ -412,14 +413,12 @@ class _Decision:
         FROM inserted i
         WHERE i.kind = %(escalation)s AND c.id = i.case_id AND c.escalated_at IS NULL
     )
-    SELECT (SELECT count(*) FROM candidates), (SELECT max(id) FROM candidates),
-           (SELECT count(*) FROM inserted)
+    SELECT count(*) FROM inserted
     """
 
     @transaction.atomic
-    def chunk(self, *, after: int) -> tuple[int, int | None, int]:
-        """Decide the reminders of the next chunk of cases after id ``after``: (cases in the
-        chunk, the last one's id, reminders inserted)."""
+    def chunk(self, *, ids: Sequence[int]) -> int:
+        """Decide the reminders of these cases (a chunk, in id order): reminders inserted."""
         sql = self.SQL.format(
             case=_table(Case),
             enterprise=_table(Enterprise),
@@ -430,9 +429,9 @@ class _Decision:
             inbox=_table(InboxMessage),
         )
         with connection.cursor() as cursor:
-            cursor.execute(sql, {**self.params, "after": after})
-            scanned, last, inserted = cursor.fetchone()
-        return scanned, last, inserted
+            cursor.execute(sql, {**self.params, "ids": list(ids)})
+            (inserted,) = cursor.fetchone()
+        return int(inserted)
 
 
 def reminder_emails_send(*, recipients: _Recipients | None = None) -> OutboxResult:

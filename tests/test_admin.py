@@ -53,9 +53,14 @@ pytestmark = pytest.mark.django_db
 APPS = {"registry", "rectification", "publicity"}
 # Append-only history, written only by services: the admin shows it and cannot add to it.
 # Likewise what the system records on its own: audit rows, staged uploads, imports, the inbox,
-# access codes (only their hash), letters and publication jobs.
+# access codes (only their hash), letters and publication jobs, and the home page's tallies
+# (kept by database triggers).
 HISTORY_MODELS = {
     "publicity.batchtransition",
+    "publicity.entrytally",
+    "publicity.casetally",
+    "publicity.exposedunit",
+    "publicity.exposedunittally",
     "publicity.priornoticeletter",
     "publicity.publicationjob",
     "publicity.exportjob",

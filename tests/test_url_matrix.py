@@ -231,6 +231,11 @@ ADMIN_MODELS: dict[str, str] = {
     "publicity.priornoticeletter": "none",
     "publicity.publicationjob": "none",
     "publicity.exportjob": "none",
+    # The home page's tallies, kept by database triggers (superusers see them).
+    "publicity.entrytally": "none",
+    "publicity.casetally": "none",
+    "publicity.exposedunit": "none",
+    "publicity.exposedunittally": "none",
     # A lost phone's device is deleted by a superuser.
     "otp_totp.totpdevice": "none",
 }

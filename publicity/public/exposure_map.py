@@ -14,21 +14,18 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q
 from django.utils import timezone
 
-from publicity.enums import EntryStatus
 from publicity.models import Entry
 from publicity.public.filters import EntryFilter
 from publicity.public.selectors import public_cached
-from rectification.enums import CaseStatus
+from publicity.selectors import district_counts, district_tallies
 from registry.enums import JurisdictionLevel
 from registry.models import Jurisdiction, bilingual_name
 from registry.reference_data import DISTRICT_MAP_POINTS, DISTRICT_MAP_SHORT_LABELS_EN
 
 # The list's filters the map follows, by the list's own parameter names.
 MAP_FILTERS = ("year", "category", "disposition")
-FINISHED_STATUSES = [CaseStatus.RECTIFIED, CaseStatus.CLOSURE_VERIFIED]
 
 
 def map_filter(data: Mapping[str, Any]) -> EntryFilter:
@@ -57,8 +54,10 @@ def district_figures(
 ) -> list[dict[str, Any]]:
     """Every district with its figures, in the reference order, under the list's filters.
 
-    Two queries whatever the number of districts: the districts, and the entries grouped by
-    district with conditional counts (cached per filter set and cache version). Each row:
+    Cached per filter set and cache version. Without filters (the home page) the figures are
+    read from the tallies the database keeps (``publicity.selectors.district_tallies``: three
+    queries over a few rows, however many entries); with filters, two queries: the districts,
+    and the entries grouped by district with conditional counts. Each row:
 
     - ``listed``: entries on the list now (what /entries/ shows by default);
     - ``overdue``: published entries whose case is active past its deadline (the statistics
@@ -74,38 +73,27 @@ def district_figures(
     today = today or timezone.localdate()
 
     def compute() -> list[dict[str, Any]]:
-        # Valid filters only (django-filter skips the invalid ones), the scope "all".
-        grouped = (
-            entry_filter.qs.order_by()
-            .values("district_id")
-            .annotate(
-                listed=Count("id", filter=Q(status=EntryStatus.LISTED)),
-                overdue=Count(
-                    "id",
-                    filter=Q(case__status__in=CaseStatus.active(), case__deadline__lt=today),
-                ),
-                tracked=Count(
-                    "id", filter=Q(case__status__in=[*CaseStatus.active(), *FINISHED_STATUSES])
-                ),
-                finished=Count("id", filter=Q(case__status__in=FINISHED_STATUSES)),
-            )
-        )
-        counts = {row["district_id"]: row for row in grouped}
+        # Unfiltered (the home page), from the tallies the database keeps; under filters,
+        # counted (valid filters only: django-filter skips the invalid ones; the scope "all").
+        if params:
+            counts = district_counts(entry_filter.qs, today=today)
+        else:
+            counts = district_tallies(today=today)
         districts = Jurisdiction.objects.filter(level=JurisdictionLevel.DISTRICT).order_by(
             "sort_order", "code"
         )
-        rows = []
+        rows: list[dict[str, Any]] = []
         for district in districts:
-            row = counts.get(district.pk, {})
+            figures = counts.get(district.pk, {})
             point = DISTRICT_MAP_POINTS.get(district.code)
-            tracked, finished = row.get("tracked", 0), row.get("finished", 0)
+            tracked, finished = figures.get("tracked", 0), figures.get("finished", 0)
             rows.append(
                 {
                     "key": district.pk,
                     "code": district.code,
                     "label": district.display_name,
-                    "listed": row.get("listed", 0),
-                    "overdue": row.get("overdue", 0),
+                    "listed": figures.get("listed", 0),
+                    "overdue": figures.get("overdue", 0),
                     "tracked": tracked,
                     "finished": finished,
                     "rectified_share": share(finished, tracked),

@@ -37,6 +37,7 @@ from publicity.enums import (
     ErratumStatus,
 )
 from publicity.models import Batch, Entry, Erratum, ExportJob, MediaReport
+from publicity.selectors import site_counts_compute
 from rectification.enums import CaseStatus
 from rectification.models import Case, Reply
 from rectification.selectors import case_public_events, case_published_replies_array
@@ -49,7 +50,7 @@ _T = TypeVar("_T")
 # "removed" notice. Planned entries and those withdrawn on objection were never published.
 LISTED_STATUSES = [EntryStatus.LISTED]
 REMOVED_STATUSES = [EntryStatus.REMOVED, EntryStatus.WITHDRAWN_BY_ERRATUM]
-PUBLISHED_STATUSES = [*LISTED_STATUSES, *REMOVED_STATUSES]
+PUBLISHED_STATUSES = EntryStatus.published()
 
 BATCH_PAGE_SIZE = 100
 
@@ -82,6 +83,15 @@ def public_cached(name: str, params: Any, compute: Callable[[], _T], *, page: bo
         value = compute()
         cache.set(key, value, PUBLIC_CACHE_TTL_SECONDS)
     return value  # type: ignore[no-any-return]
+
+
+def site_counts() -> dict[str, int]:
+    """The home page's headline figures, read from the tallies the database keeps (four small
+    queries: ``publicity.selectors.site_counts_compute``) and cached like the page's other
+    content: a publication, an erratum, a removal or a case's move starts a new version, and
+    the key holds the day, so the overdue figure turns at midnight."""
+    today = timezone.localdate()
+    return public_cached("site-counts", [today], lambda: site_counts_compute(today=today))
 
 
 # --- Status badges ------------------------------------------------------------------------

@@ -33,7 +33,6 @@ from publicity.public.exports import (
 from publicity.public.filters import PAGING_PARAMS, EntryFilter, entries_filtered, filter_params
 from publicity.public.forms import PeriodForm
 from publicity.public.page_cache import public_page
-from publicity.selectors import site_counts
 
 
 @public_page()
@@ -42,7 +41,10 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "publicity/home.html",
-        {"counts": site_counts(), "map": _exposure_map_context(request, with_filters=False)},
+        {
+            "counts": selectors.site_counts(),
+            "map": _exposure_map_context(request, with_filters=False),
+        },
     )
 
 

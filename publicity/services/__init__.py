@@ -46,7 +46,7 @@ from publicity.services.outbox import (
     publication_job_start,
     publication_jobs_redispatch,
 )
-from publicity.services.site import site_counts_refresh
+from publicity.services.site import site_tallies_compact, site_tallies_recount
 
 __all__ = [
     "PublicationError",
@@ -83,5 +83,6 @@ __all__ = [
     "publication_job_dispatch",
     "publication_job_start",
     "publication_jobs_redispatch",
-    "site_counts_refresh",
+    "site_tallies_compact",
+    "site_tallies_recount",
 ]

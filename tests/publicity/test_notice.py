@@ -5,12 +5,21 @@ import datetime
 import subprocess
 
 import pytest
+from reportlab.platypus import Paragraph
 
 import publicity.tasks  # noqa: F401 - registers the tasks with the app, as the worker does
 from config.celery import app
 from core.pdf import register_cjk_font
 from publicity.models import Entry
-from publicity.notice import _styles, _wrapped, build_notice_pdf, cjk_lines
+from publicity.notice import (
+    CellLines,
+    _cell,
+    _styles,
+    _text,
+    _wrapped,
+    build_notice_pdf,
+    cjk_lines,
+)
 from publicity.services import batch_approve, batch_create, batch_finalise, batch_submit, entry_add
 from tests.factories import FindingFactory, publication_staff
 
@@ -227,3 +236,99 @@ def test_notice_pdf_keeps_the_house_number_whole_where_the_address_wraps(tmp_pat
 
     assert [line for line in page.splitlines() if "2052号" in line] != []
     assert [line for line in page.splitlines() if "鹅岭北路205" in line] == []
+
+
+def table_pdf(cells, tmp_path, name):
+    """One notice-styled table of ``cells`` (rows of flowables) on small pages, as
+    ``pdftotext -bbox``: every word of every page with its box."""
+    import io
+
+    from reportlab.lib.pagesizes import A6
+    from reportlab.platypus import LongTable, SimpleDocTemplate, TableStyle
+
+    buffer = io.BytesIO()
+    table = LongTable(cells, colWidths=[70, 140, 60], repeatRows=1, splitInRow=1)
+    # The notice's paddings: its cells' lines are broken for the column less 3 points a side.
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 0), (-1, -1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+            ]
+        )
+    )
+    SimpleDocTemplate(buffer, pagesize=A6, invariant=1).build([table])
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(buffer.getvalue())
+    return subprocess.run(  # noqa: S603 - a fixed argv of Poppler's tool, no outside input
+        ["pdftotext", "-bbox", str(path), "-"],  # noqa: S607 - Poppler from the PATH
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
+def test_notice_cells_print_what_a_paragraph_of_their_lines_prints(tmp_path):
+    # The table's cells are drawn from their lines (CellLines) rather than as Paragraphs,
+    # which cost the notice most of its time: same words, in the same places, on the same
+    # pages, a row taller than the page continuing on the next one.
+    styles = _styles(register_cjk_font(), 1.0)
+    texts = [
+        ("头", "违法违规行为", "县区"),
+        ("惠州市宏发五金有限公司\n91441300000001920X", "消防通道堵塞。" * 3, "惠城区"),
+        ("A&B <c> 分厂", "现场检查发现该单位违规储存危险化学品，应急照明失效。" * 40, "大亚湾"),
+        ("鹅岭北路2052号A3-101室", "特种作业人员未持证上岗。", "博罗县"),
+    ]
+    widths = [64, 134, 54]
+
+    def rows(cell):
+        return [
+            [
+                cell(text, styles["cell" if column < 2 else "cell_center"], width)
+                for column, (text, width) in enumerate(zip(row, widths, strict=True))
+            ]
+            for row in texts
+        ]
+
+    def as_lines(text, style, width):
+        flowable, _count = _cell(text, style, width)
+        assert isinstance(flowable, CellLines)
+        return flowable
+
+    def as_paragraph(text, style, width):
+        lines = cjk_lines(text, style.fontName, style.fontSize, width)
+        return Paragraph("<br/>".join(_text(line) for line in lines), style)
+
+    lines_pdf = table_pdf(rows(as_lines), tmp_path, "lines")
+    assert lines_pdf.count("<page ") > 2
+    assert lines_pdf == table_pdf(rows(as_paragraph), tmp_path, "paragraphs")
+
+
+def test_notice_cells_a_paragraph_would_print_otherwise_stay_paragraphs():
+    cell = _styles(register_cjk_font(), 1.0)["cell"]
+    for plain in ("惠州市惠城区鹅岭北路2052号", "Room 101", "A&B <c>", "9144130000000192X"):
+        assert isinstance(_cell(plain, cell, 94)[0], CellLines), plain
+    # A Paragraph collapses a run of blanks and turns a tab into a space: printed as before.
+    for other in ("多个   空格", "tab\there", "全角\u3000空格", "", "软\u00ad连字符"):
+        assert isinstance(_cell(other, cell, 94)[0], Paragraph), other
+
+
+def test_notice_cells_split_where_a_paragraph_splits():
+    # At a page end a tall row is split: as many lines stay as fit, never one alone.
+    cell = _styles(register_cjk_font(), 1.0)["cell"]
+    lines = cjk_lines(
+        "现场检查发现该单位违规储存危险化学品，应急照明失效。" * 6,
+        cell.fontName,
+        cell.fontSize,
+        134,
+    )
+    paragraph_text = "<br/>".join(_text(line) for line in lines)
+    for room in range(0, int(len(lines) * cell.leading) + 20, 2):
+        ours = CellLines(lines, cell).split(134, room)
+        theirs = Paragraph(paragraph_text, cell).split(134, room)
+        assert [part.wrap(134, 10_000) for part in ours] == [
+            part.wrap(134, 10_000) for part in theirs
+        ], room

@@ -1,44 +1,27 @@
-"""The site-counts job, run by a real Celery worker against real Redis and PostgreSQL."""
-
-import datetime
+"""The site-tallies job, run by a real Celery worker against real Redis and PostgreSQL."""
 
 import pytest
-from django.contrib.auth.models import User
-from django.core.cache import cache
 
 from config.celery import app
-from publicity.enums import BatchStatus
-from publicity.models import Batch
-from publicity.selectors import SITE_COUNTS_CACHE_KEY
-from publicity.tasks import refresh_site_counts
+from publicity.models import CaseTally, EntryTally, ExposedUnitTally
+from publicity.selectors import site_counts_compute
+from publicity.tasks import compact_site_tallies
+from tests.factories import ListedEntryFactory
 
 
 @pytest.mark.django_db(transaction=True)
-def test_refresh_site_counts_runs_on_a_real_worker(celery_worker):
-    composer = User.objects.create_user("composer")
-    approver = User.objects.create_user("approver")
-    Batch.objects.create(
-        status=BatchStatus.PUBLISHED,
-        year=2009,
-        number=1,
-        composed_by=composer,
-        approved_by=approver,
-        published_on=datetime.date(2009, 3, 1),
-        outlet="惠州日报",
-    )
-    Batch.objects.create(composed_by=composer)  # a draft: not counted
+def test_compact_site_tallies_runs_on_a_real_worker(celery_worker):
+    # Three entries of one district, one deadline, three units: each statement wrote its own
+    # row of the same four keys (entries listed; cases open, and open by that deadline; units).
+    for _ in range(3):
+        ListedEntryFactory()
+    before = site_counts_compute()
 
-    refresh_site_counts.delay()
+    compact_site_tallies.delay()
 
-    counts = wait_for_cache(SITE_COUNTS_CACHE_KEY)
-    assert counts == {
-        "published_batches": 1,
-        "exposed_units": 0,
-        "listed_entries": 0,
-        "cases_finished": 0,
-        "cases_active": 0,
-        "cases_overdue": 0,
-    }
+    assert wait_for_rows() == [1, 2, 1]
+    assert site_counts_compute() == before
+    assert before["listed_entries"] == 3
 
 
 def test_celery_configuration_survives_worker_loss():
@@ -47,17 +30,18 @@ def test_celery_configuration_survives_worker_loss():
     assert app.conf.worker_prefetch_multiplier == 1
     # Sized to the longest job (15 min by default), not an hour: a dead worker costs minutes.
     assert app.conf.broker_transport_options["visibility_timeout"] == 900
-    assert app.conf.beat_schedule["refresh-site-counts"]["task"] == "publicity.refresh_site_counts"
-    assert "publicity.refresh_site_counts" in app.tasks
+    schedule = app.conf.beat_schedule["compact-site-tallies"]
+    assert schedule["task"] == "publicity.compact_site_tallies"
+    assert "publicity.compact_site_tallies" in app.tasks
 
 
-def wait_for_cache(key: str, timeout: float = 20.0):
+def wait_for_rows(timeout: float = 20.0) -> list[int]:
+    """The rows of the three tallies once the worker merged them (or as they are at timeout)."""
     import time
 
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = cache.get(key)
-        if value is not None:
-            return value
+    while True:
+        rows = [m.objects.count() for m in (EntryTally, CaseTally, ExposedUnitTally)]
+        if rows != [3, 6, 3] or time.monotonic() > deadline:
+            return rows
         time.sleep(0.1)
-    raise AssertionError(f"the worker did not write {key} within {timeout} s")

@@ -10,6 +10,7 @@ from django.utils import timezone
 from PIL import Image
 
 from core import roles
+from core.calendar import next_working_day
 from rectification import services
 from rectification.enums import CaseStatus, EventKind
 from rectification.models import InboxMessage
@@ -24,6 +25,12 @@ PASSWORD = "a-long-test-password"
 
 def today(offset: int = 0) -> datetime.date:
     return timezone.localdate() + datetime.timedelta(days=offset)
+
+
+def working_day(offset: int) -> datetime.date:
+    """The first working day ``offset`` days from today or later: a deadline set by hand on
+    a rest day is moved to the next working day (core.calendar), whatever day the suite runs."""
+    return next_working_day(today(offset)).day
 
 
 def a_case(deadline_in=10, **kwargs):
@@ -193,7 +200,7 @@ def test_case_reinspection_fail_needs_reason_and_deadline(client):
         "text": ["复查不合格须写明原因。"],
         "new_deadline": ["复查不合格须给出新的整改期限。"],
     }
-    new = today(30)
+    new = working_day(30)
     response = client.post(
         reverse("rectification:case-reinspection", args=[case.pk]),
         {
@@ -212,11 +219,14 @@ def test_case_extension_by_official(client):
     login(client, "off", roles.OFFICIAL)
     response = client.post(
         reverse("rectification:case-extension", args=[case.pk]),
-        {"extension-new_deadline": today(40).isoformat(), "extension-reason": "设备采购周期长"},
+        {
+            "extension-new_deadline": working_day(40).isoformat(),
+            "extension-reason": "设备采购周期长",
+        },
     )
     assert response.status_code == 302
     case.refresh_from_db()
-    assert case.deadline == today(40)
+    assert case.deadline == working_day(40)
 
 
 def test_case_supervision_only_on_overdue_cases(client):

@@ -1,12 +1,10 @@
 """Public pages are cached in Redis and dropped by public_cache_invalidate()."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from publicity.enums import EntryStatus
-from publicity.public.selectors import public_cache_invalidate, public_cache_version
-from publicity.selectors import SITE_COUNTS_CACHE_KEY, site_counts
+from publicity.public.selectors import public_cache_invalidate, public_cache_version, site_counts
 from tests.factories import ListedEntryFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,14 +47,21 @@ def test_entry_list_objects_cached_for_a_signed_in_visitor_until_invalidated(
     assert fresh.context["page"].rows == []
 
 
-def test_public_cache_invalidate_changes_version_and_drops_site_counts():
+def test_public_cache_invalidate_changes_version_and_drops_site_counts(
+    django_assert_num_queries,
+):
+    ListedEntryFactory()
     site_counts()
     before = public_cache_version()
+    with django_assert_num_queries(0):
+        cached = site_counts()
+    # Written by a process the cache does not know of.
+    ListedEntryFactory()
 
     public_cache_invalidate()
 
     assert public_cache_version() != before
-    assert cache.get(SITE_COUNTS_CACHE_KEY) is None
+    assert (cached["listed_entries"], site_counts()["listed_entries"]) == (1, 2)
 
 
 def test_public_cache_version_is_stable_between_calls():
