@@ -75,24 +75,43 @@ def _safe(value: Any) -> Any:
     return value
 
 
-def export_row(entry: Entry) -> list[Any]:
-    return [
-        entry.pk,
-        entry.batch.label,
-        entry.published_on,
-        _safe(entry.unit_name),
-        entry.credit_code,
-        _safe(entry.address),
-        entry.district.name,
-        entry.industry.name,
-        _safe(entry.violation_text),
-        entry.get_category_display(),
-        entry.get_disposition_display(),
-        entry.rectification_deadline,
-        entry.department.name,
-        _safe(entry.responsible_person),
-        entry.badge.label,  # type: ignore[attr-defined]
-    ]
+class _RowMaker:
+    """An entry's row of the download. The labels (batch, category, disposition; the
+    status's in ``entry_export_rows``) are translated once a download per value, not once a
+    row: through gettext each costs about 0.1 ms, which a million rows turn into minutes."""
+
+    def __init__(self) -> None:
+        self.batches: dict[int, str] = {}
+        self.labels: dict[tuple[str, str], str] = {}
+
+    def _label(self, entry: Entry, field: str) -> str:
+        value = getattr(entry, field)
+        label = self.labels.get((field, value))
+        if label is None:
+            label = self.labels[(field, value)] = str(getattr(entry, f"get_{field}_display")())
+        return label
+
+    def __call__(self, entry: Entry) -> list[Any]:
+        batch = self.batches.get(entry.batch_id)
+        if batch is None:
+            batch = self.batches[entry.batch_id] = entry.batch.label
+        return [
+            entry.pk,
+            batch,
+            entry.published_on,
+            _safe(entry.unit_name),
+            entry.credit_code,
+            _safe(entry.address),
+            entry.district.name,
+            entry.industry.name,
+            _safe(entry.violation_text),
+            self._label(entry, "category"),
+            self._label(entry, "disposition"),
+            entry.rectification_deadline,
+            entry.department.name,
+            _safe(entry.responsible_person),
+            entry.badge.label,  # type: ignore[attr-defined]
+        ]
 
 
 class _Echo:
@@ -106,6 +125,7 @@ def csv_stream(entries: Iterable[Entry]) -> Iterator[str]:
     """The CSV text in pieces of a few hundred rows: one piece per row would spend more time
     on the response machinery than on the rows."""
     writer = csv.writer(_Echo())
+    export_row = _RowMaker()
     # A byte-order mark, so Excel opens the UTF-8 file as UTF-8, not as GBK.
     rows = ["\ufeff" + writer.writerow(export_header())]
     for entry in entries:
@@ -145,6 +165,7 @@ def xlsx_write(handle: IO[bytes], entries: Iterable[Entry]) -> int:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_("曝光名单"))
     sheet.append(export_header())
+    export_row = _RowMaker()
     rows = 0
     for entry in entries:
         rows += 1

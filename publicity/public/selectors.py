@@ -112,8 +112,11 @@ BADGE_LABELS = {
 }
 
 
-def entry_badge(entry: Entry, today: datetime.date | None = None) -> Badge:
-    """The one status a resident sees for an entry, from its own status and its case's."""
+def entry_badge(
+    entry: Entry, today: datetime.date | None = None, labels: dict[str, str] | None = None
+) -> Badge:
+    """The one status a resident sees for an entry, from its own status and its case's
+    (``labels``: the labels already translated, for a caller that shows many rows)."""
     slug = "rectifying"
     case = entry.case
     if entry.status in REMOVED_STATUSES or case is None or case.status == CaseStatus.CANCELLED:
@@ -124,7 +127,7 @@ def entry_badge(entry: Entry, today: datetime.date | None = None) -> Badge:
         slug = "closed"
     elif case.is_overdue(today):
         slug = "overdue"
-    return Badge(slug=slug, label=str(BADGE_LABELS[slug]))
+    return Badge(slug=slug, label=labels[slug] if labels else str(BADGE_LABELS[slug]))
 
 
 def _with_badges(entries: Iterable[Entry]) -> list[Entry]:
@@ -233,9 +236,10 @@ def entry_export_rows(*, queryset: QuerySet[Entry], sort: str) -> Generator[Entr
     # Inside a transaction the server-side cursor streams: declared outside one, it is WITH
     # HOLD and PostgreSQL materialises the whole result before the first row (10-23 s at a
     # million rows). The download is read-only; a client that goes away rolls it back.
+    labels = {slug: str(label) for slug, label in BADGE_LABELS.items()}
     with transaction.atomic():
         for entry in queryset.order_by(*order).iterator(chunk_size=2000):
-            entry.badge = entry_badge(entry, today)  # type: ignore[attr-defined]
+            entry.badge = entry_badge(entry, today, labels)  # type: ignore[attr-defined]
             yield entry
 
 
