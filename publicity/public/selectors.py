@@ -228,6 +228,23 @@ def entry_count_cached(*, queryset: QuerySet[Entry], params: Any) -> int:
     return public_cached("entry-count", params, queryset.count, page=False)
 
 
+def entry_count_for_download(
+    *, queryset: QuerySet[Entry], params: Any, limit: int
+) -> tuple[int | None, bool]:
+    """(the number of matching entries if known, whether there are more than ``limit``).
+
+    The list's cached count when it has one (a download is usually asked for from the list,
+    which counted them); otherwise a count that stops at ``limit + 1``: whether a download
+    streams needs no more, and counting all of a million matching rows before the first byte
+    kept it past a second.
+    """
+    known = cache.get(public_cache_key("entry-count", params))
+    if known is not None:
+        return known, known > limit
+    found = queryset.order_by()[: limit + 1].count()
+    return (found, False) if found <= limit else (None, True)
+
+
 def entry_export_rows(*, queryset: QuerySet[Entry], sort: str) -> Generator[Entry, None, None]:
     """Every matching entry for a download, streamed from the database in chunks."""
     key, descending = SORTS.get(sort, SORTS[DEFAULT_SORT])

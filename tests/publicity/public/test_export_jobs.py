@@ -67,6 +67,29 @@ def test_export_above_threshold_answers_with_a_page_and_one_job(client, settings
     assert job.filters == {"scope": "listed", "sort": "name"}
 
 
+def test_csv_download_decides_without_counting_every_row(client, settings):
+    """Whether a CSV streams is decided by a count that stops past the threshold (at a
+    million rows the full count kept the first byte past a second); the list's own count is
+    used when the list was opened first, and the job page then says how many."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.EXPORT_STREAM_MAX_ROWS = 2
+    ListedEntryFactory.create_batch(4)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(CSV_URL)
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert response.status_code == 202
+    assert len(counts) == 1
+    assert "LIMIT 3" in counts[0]
+    assert "本结果共" not in response.content.decode()
+
+    client.get(reverse("public:entry-list"), {"district": "", "sort": "oldest"})
+    response = client.get(CSV_URL, {"sort": "oldest"})
+    assert "本结果共 4 条" in response.content.decode()
+
+
 def test_identical_requests_share_one_job(client, settings):
     settings.EXPORT_STREAM_MAX_ROWS = 0
     settings.EXPORT_XLSX_STREAM_MAX_ROWS = 0
