@@ -351,8 +351,13 @@ def entry_update(
     where the reminders read them).
 
     Side effects: a history row on the batch with the fields that changed, old and new.
+    Returns the entry as saved; the caller's object is not changed.
     """
     batch = _draft_for(entry.batch, actor)
+    # The entry as stored, never the caller's object: a model form bound to that object has
+    # already written the new values on it, and the history row must show what they replace
+    # (the deadline, too, is compared with the stored one to tell whether it changed).
+    entry = Entry.objects.select_for_update(of=("self",)).get(pk=entry.pk, batch=batch)
     before = audit_snapshot(entry, PRINTED_FIELDS)
     values = {
         "unit_name": unit_name.strip(),
