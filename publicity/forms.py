@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 from typing import Any
 
@@ -53,6 +54,10 @@ class EntryForm(forms.ModelForm):
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Validation writes the cleaned values on the form's instance (ModelForm._post_clean):
+        # bound to a copy, the entry the page shows stays as stored until the service saves.
+        if kwargs.get("instance") is not None:
+            kwargs["instance"] = copy.copy(kwargs["instance"])
         super().__init__(*args, **kwargs)
         department = self.fields["department"]
         assert isinstance(department, forms.ModelChoiceField)  # noqa: S101 - narrows the type

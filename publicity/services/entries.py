@@ -27,6 +27,7 @@ from publicity.errors import PublicationError
 from publicity.models import Batch, Entry
 from publicity.term import entries_term_expired
 from publicity.workflows import BATCH, ENTRY
+from registry.enums import Disposition
 from registry.history import audit_record, audit_snapshot, history_record, history_record_many
 from registry.models import AuditRecord, Department, Finding, Jurisdiction
 from registry.validators import contact_cleaned
@@ -257,11 +258,12 @@ def entry_add(*, batch: Batch, findings: Iterable[Finding], actor: User) -> Entr
 
 
 def _finding_attach(*, entry: Entry, finding: Finding, actor: User) -> None:
-    """A further finding of the entry's unit: its description joins the printed text."""
+    """A further finding of the entry's unit: its description joins the printed text, and
+    the entry takes on its terms where they are stricter (:func:`_stricter_terms`)."""
     before = audit_snapshot(entry, PRINTED_FIELDS)
     entry.further_findings.add(finding)
     entry.violation_text = f"{entry.violation_text}\n{finding.description}"
-    entry.save(update_fields=["violation_text"])
+    entry.save(update_fields=["violation_text", *_stricter_terms(entry, finding)])
     _compose_record(
         batch=entry.batch,
         entry=entry,
@@ -270,6 +272,35 @@ def _finding_attach(*, entry: Entry, finding: Finding, actor: User) -> None:
         before=before,
         after=audit_snapshot(entry, PRINTED_FIELDS),
     )
+
+
+def _stricter_terms(entry: Entry, finding: Finding) -> list[str]:
+    """Set on ``entry`` the terms of a further finding of its unit that are stricter than its
+    own, and return the names of the fields set.
+
+    The entry prints one measure, one reason and one deadline for all the unit's findings:
+
+    - the most severe disposition (``Disposition.by_severity``), with the category of the
+      finding that asked for it, so the printed reason is the one for the printed measure;
+      an equally or less severe finding leaves both as they are;
+    - the earliest deadline, the only one that meets every finding's (one case follows them
+      all); a finding with none proposed counts with the deadline it would have alone
+      (:func:`_deadline_of`), so the result does not depend on which finding came first.
+
+    Never softer than the entry as it stands, a composer's edits included.
+    """
+    changed: list[str] = []
+    proposed = finding.proposed_disposition
+    if Disposition.most_severe([entry.disposition, proposed]) != entry.disposition:
+        entry.disposition = proposed
+        entry.category = finding.category
+        changed += ["disposition", "category"]
+    deadline = _deadline_of(finding)
+    if deadline["rectification_deadline"] < entry.rectification_deadline:
+        for name, value in deadline.items():
+            setattr(entry, name, value)
+        changed += list(deadline)
+    return changed
 
 
 def _entry_label(entry: Entry) -> str:
@@ -320,8 +351,13 @@ def entry_update(
     where the reminders read them).
 
     Side effects: a history row on the batch with the fields that changed, old and new.
+    Returns the entry as saved; the caller's object is not changed.
     """
     batch = _draft_for(entry.batch, actor)
+    # The entry as stored, never the caller's object: a model form bound to that object has
+    # already written the new values on it, and the history row must show what they replace
+    # (the deadline, too, is compared with the stored one to tell whether it changed).
+    entry = Entry.objects.select_for_update(of=("self",)).get(pk=entry.pk, batch=batch)
     before = audit_snapshot(entry, PRINTED_FIELDS)
     values = {
         "unit_name": unit_name.strip(),
