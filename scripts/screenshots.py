@@ -97,7 +97,7 @@ def production_server(env: dict[str, str]) -> Iterator[str]:
             **env,
             "GUNICORN_BIND": f"127.0.0.1:{port}",
             "GUNICORN_WORKERS": "2",
-            "GUNICORN_ACCESS_LOG": "",
+            "GUNICORN_ACCESS_LOG": os.devnull,
         },
     )
     url = f"http://127.0.0.1:{port}"
