@@ -132,8 +132,8 @@ def take_pages(url: str) -> None:
         page.wait_for_load_state("networkidle")
         block = page.locator("figure.map-block")
         block.wait_for()
-        # ECharts draws after the boundaries load: wait for its canvas.
-        page.locator("[data-map] canvas").first.wait_for()
+        # The map script marks the element once ECharts has drawn the districts (as SVG).
+        page.locator("[data-map][data-map-districts] svg").first.wait_for()
         page.wait_for_timeout(800)  # the map's entry animation
         block.screenshot(path=DOCS / "screenshot-map.png")
         browser.close()
