@@ -93,8 +93,12 @@ def squeeze(text):
     return re.sub(r"\s+", "", str(text))
 
 
-def assert_pages_whole(batch, pagesize, tmp_path):
-    """Check the notice of ``batch`` at ``pagesize`` page by page; return its page count."""
+def assert_pages_whole(batch, pagesize, tmp_path, *, rows_whole=True):
+    """Check the notice of ``batch`` at ``pagesize`` page by page; return its page count.
+
+    ``rows_whole``: every row on one page. Else rows taller than a page may run over pages,
+    every page still printing rows under its header and every cell's text printed once.
+    """
     data = build_notice_pdf(batch, pagesize=pagesize)
     pages = pdf_words(data, tmp_path)
     entries = [
@@ -121,6 +125,7 @@ def assert_pages_whole(batch, pagesize, tmp_path):
         return next(n for n in range(len(COLUMNS)) if edges[n] <= middle < edges[n + 1])
 
     printed_numbers = []
+    printed = [""] * len(COLUMNS)
     for index, (_width, height, words) in enumerate(pages, start=1):
         where = f"{pagesize} page {index} of {len(pages)}"
         footer = [w for w in words if w[1] > height - 16 * mm]
@@ -158,6 +163,16 @@ def assert_pages_whole(batch, pagesize, tmp_path):
             assert name not in columns[column], (where, name)
         assert numbers_words[0] == "序号", where
         numbers = [int(n) for n in numbers_words[1:]]
+        printed_numbers += numbers
+        if not rows_whole:
+            assert any(columns), f"{where}: a header with no row under it"
+            for column, text in enumerate(columns):
+                printed[column] += text
+            if last_page:
+                last_text = "".join(expected[n][4] for n in expected)
+                assert columns[4], f"{where}: the signature without the last row"
+                assert last_text.endswith(columns[4]), where
+            continue
         assert numbers, f"{where}: a header with no row under it"
         # Every row whole on this page: each column holds exactly the cells of the rows
         # whose numbers it prints, in order — no slice of a row here and the rest elsewhere.
@@ -169,9 +184,14 @@ def assert_pages_whole(batch, pagesize, tmp_path):
             )
         if last_page:
             assert numbers[-1] == entries[-1][0], where
-        printed_numbers += numbers
     # Every 序号 exactly once, in order.
     assert printed_numbers == [number for number, _entry in entries]
+    if not rows_whole:
+        # Every cell's text once, in order, wherever the pages cut the rows.
+        for column in range(1, len(COLUMNS)):
+            assert printed[column] == "".join(expected[n][column] for n in expected), COLUMNS[
+                column
+            ][0]
     return len(pages)
 
 
@@ -181,6 +201,27 @@ def test_demo_first_batch_notice_pages_are_whole(demo, tmp_path, pagesize):
     assert (batch.year, batch.number, batch.entries.count()) == (2008, 1, 178)
 
     assert_pages_whole(batch, pagesize, tmp_path)
+
+
+def finalised_with(descriptions, *, written_before_the_limit=False):
+    """A finalised batch of one entry per description, in order; ``written_before_the_limit``
+    puts the texts straight into the entries, as composed before the printed text had a
+    limit (entry_add refuses them now)."""
+    composer, official = publication_staff(), publication_staff()
+    batch = batch_create(composer=composer)
+    if written_before_the_limit:
+        findings = [FindingFactory() for _text in descriptions]
+    else:
+        findings = [FindingFactory(description=text) for text in descriptions]
+    entry_add(batch=batch, findings=findings, actor=composer)
+    if written_before_the_limit:
+        for entry, text in zip(batch.entries.order_by("position"), descriptions, strict=True):
+            Entry.objects.filter(pk=entry.pk).update(violation_text=text)
+    Entry.objects.filter(batch=batch).update(responsible_person="王五")
+    batch_submit(batch=batch, actor=composer)
+    batch = batch_approve(batch=batch, actor=official)
+    after = batch.notice_period_ends + datetime.timedelta(days=1)
+    return batch_finalise(batch=batch, actor=official, today=after)
 
 
 @pytest.fixture(scope="module")
@@ -198,18 +239,7 @@ def five_hundred(demo, django_db_blocker):
             if n in (136, 310, 499):
                 text = long_text
             descriptions.append(text)
-        composer, official = publication_staff(), publication_staff()
-        batch = batch_create(composer=composer)
-        entry_add(
-            batch=batch,
-            findings=[FindingFactory(description=text) for text in descriptions],
-            actor=composer,
-        )
-        Entry.objects.filter(batch=batch).update(responsible_person="王五")
-        batch_submit(batch=batch, actor=composer)
-        batch = batch_approve(batch=batch, actor=official)
-        after = batch.notice_period_ends + datetime.timedelta(days=1)
-        return batch_finalise(batch=batch, actor=official, today=after)
+        return finalised_with(descriptions)
 
 
 @pytest.mark.parametrize("pagesize", ["A4", "A3"])
@@ -217,3 +247,22 @@ def test_five_hundred_row_notice_pages_are_whole(five_hundred, tmp_path, pagesiz
     assert five_hundred.entries.count() == 500
 
     assert_pages_whole(five_hundred, pagesize, tmp_path)
+
+
+@pytest.mark.parametrize("pagesize", ["A4", "A3"])
+def test_notice_rows_taller_than_a_page_run_over_pages_whole(tmp_path, pagesize):
+    # Entries written before the printed text had a limit: three and a half pages of one
+    # row, then the last row of almost a page, which must share its page with the signature.
+    batch = finalised_with(
+        [
+            "消防通道堵塞，安全出口上锁。",
+            "现场检查发现该单位违规储存危险化学品，消防通道堵塞，应急照明失效。" * 140,
+            "特种作业人员未持证上岗。",
+            "员工宿舍与车间同一建筑（三合一），电线私拉乱接。" * 30,
+        ],
+        written_before_the_limit=True,
+    )
+
+    pages = assert_pages_whole(batch, pagesize, tmp_path, rows_whole=False)
+
+    assert pages >= 4
