@@ -201,6 +201,7 @@ def test_demo_first_batch_notice_pages_are_whole(demo, tmp_path, pagesize):
     assert (batch.year, batch.number, batch.entries.count()) == (2008, 1, 178)
 
     assert_pages_whole(batch, pagesize, tmp_path)
+    assert build_notice_pdf(batch, pagesize=pagesize) == build_notice_pdf(batch, pagesize=pagesize)
 
 
 def finalised_with(descriptions, *, written_before_the_limit=False):
