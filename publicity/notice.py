@@ -495,8 +495,8 @@ def build_notice_pdf(batch: Batch, *, pagesize: str = "A4", draft: bool = False)
 
     The table breaks between rows only; its header repeats at the top of every page; the
     signature and QR code stay on the page of its last row. A row taller than a page (an
-    entry written before core.pdf.PRINTED_TEXT_MAX_LENGTH, see notice_row_check) is cut into rows of
-    a page each, every line printed once.
+    entry written before core.pdf.PRINTED_TEXT_MAX_LENGTH, see notice_row_check) is cut
+    into rows of a page each, every line printed once.
     """
     layout = NoticeLayout(pagesize)
     font, size, usable, s = layout.font, layout.size, layout.usable, layout.styles
