@@ -11,8 +11,10 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.pdf import PRINTED_TEXT_MAX_LENGTH
 from core.uploads import CheckedFile, evidence_check
 from registry.enums import CampaignBasis, InspectionKind, LicenceStatus, OperatingStatus
 from registry.models import Accident, Enterprise, Finding, Industry, Jurisdiction
@@ -40,6 +42,35 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class PrintedTextField(forms.CharField):
+    """The text of the newspaper notice's "违法违规行为及事故隐患" cell, as an inspector writes
+    a finding's description or staff an entry's: at most PRINTED_TEXT_MAX_LENGTH characters
+    (core.pdf says why), which the page shows under the field and its browser enforces."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", PRINTED_TEXT_MAX_LENGTH)
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3}))
+        kwargs.setdefault(
+            "help_text",
+            format_lazy(
+                _("最多{limit}字：报纸公告中这一格的篇幅，整行须印在同一页上。"),
+                limit=PRINTED_TEXT_MAX_LENGTH,
+            ),
+        )
+        kwargs.setdefault("error_messages", {})
+        kwargs["error_messages"].setdefault(
+            "max_length",
+            _("报纸公告中这一格最多印%(limit_value)d字，现有%(show_value)d字，请精简。"),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str | None:
+        # A browser counts a line break as one character against maxlength but sends it as
+        # two (CR LF): counted here as the browser counts it, and stored as the notice prints.
+        text = super().to_python(value)
+        return text.replace("\r\n", "\n") if text else text
 
 
 class JurisdictionChoiceField(forms.ModelChoiceField):
@@ -270,9 +301,7 @@ class FindingForm(forms.Form):
         label=_("曝光种类"),
         choices=[("", _("请选择")), *Finding._meta.get_field("category").choices],  # type: ignore[misc]
     )
-    description = forms.CharField(
-        label=_("违法违规行为及事故隐患"), widget=forms.Textarea(attrs={"rows": 3})
-    )
+    description = PrintedTextField(label=_("违法违规行为及事故隐患"))
     provisions = ProvisionChoiceField(
         label=_("违反的法律依据"),
         queryset=legal_provisions(),

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.calendar import deadline_values
+from core.pdf import PRINTED_TEXT_MAX_LENGTH
 from core.workflow import SYSTEM, SYSTEM_ACTOR
 from publicity.cache import public_cache_invalidate_on_commit
 from publicity.enums import EntryStatus
@@ -153,6 +154,40 @@ def _deadline_of(finding: Finding) -> dict[str, Any]:
     return proposed.values("rectification_deadline")
 
 
+def _printed_text_check(entry: Entry, *, merged: bool = False) -> None:
+    """Refuse an entry the newspaper notice could not print within one page: a text longer
+    than the forms allow (PRINTED_TEXT_MAX_LENGTH), or a row taller than a page holds with
+    the signature under it (publicity.notice.notice_row_check). ``merged``: the text just
+    took a further finding of the unit."""
+    # reportlab is loaded by the printed documents only, not by every page that composes.
+    from publicity.notice import notice_row_check
+
+    length = len(entry.violation_text)
+    if length > PRINTED_TEXT_MAX_LENGTH:
+        if merged:
+            message = _(
+                "“%(unit)s”并入这项检查发现后，“违法违规行为及事故隐患”将有%(length)s字，"
+                "超过报纸公告每格可印的%(limit)s字。请先精简该条目的文字，再并入。"
+            )
+        else:
+            message = _(
+                "“%(unit)s”的“违法违规行为及事故隐患”有%(length)s字，超过报纸公告每格可印的"
+                "%(limit)s字，请精简。"
+            )
+        raise PublicationError(
+            message % {"unit": entry.unit_name, "length": length, "limit": PRINTED_TEXT_MAX_LENGTH}
+        )
+    lines, limit = notice_row_check(entry)
+    if lines > limit:
+        raise PublicationError(
+            _(
+                "“%(unit)s”在报纸公告中要印%(lines)s行，超过一页可印的%(limit)s行，"
+                "请精简“违法违规行为及事故隐患”或地址。"
+            )
+            % {"unit": entry.unit_name, "lines": lines, "limit": limit}
+        )
+
+
 # The printed columns: what composing edits and what the batch's history shows of an entry.
 PRINTED_FIELDS = (
     "unit_name",
@@ -245,6 +280,7 @@ def entry_add(*, batch: Batch, findings: Iterable[Finding], actor: User) -> Entr
             department=department,
             responsible_person="",
         )
+        _printed_text_check(entry)
         _compose_record(
             batch=batch,
             entry=entry,
@@ -263,7 +299,9 @@ def _finding_attach(*, entry: Entry, finding: Finding, actor: User) -> None:
     before = audit_snapshot(entry, PRINTED_FIELDS)
     entry.further_findings.add(finding)
     entry.violation_text = f"{entry.violation_text}\n{finding.description}"
-    entry.save(update_fields=["violation_text", *_stricter_terms(entry, finding)])
+    stricter = _stricter_terms(entry, finding)
+    _printed_text_check(entry, merged=True)
+    entry.save(update_fields=["violation_text", *stricter])
     _compose_record(
         batch=entry.batch,
         entry=entry,
@@ -387,6 +425,7 @@ def entry_update(
         raise PublicationError(" ".join(error.messages)) from error
     entry.responsible_phone = phone
     entry.responsible_email = email
+    _printed_text_check(entry)
     entry.save(
         update_fields=[*PRINTED_FIELDS, *deadline_fields, "responsible_phone", "responsible_email"]
     )
