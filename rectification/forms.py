@@ -287,6 +287,17 @@ class ReplyModerationForm(forms.Form):
         required=False,
         help_text=_("不予公开时必须填写，单位会看到。"),
     )
+    # Offered when the reply looks to hold personal data (the view decides); the service
+    # asks for it again on the text to publish.
+    personal_data_confirmed = forms.BooleanField(
+        label=_("我确认公开的文本可以包含上面列出的个人信息"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, ask_confirmation: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not ask_confirmation:
+            del self.fields["personal_data_confirmed"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
