@@ -35,6 +35,8 @@ from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop, ngettext, pgettext
 
@@ -388,6 +390,16 @@ def deadline_values(
     ``field`` and its companions ``<field>_moved_from`` and ``<field>_holiday`` to save."""
     deadline = (on or working_calendar()).deadline_on_working_day(day)
     return deadline, deadline.values(field)
+
+
+def year_unknown(field: str) -> ExpressionWrapper:
+    """A queryset annotation: whether the calendar lacks the year of the date in ``field``
+    (a path, e.g. ``"case__deadline"``), so that a deadline shown from it was reckoned on an
+    assumed calendar; False for a null date. Read in the query that fetches the rows."""
+    lacks = ~Exists(CalendarYear.objects.filter(year=ExtractYear(OuterRef(field))))
+    return ExpressionWrapper(
+        Q(**{f"{field}__isnull": False}) & Q(lacks), output_field=BooleanField()
+    )
 
 
 def known_years() -> tuple[int, ...]:
