@@ -6,11 +6,14 @@ import io
 import zipfile
 
 import pytest
+from django.urls import reverse
 from openpyxl import Workbook
 
 from registry.importing import COLUMNS, FileUnreadable, check_file, read_rows
 from registry.importing.files import xlsx_archive_check
+from registry.models import Enterprise, EnterpriseImport
 from tests.factories import UserFactory
+from tests.registry.test_import import wait_for
 
 HEADERS = [header for _key, header in COLUMNS]
 MB = 1024 * 1024
@@ -118,3 +121,19 @@ def test_ordinary_xlsx_passes_the_archive_check():
 
     xlsx_archive_check(content)
     assert len(list(read_rows("units.xlsx", content))) == 2_001
+
+
+@pytest.mark.django_db(transaction=True)
+def test_xlsx_zip_bomb_uploaded_is_refused_by_the_check_job(client, people, celery_worker):
+    client.force_login(people.inspector_huicheng)
+    bomb = io.BytesIO(bomb_xlsx(inflated_bytes=200 * MB))
+    bomb.name = "units.xlsx"
+
+    response = client.post(reverse("registry:enterprise-import"), {"file": bomb})
+
+    assert response.status_code == 302
+    enterprise_import = wait_for(EnterpriseImport.objects.latest("id").pk)
+    assert enterprise_import.status == "invalid"
+    [error] = enterprise_import.errors
+    assert error["message"].startswith("这个 Excel 文件解压后有201 MB（压缩比")
+    assert Enterprise.objects.count() == 0
