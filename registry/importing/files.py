@@ -98,7 +98,16 @@ def xlsx_archive_check(content: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             parts = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as error:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        # A directory naming a compression or encryption zipfile does not know; a name
+        # that does not decode.
+        NotImplementedError,
+        ValueError,
+        EOFError,
+        OSError,
+    ) as error:
         raise FileUnreadable(_("无法读取这个 Excel 文件，请确认它是 .xlsx 格式。")) from error
     if len(parts) > settings.ENTERPRISE_IMPORT_XLSX_MAX_PARTS:
         raise FileUnreadable(

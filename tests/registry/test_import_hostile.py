@@ -137,3 +137,14 @@ def test_xlsx_zip_bomb_uploaded_is_refused_by_the_check_job(client, people, cele
     [error] = enterprise_import.errors
     assert error["message"].startswith("这个 Excel 文件解压后有201 MB（压缩比")
     assert Enterprise.objects.count() == 0
+
+
+def test_xlsx_with_a_directory_zipfile_cannot_read_is_unreadable():
+    content = bytearray(workbook_bytes())
+    # The first central directory entry's "version needed to extract": a zip version of the
+    # future, which zipfile refuses with NotImplementedError.
+    directory = content.index(b"PK\x01\x02")
+    content[directory + 6] = 0xFF
+
+    with pytest.raises(FileUnreadable, match="请确认它是 .xlsx 格式"):
+        xlsx_archive_check(bytes(content))
