@@ -81,6 +81,13 @@ def read_rows(name: str, content: bytes) -> Generator[list[str], None, None]:
         ) from error
 
 
+# The compression methods zipfile can inflate (spreadsheet programs write deflate).
+READABLE_COMPRESSION = {
+    zipfile.ZIP_STORED,
+    zipfile.ZIP_DEFLATED,
+    zipfile.ZIP_BZIP2,
+    zipfile.ZIP_LZMA,
+}
 # Below this many bytes a part is not worth checking for its compression ratio: a small
 # styles or theme part may compress very well and costs nothing to read.
 RATIO_FLOOR_BYTES = 1024 * 1024
@@ -109,6 +116,12 @@ def xlsx_archive_check(content: bytes) -> None:
         OSError,
     ) as error:
         raise FileUnreadable(_("无法读取这个 Excel 文件，请确认它是 .xlsx 格式。")) from error
+    if any(
+        part.compress_type not in READABLE_COMPRESSION or part.flag_bits & 0x1  # encrypted
+        for part in parts
+    ):
+        # Said now rather than halfway through the rows, where reading the part would fail.
+        raise FileUnreadable(_("无法读取这个 Excel 文件，请确认它是 .xlsx 格式。"))
     if len(parts) > settings.ENTERPRISE_IMPORT_XLSX_MAX_PARTS:
         raise FileUnreadable(
             _(

@@ -148,3 +148,22 @@ def test_xlsx_with_a_directory_zipfile_cannot_read_is_unreadable():
 
     with pytest.raises(FileUnreadable, match="请确认它是 .xlsx 格式"):
         xlsx_archive_check(bytes(content))
+
+
+@pytest.mark.parametrize(
+    ("offset", "value"),
+    [
+        (10, 9),  # the sheet compressed with Deflate64, which zipfile cannot inflate
+        (8, 0x1),  # encrypted
+    ],
+)
+def test_xlsx_part_zipfile_cannot_inflate_is_unreadable_before_reading(offset, value):
+    content = bytearray(workbook_bytes())
+    # The sheet's entry in the central directory (the directory is what zipfile reads).
+    header = content.index(b"PK\x01\x02")
+    while not content[header + 46 :].startswith(SHEET.encode()):
+        header = content.index(b"PK\x01\x02", header + 4)
+    content[header + offset] = value
+
+    with pytest.raises(FileUnreadable, match="请确认它是 .xlsx 格式"):
+        next(read_rows("units.xlsx", bytes(content)))
