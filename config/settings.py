@@ -416,6 +416,15 @@ FINDING_DEADLINE_DAYS = {
 # Bulk import of enterprises: the largest file and number of rows accepted at once.
 ENTERPRISE_IMPORT_MAX_BYTES = env.int("ENTERPRISE_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 ENTERPRISE_IMPORT_MAX_ROWS = env.int("ENTERPRISE_IMPORT_MAX_ROWS", default=100_000)
+# An XLSX is a zip archive, checked from its directory before it is inflated (a zip bomb of
+# a few MB inflates to gigabytes): the most parts, bytes once inflated (100,000 rows of long
+# names and addresses come to about 200 MB of sheet XML) and compression ratio of one part
+# (real sheets compress about 16 : 1).
+ENTERPRISE_IMPORT_XLSX_MAX_PARTS = env.int("ENTERPRISE_IMPORT_XLSX_MAX_PARTS", default=1_000)
+ENTERPRISE_IMPORT_XLSX_MAX_INFLATED_BYTES = env.int(
+    "ENTERPRISE_IMPORT_XLSX_MAX_INFLATED_BYTES", default=256 * 1024 * 1024
+)
+ENTERPRISE_IMPORT_XLSX_MAX_RATIO = env.int("ENTERPRISE_IMPORT_XLSX_MAX_RATIO", default=100)
 # Rows checked and written together: each chunk costs a fixed handful of queries (the units
 # it matches, one INSERT, one UPDATE, one INSERT of audit rows) whatever its size.
 ENTERPRISE_IMPORT_CHUNK_ROWS = env.int("ENTERPRISE_IMPORT_CHUNK_ROWS", default=2_000)

@@ -26,7 +26,12 @@ from registry.selectors import (
     jurisdictions_for,
     legal_provisions,
 )
-from registry.services import AccidentData, EnterpriseData, InspectionData
+from registry.services import (
+    AccidentData,
+    EnterpriseData,
+    InspectionData,
+    finding_deadline_problem,
+)
 from registry.validators import validate_credit_code
 
 _WHITESPACE = re.compile(r"\s+")
@@ -369,7 +374,27 @@ class FindingForm(forms.Form):
 
 
 class BaseFindingFormSet(forms.BaseFormSet):
+    def __init__(self, *args: Any, inspection_date: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.inspection_date = inspection_date
+
+    def _inspection_date(self) -> Any:
+        """The inspection's date: given, or as posted with the findings on the same page."""
+        if self.inspection_date is not None:
+            return self.inspection_date
+        try:
+            return InspectionForm.base_fields["date"].clean(self.data.get("date"))
+        except ValidationError:  # the inspection form reports it
+            return None
+
     def clean(self) -> None:
+        inspected_on = self._inspection_date()
+        if inspected_on is not None:
+            for form in self.forms:
+                deadline = getattr(form, "cleaned_data", {}).get("proposed_deadline")
+                problem = finding_deadline_problem(deadline=deadline, inspected_on=inspected_on)
+                if problem:
+                    form.add_error("proposed_deadline", ValidationError(problem, code="early"))
         if any(self.errors):
             return
         filled = [form for form in self.forms if form.has_changed()]
