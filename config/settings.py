@@ -251,6 +251,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The same client address as the other rate limits (REMOTE_ADDR, set by the proxy setup).
 AXES_CLIENT_IP_CALLABLE = "core.requests.client_ip"
+# The login name as typed, or a digest of one longer than axes' column (255 characters).
+AXES_USERNAME_CALLABLE = "core.requests.login_username"
 # Successful logins are not stored (the audit trail is ours); failures are.
 AXES_DISABLE_ACCESS_LOG = True
 # Lockouts are lifted with `manage.py axes_reset_username <name>` (docs/security.md), not in
