@@ -193,6 +193,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=5.0),
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=1.0)
+# Seconds each check of /readyz (database, broker, cache) waits before it says "error"
+# (core/health.py), so a probe answers within a few seconds whatever hangs.
+HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=1.0)
 # Seconds a job may take before the outbox sweep thinks its worker died and sends it again
 # (every job is safe to run twice; the sweep runs every minute).
 PUBLICATION_JOB_EXPECTED_SECONDS = env.int("PUBLICATION_JOB_EXPECTED_SECONDS", default=5 * 60)
@@ -298,8 +301,8 @@ if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
 # $remote_addr), believed only from these proxy addresses (core.middleware).
 REAL_IP_HEADER = env.str("REAL_IP_HEADER", default="")  # e.g. HTTP_X_REAL_IP
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
-# /healthz answers the load balancer over plain HTTP on the private network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# /healthz and /readyz answer the load balancer over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # A staff session lasts a working day; optionally it ends when the browser closes.
