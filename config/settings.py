@@ -196,9 +196,15 @@ CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECT_TIMEOUT", de
 # Seconds each check of /readyz (database, broker, cache) waits before it says "error"
 # (core/health.py), so a probe answers within a few seconds whatever hangs.
 HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=1.0)
-# Seconds a job may take before the outbox sweep thinks its worker died and sends it again
-# (every job is safe to run twice; the sweep runs every minute).
-PUBLICATION_JOB_EXPECTED_SECONDS = env.int("PUBLICATION_JOB_EXPECTED_SECONDS", default=5 * 60)
+# A running job's lease (core.jobs): its worker renews it every JOB_LEASE_RENEW_SECONDS; the
+# outbox sweep, every OUTBOX_SWEEP_SECONDS, sends again a job whose lease ran out (its worker
+# died), so a killed worker's notice runs again within about LEASE + SWEEP seconds of a
+# worker being there, and a slow job whose worker still renews is never sent twice. A run
+# that failed is tried again after JOB_FAILED_RETRY_SECONDS.
+JOB_LEASE_SECONDS = env.float("JOB_LEASE_SECONDS", default=20)
+JOB_LEASE_RENEW_SECONDS = env.float("JOB_LEASE_RENEW_SECONDS", default=5)
+OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=10)
+JOB_FAILED_RETRY_SECONDS = env.int("JOB_FAILED_RETRY_SECONDS", default=5 * 60)
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TASK_TRACK_STARTED = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -522,8 +528,6 @@ EXPORT_JOB_REUSE_MINUTES = env.int("EXPORT_JOB_REUSE_MINUTES", default=10)
 EXPORT_FILE_RETENTION_HOURS = env.int("EXPORT_FILE_RETENTION_HOURS", default=24)
 # New export jobs one client address may start per hour (a reused job does not count).
 EXPORT_JOBS_PER_HOUR = env.int("EXPORT_JOBS_PER_HOUR", default=10)
-# Seconds an export job may run before the outbox sweep thinks its worker died and sends it
-# again (a million CSV rows take minutes on a loaded worker), and the runs after which it
-# is given up as failed.
-EXPORT_JOB_EXPECTED_SECONDS = env.int("EXPORT_JOB_EXPECTED_SECONDS", default=15 * 60)
+# The runs after which an export job is given up as failed (its worker died each time; a
+# dead worker is noticed by the job's lease, JOB_LEASE_SECONDS above).
 EXPORT_JOB_MAX_ATTEMPTS = env.int("EXPORT_JOB_MAX_ATTEMPTS", default=3)

@@ -228,6 +228,28 @@ def start_worker(env: dict[str, str], name: str, log: Path) -> subprocess.Popen[
     )
 
 
+def start_beat(env: dict[str, str], directory: Path) -> subprocess.Popen[bytes]:
+    """The beat scheduler (config/celery.py's schedule), its state file in ``directory``."""
+    return subprocess.Popen(  # noqa: S603 - our own beat command, no outside input
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "beat",
+            "--schedule",
+            str(directory / "celerybeat-schedule"),
+            "--loglevel",
+            "INFO",
+        ],  # fmt: skip
+        cwd=BASE_DIR,
+        env=env,
+        stdout=(directory / "beat.log").open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+
+
 def stop(process: subprocess.Popen[bytes] | None) -> None:
     if process is not None and process.poll() is None:
         process.terminate()
