@@ -37,7 +37,7 @@ class DrainingThreadWorker(ThreadWorker):
         super().__init__(*args, **kwargs)
         # gunicorn's own recycling (alive = False in the middle of the loop) is replaced by
         # the drain: it never triggers, and this worker counts against the same limit.
-        self.recycle_after = self.max_requests
+        self.recycle_after: int = self.max_requests  # type: ignore[has-type]  # gunicorn is untyped
         self.max_requests = sys.maxsize
         self.drain_wanted = False
         self.draining_since: float | None = None
@@ -75,14 +75,13 @@ class DrainingThreadWorker(ThreadWorker):
     def is_parent_alive(self) -> bool:
         # Asked by the main loop on every turn; False leaves the loop (then gthread waits for
         # the requests in hand, closes what is left, and the worker exits).
-        if self.draining_since is not None and self._drained():
+        if self.draining_since is not None and self._drained(self.draining_since):
             self.log.info("Worker drained: exiting.")
             return False
         return bool(super().is_parent_alive())
 
-    def _drained(self) -> bool:
-        assert self.draining_since is not None
-        elapsed = time.monotonic() - self.draining_since
+    def _drained(self, since: float) -> bool:
+        elapsed = time.monotonic() - since
         if elapsed >= self.cfg.graceful_timeout:
             return True
         if self.futures:  # a request is being served
