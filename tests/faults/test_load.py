@@ -201,3 +201,90 @@ def test_recycled_workers_lose_no_request(fault_env, tmp_path):
     assert Submission.objects.count() == posts
     # The workers were recycled many times while the clients were sending.
     assert boots - 2 >= 10
+
+
+WRK_RECYCLING_SCRIPT = """
+local paths = {%(paths)s}
+local report = "%(report)s"
+local csrf = "%(csrf)s"
+local threads = {}
+local i = 0
+-- Globals: done() reads each thread's own with thread:get().
+created, served, other = 0, 0, 0
+
+setup = function(thread) table.insert(threads, thread) end
+
+request = function()
+  i = i + 1
+  if i %% 4 == 0 then
+    return wrk.format("POST", "/reports/new/", {
+      ["Content-Type"] = "application/x-www-form-urlencoded",
+      ["Cookie"] = "csrftoken=" .. csrf,
+    }, report)
+  end
+  return wrk.format("GET", paths[(i %% #paths) + 1])
+end
+
+response = function(status, headers, body)
+  -- 201: a report received (only the form answers 201); 200: a page.
+  if status == 201 then created = created + 1
+  elseif status == 200 then served = served + 1
+  else other = other + 1 end
+end
+
+done = function(summary, latency, requests)
+  local c, s, o = 0, 0, 0
+  for _, thread in ipairs(threads) do
+    c = c + thread:get("created"); s = s + thread:get("served"); o = o + thread:get("other")
+  end
+  io.write(string.format("responses: created %%d, served %%d, other %%d\\n", c, s, o))
+end
+"""
+
+
+@pytest.mark.load
+@pytest.mark.skipif(os.environ.get("LOAD_TEST") != "1", reason="LOAD_TEST=1 runs it")
+@pytest.mark.skipif(shutil.which("wrk") is None, reason="needs wrk")
+def test_recycled_workers_lose_no_request_under_wrk(fault_env, tmp_path):
+    """wrk's 50 keep-alive connections for 30 s, a quarter of the requests report POSTs, on two
+    workers each recycled after 300-400 requests."""
+    for _ in range(20):
+        ListedEntryFactory()
+    env = {**_recycling_env(fault_env), "GUNICORN_MAX_REQUESTS": "300"}
+    env["GUNICORN_MAX_REQUESTS_JITTER"] = "100"
+    log = tmp_path / "gunicorn.log"
+    site = Site(env, log, workers=2)
+    try:
+        site.get("/reports/new/")
+        script = tmp_path / "recycling.lua"
+        script.write_text(
+            WRK_RECYCLING_SCRIPT
+            % {
+                "paths": ", ".join(f'"{p}"' for p in PAGES),
+                "report": urllib.parse.urlencode({**REPORT, "csrfmiddlewaretoken": site.csrf()}),
+                "csrf": site.csrf(),
+            }
+        )
+        report = subprocess.run(  # noqa: S603 - wrk with fixed arguments against our own server
+            ["wrk", "-t2", "-c50", "-d30s", "--timeout", "30s", "-s", str(script), site.base],  # noqa: S607
+            stdout=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            check=True,
+        ).stdout
+    finally:
+        site.stop()
+
+    boots = _worker_boots(log)
+    print(report)  # the figures for docs/deploy.md (pytest -s)
+    print(f"{boots - 2} worker restarts")
+    assert "Non-2xx" not in report
+    assert "Socket errors" not in report  # wrk prints the line only when there were some
+    created, _served, other = map(
+        int, re.search(r"responses: created (\d+), served (\d+), other (\d+)", report).groups()
+    )
+    assert other == 0
+    # Each report answered 201 was stored once; at most one per connection more, sent as
+    # wrk stopped and never read.
+    assert created <= Submission.objects.count() <= created + 50
+    assert boots - 2 >= 10
