@@ -193,9 +193,18 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=5.0),
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=1.0)
-# Seconds a job may take before the outbox sweep thinks its worker died and sends it again
-# (every job is safe to run twice; the sweep runs every minute).
-PUBLICATION_JOB_EXPECTED_SECONDS = env.int("PUBLICATION_JOB_EXPECTED_SECONDS", default=5 * 60)
+# Seconds each check of /readyz (database, broker, cache) waits before it says "error"
+# (core/health.py), so a probe answers within a few seconds whatever hangs.
+HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=1.0)
+# A running job's lease (core.jobs): its worker renews it every JOB_LEASE_RENEW_SECONDS; the
+# outbox sweep, every OUTBOX_SWEEP_SECONDS, sends again a job whose lease ran out (its worker
+# died), so a killed worker's notice runs again within about LEASE + SWEEP seconds of a
+# worker being there, and a slow job whose worker still renews is never sent twice. A run
+# that failed is tried again after JOB_FAILED_RETRY_SECONDS.
+JOB_LEASE_SECONDS = env.float("JOB_LEASE_SECONDS", default=20)
+JOB_LEASE_RENEW_SECONDS = env.float("JOB_LEASE_RENEW_SECONDS", default=5)
+OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=10)
+JOB_FAILED_RETRY_SECONDS = env.int("JOB_FAILED_RETRY_SECONDS", default=5 * 60)
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TASK_TRACK_STARTED = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -251,6 +260,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The same client address as the other rate limits (REMOTE_ADDR, set by the proxy setup).
 AXES_CLIENT_IP_CALLABLE = "core.requests.client_ip"
+# The login name as typed, or a digest of one longer than axes' column (255 characters).
+AXES_USERNAME_CALLABLE = "core.requests.login_username"
 # Successful logins are not stored (the audit trail is ours); failures are.
 AXES_DISABLE_ACCESS_LOG = True
 # Lockouts are lifted with `manage.py axes_reset_username <name>` (docs/security.md), not in
@@ -296,8 +307,8 @@ if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
 # $remote_addr), believed only from these proxy addresses (core.middleware).
 REAL_IP_HEADER = env.str("REAL_IP_HEADER", default="")  # e.g. HTTP_X_REAL_IP
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
-# /healthz answers the load balancer over plain HTTP on the private network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# /healthz and /readyz answer the load balancer over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # A staff session lasts a working day; optionally it ends when the browser closes.
@@ -526,8 +537,6 @@ EXPORT_JOB_REUSE_MINUTES = env.int("EXPORT_JOB_REUSE_MINUTES", default=10)
 EXPORT_FILE_RETENTION_HOURS = env.int("EXPORT_FILE_RETENTION_HOURS", default=24)
 # New export jobs one client address may start per hour (a reused job does not count).
 EXPORT_JOBS_PER_HOUR = env.int("EXPORT_JOBS_PER_HOUR", default=10)
-# Seconds an export job may run before the outbox sweep thinks its worker died and sends it
-# again (a million CSV rows take minutes on a loaded worker), and the runs after which it
-# is given up as failed.
-EXPORT_JOB_EXPECTED_SECONDS = env.int("EXPORT_JOB_EXPECTED_SECONDS", default=15 * 60)
+# The runs after which an export job is given up as failed (its worker died each time; a
+# dead worker is noticed by the job's lease, JOB_LEASE_SECONDS above).
 EXPORT_JOB_MAX_ATTEMPTS = env.int("EXPORT_JOB_MAX_ATTEMPTS", default=3)

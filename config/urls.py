@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("publicity.submissions.urls")),
     path("i18n/setlang/", core_views.language_switch, name="set_language"),
     path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("favicon.ico", core_views.favicon, name="favicon"),
     path("staff/login/", staff_views.StaffLoginView.as_view(), name="staff-login"),
     path("staff/logout/", auth_views.LogoutView.as_view(), name="staff-logout"),
