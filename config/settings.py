@@ -298,6 +298,9 @@ REAL_IP_HEADER = env.str("REAL_IP_HEADER", default="")  # e.g. HTTP_X_REAL_IP
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
 # /healthz answers the load balancer over plain HTTP on the private network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# A form refused for its CSRF token gets the site's page (templates/403_csrf.html), in the
+# visitor's language; Django's own is English.
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # A staff session lasts a working day; optionally it ends when the browser closes.
