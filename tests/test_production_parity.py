@@ -31,7 +31,7 @@ DIFFERENCES = {
     "EMAIL_BACKEND": "Django's test outbox",
     "EMAIL_HOST": "no mail server in tests",
     "DATABASES": "the test database (test_<name>)",
-    "STORAGES": "production's static storage without its gzip copies (collectstatic: ~3 s, not ~35 s)",
+    "STORAGES": "production's static storage without gzip copies (collectstatic ~3 s, not ~35 s)",
     "WHITENOISE_AUTOREFRESH": "static files looked up per request, not listed per test client",
     "OTP_REQUIRED": "on in the second factor's tests (and in a pass of tests/test_url_matrix.py)",
 }
