@@ -214,8 +214,9 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Static files are served by whitenoise (or by nginx from STATIC_ROOT, docs/deploy.md). A
 # deploy that runs `collectstatic` sets STATICFILES_MANIFEST: compressed files with hashed
-# names, cached for a year. Without it (development, tests, `make run`) whitenoise serves
-# the files where they lie, found as runserver finds them.
+# names, cached for a year. Without it (development, `make run`) whitenoise serves the
+# files where they lie, found as runserver finds them. The tests run with it, as production
+# does (tests/conftest.py collects the files once per test session).
 STATICFILES_MANIFEST = env.bool("STATICFILES_MANIFEST", default=False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
