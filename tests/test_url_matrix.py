@@ -11,6 +11,8 @@ Outcomes: ``200`` (or any code shown), ``login`` (a redirect to the staff login)
 from __future__ import annotations
 
 import datetime
+import re
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -531,10 +533,30 @@ def test_the_matrix_runs_with_production_settings(settings):
     assert settings.STORAGES["staticfiles"]["BACKEND"].endswith("ManifestStaticFilesStorage")
 
 
-def test_every_url_pattern_answers_each_role_as_the_table_says(client, world):
+STATIC_LINK = re.compile(r"""(?:href|src)=["'](/static/[^"'?#]+)""")
+
+
+def _missing_static_files(response, settings) -> list[str]:
+    """The static files an HTML page links that are not among the collected files."""
+    if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+        return []
+    root = Path(settings.STATIC_ROOT)
+    return [
+        link
+        for link in STATIC_LINK.findall(response.content.decode())
+        if not (root / link.removeprefix(settings.STATIC_URL)).is_file()
+    ]
+
+
+def test_every_url_pattern_answers_each_role_as_the_table_says(client, world, settings):
     got: dict[str, list[str]] = {}
-    for _role, name, _address, response in _every_answer(client, world):
+    missing: dict[str, list[str]] = {}
+    for _role, name, url, response in _every_answer(client, world):
         got.setdefault(name, []).append(_outcome(response))
+        if links := _missing_static_files(response, settings):
+            missing[url] = links
+    # Every stylesheet, script and icon a page links is served (whitenoise: STATIC_ROOT).
+    assert missing == {}
     rows = [name for _pattern, name, _view in _patterns(get_resolver().url_patterns)]
     expected = {name: EXPECTED.get(name) or _admin_expected(name) for name in rows}
     observed = {name: " ".join(outcomes) for name, outcomes in got.items()}
