@@ -40,6 +40,7 @@ DIFFERENCES = {
 SERVERS = {"DATABASE_URL", "REDIS_URL", "CACHE_URL", "STATIC_ROOT", "MEDIA_ROOT"}
 
 ROOT = production.ROOT
+TEMPLATE_DIRS = [Path(str(directory)) for directory in settings.TEMPLATES[0]["DIRS"]]  # type: ignore[attr-defined]
 STATIC_TAG = re.compile(r"{%\s*static\s+(\S+)\s*%}")
 TEMPLATE_TAG = re.compile(r"{%\s*(?:include|extends)\s+(\S+)")
 # Static references made from a variable, and the names they take.
@@ -101,7 +102,7 @@ def _our_apps() -> list[Path]:
 
 
 def _template_files() -> list[Path]:
-    directories = [Path(directory) for directory in settings.TEMPLATES[0]["DIRS"]]
+    directories = list(TEMPLATE_DIRS)
     directories += [path / "templates" for path in _our_apps() if (path / "templates").is_dir()]
     return sorted(path for directory in directories for path in directory.rglob("*.html"))
 
