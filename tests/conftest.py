@@ -55,7 +55,7 @@ def live_server(request):
     server = LiveServer(address, start=False)
     server.thread = LiveServerThread(
         server.thread.host,
-        # LiveServerThread hands its media handler, wrapping the site: the site itself.
+        # LiveServerThread passes the site wrapped in Django's /media/ handler: the site alone.
         static_handler=lambda media_handler: media_handler.application,
         connections_override={},
         port=server.thread.port,

@@ -14,6 +14,7 @@ import runpy
 from pathlib import Path
 from typing import Any
 
+import environ
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,15 +65,15 @@ def adopted_environment(static_root: Path) -> dict[str, str]:
 
 
 def settings_read_with(environment: dict[str, str]) -> dict[str, Any]:
-    """The settings config/settings.py makes in a process with this environment."""
-    saved = dict(os.environ)
-    os.environ.clear()
-    os.environ.update(environment)
+    """The settings config/settings.py makes in a process with this environment (read
+    through django-environ, which settings.py reads every variable with; the process's own
+    environment is left alone)."""
+    saved = environ.Env.ENVIRON
+    environ.Env.ENVIRON = dict(environment)
     try:
         namespace = runpy.run_path(str(ROOT / "config" / "settings.py"))
     finally:
-        os.environ.clear()
-        os.environ.update(saved)
+        environ.Env.ENVIRON = saved
     return {name: value for name, value in namespace.items() if name.isupper()}
 
 
