@@ -223,8 +223,9 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Static files are served by whitenoise (or by nginx from STATIC_ROOT, docs/deploy.md). A
 # deploy that runs `collectstatic` sets STATICFILES_MANIFEST: compressed files with hashed
-# names, cached for a year. Without it (development, tests, `make run`) whitenoise serves
-# the files where they lie, found as runserver finds them.
+# names, cached for a year. Without it (development, `make run`) whitenoise serves the
+# files where they lie, found as runserver finds them. The tests run with it, as production
+# does (tests/conftest.py collects the files once per test session).
 STATICFILES_MANIFEST = env.bool("STATICFILES_MANIFEST", default=False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -309,6 +310,9 @@ REAL_IP_HEADER = env.str("REAL_IP_HEADER", default="")  # e.g. HTTP_X_REAL_IP
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
 # /healthz and /readyz answer the load balancer over plain HTTP on the private network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# A form refused for its CSRF token gets the site's page (templates/403_csrf.html), in the
+# visitor's language; Django's own is English.
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # A staff session lasts a working day; optionally it ends when the browser closes.

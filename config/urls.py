@@ -28,3 +28,8 @@ urlpatterns = [
     path("staff/batches/", include("publicity.urls")),
     path("unit/", include(rectification_urls.unit_patterns)),
 ]
+
+# Error pages in the site's layout and language (templates/404.html, 403.html; the 500 and
+# 400 pages are rendered without the database, core.views).
+handler400 = core_views.bad_request
+handler500 = core_views.server_error

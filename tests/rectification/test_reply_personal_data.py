@@ -163,7 +163,7 @@ def test_reply_detail_marks_personal_data_and_lists_it_above_the_text(client):
     html = response.content.decode()
     assert "<strong>可能含有个人信息：</strong>手机号码 13800138000、责任人姓名 李四</p>" in html
     assert (
-        '<blockquote class="reply-original">&lt;i&gt;已整改&lt;/i&gt;<br>联系人'
+        '<blockquote class="unit-reply">&lt;i&gt;已整改&lt;/i&gt;<br>联系人'
         '<mark class="personal-data" title="责任人姓名">李四</mark> '
         '<mark class="personal-data" title="手机号码">13800138000</mark></blockquote>'
     ) in html
