@@ -183,8 +183,10 @@ class ProtectedUserAdmin(UserAdmin):
             shown.append((name, {**options, "fields": fields}))
         return shown
 
-    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(
+        self, request: HttpRequest, obj: Any | None = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
         groups = form.base_fields.get("groups")
         if groups is not None and not request.user.is_superuser:
             groups.help_text = _(
@@ -318,20 +320,13 @@ class RoleGrantAdmin(admin.ModelAdmin):
     """The requests for roles that approve or administer: another administrator confirms
     or refuses them here (the actions); the rows are their history and never edited."""
 
-    list_display = [
-        "user",
-        "role",
-        "status",
-        "requested_by",
-        "requested_at",
-        "decided_by",
-        "decided_at",
-    ]
+    COLUMNS = ("user", "role", "status", "requested_by", "requested_at", "decided_by", "decided_at")
+    list_display = COLUMNS
     list_filter = ["status"]
     search_fields = ["user__username", "user__first_name", "user__last_name"]
     list_select_related = ["user", "group", "requested_by", "decided_by"]
-    fields = list_display
-    readonly_fields = list_display
+    fields = COLUMNS
+    readonly_fields = COLUMNS
     actions = ["confirm", "refuse"]
 
     @admin.display(description=_("角色"), ordering="group__name")

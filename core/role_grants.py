@@ -260,6 +260,15 @@ def role_grant_notify_send(*, grant_id: int) -> NotifyResult:
     return NotifyResult(emailed=len(addresses))
 
 
+def role_grant_notify_pending() -> int:
+    """The email of every confirmed grant not yet sent (its job lost to a broker outage at
+    commit, or its SMTP send failed): the beat runs this, so no notice is lost. Emails sent."""
+    pending = RoleGrant.objects.filter(
+        status=RoleGrantStatus.CONFIRMED, notified_at__isnull=True
+    ).values_list("pk", flat=True)
+    return sum(role_grant_notify_send(grant_id=pk).emailed for pk in list(pending))
+
+
 def user_groups_apply(
     *, user: User, groups: Iterable[Group], actor: User
 ) -> tuple[list[RoleGrant], list[str]]:

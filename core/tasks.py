@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from core.health import WORKER_HEARTBEAT
 from core.models import Heartbeat
-from core.role_grants import role_grant_notify_send
+from core.role_grants import role_grant_notify_pending, role_grant_notify_send
 
 
 @shared_task(name="core.heartbeat")
@@ -20,3 +20,9 @@ def heartbeat() -> None:
 def role_grant_notify(*, grant_id: int) -> None:
     """Email the holders of the same rights about a confirmed role grant (once)."""
     role_grant_notify_send(grant_id=grant_id)
+
+
+@shared_task(name="core.role_grant_notify_pending")
+def role_grant_notify_pending_task() -> int:
+    """The emails of confirmed role grants whose job was lost or failed (beat)."""
+    return role_grant_notify_pending()

@@ -21,6 +21,7 @@ from core.models import PasswordChangeRequired, RoleGrant
 from core.role_grants import (
     RoleGrantError,
     role_grant_confirm,
+    role_grant_notify_pending,
     role_grant_notify_send,
     role_grant_refuse,
     role_grant_request,
@@ -390,6 +391,28 @@ def test_officials_are_emailed_once_about_a_new_approver():
         "deputy@example.gov.cn",
     ]
     assert mail.outbox[0].subject == "新的角色持有人：newcomer（审批领导）"
+
+
+def test_an_email_lost_at_commit_is_sent_by_the_beat_sweep():
+    # In this test the confirming transaction's on-commit job never runs, as when the broker
+    # is down at commit: the sweep on the beat schedule sends it.
+    from config.celery import app
+
+    first = staff_user("it1", roles.ADMINISTRATOR)
+    second = staff_user("it2", roles.ADMINISTRATOR)
+    staff_user("boss", roles.OFFICIAL, email="boss@example.gov.cn")
+    newcomer = staff_user("newcomer", roles.INSPECTOR)
+    grant = role_grant_request(user=newcomer, group=_group(roles.OFFICIAL), requested_by=first)
+    role_grant_confirm(grant_id=grant.pk, actor=second)
+
+    sent = role_grant_notify_pending()
+    again = role_grant_notify_pending()
+
+    assert (sent, again) == (1, 0)
+    assert [message.to for message in mail.outbox] == [["boss@example.gov.cn"]]
+    assert app.conf.beat_schedule["role-grant-notify-pending"]["task"] == (
+        "core.role_grant_notify_pending"
+    )
 
 
 @pytest.mark.django_db(transaction=True)
