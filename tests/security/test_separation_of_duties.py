@@ -464,9 +464,7 @@ def test_required_password_change_at_next_login(client):
         {"action": "require_password_change", "_selected_action": [str(official.pk)]},
     )
     client.logout()
-    client.post(
-        reverse("staff-login"), {"username": "boss", "password": "the-officials-own-pass"}
-    )
+    client.post(reverse("staff-login"), {"username": "boss", "password": "the-officials-own-pass"})
     blocked = client.get(reverse("publicity:approval-queue"))
     changed = client.post(
         reverse("staff-password-change"),
