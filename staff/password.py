@@ -26,7 +26,7 @@ from core.role_grants import password_change_done, password_change_is_required
 
 # Session flag: an administrator asked this person for a new password (noted at login, so
 # the staff pages need no query to know).
-PASSWORD_CHANGE_SESSION_KEY = "password_change_required"  # noqa: S105 - a key, not a password
+PASSWORD_CHANGE_SESSION_KEY = "password_change_required"  # noqa: S105  # nosec B105 - a session key, not a password
 
 
 def note_password_change_at_login(request: HttpRequest, user: User) -> None:
