@@ -25,8 +25,8 @@ from django.views.decorators.http import require_http_methods
 from core.role_grants import password_change_done, password_change_is_required
 
 # Session flag: an administrator asked this person for a new password (noted at login, so
-# the staff pages need no query to know).
-PASSWORD_CHANGE_SESSION_KEY = "password_change_required"  # noqa: S105  # nosec B105 - a session key, not a password
+# the staff pages need no query to know). A session key, not a password (S105, B105).
+PASSWORD_CHANGE_SESSION_KEY = "password_change_required"  # noqa: S105  # nosec B105
 
 
 def note_password_change_at_login(request: HttpRequest, user: User) -> None:
