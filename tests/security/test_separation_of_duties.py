@@ -549,3 +549,47 @@ def test_production_environment_requires_the_second_factor():
     from tests.security.test_deploy import _production_env
 
     assert _production_env()["OTP_REQUIRED"] == "true"
+
+
+def _confirmed_grants(count, first, second):
+    for _ in range(count):
+        newcomer = staff_user(f"newcomer{RoleGrant.objects.count()}", roles.INSPECTOR)
+        grant = role_grant_request(user=newcomer, group=_group(roles.OFFICIAL), requested_by=first)
+        role_grant_confirm(grant_id=grant.pk, actor=second)
+
+
+def test_role_grant_list_query_count_is_the_same_for_1_and_3_rows(
+    client, django_assert_num_queries
+):
+    first = staff_user("it1", roles.ADMINISTRATOR)
+    second = staff_user("it2", roles.ADMINISTRATOR)
+    client.force_login(second)
+    url = reverse("admin:core_rolegrant_changelist")
+    _confirmed_grants(1, first, second)
+    client.get(url)  # warm the session and the per-process caches
+    with django_assert_num_queries(7) as one:
+        response = client.get(url)
+    assert len(response.context["cl"].result_list) == 1
+    _confirmed_grants(2, first, second)
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["cl"].result_list) == 3
+
+
+def test_inbox_with_role_grant_notices_query_count_is_the_same_for_1_and_3(
+    client, django_assert_num_queries
+):
+    first = staff_user("it1", roles.ADMINISTRATOR)
+    second = staff_user("it2", roles.ADMINISTRATOR)
+    boss = staff_user("boss", roles.OFFICIAL)
+    client.force_login(boss)
+    url = reverse("rectification:inbox")
+    _confirmed_grants(1, first, second)
+    client.get(url)
+    with django_assert_num_queries(7) as one:
+        response = client.get(url)
+    assert len(response.context["page_obj"]) == 1
+    _confirmed_grants(2, first, second)
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["page_obj"]) == 3
