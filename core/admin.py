@@ -143,10 +143,10 @@ OWN_ACCOUNT_LOCKED = ("groups", "is_staff", "is_active", "is_superuser", "user_p
 
 
 class ProtectedUserAdmin(UserAdmin):
-    """Accounts, with separation of duties (docs/security.md, "Administrators"): a role that
-    approves or administers is filed as a request a second administrator confirms (the
-    "角色授予" list), and nobody's password is set here but one's own — an administrator asks
-    for a new one at the next login instead."""
+    """Accounts, with separation of duties (docs/security.md, "Separation of duties"): a
+    role that approves or administers is filed as a request a second administrator confirms
+    (the "角色授予" list), and nobody's password is set here but one's own — an administrator
+    asks for a new one at the next login instead."""
 
     actions = ["require_password_change"]
 

@@ -1,10 +1,10 @@
 """Staff roles, as Django groups. Their permissions are set by migration
 publicity/0002_roles (and by later migrations when a role gains or loses one).
 
-Separation of duties (docs/security.md, "Administrators"): a role that approves, finalises or
-decides, or one that administers, is given to an account only when a second administrator
-confirms the request (core.role_grants). Which roles those are is read from the permissions a
-group holds, never from its name, so a group an administrator builds is judged the same way.
+Separation of duties (docs/security.md, "Separation of duties"): a role that approves,
+finalises or decides, or one that administers, is given to an account only when a second
+administrator confirms the request (core.role_grants). Which roles those are is read from the
+permissions a group holds, never from its name, so any group is judged the same way.
 """
 
 from __future__ import annotations
