@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0005_role_grant_confirmation'),
+        ('core', '0006_role_grant_confirmation'),
         ('rectification', '0012_reminder_case_index_in_unique'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

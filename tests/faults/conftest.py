@@ -125,7 +125,7 @@ def fault_env(own_redis, tmp_path, transactional_db) -> dict[str, str]:
 class Site:
     """gunicorn serving the project on a free port, and a client with cookies."""
 
-    def __init__(self, env: dict[str, str], log: Path) -> None:
+    def __init__(self, env: dict[str, str], log: Path, workers: int = 1) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = log.open("wb")
@@ -139,7 +139,7 @@ class Site:
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",
-                "1",
+                str(workers),
                 "--threads",
                 "2",
                 "config.wsgi",
@@ -224,6 +224,28 @@ def start_worker(env: dict[str, str], name: str, log: Path) -> subprocess.Popen[
         cwd=BASE_DIR,
         env=env,
         stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+def start_beat(env: dict[str, str], directory: Path) -> subprocess.Popen[bytes]:
+    """The beat scheduler (config/celery.py's schedule), its state file in ``directory``."""
+    return subprocess.Popen(  # noqa: S603 - our own beat command, no outside input
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "beat",
+            "--schedule",
+            str(directory / "celerybeat-schedule"),
+            "--loglevel",
+            "INFO",
+        ],  # fmt: skip
+        cwd=BASE_DIR,
+        env=env,
+        stdout=(directory / "beat.log").open("wb"),
         stderr=subprocess.STDOUT,
     )
 

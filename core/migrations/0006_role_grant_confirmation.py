@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
-        ("core", "0004_heartbeat"),
+        ("core", "0005_job_lease"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
