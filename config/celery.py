@@ -21,6 +21,12 @@ app.conf.beat_schedule = {
         "task": "core.heartbeat",
         "schedule": crontab(minute="*"),
     },
+    # The email telling officials (or administrators) of a newly confirmed role, when its job
+    # was lost at commit or its send failed (core/role_grants.py).
+    "role-grant-notify-pending": {
+        "task": "core.role_grant_notify_pending",
+        "schedule": crontab(minute="*/10"),
+    },
     # The home page's figures are tallies the database keeps, a row per change: merged every
     # few minutes so reading them stays a few rows (publicity.services.site).
     "compact-site-tallies": {

@@ -7,6 +7,7 @@ from core import views as core_views
 from publicity.public import views as public_views
 from rectification import urls as rectification_urls
 from staff import otp as staff_otp
+from staff import password as staff_password
 from staff import views as staff_views
 
 urlpatterns = [
@@ -21,6 +22,7 @@ urlpatterns = [
     path("staff/logout/", auth_views.LogoutView.as_view(), name="staff-logout"),
     path("staff/otp/verify/", staff_otp.otp_verify, name="staff-otp-verify"),
     path("staff/otp/enrol/", staff_otp.otp_enrol, name="staff-otp-enrol"),
+    path("staff/password/", staff_password.password_change, name="staff-password-change"),
     path("staff/", staff_views.staff_dashboard, name="staff-dashboard"),
     path("staff/", include("registry.urls")),
     path("admin/", admin.site.urls),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from core.enums import CalendarDayKind, CalendarSource
+from core.roles import RoleGrantStatus, role_label
 
 
 class CalendarYear(models.Model):
@@ -138,6 +139,118 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class RoleGrant(models.Model):
+    """A request to give an account a role group that approves, finalises or decides, or that
+    administers (core.roles.GUARDED_PERMISSIONS), and its outcome: who asked and when, who
+    confirmed or refused it and when. Until a second administrator confirms it the account
+    does not hold the role (core.role_grants). Rows are never deleted: they are the history of
+    who gave whom these rights."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="role_grants",
+        verbose_name=_("账号"),
+    )
+    group = models.ForeignKey(
+        "auth.Group", on_delete=models.PROTECT, related_name="+", verbose_name=_("角色")
+    )
+    status = models.CharField(
+        _("状态"), max_length=20, choices=RoleGrantStatus, default=RoleGrantStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("申请人"),
+    )
+    requested_at = models.DateTimeField(_("申请时间"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("确认或拒绝人"),
+    )
+    decided_at = models.DateTimeField(_("确认或拒绝时间"), null=True, blank=True)
+    # When the officials (or administrators) were emailed about the new holder of the role:
+    # the email job runs once per confirmed grant however often it is sent.
+    notified_at = models.DateTimeField(_("通知时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("角色授予")
+        verbose_name_plural = pgettext_lazy("plural", "角色授予")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            # One open request per account and role.
+            models.UniqueConstraint(
+                fields=["user", "group"],
+                condition=Q(status=RoleGrantStatus.PENDING),
+                name="role_grant_one_pending",
+            ),
+            # Four eyes, in the database too: nobody confirms their own request or a role
+            # for themselves, and nobody asks for a role for themselves (a requester may
+            # withdraw their own request: it is then recorded as refused by them).
+            models.CheckConstraint(
+                condition=~Q(status=RoleGrantStatus.CONFIRMED, decided_by=models.F("requested_by")),
+                name="role_grant_confirmed_by_another",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=RoleGrantStatus.CONFIRMED, decided_by=models.F("user")),
+                name="role_grant_not_confirmed_by_grantee",
+            ),
+            models.CheckConstraint(
+                condition=~Q(user=models.F("requested_by")),
+                name="role_grant_not_for_oneself",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    status=RoleGrantStatus.PENDING, decided_by__isnull=True, decided_at__isnull=True
+                )
+                | Q(
+                    status__in=[RoleGrantStatus.CONFIRMED, RoleGrantStatus.REFUSED],
+                    decided_by__isnull=False,
+                    decided_at__isnull=False,
+                ),
+                name="role_grant_decision_recorded",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "-requested_at"], name="role_grant_queue")]
+
+    def __str__(self) -> str:
+        return _("%(user)s：%(role)s") % {"user": self.user, "role": role_label(self.group.name)}
+
+
+class PasswordChangeRequired(models.Model):
+    """An administrator asked this person to choose a new password at their next login
+    (administrators never set anyone's password but their own). The row goes when they do."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="password_change_required",
+        verbose_name=_("账号"),
+    )
+    required_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("要求人"),
+    )
+    required_at = models.DateTimeField(_("要求时间"))
+
+    class Meta:
+        verbose_name = _("须修改密码")
+        verbose_name_plural = pgettext_lazy("plural", "须修改密码")
+
+    def __str__(self) -> str:
+        return str(self.user)
 
 
 class JobLease(models.Model):

@@ -260,7 +260,8 @@ class Reminder(models.Model):
 
 
 class InboxMessage(models.Model):
-    """A message in a staff member's in-app inbox (reminders, escalations)."""
+    """A message in a staff member's in-app inbox: a case's reminders and escalations, and
+    the notice of a new holder of a role that approves or administers (core.role_grants)."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -269,7 +270,21 @@ class InboxMessage(models.Model):
         verbose_name=_("收件人"),
     )
     case = models.ForeignKey(
-        Case, on_delete=models.PROTECT, related_name="inbox_messages", verbose_name=_("整改跟踪")
+        Case,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="inbox_messages",
+        verbose_name=_("整改跟踪"),
+    )
+    # The grant a notice of a new approver or administrator tells of (no case then).
+    role_grant = models.ForeignKey(
+        "core.RoleGrant",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("角色授予"),
     )
     reminder = models.ForeignKey(
         Reminder,
@@ -296,6 +311,14 @@ class InboxMessage(models.Model):
             # One message per recipient per reminder, however often the sweep runs.
             models.UniqueConstraint(
                 fields=["reminder", "recipient"], name="inbox_once_per_reminder"
+            ),
+            models.UniqueConstraint(
+                fields=["role_grant", "recipient"], name="inbox_once_per_role_grant"
+            ),
+            # About a case or a role grant, never neither.
+            models.CheckConstraint(
+                condition=Q(case__isnull=False) | Q(role_grant__isnull=False),
+                name="inbox_about_case_or_role_grant",
             ),
         ]
 

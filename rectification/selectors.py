@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.role_grants import role_grant_notice
 from rectification.enums import CaseStatus, EventKind, ReminderDelivery, ReplyStatus
 from rectification.models import (
     AccessCode,
@@ -228,7 +229,14 @@ def inbox_messages(*, user: User | AnonymousUser) -> QuerySet[InboxMessage]:
         return InboxMessage.objects.none()
     return (
         InboxMessage.objects.filter(recipient=user)
-        .select_related("case__enterprise", "reminder")
+        .select_related(
+            "case__enterprise",
+            "reminder",
+            "role_grant__user",
+            "role_grant__group",
+            "role_grant__requested_by",
+            "role_grant__decided_by",
+        )
         .order_by("-created_at", "-id")
     )
 
@@ -239,6 +247,8 @@ def inbox_messages_shown(messages: Iterable[InboxMessage]) -> None:
     for message in messages:
         if message.reminder is not None:
             subject, body = reminder_shown(message.reminder)
+        elif message.role_grant is not None:
+            subject, body = role_grant_notice(message.role_grant)
         else:
             subject, body = message.subject, message.body
         message.shown_subject, message.shown_body = subject, body  # type: ignore[attr-defined]

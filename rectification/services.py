@@ -24,9 +24,12 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from core.calendar import Deadline, deadline_values
+from core.models import RoleGrant
 from core.ratelimit import rate_limit_hit
+from core.role_grants import role_grant_notice
 from core.uploads import CheckedFile, evidence_check
 from core.workflow import PERSON, SYSTEM, SYSTEM_ACTOR, UNIT, UNIT_ACTOR, Actor
 from rectification.enums import CaseGoal, CaseStatus, EventKind
@@ -564,6 +567,24 @@ def access_code_live(*, access_code_id: int) -> AccessCode | None:
 
 
 # --- The inbox --------------------------------------------------------------------------------
+
+
+def inbox_role_grant_notice(
+    sender: object, *, grant: RoleGrant, recipients: list[User], **kwargs: object
+) -> None:
+    """core.role_grants.role_grant_confirmed: each holder of the same rights finds the new
+    approver (or administrator) in their inbox. In the confirming transaction: the notice
+    exists exactly when the grant does. Stored in the site's language; shown in the reader's
+    (selectors.inbox_messages_shown)."""
+    with override(settings.LANGUAGE_CODE):
+        subject, body = role_grant_notice(grant)
+    InboxMessage.objects.bulk_create(
+        [
+            InboxMessage(recipient=user, role_grant=grant, subject=subject, body=body)
+            for user in recipients
+        ],
+        ignore_conflicts=True,  # inbox_once_per_role_grant
+    )
 
 
 def inbox_mark_read(*, user: User, message_ids: Iterable[int] | None = None) -> int:

@@ -273,9 +273,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @staff_view()
 @require_POST
 def inbox_open(request: HttpRequest, message_id: int) -> HttpResponseBase:
-    """Open a message: mark it read and go to its case."""
+    """Open a message: mark it read and go to its case (a notice without one: back to the
+    inbox, where its text is)."""
     message = get_object_or_404(selectors.inbox_messages(user=request.user), pk=message_id)
     services.inbox_mark_read(user=request.user, message_ids=[message.pk])  # type: ignore[arg-type]
+    if message.case_id is None:
+        return redirect("rectification:inbox")
     return redirect("rectification:case-detail", pk=message.case_id)
 
 

@@ -174,12 +174,21 @@ class LegalProvisionAdmin(admin.ModelAdmin):
 
 @admin.register(StaffProfile)
 class StaffProfileAdmin(admin.ModelAdmin):
+    """Where a member of staff works. A profile grants no right by itself (the role groups
+    do, and those that approve or administer only on a second administrator's confirmation:
+    core.role_grants); it stays with the account it was made for."""
+
     list_display = ["user", "jurisdiction", "department", "phone"]
     list_filter = ["jurisdiction__level"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "phone"]
     list_select_related = ["user", "jurisdiction", "department"]
     raw_id_fields = ["user"]
     autocomplete_fields = ["jurisdiction", "department"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> Any:
+        # Moving a profile to another account would hand that account someone else's place
+        # (an official's city-wide jurisdiction, a liaison's department).
+        return ["user"] if obj is not None else []
 
 
 @admin.register(Enterprise)

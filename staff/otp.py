@@ -4,8 +4,14 @@ A person enrols a device on /staff/otp/enrol/ (the secret shown as text and as a
 link an authenticator app reads). From then on, after their password (at the staff login or
 the admin's), the staff area and the admin ask for the current six-digit code once per
 session (/staff/otp/verify/). With OTP_REQUIRED, people holding one of
-OTP_REQUIRED_PERMISSIONS (officials, administrators) must enrol before they go on; it is off
-by default so the demo's accounts log in with a password alone.
+OTP_REQUIRED_PERMISSIONS or any right that approves, decides or administers
+(core.roles.GUARDED_PERMISSIONS: officials, administrators, superusers) must enrol before
+they go on; it is off
+by default so the demo's accounts log in with a password alone (production turns it on:
+docs/production.env).
+
+The same middleware then asks for a new password when an administrator required one
+(staff/password.py): the second factor first, so the page is behind both.
 """
 
 from __future__ import annotations
@@ -27,7 +33,9 @@ from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from core import roles
 from core.pages import staff_view
+from staff.password import note_password_change_at_login, password_change_owed
 
 # Where the second factor is asked: the staff area and the admin.
 GUARDED_PREFIXES = ("/staff/", "/admin/")
@@ -44,17 +52,22 @@ class TokenForm(forms.Form):
 
 
 def _required_for(user: User) -> bool:
-    return settings.OTP_REQUIRED and any(
-        user.has_perm(perm) for perm in settings.OTP_REQUIRED_PERMISSIONS
+    # OTP_REQUIRED_PERMISSIONS, and always every right that approves, decides or administers
+    # (core.roles): a group built in the admin with one of them is covered as an official is.
+    required = set(settings.OTP_REQUIRED_PERMISSIONS) | roles.GUARDED_PERMISSIONS
+    return settings.OTP_REQUIRED and (
+        user.is_superuser or bool(required & user.get_all_permissions())
     )
 
 
 def note_device_at_login(
     sender: object, request: HttpRequest | None, user: User, **kwargs: object
 ) -> None:
-    """user_logged_in: remember in the new session whether the person has a device."""
+    """user_logged_in: remember in the new session whether the person has a device, and
+    whether an administrator asked them for a new password."""
     if request is not None and hasattr(request, "session"):
         request.session[NO_DEVICE_SESSION_KEY] = not user_has_device(user, confirmed=True)
+        note_password_change_at_login(request, user)
 
 
 def _has_device(request: HttpRequest, user: User) -> bool:
@@ -67,7 +80,8 @@ def _has_device(request: HttpRequest, user: User) -> bool:
 
 class SecondFactorMiddleware:
     """Sends a signed-in person who owes a second factor to the verify (or enrol) page before
-    any other page of the staff area or the admin. After django_otp's OTPMiddleware."""
+    any other page of the staff area or the admin, then one who owes a new password to the
+    password page. After django_otp's OTPMiddleware."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -87,6 +101,14 @@ class SecondFactorMiddleware:
                 return redirect(f"{reverse('staff-otp-verify')}?{query}")
             if _required_for(person):
                 return redirect("staff-otp-enrol")
+        if (
+            user.is_authenticated
+            and request.path.startswith(GUARDED_PREFIXES)
+            and password_change_owed(request)
+            and request.path not in _exempt_paths()
+            and request.path != reverse("staff-password-change")
+        ):
+            return redirect("staff-password-change")
         return self.get_response(request)
 
 

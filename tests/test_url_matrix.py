@@ -17,13 +17,14 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import Group, Permission, User
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from core import roles
+from core.models import RoleGrant
 from publicity.enums import ObjectionDecision
 from publicity.models import (
     BatchTransition,
@@ -112,6 +113,8 @@ EXPECTED: dict[str, str] = {
     # The second factor: nobody here has a device, so verify sends on to enrol.
     "staff-otp-verify": "login 302 302 302 302 302 302 302",
     "staff-otp-enrol": "login 403 200 200 200 200 200 200",
+    # One's own password (and the change an administrator may require at the next login).
+    "staff-password-change": "login 200 200 200 200 200 200 200",
     # The unit's own channel (no session code here: back to its login).
     "rectification-unit:login": "200 200 200 200 200 200 200 200",
     "rectification-unit:case": "302 302 302 302 302 302 302 302",
@@ -195,7 +198,9 @@ EXPECTED: dict[str, str] = {
     "admin:jsi18n": "admin admin admin admin admin admin admin 200",
     "admin:view_on_site": "admin admin admin admin admin admin admin 404",
     "admin:app_list": "admin admin admin admin admin admin admin 200",
-    "admin:auth_user_password_change": "admin admin admin admin admin admin admin 200",
+    # Another person's password (the first account's, here) is never set in the admin:
+    # an administrator requires a change at the next login instead.
+    "admin:auth_user_password_change": "admin admin admin admin admin admin admin 403",
 }
 
 # What the administrator may do in the admin, by model: "edit" (every page), "add" (view and
@@ -205,6 +210,9 @@ ADMIN_MODELS: dict[str, str] = {
     "auth.group": "view",
     "auth.user": "edit-no-delete",
     "core.calendaryear": "edit",
+    # Requests for roles that approve or administer: another administrator decides them
+    # there (its actions), nobody edits them.
+    "core.rolegrant": "view",
     "registry.jurisdiction": "edit",
     "registry.industry": "edit",
     "registry.department": "edit",
@@ -285,6 +293,12 @@ def world(settings, tmp_path):
         liaison=staff_user("liaison", roles.LIAISON, department="city_housing"),
         supervisor=staff_user("supervisor", roles.SUPERVISOR),
         administrator=staff_user("administrator", roles.ADMINISTRATOR),
+    )
+    RoleGrant.objects.create(
+        user=people.nobody,
+        group=Group.objects.get(name=roles.OFFICIAL),
+        requested_by=people.administrator,
+        requested_at=timezone.now(),
     )
     huicheng = Jurisdiction.objects.get(code="441302")
     enterprise = EnterpriseFactory(jurisdiction=huicheng)
