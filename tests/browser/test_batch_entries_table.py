@@ -106,6 +106,9 @@ def test_batch_entries_table_unit_name_stays_readable_beside_a_moved_deadline(pa
     assert name_em >= 7, name_em
     assert name_lines <= 3, (name_lines, name_em)
     date_cell = row.locator("td").nth(6)
-    assert date_cell.evaluate(
-        "cell => cell.getBoundingClientRect().width / parseFloat(getComputedStyle(cell).fontSize)"
-    ) <= 12
+    assert (
+        date_cell.evaluate(
+            "cell => cell.getBoundingClientRect().width / parseFloat(getComputedStyle(cell).fontSize)"
+        )
+        <= 12
+    )
