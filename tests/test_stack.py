@@ -97,3 +97,48 @@ def test_embedded_redis_is_not_stopped_by_the_terminals_ctrl_c():
         shutdown = [line for line in lines.read().decode().splitlines() if "Received SIG" in line]
     assert len(shutdown) == 1
     assert "Received SIGTERM scheduling shutdown" in shutdown[0]
+
+
+def test_startup_text_shows_each_login_once_aligned_and_the_url_last():
+    from demo.city import DEMO_USERS
+    from demo.management.commands.load_demo import logins_text
+
+    output = "Loaded the demo city in 23.1 s: 11 published batches, 347 entries.\n" + logins_text()
+    url = stack.shown_url("127.0.0.1", "8123")
+
+    said, _header, logins = stack.demo_output_split(output)
+    text = stack.startup_text(output, url=url, logs=[stack.LOG_DIR / "worker.log"])
+
+    # What is printed while loading says how it went, without the logins...
+    assert said.startswith("Loaded the demo city in ")
+    assert not any(username in said.split() for username, _role in DEMO_USERS)
+    # ...which come once, with the URL, when everything is up.
+    assert logins == DEMO_USERS
+    lines = text.splitlines()
+    login_lines = [line for line in lines if line.startswith("  ")]
+    assert [line.split() for line in login_lines] == [list(login) for login in DEMO_USERS]
+    # The roles in one column, however long the usernames.
+    assert (
+        len(
+            {
+                line.index(role, len(user) + 2)
+                for line, (user, role) in zip(login_lines, DEMO_USERS, strict=True)
+            }
+        )
+        == 1
+    )
+    for username, _role in DEMO_USERS:
+        assert sum(line.split()[0] == username for line in login_lines) == 1
+    # The URL is the last line: it stays on the screen.
+    assert (
+        lines[-1]
+        == "Gongshi is up at http://127.0.0.1:8123/  (admin: http://127.0.0.1:8123/admin/)"
+    )
+    assert text.count("http://") == 2
+    assert "Worker log: var/log/worker.log" in lines
+
+
+def test_startup_url_of_a_server_on_every_interface_is_a_local_one():
+    assert stack.shown_url("0.0.0.0", "9000") == "http://127.0.0.1:9000/"  # noqa: S104
+    assert stack.shown_url("::1", "8000") == "http://[::1]:8000/"
+    assert stack.shown_url("192.168.1.20", "8000") == "http://192.168.1.20:8000/"
