@@ -183,6 +183,11 @@ def demo_output_split(output: str) -> tuple[str, str, list[tuple[str, str]]]:
     return output[:start], header, logins
 
 
+def address(env: dict[str, str]) -> tuple[str, str]:
+    """Where `make run`'s web server listens: HOST and PORT, 127.0.0.1:8000 by default."""
+    return env.get("HOST") or "127.0.0.1", env.get("PORT") or "8000"
+
+
 def shown_url(host: str, port: str) -> str:
     """The address to open: a server listening on every interface is reached locally."""
     if host in {"0.0.0.0", "::", ""}:  # noqa: S104 - naming the wildcard, not binding it
@@ -234,7 +239,7 @@ def run() -> int:
     env = dict(os.environ)
     # make run is a development run: DEBUG (and static files from runserver) unless told otherwise.
     env.setdefault("DEBUG", "true")
-    host, port = env.get("HOST", "127.0.0.1"), env.get("PORT", "8000")
+    host, port = address(env)
     # The address the letters and e-mails print (a unit's letter names /unit/ on it).
     env.setdefault("SITE_URL", shown_url(host, port).rstrip("/"))
     children: dict[str, subprocess.Popen[bytes]] = {}

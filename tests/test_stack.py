@@ -142,3 +142,28 @@ def test_startup_url_of_a_server_on_every_interface_is_a_local_one():
     assert stack.shown_url("0.0.0.0", "9000") == "http://127.0.0.1:9000/"  # noqa: S104
     assert stack.shown_url("::1", "8000") == "http://[::1]:8000/"
     assert stack.shown_url("192.168.1.20", "8000") == "http://192.168.1.20:8000/"
+
+
+def test_make_run_listens_where_host_and_port_say():
+    assert stack.address({}) == ("127.0.0.1", "8000")
+    assert stack.address({"PORT": "8080"}) == ("127.0.0.1", "8080")
+    assert stack.address({"HOST": "0.0.0.0", "PORT": "9000"}) == ("0.0.0.0", "9000")  # noqa: S104
+
+
+def test_readme_says_what_a_first_user_needs():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    # The first start installs and loads the demo: minutes, not seconds.
+    assert "The first start takes a few minutes." in readme
+    # Another port or address.
+    assert "PORT=8080 make run" in readme
+    assert "HOST=0.0.0.0 PORT=8080" in readme
+    # A unit's access code: from the letter, downloaded on the staff case page, as labelled.
+    assert "/unit/" in readme
+    case_page = (ROOT / "templates" / "rectification" / "case_detail.html").read_text()
+    for label in ("下载已签发的整改通知书", "重新签发整改通知书"):
+        assert label in readme
+        assert label in case_page
+    # The suite's time, as docs/operations.md gives it.
+    operations = (ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    assert "the suite, about a minute" not in operations
+    assert "about 10 minutes" in operations
