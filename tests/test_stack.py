@@ -8,10 +8,11 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+
+from tests.support import wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 _spec = importlib.util.spec_from_file_location("stack", ROOT / "scripts" / "stack.py")
@@ -21,22 +22,23 @@ stack = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(stack)
 
 
-def child(script: str) -> subprocess.Popen[bytes]:
-    """A shell that runs until signalled; ``script`` is what it does on SIGTERM."""
+def child(script: str, ready: Path) -> subprocess.Popen[bytes]:
+    """A shell that runs until signalled; ``script`` is what it does on SIGTERM. Returned once
+    its trap is set (it says so by creating ``ready``)."""
     process = subprocess.Popen(  # noqa: S603 - a fixed shell and script
-        ["/bin/sh", "-c", f"trap '{script}' TERM; while :; do sleep 0.05; done"],
+        ["/bin/sh", "-c", f"trap '{script}' TERM; : > {ready}; while :; do sleep 0.05; done"],
         start_new_session=True,
     )
-    time.sleep(0.2)  # the trap is set
+    wait_until(ready.exists, timeout=10, what="the shell's trap")
     return process
 
 
 def test_stop_in_order_waits_for_each_before_stopping_the_next(tmp_path):
     record = tmp_path / "stopped"
     # The first takes longest to stop: signalled all at once, it would be recorded last.
-    web = child(f"sleep 0.6; echo web >> {record}; exit 0")
-    beat = child(f"sleep 0.3; echo beat >> {record}; exit 0")
-    worker = child(f"echo worker >> {record}; exit 0")
+    web = child(f"sleep 0.6; echo web >> {record}; exit 0", tmp_path / "web")
+    beat = child(f"sleep 0.3; echo beat >> {record}; exit 0", tmp_path / "beat")
+    worker = child(f"echo worker >> {record}; exit 0", tmp_path / "worker")
 
     stopped = stack.stop_in_order([("web", web), ("beat", beat), ("worker", worker)], timeout=5)
 
@@ -44,21 +46,22 @@ def test_stop_in_order_waits_for_each_before_stopping_the_next(tmp_path):
     assert record.read_text().split() == ["web", "beat", "worker"]
 
 
-def test_stop_in_order_kills_a_child_that_ignores_sigterm_after_the_timeout():
+def test_stop_in_order_kills_a_child_that_ignores_sigterm_after_the_timeout(tmp_path):
+    ready = tmp_path / "ready"
+    # Ignored, SIGTERM stays ignored across exec: only SIGKILL ends the sleep.
     stubborn = subprocess.Popen(  # noqa: S603 - a fixed shell and command
-        ["/bin/sh", "-c", "trap '' TERM; exec sleep 60"], start_new_session=True
+        ["/bin/sh", "-c", f"trap '' TERM; : > {ready}; exec sleep 60"], start_new_session=True
     )
-    time.sleep(0.2)
+    wait_until(ready.exists, timeout=10, what="the shell's trap")
     already_gone = subprocess.Popen(["/bin/true"])  # noqa: S603
     already_gone.wait()
-    started = time.monotonic()
 
     stopped = stack.stop_in_order(
         [("stubborn", stubborn), ("gone", already_gone)], timeout=0.5, quiet=True
     )
 
+    # Killed (not left to its 60 s sleep), and the next one reported after it.
     assert stopped == [("stubborn", -signal.SIGKILL), ("gone", 0)]
-    assert time.monotonic() - started < 5
 
 
 def test_stop_order_is_web_beat_worker():

@@ -1,11 +1,10 @@
 """/healthz: database, Redis and the worker's heartbeat (issue 10: there was no health check)."""
 
-import time
-
 import pytest
 from django.urls import reverse
 
 from core.models import Heartbeat
+from tests.support import wait_until
 
 
 @pytest.mark.django_db
@@ -26,10 +25,9 @@ def test_healthz_reports_the_age_of_the_worker_heartbeat(client, celery_worker):
     from config.celery import app
 
     app.send_task("core.heartbeat")
-    for _ in range(100):
-        if Heartbeat.objects.filter(name="worker").exists():
-            break
-        time.sleep(0.1)
+    wait_until(
+        Heartbeat.objects.filter(name="worker").exists, timeout=10, what="the worker's heartbeat"
+    )
 
     body = client.get(reverse("healthz")).json()
 
