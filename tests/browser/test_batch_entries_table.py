@@ -19,6 +19,10 @@ TEXT_LINES = """cell => {
     range.selectNodeContents(cell);
     return new Set([...range.getClientRects()].map(rect => Math.round(rect.top))).size;
 }"""
+# A cell's width in characters (em), padding included.
+WIDTH_EM = (
+    "cell => cell.getBoundingClientRect().width / parseFloat(getComputedStyle(cell).fontSize)"
+)
 TEXT = "安全出口上锁，消防通道堵塞，员工宿舍与生产车间设在同一建筑内（三合一），电线私拉乱接。" * 3
 
 
@@ -96,19 +100,10 @@ def test_batch_entries_table_unit_name_stays_readable_beside_a_moved_deadline(pa
 
     row = page.locator(".table--entries tbody tr").first
     assert row.locator(".deadline-moved").is_visible()
-    name = row.locator("th")
-    name_em = name.evaluate(
-        "cell => cell.getBoundingClientRect().width / parseFloat(getComputedStyle(cell).fontSize)"
-    )
-    name_lines = name.evaluate(TEXT_LINES)
+    name_em = row.locator("th").evaluate(WIDTH_EM)
+    name_lines = row.locator("th").evaluate(TEXT_LINES)
     # "惠城区旭日五金塑料制品加工有限公司" (17 characters) on three lines at most, in a cell
     # at least 7 characters wide; the deadline's reason on lines of its own.
     assert name_em >= 7, name_em
     assert name_lines <= 3, (name_lines, name_em)
-    date_cell = row.locator("td").nth(6)
-    assert (
-        date_cell.evaluate(
-            "cell => cell.getBoundingClientRect().width / parseFloat(getComputedStyle(cell).fontSize)"
-        )
-        <= 12
-    )
+    assert row.locator("td").nth(6).evaluate(WIDTH_EM) <= 12
