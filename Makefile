@@ -8,13 +8,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARGS ?=
 
-.PHONY: help install assets run test lint format migrations-check messages bench clean
+.PHONY: help install assets run test lint format migrations-check messages bench screenshots clean
 
 help:
 	@echo "make run               web + worker + beat + demo data (Ctrl-C stops all)"
 	@echo "make test [ARGS=...]   the whole test suite (pytest ARGS)"
 	@echo "make assets            npm ci: ECharts, map boundaries, Swagger UI, axe-core (run and test do it)"
 	@echo "make bench [SMALL=1]   1M entries (SMALL=1: 20k, under a minute) against the floor; ARGS=--reuse"
+	@echo "make screenshots       the README's pictures again, from the demo under production settings"
 	@echo "make lint              ruff, mypy, import layers, bandit, migrations check"
 	@echo "make format            ruff format and autofix"
 	@echo "make messages          refresh and compile the English catalogue"
@@ -48,6 +49,11 @@ test: install assets
 SMALL ?=
 bench: install assets
 	$(BIN)/python scripts/stack.py bench $(if $(SMALL),--small) $(ARGS)
+
+# docs/screenshot-*.png and docs/notice-page1.png from a fresh demo database, served with DEBUG off
+# and the manifest static files (scripts/screenshots.py).
+screenshots: install assets
+	$(BIN)/python scripts/screenshots.py
 
 # bandit: any high-severity finding fails (the medium ones were reviewed: the SQL strings it
 # flags are our own table names with parameters, marked S608 for ruff).

@@ -1,12 +1,15 @@
 """The Celery application. Settings come from Django's settings (the CELERY_ names);
 the beat schedule is code, here, so exactly one definition exists."""
 
+import datetime
 import os
 
 from celery import Celery
 from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+from django.conf import settings  # noqa: E402 - after the settings module is named
 
 app = Celery("gongshi")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -31,10 +34,13 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=7, minute=0),
     },
     # Letters, notices and large downloads whose job was committed but not (or not finally)
-    # run: the outbox sweep sends them again, so a broker outage at commit loses nothing.
+    # run: the outbox sweep sends them again, so a broker outage at commit loses nothing and
+    # a job whose worker died (its lease ran out, core.jobs) runs again within seconds.
+    # A sweep not run within its interval (no worker) is dropped rather than piled up.
     "dispatch-publication-jobs": {
         "task": "publicity.dispatch_publication_jobs",
-        "schedule": crontab(minute="*"),
+        "schedule": datetime.timedelta(seconds=settings.OUTBOX_SWEEP_SECONDS),
+        "options": {"expires": settings.OUTBOX_SWEEP_SECONDS},
     },
     # The rectification notice letter (with the unit's access code) of each newly opened case.
     "issue-missing-letters": {

@@ -193,9 +193,18 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_timeout": env.float("CELERY_BROKER_SOCKET_TIMEOUT", default=5.0),
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECT_TIMEOUT", default=1.0)
-# Seconds a job may take before the outbox sweep thinks its worker died and sends it again
-# (every job is safe to run twice; the sweep runs every minute).
-PUBLICATION_JOB_EXPECTED_SECONDS = env.int("PUBLICATION_JOB_EXPECTED_SECONDS", default=5 * 60)
+# Seconds each check of /readyz (database, broker, cache) waits before it says "error"
+# (core/health.py), so a probe answers within a few seconds whatever hangs.
+HEALTH_CHECK_TIMEOUT = env.float("HEALTH_CHECK_TIMEOUT", default=1.0)
+# A running job's lease (core.jobs): its worker renews it every JOB_LEASE_RENEW_SECONDS; the
+# outbox sweep, every OUTBOX_SWEEP_SECONDS, sends again a job whose lease ran out (its worker
+# died), so a killed worker's notice runs again within about LEASE + SWEEP seconds of a
+# worker being there, and a slow job whose worker still renews is never sent twice. A run
+# that failed is tried again after JOB_FAILED_RETRY_SECONDS.
+JOB_LEASE_SECONDS = env.float("JOB_LEASE_SECONDS", default=20)
+JOB_LEASE_RENEW_SECONDS = env.float("JOB_LEASE_RENEW_SECONDS", default=5)
+OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=10)
+JOB_FAILED_RETRY_SECONDS = env.int("JOB_FAILED_RETRY_SECONDS", default=5 * 60)
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TASK_TRACK_STARTED = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -214,8 +223,9 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 # Static files are served by whitenoise (or by nginx from STATIC_ROOT, docs/deploy.md). A
 # deploy that runs `collectstatic` sets STATICFILES_MANIFEST: compressed files with hashed
-# names, cached for a year. Without it (development, tests, `make run`) whitenoise serves
-# the files where they lie, found as runserver finds them.
+# names, cached for a year. Without it (development, `make run`) whitenoise serves the
+# files where they lie, found as runserver finds them. The tests run with it, as production
+# does (tests/conftest.py collects the files once per test session).
 STATICFILES_MANIFEST = env.bool("STATICFILES_MANIFEST", default=False)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -251,6 +261,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The same client address as the other rate limits (REMOTE_ADDR, set by the proxy setup).
 AXES_CLIENT_IP_CALLABLE = "core.requests.client_ip"
+# The login name as typed, or a digest of one longer than axes' column (255 characters).
+AXES_USERNAME_CALLABLE = "core.requests.login_username"
 # Successful logins are not stored (the audit trail is ours); failures are.
 AXES_DISABLE_ACCESS_LOG = True
 # Lockouts are lifted with `manage.py axes_reset_username <name>` (docs/security.md), not in
@@ -296,8 +308,11 @@ if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
 # $remote_addr), believed only from these proxy addresses (core.middleware).
 REAL_IP_HEADER = env.str("REAL_IP_HEADER", default="")  # e.g. HTTP_X_REAL_IP
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=["127.0.0.1", "::1"])
-# /healthz answers the load balancer over plain HTTP on the private network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# /healthz and /readyz answer the load balancer over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# A form refused for its CSRF token gets the site's page (templates/403_csrf.html), in the
+# visitor's language; Django's own is English.
+CSRF_FAILURE_VIEW = "core.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 # A staff session lasts a working day; optionally it ends when the browser closes.
@@ -416,6 +431,15 @@ FINDING_DEADLINE_DAYS = {
 # Bulk import of enterprises: the largest file and number of rows accepted at once.
 ENTERPRISE_IMPORT_MAX_BYTES = env.int("ENTERPRISE_IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 ENTERPRISE_IMPORT_MAX_ROWS = env.int("ENTERPRISE_IMPORT_MAX_ROWS", default=100_000)
+# An XLSX is a zip archive, checked from its directory before it is inflated (a zip bomb of
+# a few MB inflates to gigabytes): the most parts, bytes once inflated (100,000 rows of long
+# names and addresses come to about 200 MB of sheet XML) and compression ratio of one part
+# (real sheets compress about 16 : 1).
+ENTERPRISE_IMPORT_XLSX_MAX_PARTS = env.int("ENTERPRISE_IMPORT_XLSX_MAX_PARTS", default=1_000)
+ENTERPRISE_IMPORT_XLSX_MAX_INFLATED_BYTES = env.int(
+    "ENTERPRISE_IMPORT_XLSX_MAX_INFLATED_BYTES", default=256 * 1024 * 1024
+)
+ENTERPRISE_IMPORT_XLSX_MAX_RATIO = env.int("ENTERPRISE_IMPORT_XLSX_MAX_RATIO", default=100)
 # Rows checked and written together: each chunk costs a fixed handful of queries (the units
 # it matches, one INSERT, one UPDATE, one INSERT of audit rows) whatever its size.
 ENTERPRISE_IMPORT_CHUNK_ROWS = env.int("ENTERPRISE_IMPORT_CHUNK_ROWS", default=2_000)
@@ -517,8 +541,6 @@ EXPORT_JOB_REUSE_MINUTES = env.int("EXPORT_JOB_REUSE_MINUTES", default=10)
 EXPORT_FILE_RETENTION_HOURS = env.int("EXPORT_FILE_RETENTION_HOURS", default=24)
 # New export jobs one client address may start per hour (a reused job does not count).
 EXPORT_JOBS_PER_HOUR = env.int("EXPORT_JOBS_PER_HOUR", default=10)
-# Seconds an export job may run before the outbox sweep thinks its worker died and sends it
-# again (a million CSV rows take minutes on a loaded worker), and the runs after which it
-# is given up as failed.
-EXPORT_JOB_EXPECTED_SECONDS = env.int("EXPORT_JOB_EXPECTED_SECONDS", default=15 * 60)
+# The runs after which an export job is given up as failed (its worker died each time; a
+# dead worker is noticed by the job's lease, JOB_LEASE_SECONDS above).
 EXPORT_JOB_MAX_ATTEMPTS = env.int("EXPORT_JOB_MAX_ATTEMPTS", default=3)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("publicity.submissions.urls")),
     path("i18n/setlang/", core_views.language_switch, name="set_language"),
     path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("favicon.ico", core_views.favicon, name="favicon"),
     path("staff/login/", staff_views.StaffLoginView.as_view(), name="staff-login"),
     path("staff/logout/", auth_views.LogoutView.as_view(), name="staff-logout"),
@@ -27,3 +28,8 @@ urlpatterns = [
     path("staff/batches/", include("publicity.urls")),
     path("unit/", include(rectification_urls.unit_patterns)),
 ]
+
+# Error pages in the site's layout and language (templates/404.html, 403.html; the 500 and
+# 400 pages are rendered without the database, core.views).
+handler400 = core_views.bad_request
+handler500 = core_views.server_error

@@ -7,8 +7,12 @@ working day (调休上班). The notices are kept in the database (core.models), 
 administrator for later years.
 
 A year without a ``CalendarYear`` is not known. For its dates the calendar counts weekends
-only, and every answer that needed such a date says so: ``calendar_known`` is False and
-``warning`` reads "2031 年的节假日安排尚未录入，按周末计算". Nothing is guessed silently.
+and the statutory holidays that fall on fixed dates (元旦 1 January, 劳动节 1 May — and 2 May
+from 2025 —, 国庆节 1–3 October) as rest days; the holidays of the lunar calendar, the days
+the notice adds around them and its adjusted working days cannot be assumed. Every answer that
+needed such a date says so: ``calendar_known`` is False and ``warning`` reads
+"2031 年的节假日安排尚未录入，按周末和元旦、劳动节、国庆节的法定日期计算". Nothing is
+guessed silently.
 
 Each process keeps the calendar in memory. ``working_calendar()`` costs one query (the years
 and their revisions) when nothing changed and a second one that reads the changed years' days
@@ -31,6 +35,8 @@ from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop, ngettext, pgettext
 
@@ -52,6 +58,28 @@ HOLIDAY_NAMES = (
     gettext_noop("国庆节"),
 )
 
+# The statutory holidays on fixed dates (全国年节及纪念日放假办法, art. 2), by (month, day):
+# the rest days a year whose notice is not entered surely has. A notice makes them longer
+# (国庆节 to 1–7 October, with adjusted working days), which cannot be guessed.
+FIXED_HOLIDAYS = {
+    (1, 1): gettext_noop("元旦"),
+    (5, 1): gettext_noop("劳动节"),
+    (10, 1): gettext_noop("国庆节"),
+    (10, 2): gettext_noop("国庆节"),
+    (10, 3): gettext_noop("国庆节"),
+}
+# State Council Decree No. 795 (2024) gave 劳动节 a second day, 2 May, from 2025.
+FIXED_HOLIDAYS_FROM_2025 = {(5, 2): gettext_noop("劳动节")}
+
+
+def fixed_holiday(day: datetime.date) -> str:
+    """The name of the statutory holiday fixed on ``day``'s date, "" if none."""
+    key = (day.month, day.day)
+    if day.year >= 2025 and key in FIXED_HOLIDAYS_FROM_2025:
+        return FIXED_HOLIDAYS_FROM_2025[key]
+    return FIXED_HOLIDAYS.get(key, "")
+
+
 # Each configurable period: the setting holding its number of days (or list of them) and the
 # setting holding its unit.
 PERIOD_UNIT_SETTINGS = {
@@ -67,16 +95,16 @@ def unknown_years_warning(years: Iterable[int]) -> str:
     if not ordered:
         return ""
     separator = pgettext("list separator", "、")
-    return gettext("%(years)s 年的节假日安排尚未录入，按周末计算") % {
-        "years": separator.join(str(year) for year in ordered)
-    }
+    return gettext(
+        "%(years)s 年的节假日安排尚未录入，按周末和元旦、劳动节、国庆节的法定日期计算"
+    ) % {"years": separator.join(str(year) for year in ordered)}
 
 
 class _AssumesYears:
     """What an answer says about the years whose holidays it had to assume."""
 
     # Years the reckoning passed through that the calendar does not know: for their dates it
-    # counted Saturdays and Sundays as the only rest days.
+    # counted Saturdays, Sundays and the fixed-date statutory holidays as the only rest days.
     unknown_years: tuple[int, ...]
 
     @property
@@ -181,6 +209,9 @@ class WorkingCalendar:
     def day_info(self, day: datetime.date) -> DayInfo:
         year = self._years.get(day.year)
         if year is None:
+            holiday = fixed_holiday(day)
+            if holiday:
+                return DayInfo(day, False, CalendarDayKind.HOLIDAY, holiday, calendar_known=False)
             return DayInfo(day, day.weekday() < 5, None, "", calendar_known=False)
         if day in year.adjusted_working_days:
             name = year.adjusted_working_days[day]
@@ -190,8 +221,8 @@ class WorkingCalendar:
         return DayInfo(day, day.weekday() < 5, None, "", calendar_known=True)
 
     def is_working_day(self, day: datetime.date) -> bool:
-        """Whether ``day`` is a working day (weekends only in a year the calendar does not
-        know: ask ``year_is_known`` or ``day_info`` to tell)."""
+        """Whether ``day`` is a working day (weekends and fixed-date holidays only in a year
+        the calendar does not know: ask ``year_is_known`` or ``day_info`` to tell)."""
         return self.day_info(day).working
 
     def next_working_day(self, day: datetime.date) -> Reckoning:
@@ -359,6 +390,16 @@ def deadline_values(
     ``field`` and its companions ``<field>_moved_from`` and ``<field>_holiday`` to save."""
     deadline = (on or working_calendar()).deadline_on_working_day(day)
     return deadline, deadline.values(field)
+
+
+def year_unknown(field: str) -> ExpressionWrapper:
+    """A queryset annotation: whether the calendar lacks the year of the date in ``field``
+    (a path, e.g. ``"case__deadline"``), so that a deadline shown from it was reckoned on an
+    assumed calendar; False for a null date. Read in the query that fetches the rows."""
+    lacks = ~Exists(CalendarYear.objects.filter(year=ExtractYear(OuterRef(field))))
+    return ExpressionWrapper(
+        Q(**{f"{field}__isnull": False}) & Q(lacks), output_field=BooleanField()
+    )
 
 
 def known_years() -> tuple[int, ...]:

@@ -138,3 +138,27 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.beat_at:%Y-%m-%d %H:%M:%S}"
+
+
+class JobLease(models.Model):
+    """A running job's word that its worker is alive (core.jobs): taken when a run starts,
+    renewed every JOB_LEASE_RENEW_SECONDS by the worker while the run goes on, given up when
+    it ends. A lease past ``expires_at`` means the worker stopped (killed, host gone): the
+    outbox sweep sends the job again.
+
+    A row of its own rather than a column of the job: a run holds its job's row lock while
+    it builds, and the renewal must never wait on that lock."""
+
+    # What the lease is for: "<app>.<model>:<pk>" of the job (core.jobs.job_lease_key).
+    key = models.CharField(_("任务"), max_length=100, unique=True)
+    # The process that holds it: "<host>:<pid>".
+    holder = models.CharField(_("持有进程"), max_length=200)
+    taken_at = models.DateTimeField(_("取得时间"))
+    expires_at = models.DateTimeField(_("租约到期时间"))
+
+    class Meta:
+        verbose_name = _("任务租约")
+        verbose_name_plural = _("任务租约")
+
+    def __str__(self) -> str:
+        return f"{self.key} · {self.holder}"

@@ -38,3 +38,10 @@ def register_cjk_font() -> str:
         ) from error
     pdfmetrics.registerFont(font)
     return CJK_FONT
+
+
+# The longest printed cell text, in characters: a finding's description as the inspector writes
+# it and an entry's "违法违规行为及事故隐患" as staff edit it (the forms' maxlength). Sized by the
+# newspaper notice's page (publicity.notice.notice_row_check says how): a row of this much text
+# always fits on one A4 page with the signature and QR code, so a notice never cuts a row.
+PRINTED_TEXT_MAX_LENGTH = 500

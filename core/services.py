@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from core.calendar_package import SpecialDay, package_schedule, package_version
 from core.enums import CalendarDayKind, CalendarSource
 from core.models import CalendarDay, CalendarYear
+from core.signals import calendar_changed
 
 # The advisory lock key of calendar_seed_from_package ("CAL" in ASCII).
 _SEED_LOCK = 0x43414C
@@ -30,13 +31,19 @@ class CalendarError(Exception):
     """A calendar write cannot be done; the message says why and what to do."""
 
 
+def _announce(years: Iterable[int]) -> None:
+    changed = tuple(years)
+    if changed:
+        transaction.on_commit(lambda: calendar_changed.send(sender=CalendarYear, years=changed))
+
+
 @transaction.atomic
 def calendar_year_revise(*, calendar_year: CalendarYear, actor: User) -> CalendarYear:
     """Record that ``actor`` entered or changed ``calendar_year`` and its days.
 
     Side effects: the year becomes administrator-entered, so ``calendar_seed`` leaves it as it
     is from now on; ``entered_by``/``entered_at``; a new ``revision``, so every process
-    reloads the year at its next reckoning.
+    reloads the year at its next reckoning; ``calendar_changed`` after commit.
     """
     calendar_year.source = CalendarSource.ADMINISTRATOR
     calendar_year.package_version = ""
@@ -46,6 +53,7 @@ def calendar_year_revise(*, calendar_year: CalendarYear, actor: User) -> Calenda
     calendar_year.save(
         update_fields=["source", "package_version", "entered_by", "entered_at", "revision"]
     )
+    _announce([calendar_year.year])
     return calendar_year
 
 
@@ -61,7 +69,8 @@ def calendar_year_enter(
     """Enter the State Council's notice for ``year``: its holidays and adjusted working days.
 
     Refuses a year the calendar already has (change that one in the admin) and any day the
-    admin would refuse (outside the year; an adjusted working day on a weekday).
+    admin would refuse (outside the year; an adjusted working day on a weekday). Side
+    effects: the year and its days; ``calendar_changed`` after commit.
     """
     if CalendarYear.objects.filter(year=year).exists():
         raise CalendarError(
@@ -92,6 +101,7 @@ def calendar_year_enter(
         except ValidationError as error:
             raise CalendarError(" ".join(error.messages)) from error
     CalendarDay.objects.bulk_create(rows)
+    _announce([year])
     return calendar_year
 
 
@@ -111,7 +121,8 @@ def calendar_seed_from_package(*, refresh: bool = False) -> SeedResult:
 
     With ``refresh``, also replace the days of years seeded from the package whose data the
     installed package changes (a corrected year). Never touches a year an administrator
-    entered or changed. Side effects: each added or replaced year gets a new revision.
+    entered or changed. Side effects: each added or replaced year gets a new revision;
+    ``calendar_changed`` after commit, naming them.
     """
     schedule = package_schedule()
     version = package_version()
@@ -149,6 +160,7 @@ def calendar_seed_from_package(*, refresh: bool = False) -> SeedResult:
             CalendarDay(calendar_year=row, date=day.date, kind=day.kind, name=day.name)
             for day in special_days
         )
+    _announce([*added, *refreshed])
     return SeedResult(tuple(added), tuple(refreshed), tuple(kept))
 
 

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, HttpResponseRedirect
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseForbidden,
+    HttpResponseRedirect,
+    HttpResponseServerError,
+)
+from django.template import loader
 from django.templatetags.static import static
+from django.utils import translation
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from django.views.i18n import set_language
+
+from core.context_processors import site
 
 
 @require_safe
@@ -29,3 +40,32 @@ def language_switch(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and request.headers.get("Sec-Fetch-Site") == "cross-site":
         return HttpResponseForbidden()
     return set_language(request)
+
+
+def _page_without_database(request: HttpRequest, template_name: str) -> str:
+    """An error page in the site's layout, rendered from the request and the settings alone:
+    none of the context processors that read the session or the user from the database, so
+    the page shows when the error is the database's (the header offers the staff login to
+    everyone). In the visitor's language even when the error came before LocaleMiddleware."""
+    language = getattr(request, "LANGUAGE_CODE", None) or translation.get_language_from_request(
+        request
+    )
+    with translation.override(language):
+        return loader.render_to_string(template_name, {"request": request, **site(request)})
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500 (config/urls.py)."""
+    return HttpResponseServerError(_page_without_database(request, "500.html"))
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400 (config/urls.py): a malformed request, or one for a host not in
+    ALLOWED_HOSTS (the page never asks the request for its host)."""
+    return HttpResponseBadRequest(_page_without_database(request, "400.html"))
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: a form sent without a valid token (an expired page, cookies off).
+    Django's own page is English whatever the visitor's language."""
+    return HttpResponseForbidden(_page_without_database(request, "403_csrf.html"))

@@ -15,3 +15,13 @@ class PublicityConfig(AppConfig):
             public_cache_invalidate()
 
         case_changed.connect(_case_changed, dispatch_uid="publicity-case-changed", weak=False)
+
+        from core.signals import calendar_changed
+
+        def _calendar_changed(sender: object, **kwargs: object) -> None:
+            # The entry page says when a deadline's year is one the calendar does not know.
+            public_cache_invalidate()
+
+        calendar_changed.connect(
+            _calendar_changed, dispatch_uid="publicity-calendar-changed", weak=False
+        )

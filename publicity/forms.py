@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from publicity.enums import ErratumKind
 from publicity.models import Entry
 from registry.enums import Disposition, ExposureCategory
+from registry.forms import PrintedTextField
 from registry.models import Department
 from registry.validators import normalize_phone
 
@@ -48,11 +50,19 @@ class EntryForm(forms.ModelForm):
             "responsible_email",
         ]
         widgets = {
-            "violation_text": forms.Textarea(attrs={"rows": 4}),
             "rectification_deadline": DateInput(),
         }
 
+    violation_text = PrintedTextField(
+        label=Entry._meta.get_field("violation_text").verbose_name,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Validation writes the cleaned values on the form's instance (ModelForm._post_clean):
+        # bound to a copy, the entry the page shows stays as stored until the service saves.
+        if kwargs.get("instance") is not None:
+            kwargs["instance"] = copy.copy(kwargs["instance"])
         super().__init__(*args, **kwargs)
         department = self.fields["department"]
         assert isinstance(department, forms.ModelChoiceField)  # noqa: S101 - narrows the type
@@ -172,11 +182,7 @@ class ErratumForm(forms.Form):
     )
     unit_name = forms.CharField(label=_("更正后的单位名称"), required=False, max_length=200)
     address = forms.CharField(label=_("更正后的地址"), required=False, max_length=255)
-    violation_text = forms.CharField(
-        label=_("更正后的违法违规行为及事故隐患"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    violation_text = PrintedTextField(label=_("更正后的违法违规行为及事故隐患"), required=False)
     category = forms.ChoiceField(
         label=_("更正后的曝光类别"),
         required=False,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import functools
 import io
+import itertools
 import re
 from bisect import bisect_right
 from typing import Any
@@ -24,7 +25,6 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
-    KeepTogether,
     LongTable,
     Paragraph,
     SimpleDocTemplate,
@@ -57,7 +57,7 @@ UNBREAKABLE = re.compile(
 )
 # Left plus right padding of reportlab's page frame: text is that much narrower than the margins.
 FRAME_PADDING = 12
-# Lines of description beyond which a row is aligned to its top (it may continue on the next page).
+# Lines beyond which a row is aligned to its top: the unit's name there, not mid-way down.
 TALL_ROW = 12
 # A hair under the cell width, so reportlab's own measurement never breaks a line again.
 _WIDTH_SLACK = 0.5
@@ -319,12 +319,172 @@ def _plain_line(line: str) -> bool:
     return line.isprintable() and line.strip(" ") == line != "" and "  " not in line
 
 
+def _cell_of(lines: list[str], style: ParagraphStyle) -> Flowable:
+    """A table cell printing ``lines`` (already broken by cjk_lines)."""
+    if all(_plain_line(line) for line in lines):
+        return CellLines(lines, style)
+    return Paragraph("<br/>".join(_text(line) for line in lines), style)
+
+
 def _cell(value: str, style: ParagraphStyle, width: float) -> tuple[Flowable, int]:
     """A table cell of ``value`` broken for ``width`` points, and its number of lines."""
     lines = cjk_lines(value, style.fontName, style.fontSize, width)
-    if all(_plain_line(line) for line in lines):
-        return CellLines(lines, style), len(lines)
-    return Paragraph("<br/>".join(_text(line) for line in lines), style), len(lines)
+    return _cell_of(lines, style), len(lines)
+
+
+# The table cells' paddings (points): what a row adds to its lines' height.
+CELL_TOP_PADDING, CELL_BOTTOM_PADDING, CELL_SIDE_PADDING = 2, 3, 3
+NOTICE_MARGIN = 12 * mm
+# Under the frame: the page number, "第 x 页 共 y 页".
+NOTICE_BOTTOM_MARGIN = 16 * mm
+# Between the table's last row and the signature.
+CLOSING_GAP = 6 * mm
+# Rounding of reportlab's own sums: a row computed to fit exactly must fit.
+_HEIGHT_SLACK = 0.5
+
+Cells = list[tuple[list[str], ParagraphStyle]]
+
+
+class NoticeLayout:
+    """The notice's geometry on one paper size: its styles, its columns, and how many lines
+    of a row fit on a page under the repeated header, with or without the signature and QR
+    code under them."""
+
+    def __init__(self, pagesize: str) -> None:
+        self.font = register_cjk_font()
+        self.size = landscape(PAGE_SIZES[pagesize])
+        self.usable = self.size[0] - 2 * NOTICE_MARGIN
+        scale = self.usable / sum(width for _name, width in COLUMNS)
+        self.styles = _styles(self.font, min(scale, 1.3))
+        self.col_widths = [width * scale for _name, width in COLUMNS]
+        # The width inside each cell: its column less the padding on either side.
+        self.inner = [width - 2 * CELL_SIDE_PADDING for width in self.col_widths]
+        self.leading = self.styles["cell"].leading
+        header_height = max(
+            Paragraph(name, self.styles["head"]).wrap(width, 10_000)[1]
+            for (name, _width), width in zip(COLUMNS, self.inner, strict=True)
+        )
+        # The frame (the page less its margins and the frame's own padding, the same top and
+        # bottom as left and right) less the header repeated at its top.
+        self.room = (
+            self.size[1]
+            - NOTICE_MARGIN
+            - NOTICE_BOTTOM_MARGIN
+            - FRAME_PADDING
+            - (header_height + CELL_TOP_PADDING + CELL_BOTTOM_PADDING)
+        )
+
+    def lines_in(self, height: float) -> int:
+        """How many lines of a row fit in ``height`` points of the table."""
+        return int(
+            (height - CELL_TOP_PADDING - CELL_BOTTOM_PADDING - _HEIGHT_SLACK) // self.leading
+        )
+
+    def cells(
+        self, number: int, entry: Entry, categories: dict[str, str], dispositions: dict[str, str]
+    ) -> Cells:
+        """The lines of each cell of an entry's row, with their styles."""
+        s = self.styles
+        # The credit code under the name, in the same cell: it fits the column on one line.
+        name = f"{entry.unit_name}\n{entry.credit_code}" if entry.credit_code else entry.unit_name
+        values = [
+            (str(number), "cell_center"),
+            (name, "cell"),
+            (entry.address, "cell"),
+            (entry.district.name, "cell_center"),
+            (entry.violation_text, "cell"),
+            (categories.get(entry.category, entry.category), "cell_center"),
+            (dispositions.get(entry.disposition, entry.disposition), "cell_center"),
+            (_chinese_date(entry.rectification_deadline), "cell_center"),
+            (f"{entry.department.name}\n{entry.responsible_person}", "cell"),
+        ]
+        return [
+            (cjk_lines(value, s[style].fontName, s[style].fontSize, width), s[style])
+            for (value, style), width in zip(values, self.inner, strict=True)
+        ]
+
+    def closing(self, *, url: str | None, day: str) -> tuple[Flowable, float]:
+        """The signature (issuing authority, date) and, with ``url``, the QR code of the
+        batch's public page beside it; and the height it takes under the table."""
+        s = self.styles
+        sign = [
+            Paragraph(_text(settings.AUTHORITY_NAME), s["sign"]),
+            Paragraph(day, s["sign"]),
+        ]
+        closing: Flowable
+        if url is None:
+            closing = Table([[sign]], colWidths=[self.usable])
+        else:
+            qr_size, caption = 24 * mm, "扫码查看本批次公示信息"
+            # The caption on one line under the code (with the cell's 6-point paddings), at
+            # the larger type of A3 as well.
+            caption_width = stringWidth(caption, self.font, s["small"].fontSize) + 13
+            qr = Table(
+                [[_qr(url, qr_size)], [Paragraph(caption, s["small"])]],
+                colWidths=[max(qr_size + 12 * mm, caption_width)],
+            )
+            qr.setStyle(
+                TableStyle(
+                    [
+                        ("ALIGN", (0, 0), (-1, -1), "CENTER"),
+                        ("FONTNAME", (0, 0), (-1, -1), self.font),
+                    ]
+                )
+            )
+            closing = Table([[qr, sign]], colWidths=[self.usable * 0.3, self.usable * 0.7])
+        closing.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                    ("FONTNAME", (0, 0), (-1, -1), self.font),
+                ]
+            )
+        )
+        return closing, closing.wrap(self.usable, 10_000)[1] + CLOSING_GAP
+
+    def pieces(self, cells: Cells, *, room: float) -> list[Cells]:
+        """The row of ``cells`` as the table prints it: one row if it fits in ``room``, else
+        cut into rows of as many lines as a page holds under the header, the last one no
+        taller than ``room``. Every line printed once, in order: a row taller than a page
+        continues at the top of the next pages."""
+        total = max(len(lines) for lines, _style in cells)
+        last = max(1, self.lines_in(room))
+        if total <= last:
+            return [cells]
+        per_page = max(1, self.lines_in(self.room))
+        cuts = list(range(0, total, per_page))
+        if total - cuts[-1] > last:
+            cuts.append(total - last)
+        cuts.append(total)
+        return [
+            [(lines[start:end], style) for lines, style in cells]
+            for start, end in itertools.pairwise(cuts)
+        ]
+
+
+def notice_row_check(entry: Entry) -> tuple[int, int]:
+    """How many lines the entry's row takes in the notice on A4 (the smaller paper), and how
+    many fit on one page under the header with the signature and QR code under them: a row
+    within that never breaks across a page wherever it falls in the batch, even as its last.
+
+    On A4 landscape the "违法违规行为及事故隐患" cell is 160 points wide: 19 Chinese
+    characters a line at 8 points; a page holds 44 lines of 10.9 points under the header, 33
+    with the signature and QR code (114 points) under them. core.pdf.PRINTED_TEXT_MAX_LENGTH
+    (500) is 27 lines, 30 if the punctuation rules shorten every line by two characters,
+    which leaves room for a few findings each starting its own line; this check refuses what
+    is left over (a text of many short paragraphs).
+    """
+    layout = NoticeLayout("A4")
+    categories = {value: str(label) for value, label in ExposureCategory.choices}
+    dispositions = {value: str(label) for value, label in Disposition.choices}
+    cells = layout.cells(
+        entry.printed_number or entry.position or 1, entry, categories, dispositions
+    )
+    _closing, closing_height = layout.closing(url="", day="年　月　日")
+    return (
+        max(len(lines) for lines, _style in cells),
+        layout.lines_in(layout.room - closing_height),
+    )
 
 
 def build_notice_pdf(batch: Batch, *, pagesize: str = "A4", draft: bool = False) -> bytes:
@@ -332,13 +492,14 @@ def build_notice_pdf(batch: Batch, *, pagesize: str = "A4", draft: bool = False)
 
     ``draft`` builds the review preview: only the planned entries, watermarked 草稿.
     The same batch and arguments always give the same bytes.
+
+    The table breaks between rows only; its header repeats at the top of every page; the
+    signature and QR code stay on the page of its last row. A row taller than a page (an
+    entry written before core.pdf.PRINTED_TEXT_MAX_LENGTH, see notice_row_check) is cut
+    into rows of a page each, every line printed once.
     """
-    font = register_cjk_font()
-    size = landscape(PAGE_SIZES[pagesize])
-    margin = 12 * mm
-    usable = size[0] - 2 * margin
-    scale = usable / sum(width for _name, width in COLUMNS)
-    s = _styles(font, min(scale, 1.3))
+    layout = NoticeLayout(pagesize)
+    font, size, usable, s = layout.font, layout.size, layout.usable, layout.styles
     entries = _printed_entries(batch, draft=draft)
 
     story: list[Any] = [
@@ -364,103 +525,77 @@ def build_notice_pdf(batch: Batch, *, pagesize: str = "A4", draft: bool = False)
     )
     story.append(Spacer(1, 4 * mm))
 
+    day = _notice_date(batch)
+    closing, closing_height = layout.closing(
+        url=notice_public_url(batch) if batch.number is not None and not draft else None,
+        day=_chinese_date(day) if day and not draft else "年　月　日",
+    )
+
     header = [Paragraph(name, s["head"]) for name, _width in COLUMNS]
     rows: list[list[Any]] = [header]
-    # The width inside each cell: its column less the 3-point padding on either side.
-    inner = [width * scale - 6 for _name, width in COLUMNS]
-    tall_rows: list[tuple[Any, ...]] = []
+    row_styles: list[tuple[Any, ...]] = []
     # What get_category_display() and get_disposition_display() give, looked up once: each
     # call hashes the field's whole list of lazily translated choices.
     categories = {value: str(label) for value, label in ExposureCategory.choices}
     dispositions = {value: str(label) for value, label in Disposition.choices}
-    for row, (number, entry) in enumerate(entries, start=1):
-        # The credit code under the name, in the same cell: it fits the column on one line.
-        name = f"{entry.unit_name}\n{entry.credit_code}" if entry.credit_code else entry.unit_name
-        cells = [
-            (str(number), "cell_center"),
-            (name, "cell"),
-            (entry.address, "cell"),
-            (entry.district.name, "cell_center"),
-            (entry.violation_text, "cell"),
-            (categories.get(entry.category, entry.category), "cell_center"),
-            (dispositions.get(entry.disposition, entry.disposition), "cell_center"),
-            (_chinese_date(entry.rectification_deadline), "cell_center"),
-            (f"{entry.department.name}\n{entry.responsible_person}", "cell"),
-        ]
-        laid_out = [
-            _cell(value, s[style], width)
-            for (value, style), width in zip(cells, inner, strict=True)
-        ]
-        rows.append([flowable for flowable, _lines in laid_out])
-        if laid_out[4][1] > TALL_ROW:
-            # A row that may run over a page: the unit's name at its top, not mid-way down.
-            tall_rows.append(("VALIGN", (0, row), (-1, row), "TOP"))
+    for index, (number, entry) in enumerate(entries, start=1):
+        cells = layout.cells(number, entry, categories, dispositions)
+        # The last row shares its page with the signature and QR code.
+        room = layout.room - closing_height if index == len(entries) else layout.room
+        pieces = layout.pieces(cells, room=room)
+        for piece in pieces:
+            if len(pieces) > 1 or max(len(lines) for lines, _style in piece) > TALL_ROW:
+                # A tall row reads from its top: the unit's name there, not mid-way down;
+                # a row cut over pages continues at the top of the next.
+                row = len(rows)
+                row_styles.append(("VALIGN", (0, row), (-1, row), "TOP"))
+            rows.append([_cell_of(lines, style) for lines, style in piece])
+    last = len(rows) - 1
+    # The closing as the table's last row, across all columns, without rules: the table
+    # never breaks between it and the row before (NOSPLIT), so the signature and QR code are
+    # never left alone on a page.
+    rows.append([closing] + [""] * (len(COLUMNS) - 1))
     table = LongTable(
         rows,
-        colWidths=[width * scale for _name, width in COLUMNS],
+        colWidths=layout.col_widths,
         # The header row is repeated at the top of every page.
         repeatRows=1,
-        # A row taller than the page (a long description of the violations) continues on the
-        # next page instead of making the whole notice impossible to lay out.
-        splitInRow=1,
+        # Between rows only: a row never leaves a slice of itself at a page's foot (pieces
+        # has already cut the rows taller than a page).
+        splitInRow=0,
     )
     table.setStyle(
         TableStyle(
             [
                 ("FONTNAME", (0, 0), (-1, -1), font),
-                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("GRID", (0, 0), (-1, -2), 0.5, colors.black),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("TOPPADDING", (0, 0), (-1, -1), 2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-                ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-                *tall_rows,
+                ("TOPPADDING", (0, 0), (-1, -1), CELL_TOP_PADDING),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_BOTTOM_PADDING),
+                ("LEFTPADDING", (0, 0), (-1, -1), CELL_SIDE_PADDING),
+                ("RIGHTPADDING", (0, 0), (-1, -1), CELL_SIDE_PADDING),
+                *row_styles,
+                ("SPAN", (0, -1), (-1, -1)),
+                ("VALIGN", (0, -1), (-1, -1), "TOP"),
+                ("TOPPADDING", (0, -1), (-1, -1), CLOSING_GAP),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), 0),
+                ("LEFTPADDING", (0, -1), (-1, -1), 0),
+                ("RIGHTPADDING", (0, -1), (-1, -1), 0),
+                ("NOSPLIT", (0, last), (-1, -1)),
             ]
         )
     )
     story.append(table)
-    story.append(Spacer(1, 6 * mm))
-
-    day = _notice_date(batch)
-    sign = [
-        Paragraph(_text(settings.AUTHORITY_NAME), s["sign"]),
-        Paragraph(_chinese_date(day) if day and not draft else "年　月　日", s["sign"]),
-    ]
-    closing: list[Any] = sign
-    if batch.number is not None and not draft:
-        qr_size = 24 * mm
-        qr = Table(
-            [
-                [_qr(notice_public_url(batch), qr_size)],
-                [Paragraph("扫码查看本批次公示信息", s["small"])],
-            ],
-            colWidths=[qr_size + 12 * mm],
-        )
-        qr.setStyle(
-            TableStyle(
-                [("ALIGN", (0, 0), (-1, -1), "CENTER"), ("FONTNAME", (0, 0), (-1, -1), font)]
-            )
-        )
-        closing = [
-            Table(
-                [[qr, sign]],
-                colWidths=[usable * 0.3, usable * 0.7],
-                style=TableStyle(
-                    [("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("FONTNAME", (0, 0), (-1, -1), font)]
-                ),
-            )
-        ]
-    story.append(KeepTogether(closing))
 
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
         pagesize=size,
-        leftMargin=margin,
-        rightMargin=margin,
-        topMargin=margin,
-        bottomMargin=16 * mm,
+        leftMargin=NOTICE_MARGIN,
+        rightMargin=NOTICE_MARGIN,
+        topMargin=NOTICE_MARGIN,
+        bottomMargin=NOTICE_BOTTOM_MARGIN,
         title=notice_title(batch),
         author=settings.AUTHORITY_NAME,
         subject=batch.label,

@@ -69,7 +69,8 @@ def build_preview(*, batch_id: int) -> str:
 @shared_task(name="publicity.dispatch_publication_jobs")
 def dispatch_publication_jobs() -> int:
     """Send again the outbox jobs (letters, notice, exports) that never reached a worker or
-    never finished (beat: every minute), e.g. because the broker was down at commit."""
+    whose worker died (beat: every OUTBOX_SWEEP_SECONDS), e.g. because the broker was down at
+    commit."""
     sent = outbox_jobs_redispatch()
     if sent:
         logger.info("re-dispatched %s outbox jobs", sent)

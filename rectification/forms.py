@@ -280,6 +280,12 @@ class ReplyModerationForm(forms.Form):
         required=False,
         help_text=_("可删去个人信息（姓名、电话、身份证号等）；留空则按单位原文公开。"),
     )
+    # Offered when the reply looks to hold personal data (the view decides); the service
+    # asks for it again on the text to publish.
+    personal_data_confirmed = forms.BooleanField(
+        label=_("我确认公开的文本可以包含上面列出的个人信息"),
+        required=False,
+    )
     reason = forms.CharField(
         label=_("不予公开的理由"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -287,6 +293,11 @@ class ReplyModerationForm(forms.Form):
         required=False,
         help_text=_("不予公开时必须填写，单位会看到。"),
     )
+
+    def __init__(self, *args: Any, ask_confirmation: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not ask_confirmation:
+            del self.fields["personal_data_confirmed"]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -6,22 +6,32 @@ transaction.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from core.uploads import CheckedFile, evidence_check
 from core.workflow import UNIT_ACTOR, Actor
 from rectification.enums import CaseStatus
 from rectification.models import Case, Reply
 from rectification.permissions import cases_visible_to
-from rectification.reply_workflow import REPLY, ReplyError
+from rectification.personal_data import personal_data_listed
+from rectification.reply_workflow import REPLY, ReplyError, reply_personal_data
 from rectification.signals import case_changed
 from registry.history import history_record
 
-__all__ = ["ReplyError", "reply_publish", "reply_refuse", "reply_submit", "reply_transition"]
+__all__ = [
+    "ReplyError",
+    "reply_personal_data",
+    "reply_publish",
+    "reply_refuse",
+    "reply_submit",
+    "reply_transition",
+]
 
 
 def reply_transition(
@@ -31,6 +41,7 @@ def reply_transition(
     actor: Actor,
     text: str = "",
     reason: str = "",
+    personal_data_confirmed: bool = False,
 ) -> Reply:
     """Make ``move`` on a reply if the REPLY table allows it.
 
@@ -38,11 +49,14 @@ def reply_transition(
     member of staff for ``publish`` and ``refuse``, who must see the reply's case (its
     scope decides who moderates). ``text`` is the reply for ``submit`` and, for
     ``publish``, the text the public will read (personal data taken out); blank publishes
-    the unit's words unchanged. ``reason`` is why a reply is refused.
+    the unit's words unchanged. ``reason`` is why a reply is refused. A text to publish
+    that still holds what looks like personal data (``reply_personal_data``) is published
+    only with ``personal_data_confirmed``.
 
     Side effects: a new reply row (``submit``), or the status with ``decided_at``,
     ``decided_by`` and ``published_text`` or ``refusal_reason`` (saved with
-    ``update_fields``); one history row; after a publication commits, ``case_changed``
+    ``update_fields``); one history row, which for a publication confirmed with personal
+    data in it says so and lists that data; after a publication commits, ``case_changed``
     so the public pages show the reply.
     """
     user = actor if isinstance(actor, User) else None
@@ -50,7 +64,14 @@ def reply_transition(
         raise ReplyError(_("该回应不在您的管辖范围内。"))
     if move == "publish":
         text = text.strip() or reply.text
-    rule = REPLY.check(reply, move, actor, values={"text": text, "reason": reason})
+    rule = REPLY.check(
+        reply,
+        move,
+        actor,
+        values={"text": text, "reason": reason, "personal_data_confirmed": personal_data_confirmed},
+    )
+    # What the moderator confirmed the public may read (checked on the text published).
+    confirmed = reply_personal_data(reply, text) if move == "publish" else []
     from_status = reply.status if reply.pk else ""
     assert rule.target is not None  # noqa: S101 - every move of the table changes the status
     reply.status = rule.target
@@ -68,18 +89,36 @@ def reply_transition(
             reply.refusal_reason = reason.strip()
             fields.append("refusal_reason")
         reply.save(update_fields=fields)
-    comment = reply.refusal_reason if move == "refuse" else ""
+    comments = [reply.refusal_reason] if move == "refuse" else []
     if move == "publish" and reply.published_text != reply.text:
-        comment = _("公开的文本经工作人员删改。")
-    history_record(
+        comments.append(_("公开的文本经工作人员删改。"))
+    listed = ""
+    if confirmed:
+        # In the site's language, as the history's other texts: it reads the same for everyone.
+        with override(settings.LANGUAGE_CODE):
+            listed = personal_data_listed(confirmed)
+            label = str(_("确认公开的个人信息"))
+            comments.append(
+                _("经确认，公开的文本含有可能的个人信息：%(items)s。") % {"items": listed}
+            )
+    record = history_record(
         obj=reply,
         actor=user,
         move=move,
         field="status",
         old=from_status,
         new=reply.status,
-        comment=comment,
+        comment="".join(comments),
     )
+    if confirmed:
+        # Kept apart from the comment, kind by kind, for whoever audits publications.
+        record.changes["personal_data_confirmed"] = {
+            "label": label,
+            "old": "",
+            "new": listed,
+            "kinds": sorted({item.kind for item in confirmed}),
+        }
+        record.save(update_fields=["changes"])
     if move == "publish":
         case_id = reply.case_id
         # Announced to the layers above: the public entry page and its API show the reply.
@@ -114,14 +153,25 @@ def _locked(reply: Reply) -> Reply:
 
 
 @transaction.atomic
-def reply_publish(*, reply: Reply, actor: User, published_text: str = "") -> Reply:
+def reply_publish(
+    *,
+    reply: Reply,
+    actor: User,
+    published_text: str = "",
+    personal_data_confirmed: bool = False,
+) -> Reply:
     """Publish a reply beside the unit's entry; ``published_text`` is the unit's words with
-    personal data taken out (blank: as submitted). The original stays with staff.
+    personal data taken out (blank: as submitted). The original stays with staff. A text
+    that still looks to hold personal data needs ``personal_data_confirmed``.
 
     Side effects: see :func:`reply_transition`.
     """
     published = reply_transition(
-        reply=_locked(reply), move="publish", actor=actor, text=published_text
+        reply=_locked(reply),
+        move="publish",
+        actor=actor,
+        text=published_text,
+        personal_data_confirmed=personal_data_confirmed,
     )
     reply.status = published.status
     return published

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from core.pages import page_of, staff_view
 from rectification import forms, selectors
 from rectification.permissions import reply_for_user
-from rectification.replies import ReplyError, reply_publish, reply_refuse
+from rectification.personal_data import personal_data_listed, personal_data_marked
+from rectification.replies import ReplyError, reply_personal_data, reply_publish, reply_refuse
 
 PAGE_SIZE = 25
 MODERATE = "rectification.moderate_reply"
@@ -31,7 +32,11 @@ def reply_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def reply_detail(request: HttpRequest, reply_id: int) -> HttpResponseBase:
     reply, rights = reply_for_user(request.user, reply_id, selectors.reply_detail_queryset())
-    form = forms.ReplyModerationForm(request.POST or None)
+    # What looks like personal data in the unit's words, and in the text to publish as posted.
+    found = reply_personal_data(reply, reply.text)
+    posted = request.POST.get("published_text", "").strip() if request.method == "POST" else ""
+    ask = bool(found or (posted and reply_personal_data(reply, posted)))
+    form = forms.ReplyModerationForm(request.POST or None, ask_confirmation=ask)
     if request.method == "POST":
         if not (rights.publish.shown or rights.refuse.shown):
             raise PermissionDenied
@@ -43,6 +48,7 @@ def reply_detail(request: HttpRequest, reply_id: int) -> HttpResponseBase:
                         reply=reply,
                         actor=request.user,  # type: ignore[arg-type]
                         published_text=data["published_text"],
+                        personal_data_confirmed=data.get("personal_data_confirmed", False),
                     )
                     messages.success(request, _("回应已公开。"))
                 else:
@@ -57,12 +63,26 @@ def reply_detail(request: HttpRequest, reply_id: int) -> HttpResponseBase:
             else:
                 return redirect("rectification:reply-list")
     elif rights.publish.allowed:
-        form = forms.ReplyModerationForm(initial={"published_text": reply.text})
+        form = forms.ReplyModerationForm(
+            initial={"published_text": reply.text}, ask_confirmation=ask
+        )
+    published_found = (
+        reply_personal_data(reply, reply.published_text) if reply.published_text else []
+    )
     status = 400 if request.method == "POST" else 200
     return render(
         request,
         "rectification/reply_detail.html",
-        {"reply": reply, "case": reply.case, "rights": rights, "form": form},
+        {
+            "reply": reply,
+            "case": reply.case,
+            "rights": rights,
+            "form": form,
+            "personal_data": personal_data_listed(found),
+            "marked_text": personal_data_marked(reply.text, found),
+            "published_personal_data": personal_data_listed(published_found),
+            "marked_published_text": personal_data_marked(reply.published_text, published_found),
+        },
         status=status,
     )
 

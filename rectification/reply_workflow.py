@@ -15,6 +15,12 @@ from django.utils.translation import gettext_lazy
 from core.workflow import UNIT, Context, Move, Refusal, Workflow, needs, when
 from rectification.enums import ReplyStatus
 from rectification.models import Reply
+from rectification.personal_data import (
+    PersonalData,
+    personal_data_found,
+    personal_data_listed,
+    personal_names,
+)
 
 MODERATE = "rectification.moderate_reply"
 
@@ -33,6 +39,24 @@ def _text_given(context: Context[Reply]) -> str | None:
     if str(context.values.get("text", "")).strip():
         return None
     return _("请填写回应内容。")
+
+
+def reply_personal_data(reply: Reply, text: str) -> list[PersonalData]:
+    """What looks like personal data in ``text`` of ``reply``: phone numbers, ID numbers,
+    e-mail addresses and its case's responsible person's name."""
+    return personal_data_found(text, names=personal_names(reply.case.responsible_person))
+
+
+def _personal_data_confirmed(context: Context[Reply]) -> str | None:
+    # The server asks again whatever the page showed: the text to publish is what counts.
+    if context.values.get("personal_data_confirmed"):
+        return None
+    found = reply_personal_data(context.obj, str(context.values.get("text", "")))
+    if not found:
+        return None
+    return _(
+        "公开的文本可能含有个人信息（%(items)s）。请删去后再公开；确需公开的，请勾选确认后再保存。"
+    ) % {"items": personal_data_listed(found)}
 
 
 def _reason_given(context: Context[Reply]) -> str | None:
@@ -65,9 +89,10 @@ REPLY: Workflow[Reply] = Workflow(
             ReplyStatus.PUBLISHED,
             gettext_lazy("公开"),
             permission=MODERATE,
-            guards=(needs(_text_given),),
+            guards=(needs(_text_given), needs(_personal_data_confirmed)),
             effects=(
                 gettext_lazy("公开的文本可删去个人信息，原文仅工作人员可见"),
+                gettext_lazy("公开的文本仍含可能的个人信息时，须经确认，并记入操作记录"),
                 gettext_lazy("公示页面的缓存随之刷新"),
             ),
         ),

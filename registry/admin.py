@@ -35,7 +35,7 @@ from registry.models import (
     PendingUpload,
     StaffProfile,
 )
-from registry.services import AUDITED_FIELDS
+from registry.services import AUDITED_FIELDS, finding_deadline_problem
 
 
 def district_filter(field: str) -> type[admin.SimpleListFilter]:
@@ -206,8 +206,45 @@ class EnterpriseAdmin(AuditedAdminMixin, admin.ModelAdmin):
     show_full_result_count = False
 
 
+class FindingInlineFormSet(forms.BaseInlineFormSet):
+    """The admin's findings of an inspection ask the service's rule on their deadlines, against
+    the inspection's date as posted on the same page."""
+
+    def clean(self) -> None:
+        super().clean()
+        inspected_on = getattr(self.instance, "date", None)
+        if inspected_on is None:
+            return
+        for form in self.forms:
+            if not form.has_changed() or form.cleaned_data.get("DELETE"):
+                continue
+            problem = finding_deadline_problem(
+                deadline=form.cleaned_data.get("proposed_deadline"), inspected_on=inspected_on
+            )
+            if problem:
+                form.add_error("proposed_deadline", problem)
+
+
+class FindingAdminForm(forms.ModelForm):
+    class Meta:
+        model = Finding
+        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose what is shown
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        inspection = cleaned.get("inspection")
+        if inspection is not None:
+            problem = finding_deadline_problem(
+                deadline=cleaned.get("proposed_deadline"), inspected_on=inspection.date
+            )
+            if problem:
+                self.add_error("proposed_deadline", problem)
+        return cleaned
+
+
 class FindingInline(admin.StackedInline):
     model = Finding
+    formset = FindingInlineFormSet
     extra = 0
     fields = [
         "category",
@@ -257,6 +294,7 @@ class EvidenceInline(admin.TabularInline):
 
 @admin.register(Finding)
 class FindingAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    form = FindingAdminForm
     list_display = [
         "id",
         "enterprise",

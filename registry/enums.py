@@ -2,6 +2,8 @@
 catalogue (locale/en) translates them. Values are stable English slugs stored in the database.
 """
 
+from collections.abc import Iterable
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -35,6 +37,40 @@ class Disposition(models.TextChoices):
     def ending_operation(cls) -> frozenset["Disposition"]:
         """Dispositions whose follow-up verifies the unit stays shut rather than rectified."""
         return frozenset({cls.BANNED, cls.CLOSED})
+
+    @classmethod
+    def by_severity(cls) -> tuple["Disposition", ...]:
+        """Every disposition, the most severe first: what a unit's entry prints when its
+        findings ask for different measures (one entry per unit per batch).
+
+        Severity is how much of the unit's operation the measure ends:
+
+        - 依法关闭 (closed by law) and 依法取缔 (banned) end the unit; their follow-up checks it
+          stays shut (:meth:`ending_operation`). Closure comes first: the people's government
+          decides it and the unit's licences are revoked with it, while a ban ends an
+          operation that had none to revoke. Between these two only the printed word differs.
+        - 责令停产停业整顿 (suspended for overhaul) stops all production and business until the
+          unit is overhauled and passes acceptance; 停产停业 (suspended) stops all of it too,
+          without the ordered overhaul, so it ranks below.
+        - 停工整改 (work stopped for rectification) stops only the work with the hazard.
+        - 限期整改 (rectify by a deadline) lets the unit operate while it rectifies.
+        """
+        return (
+            cls.CLOSED,
+            cls.BANNED,
+            cls.SUSPENDED_FOR_OVERHAUL,
+            cls.SUSPENDED,
+            cls.WORK_STOPPED,
+            cls.RECTIFY_BY_DEADLINE,
+        )
+
+    @classmethod
+    def most_severe(cls, dispositions: Iterable[str]) -> "Disposition":
+        """The most severe of ``dispositions`` (:meth:`by_severity`); at least one is needed."""
+        given = {cls(value) for value in dispositions}
+        if not given:
+            raise ValueError("most_severe() needs at least one disposition")
+        return next(disposition for disposition in cls.by_severity() if disposition in given)
 
 
 class LicenceStatus(models.TextChoices):

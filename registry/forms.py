@@ -11,8 +11,10 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.pdf import PRINTED_TEXT_MAX_LENGTH
 from core.uploads import CheckedFile, evidence_check
 from registry.enums import CampaignBasis, InspectionKind, LicenceStatus, OperatingStatus
 from registry.models import Accident, Enterprise, Finding, Industry, Jurisdiction
@@ -24,7 +26,12 @@ from registry.selectors import (
     jurisdictions_for,
     legal_provisions,
 )
-from registry.services import AccidentData, EnterpriseData, InspectionData
+from registry.services import (
+    AccidentData,
+    EnterpriseData,
+    InspectionData,
+    finding_deadline_problem,
+)
 from registry.validators import validate_credit_code
 
 _WHITESPACE = re.compile(r"\s+")
@@ -40,6 +47,35 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class PrintedTextField(forms.CharField):
+    """The text of the newspaper notice's "违法违规行为及事故隐患" cell, as an inspector writes
+    a finding's description or staff an entry's: at most PRINTED_TEXT_MAX_LENGTH characters
+    (core.pdf says why), which the page shows under the field and its browser enforces."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", PRINTED_TEXT_MAX_LENGTH)
+        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3}))
+        kwargs.setdefault(
+            "help_text",
+            format_lazy(
+                _("最多{limit}字：报纸公告中这一格的篇幅，整行须印在同一页上。"),
+                limit=PRINTED_TEXT_MAX_LENGTH,
+            ),
+        )
+        kwargs.setdefault("error_messages", {})
+        kwargs["error_messages"].setdefault(
+            "max_length",
+            _("报纸公告中这一格最多印%(limit_value)d字，现有%(show_value)d字，请精简。"),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str | None:
+        # A browser counts a line break as one character against maxlength but sends it as
+        # two (CR LF): counted here as the browser counts it, and stored as the notice prints.
+        text = super().to_python(value)
+        return text.replace("\r\n", "\n") if text else text
 
 
 class JurisdictionChoiceField(forms.ModelChoiceField):
@@ -270,9 +306,7 @@ class FindingForm(forms.Form):
         label=_("曝光种类"),
         choices=[("", _("请选择")), *Finding._meta.get_field("category").choices],  # type: ignore[misc]
     )
-    description = forms.CharField(
-        label=_("违法违规行为及事故隐患"), widget=forms.Textarea(attrs={"rows": 3})
-    )
+    description = PrintedTextField(label=_("违法违规行为及事故隐患"))
     provisions = ProvisionChoiceField(
         label=_("违反的法律依据"),
         queryset=legal_provisions(),
@@ -340,7 +374,27 @@ class FindingForm(forms.Form):
 
 
 class BaseFindingFormSet(forms.BaseFormSet):
+    def __init__(self, *args: Any, inspection_date: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.inspection_date = inspection_date
+
+    def _inspection_date(self) -> Any:
+        """The inspection's date: given, or as posted with the findings on the same page."""
+        if self.inspection_date is not None:
+            return self.inspection_date
+        try:
+            return InspectionForm.base_fields["date"].clean(self.data.get("date"))
+        except ValidationError:  # the inspection form reports it
+            return None
+
     def clean(self) -> None:
+        inspected_on = self._inspection_date()
+        if inspected_on is not None:
+            for form in self.forms:
+                deadline = getattr(form, "cleaned_data", {}).get("proposed_deadline")
+                problem = finding_deadline_problem(deadline=deadline, inspected_on=inspected_on)
+                if problem:
+                    form.add_error("proposed_deadline", ValidationError(problem, code="early"))
         if any(self.errors):
             return
         filled = [form for form in self.forms if form.has_changed()]

@@ -396,6 +396,19 @@ def finding_default_deadline(*, disposition: str, inspected_on: datetime.date) -
     return inspected_on + datetime.timedelta(days=days)
 
 
+def finding_deadline_problem(
+    *, deadline: datetime.date | None, inspected_on: datetime.date
+) -> str | None:
+    """Why a finding's proposed deadline cannot stand, or None: a deadline to rectify what an
+    inspection found cannot fall before the inspection. The form asks this too."""
+    if deadline is not None and deadline < inspected_on:
+        return _("整改期限（%(deadline)s）不能早于检查日期（%(date)s）。") % {
+            "deadline": deadline.isoformat(),
+            "date": inspected_on.isoformat(),
+        }
+    return None
+
+
 @dataclass
 class FindingData:
     """One finding as entered on the inspection form; ``finding`` is set when editing."""
@@ -424,6 +437,11 @@ class InspectionData:
 def _write_finding(
     *, actor: User, inspection: Inspection, data: FindingData
 ) -> tuple[Finding, bool]:
+    problem = finding_deadline_problem(
+        deadline=data.proposed_deadline, inspected_on=inspection.date
+    )
+    if problem:
+        raise RegistryError(problem)
     reckoned = data.proposed_deadline or finding_default_deadline(
         disposition=data.proposed_disposition, inspected_on=inspection.date
     )

@@ -1,8 +1,72 @@
 """Shared fixtures. Tests run against real PostgreSQL and Redis (DATABASE_URL, REDIS_URL;
 ``make test`` starts embedded servers when those are unset)."""
 
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
+
+from tests import production
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _production_settings(django_test_environment):
+    """Every test runs with production's settings (tests/production.py): docs/production.env
+    as config/settings.py reads it, less hosts, secrets, the test's own servers and the
+    HTTPS-only settings. Static files are collected once for the session into a temporary
+    STATIC_ROOT and linked by their hashed names from the manifest, so a page that names a
+    missing file fails as it would in production. Subprocesses of tests (gunicorn, workers)
+    inherit the same environment."""
+    from django.core.management import call_command
+    from django.test.utils import override_settings
+
+    static_root = Path(tempfile.mkdtemp(prefix="gongshi-static-"))
+    overrides = production.suite_overrides(static_root)
+    saved_environment = dict(os.environ)
+    os.environ.update(production.adopted_environment(static_root))
+    with override_settings(**overrides):
+        call_command("collectstatic", interactive=False, verbosity=0)
+        try:
+            yield overrides
+        finally:
+            os.environ.clear()
+            os.environ.update(saved_environment)
+            shutil.rmtree(static_root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server, serving static files as production does: whitenoise
+    answers from the collected STATIC_ROOT by hashed names. (pytest-django wraps the site in
+    staticfiles' handler, which looks files up by their plain names in the source
+    directories, and in Django's handler of /media/, which production never serves.)"""
+    from django.test.testcases import LiveServerThread
+    from django.test.utils import override_settings
+    from pytest_django.live_server_helper import LiveServer
+
+    address = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(address, start=False)
+    server.thread = LiveServerThread(
+        server.thread.host,
+        # LiveServerThread passes the site wrapped in Django's /media/ handler: the site alone.
+        static_handler=lambda media_handler: media_handler.application,
+        connections_override={},
+        port=server.thread.port,
+    )
+    server.thread.daemon = True
+    # The site's middleware starts with the server: whitenoise lists STATIC_ROOT once, as in
+    # production, rather than looking each request up as the test clients' does.
+    with override_settings(WHITENOISE_AUTOREFRESH=False):
+        server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(autouse=True)

@@ -41,6 +41,7 @@ from registry.models import (
     EnterpriseImport,
     EnterpriseImportRow,
     Evidence,
+    Finding,
     Inspection,
     LegalProvision,
     PendingUpload,
@@ -354,6 +355,57 @@ def test_admin_inspection_add_records_the_creator(superuser_client, world):
     created = Inspection.objects.order_by("-pk").first()
     assert created.created_by.username == "root"
     assert list(created.inspectors.values_list("username", flat=True)) == ["composer"]
+
+
+def test_admin_inspection_refuses_a_finding_deadline_before_the_inspection(
+    superuser_client, world
+):
+    inspected_on = datetime.date(2009, 6, 10)
+    response = superuser_client.post(
+        url(Inspection, "add"),
+        {
+            "enterprise": world.entries[0].enterprise.pk,
+            "date": inspected_on.isoformat(),
+            "inspectors": str(world.composer.pk),
+            "kind": "routine",
+            "campaign_basis": "",
+            "campaign": "",
+            "notes": "",
+            "findings-TOTAL_FORMS": "1",
+            "findings-INITIAL_FORMS": "0",
+            "findings-0-category": world.entries[0].finding.category,
+            "findings-0-description": "消防通道堵塞",
+            "findings-0-proposed_disposition": world.entries[0].finding.proposed_disposition,
+            "findings-0-proposed_deadline": "2009-06-09",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "整改期限（2009-06-09）不能早于检查日期（2009-06-10）。" in response.content.decode()
+    assert not Inspection.objects.filter(date=inspected_on).exists()
+
+
+def test_admin_finding_refuses_a_deadline_before_its_inspection(superuser_client, world):
+    finding = world.entries[0].finding
+    inspected_on = finding.inspection.date
+    response = superuser_client.post(
+        url(Finding, "change", finding.pk),
+        {
+            "inspection": finding.inspection.pk,
+            "category": finding.category,
+            "description": finding.description,
+            "provisions": [],
+            "proposed_disposition": finding.proposed_disposition,
+            "proposed_deadline": (inspected_on - datetime.timedelta(days=1)).isoformat(),
+            "evidence-TOTAL_FORMS": "0",
+            "evidence-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "不能早于检查日期" in response.content.decode()
+    finding.refresh_from_db()
+    assert finding.proposed_deadline != inspected_on - datetime.timedelta(days=1)
 
 
 def test_admin_evidence_upload_records_file_metadata(superuser_client, world, settings, tmp_path):

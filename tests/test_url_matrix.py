@@ -1,6 +1,8 @@
 """Every URL pattern of the project × every role × anonymous, against one table of what each
 may get (a GET): the permission scheme seen from outside. A URL without a line in the table
-fails the test, so a new page is never added without saying who may open it.
+fails the test, so a new page is never added without saying who may open it. It runs with
+docs/production.env's settings (tests/conftest.py): DEBUG off, static files by their hashed
+names from the manifest, so a page naming a missing file answers 500 here as in production.
 
 Outcomes: ``200`` (or any code shown), ``login`` (a redirect to the staff login), ``admin``
 (a redirect to the admin's login), ``302`` (another redirect).
@@ -9,6 +11,8 @@ Outcomes: ``200`` (or any code shown), ``login`` (a redirect to the staff login)
 from __future__ import annotations
 
 import datetime
+import re
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -100,6 +104,7 @@ EXPECTED: dict[str, str] = {
     "submissions:new": "200 200 200 200 200 200 200 200",
     "submissions:status": "200 200 200 200 200 200 200 200",
     "healthz": "200 200 200 200 200 200 200 200",
+    "readyz": "200 200 200 200 200 200 200 200",
     "favicon": "302 302 302 302 302 302 302 302",
     "set_language": "302 302 302 302 302 302 302 302",
     "staff-login": "200 200 200 200 200 200 200 200",
@@ -508,9 +513,9 @@ def test_every_url_pattern_has_a_line_in_the_table():
     assert admin_models == set(ADMIN_MODELS)
 
 
-def test_every_url_pattern_answers_each_role_as_the_table_says(client, world):
+def _every_answer(client, world):
+    """(role, route name, URL, response) of a GET of every URL pattern by every role."""
     rows = [(name, pattern) for pattern, name, _view in _patterns(get_resolver().url_patterns)]
-    got: dict[str, list[str]] = {}
     for role in ROLES:
         client.logout()
         if role != "anonymous":
@@ -518,8 +523,43 @@ def test_every_url_pattern_answers_each_role_as_the_table_says(client, world):
         for name, pattern in rows:
             admin_line = _admin_expected(name)
             url = _admin_model_url(name) if admin_line else _url(world, name, pattern)
-            got.setdefault(name, []).append(_outcome(client.get(url)))
-    expected = {name: EXPECTED.get(name) or _admin_expected(name) for name, _pattern in rows}
+            yield role, name, url, client.get(url)
+
+
+def test_the_matrix_runs_with_production_settings(settings):
+    # tests/conftest.py: docs/production.env's settings for the whole suite, static files
+    # linked by their hashed names from the manifest (a missing file is a 500 there).
+    assert settings.DEBUG is False
+    assert settings.STATICFILES_MANIFEST is True
+    assert settings.STORAGES["staticfiles"]["BACKEND"].endswith("ManifestStaticFilesStorage")
+
+
+STATIC_LINK = re.compile(r"""(?:href|src)=["'](/static/[^"'?#]+)""")
+
+
+def _missing_static_files(response, settings) -> list[str]:
+    """The static files an HTML page links that are not among the collected files."""
+    if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+        return []
+    root = Path(settings.STATIC_ROOT)
+    return [
+        link
+        for link in STATIC_LINK.findall(response.content.decode())
+        if not (root / link.removeprefix(settings.STATIC_URL)).is_file()
+    ]
+
+
+def test_every_url_pattern_answers_each_role_as_the_table_says(client, world, settings):
+    got: dict[str, list[str]] = {}
+    missing: dict[str, list[str]] = {}
+    for _role, name, url, response in _every_answer(client, world):
+        got.setdefault(name, []).append(_outcome(response))
+        if links := _missing_static_files(response, settings):
+            missing[url] = links
+    # Every stylesheet, script and icon a page links is served (whitenoise: STATIC_ROOT).
+    assert missing == {}
+    rows = [name for _pattern, name, _view in _patterns(get_resolver().url_patterns)]
+    expected = {name: EXPECTED.get(name) or _admin_expected(name) for name in rows}
     observed = {name: " ".join(outcomes) for name, outcomes in got.items()}
     wrong = {
         name: f"expected {expected[name]}, got {observed[name]}"
@@ -527,6 +567,24 @@ def test_every_url_pattern_answers_each_role_as_the_table_says(client, world):
         if observed[name] != expected[name]
     }
     assert wrong == {}
+
+
+def test_no_page_answers_any_role_with_a_server_error_with_the_second_factor_required(
+    world, settings
+):
+    """docs/production.env may require the second factor (OTP_REQUIRED): officials and
+    administrators without a device are sent to enrol from every staff page, and nothing
+    answers 5xx. The client gives a 500 as a response here rather than raising it."""
+    from django.test import Client
+
+    settings.OTP_REQUIRED = True
+    client = Client(raise_request_exception=False)
+    errors = [
+        f"{role} {url}: {response.status_code}"
+        for role, _name, url, response in _every_answer(client, world)
+        if response.status_code >= 500
+    ]
+    assert errors == []
 
 
 def test_the_table_names_only_existing_permissions():

@@ -25,6 +25,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from core.calendar import year_unknown
 from publicity.cache import (  # noqa: F401 - re-exported for the public views
     CACHE_VERSION_KEY,
     public_cache_invalidate,
@@ -293,10 +294,16 @@ def with_public_replies(queryset: QuerySet[Entry]) -> QuerySet[Entry]:
 
 def entry_get_public(*, pk: int) -> Entry | None:
     """A published entry (listed or removed) by id, with its unit's published replies, or
-    None."""
+    None; ``deadline_calendar_assumed`` and ``case_deadline_calendar_assumed`` say whether
+    the year of its printed and its current deadline is one the calendar does not know (the
+    page says the year's holidays were assumed), in the same query."""
     return (
         with_public_replies(entry_queryset(scope="all"))
         .select_related("case__department")
+        .annotate(
+            deadline_calendar_assumed=year_unknown("rectification_deadline"),
+            case_deadline_calendar_assumed=year_unknown("case__deadline"),
+        )
         .filter(pk=pk)
         .first()
     )

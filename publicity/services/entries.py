@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.calendar import deadline_values
+from core.pdf import PRINTED_TEXT_MAX_LENGTH
 from core.workflow import SYSTEM, SYSTEM_ACTOR
 from publicity.cache import public_cache_invalidate_on_commit
 from publicity.enums import EntryStatus
@@ -27,6 +28,7 @@ from publicity.errors import PublicationError
 from publicity.models import Batch, Entry
 from publicity.term import entries_term_expired
 from publicity.workflows import BATCH, ENTRY
+from registry.enums import Disposition
 from registry.history import audit_record, audit_snapshot, history_record, history_record_many
 from registry.models import AuditRecord, Department, Finding, Jurisdiction
 from registry.validators import contact_cleaned
@@ -152,6 +154,40 @@ def _deadline_of(finding: Finding) -> dict[str, Any]:
     return proposed.values("rectification_deadline")
 
 
+def _printed_text_check(entry: Entry, *, merged: bool = False) -> None:
+    """Refuse an entry the newspaper notice could not print within one page: a text longer
+    than the forms allow (PRINTED_TEXT_MAX_LENGTH), or a row taller than a page holds with
+    the signature under it (publicity.notice.notice_row_check). ``merged``: the text just
+    took a further finding of the unit."""
+    # reportlab is loaded by the printed documents only, not by every page that composes.
+    from publicity.notice import notice_row_check
+
+    length = len(entry.violation_text)
+    if length > PRINTED_TEXT_MAX_LENGTH:
+        if merged:
+            message = _(
+                "“%(unit)s”并入这项检查发现后，“违法违规行为及事故隐患”将有%(length)s字，"
+                "超过报纸公告每格可印的%(limit)s字。请先精简该条目的文字，再并入。"
+            )
+        else:
+            message = _(
+                "“%(unit)s”的“违法违规行为及事故隐患”有%(length)s字，超过报纸公告每格可印的"
+                "%(limit)s字，请精简。"
+            )
+        raise PublicationError(
+            message % {"unit": entry.unit_name, "length": length, "limit": PRINTED_TEXT_MAX_LENGTH}
+        )
+    lines, limit = notice_row_check(entry)
+    if lines > limit:
+        raise PublicationError(
+            _(
+                "“%(unit)s”在报纸公告中要印%(lines)s行，超过一页可印的%(limit)s行，"
+                "请精简“违法违规行为及事故隐患”或地址。"
+            )
+            % {"unit": entry.unit_name, "lines": lines, "limit": limit}
+        )
+
+
 # The printed columns: what composing edits and what the batch's history shows of an entry.
 PRINTED_FIELDS = (
     "unit_name",
@@ -244,6 +280,7 @@ def entry_add(*, batch: Batch, findings: Iterable[Finding], actor: User) -> Entr
             department=department,
             responsible_person="",
         )
+        _printed_text_check(entry)
         _compose_record(
             batch=batch,
             entry=entry,
@@ -257,11 +294,14 @@ def entry_add(*, batch: Batch, findings: Iterable[Finding], actor: User) -> Entr
 
 
 def _finding_attach(*, entry: Entry, finding: Finding, actor: User) -> None:
-    """A further finding of the entry's unit: its description joins the printed text."""
+    """A further finding of the entry's unit: its description joins the printed text, and
+    the entry takes on its terms where they are stricter (:func:`_stricter_terms`)."""
     before = audit_snapshot(entry, PRINTED_FIELDS)
     entry.further_findings.add(finding)
     entry.violation_text = f"{entry.violation_text}\n{finding.description}"
-    entry.save(update_fields=["violation_text"])
+    stricter = _stricter_terms(entry, finding)
+    _printed_text_check(entry, merged=True)
+    entry.save(update_fields=["violation_text", *stricter])
     _compose_record(
         batch=entry.batch,
         entry=entry,
@@ -270,6 +310,35 @@ def _finding_attach(*, entry: Entry, finding: Finding, actor: User) -> None:
         before=before,
         after=audit_snapshot(entry, PRINTED_FIELDS),
     )
+
+
+def _stricter_terms(entry: Entry, finding: Finding) -> list[str]:
+    """Set on ``entry`` the terms of a further finding of its unit that are stricter than its
+    own, and return the names of the fields set.
+
+    The entry prints one measure, one reason and one deadline for all the unit's findings:
+
+    - the most severe disposition (``Disposition.by_severity``), with the category of the
+      finding that asked for it, so the printed reason is the one for the printed measure;
+      an equally or less severe finding leaves both as they are;
+    - the earliest deadline, the only one that meets every finding's (one case follows them
+      all); a finding with none proposed counts with the deadline it would have alone
+      (:func:`_deadline_of`), so the result does not depend on which finding came first.
+
+    Never softer than the entry as it stands, a composer's edits included.
+    """
+    changed: list[str] = []
+    proposed = finding.proposed_disposition
+    if Disposition.most_severe([entry.disposition, proposed]) != entry.disposition:
+        entry.disposition = proposed
+        entry.category = finding.category
+        changed += ["disposition", "category"]
+    deadline = _deadline_of(finding)
+    if deadline["rectification_deadline"] < entry.rectification_deadline:
+        for name, value in deadline.items():
+            setattr(entry, name, value)
+        changed += list(deadline)
+    return changed
 
 
 def _entry_label(entry: Entry) -> str:
@@ -320,8 +389,13 @@ def entry_update(
     where the reminders read them).
 
     Side effects: a history row on the batch with the fields that changed, old and new.
+    Returns the entry as saved; the caller's object is not changed.
     """
     batch = _draft_for(entry.batch, actor)
+    # The entry as stored, never the caller's object: a model form bound to that object has
+    # already written the new values on it, and the history row must show what they replace
+    # (the deadline, too, is compared with the stored one to tell whether it changed).
+    entry = Entry.objects.select_for_update(of=("self",)).get(pk=entry.pk, batch=batch)
     before = audit_snapshot(entry, PRINTED_FIELDS)
     values = {
         "unit_name": unit_name.strip(),
@@ -351,6 +425,7 @@ def entry_update(
         raise PublicationError(" ".join(error.messages)) from error
     entry.responsible_phone = phone
     entry.responsible_email = email
+    _printed_text_check(entry)
     entry.save(
         update_fields=[*PRINTED_FIELDS, *deadline_fields, "responsible_phone", "responsible_email"]
     )

@@ -5,7 +5,8 @@ that died is noticed.
 Two kinds of job use it: the batch workflow's documents (``PublicationJob``: letters and
 the notice) and the public list's large downloads (``ExportJob``). Both keep the same
 bookkeeping (``OutboxJob``: dispatched, started, attempts, finished) and go through the same
-three functions here; only the task name and the expected run time differ.
+three functions here; only the task name differs. A run holds its job's lease (core.jobs)
+while its worker lives: the sweep knows a dead worker by a lease that ran out.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from core.jobs import job_send
+from core.jobs import job_lease_key, job_lease_take, job_leases_lapsed, job_send
 from publicity.models import Batch, ExportJob, OutboxJob, PublicationJob
 
 logger = logging.getLogger(__name__)
@@ -36,12 +37,6 @@ def _task_name(job: OutboxJob) -> str:
     if isinstance(job, PublicationJob):
         return TASK_OF_KIND[PublicationJob.Kind(job.kind)]
     return EXPORT_TASK
-
-
-def _expected_seconds(model: type[OutboxJob]) -> int:
-    if model is ExportJob:
-        return int(settings.EXPORT_JOB_EXPECTED_SECONDS)
-    return int(settings.PUBLICATION_JOB_EXPECTED_SECONDS)
 
 
 def outbox_dispatch(model: type[OutboxJob], *, job_id: int) -> bool:
@@ -63,23 +58,34 @@ def outbox_redispatch(model: type[OutboxJob], *, now: datetime.datetime | None =
     """Send again every unfinished job of ``model`` that looks lost; return how many were sent.
 
     Lost: never sent (the broker was down at commit); sent but not started within
-    PUBLICATION_JOB_REDISPATCH_MINUTES (the broker lost it); or started but not finished
-    within its expected run time (PUBLICATION_JOB_EXPECTED_SECONDS, EXPORT_JOB_EXPECTED_SECONDS:
-    its worker died). A job sent again while its first run still goes waits on the job's row
-    lock and then finds it finished, so a slow job is built once; only the latest send or
-    start counts, so nothing is sent every minute.
+    PUBLICATION_JOB_REDISPATCH_MINUTES (the broker lost it); or started and its lease ran out
+    (its worker stopped renewing it: it died; core.jobs). A job whose worker still renews its
+    lease is left alone however long it runs; one sent again waits for the new send, so
+    nothing is sent at every sweep. A second run of a job waits on its row lock and then
+    finds it finished, so a job sent twice is built once.
     """
     now = now or timezone.now()
     not_started = now - datetime.timedelta(minutes=settings.PUBLICATION_JOB_REDISPATCH_MINUTES)
-    not_finished = now - datetime.timedelta(seconds=_expected_seconds(model))
+    jobs = list(
+        model._default_manager.filter(finished_at__isnull=True).only(
+            "pk", "dispatched_at", "started_at"
+        )
+    )
+    running = {
+        job_lease_key(job): job
+        for job in jobs
+        if job.dispatched_at is not None
+        and job.started_at is not None
+        and job.started_at >= job.dispatched_at
+    }
+    lapsed = job_leases_lapsed(list(running), now=now)
     sent = 0
-    for job in model._default_manager.filter(finished_at__isnull=True).only(
-        "pk", "dispatched_at", "started_at"
-    ):
+    for job in jobs:
+        key = job_lease_key(job)
         if job.dispatched_at is None:
             lost = True
-        elif job.started_at is not None and job.started_at >= job.dispatched_at:
-            lost = job.started_at < not_finished
+        elif key in running:
+            lost = key in lapsed
         else:
             lost = job.dispatched_at < not_started
         if lost:
@@ -89,7 +95,8 @@ def outbox_redispatch(model: type[OutboxJob], *, now: datetime.datetime | None =
 
 def outbox_start(model: type[_Job], *, job_id: int, **values: Any) -> _Job | None:
     """Record that a run began (committed at once: the started-marker), with ``values`` set
-    in the same write; None if the job is done or gone."""
+    in the same write, and take the job's lease for this worker; None if the job is done or
+    gone."""
     with transaction.atomic():
         job = model._default_manager.select_for_update().filter(pk=job_id).first()
         if job is None or job.finished_at is not None:
@@ -99,6 +106,7 @@ def outbox_start(model: type[_Job], *, job_id: int, **values: Any) -> _Job | Non
         for name, value in values.items():
             setattr(job, name, value)
         job.save(update_fields=["started_at", "attempts", *values])
+        job_lease_take(job_lease_key(job))
         return job
 
 

@@ -163,31 +163,37 @@ def check_file(
     matched, and the list returned is empty: the cleaned rows of a long file are never all
     held at once.
     """
+    # Read lazily, and stopped as soon as the answer is known: a wrong header after the first
+    # row, too many rows after one more than the cap; never the whole file first.
+    numbered: list[tuple[int, list[str]]] = []
+    keys: list[str | None] = []
+    rows = read_rows(name, content)
     try:
         # Numbered before blank rows are dropped: the number the clerk sees in Excel.
-        numbered = [
-            (number, row)
-            for number, row in enumerate(read_rows(name, content), start=1)
-            if any(cell for cell in row)
-        ]
+        for number, row in enumerate(rows, start=1):
+            if not any(cell for cell in row):
+                continue
+            if not numbered:
+                keys = [HEADER_TO_KEY.get(cell) for cell in row]
+                missing = [HEADER_OF[key] for key in REQUIRED if key not in keys]
+                if missing:
+                    message = _("第1行应为列名，缺少：%(columns)s。请使用下载的模板。") % {
+                        "columns": "、".join(sorted(missing))
+                    }
+                    return [], [{"row": 1, "column": "", "message": message}]
+            numbered.append((number, row))
+            if len(numbered) - 1 > settings.ENTERPRISE_IMPORT_MAX_ROWS:
+                message = _("一次最多导入%(n)d行，请分成几个文件。") % {
+                    "n": settings.ENTERPRISE_IMPORT_MAX_ROWS
+                }
+                return [], [{"row": 0, "column": "", "message": message}]
     except FileUnreadable as error:
         return [], [{"row": 0, "column": "", "message": str(error)}]
+    finally:
+        rows.close()
     if not numbered:
         return [], [{"row": 0, "column": "", "message": _("文件是空的。")}]
-    header = numbered[0][1]
-    keys = [HEADER_TO_KEY.get(cell) for cell in header]
-    missing = [HEADER_OF[key] for key in REQUIRED if key not in keys]
-    if missing:
-        message = _("第1行应为列名，缺少：%(columns)s。请使用下载的模板。") % {
-            "columns": "、".join(sorted(missing))
-        }
-        return [], [{"row": 1, "column": "", "message": message}]
     total = len(numbered) - 1
-    if total > settings.ENTERPRISE_IMPORT_MAX_ROWS:
-        message = _("一次最多导入%(n)d行，请分成几个文件。") % {
-            "n": settings.ENTERPRISE_IMPORT_MAX_ROWS
-        }
-        return [], [{"row": 0, "column": "", "message": message}]
     lookups = _Lookups()
     places = {place.pk: place for place in Jurisdiction.objects.all()}
     cleaned: list[dict[str, Any]] = []

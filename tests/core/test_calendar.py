@@ -70,8 +70,9 @@ def test_is_working_day_follows_the_notice(day, working):
         (D(2025, 10, 6), calendar.DayInfo(D(2025, 10, 6), False, HOLIDAY, "中秋节", True)),
         (D(2026, 1, 4), calendar.DayInfo(D(2026, 1, 4), True, ADJUSTED, "元旦", True)),
         (D(2026, 3, 7), calendar.DayInfo(D(2026, 3, 7), False, None, "", True)),
-        # Not known: weekends only, and the answer says so.
-        (D(2031, 1, 1), calendar.DayInfo(D(2031, 1, 1), True, None, "", False)),
+        # Not known: weekends and the fixed-date statutory holidays, and the answer says so.
+        (D(2031, 1, 1), calendar.DayInfo(D(2031, 1, 1), False, HOLIDAY, "元旦", False)),
+        (D(2031, 1, 2), calendar.DayInfo(D(2031, 1, 2), True, None, "", False)),
     ],
 )
 def test_day_info_names_the_holiday(day, expected):
@@ -200,15 +201,66 @@ def test_unknown_year_counts_weekends_only_and_says_so():
     assert deadline == Deadline(day=D(2031, 1, 6), original=D(2031, 1, 4), unknown_years=(2031,))
     assert deadline.calendar_known is False
     assert deadline.reason == "原期限 2031-01-04 为星期六，顺延至 2031-01-06"
-    assert deadline.warning == "2031 年的节假日安排尚未录入，按周末计算"
+    assert (
+        deadline.warning
+        == "2031 年的节假日安排尚未录入，按周末和元旦、劳动节、国庆节的法定日期计算"
+    )
 
 
 def test_unknown_year_working_day_is_flagged_even_when_it_stays():
-    # 2031-01-01 is a Wednesday; New Year's Day is surely off, but the calendar cannot know.
-    deadline = calendar.deadline_on_working_day(D(2031, 1, 1))
+    # 2031-01-02 is a Thursday: a working day as far as the calendar can tell.
+    deadline = calendar.deadline_on_working_day(D(2031, 1, 2))
 
-    assert (deadline.day, deadline.moved, deadline.calendar_known) == (D(2031, 1, 1), False, False)
+    assert (deadline.day, deadline.moved, deadline.calendar_known) == (D(2031, 1, 2), False, False)
     assert calendar.year_is_known(2031) is False
+
+
+@pytest.mark.parametrize(
+    ("day", "working", "name"),
+    [
+        (D(2031, 1, 1), False, "元旦"),  # a Wednesday
+        (D(2031, 5, 1), False, "劳动节"),  # a Thursday
+        (D(2031, 5, 2), False, "劳动节"),  # a Friday: the second day, by law from 2025
+        (D(2031, 10, 1), False, "国庆节"),  # Wednesday to Friday
+        (D(2031, 10, 2), False, "国庆节"),
+        (D(2031, 10, 3), False, "国庆节"),
+        (D(2031, 10, 6), True, ""),  # the Monday after: the notice may add days, unknown
+        (D(2031, 4, 30), True, ""),
+        (D(2031, 12, 31), True, ""),
+    ],
+)
+def test_unknown_year_keeps_the_fixed_date_statutory_holidays(day, working, name):
+    info = calendar.day_info(day)
+
+    assert (info.working, info.display_name, info.calendar_known) == (working, name, False)
+    assert calendar.is_working_day(day) is working
+
+
+def test_fixed_holidays_before_2025_have_one_day_of_labour_day():
+    assert (calendar.fixed_holiday(D(2024, 5, 1)), calendar.fixed_holiday(D(2024, 5, 2))) == (
+        "劳动节",
+        "",
+    )
+
+
+def test_unknown_year_deadline_on_a_fixed_holiday_moves_and_says_why():
+    # 2031-10-01 is a Wednesday: 1-3 October off, then the weekend, Monday 10-06.
+    deadline = calendar.deadline_on_working_day(D(2031, 10, 1))
+
+    assert deadline == Deadline(
+        day=D(2031, 10, 6), original=D(2031, 10, 1), holiday_name="国庆节", unknown_years=(2031,)
+    )
+    assert deadline.reason == "原期限 2031-10-01 为国庆节假期，顺延至 2031-10-06"
+    assert deadline.warning == (
+        "2031 年的节假日安排尚未录入，按周末和元旦、劳动节、国庆节的法定日期计算"
+    )
+
+
+def test_unknown_year_working_days_skip_the_fixed_holidays():
+    # From Tuesday 2031-04-29: 04-30, then 05-01 and 05-02 off, the weekend, 05-05.
+    assert calendar.add_working_days(D(2031, 4, 29), 2) == Reckoning(
+        D(2031, 5, 5), unknown_years=(2031,)
+    )
 
 
 def test_add_working_days_into_an_unknown_year_names_it(admin_user):
@@ -218,11 +270,15 @@ def test_add_working_days_into_an_unknown_year_names_it(admin_user):
         actor=admin_user,
     )
 
-    # 2030-12-30 is a Monday; 12-31 is off; 2031-01-01 (Wednesday) counts as worked.
+    # 2030-12-30 is a Monday; 12-31 is off; 2031-01-01 (Wednesday) is New Year's Day, off
+    # whatever the notice for 2031 will say; 01-02 and 01-03 count as worked.
     reckoned = calendar.add_working_days(D(2030, 12, 30), 2)
 
-    assert reckoned == Reckoning(D(2031, 1, 2), unknown_years=(2031,))
-    assert reckoned.warning == "2031 年的节假日安排尚未录入，按周末计算"
+    assert reckoned == Reckoning(D(2031, 1, 3), unknown_years=(2031,))
+    assert (
+        reckoned.warning
+        == "2031 年的节假日安排尚未录入，按周末和元旦、劳动节、国庆节的法定日期计算"
+    )
 
 
 def test_add_working_days_over_two_unknown_years_names_both():
@@ -230,7 +286,10 @@ def test_add_working_days_over_two_unknown_years_names_both():
     reckoned = calendar.add_working_days(D(2031, 12, 30), 260)
 
     assert reckoned.unknown_years == (2031, 2032)
-    assert reckoned.warning == "2031、2032 年的节假日安排尚未录入，按周末计算"
+    assert (
+        reckoned.warning
+        == "2031、2032 年的节假日安排尚未录入，按周末和元旦、劳动节、国庆节的法定日期计算"
+    )
 
 
 def test_add_calendar_days_needs_no_year_known():
@@ -241,12 +300,14 @@ def test_add_calendar_days_needs_no_year_known():
 
 
 def test_calendar_year_enter_takes_effect_at_once(admin_user):
-    assert calendar.is_working_day(D(2031, 1, 1)) is True
+    # Thursday 2031-01-02: worked as far as a calendar without the year's notice can tell.
+    assert calendar.is_working_day(D(2031, 1, 2)) is True
 
     calendar_year_enter(
         year=2031,
         days=[
             SpecialDay(D(2031, 1, 1), HOLIDAY, "元旦"),
+            SpecialDay(D(2031, 1, 2), HOLIDAY, "元旦"),
             SpecialDay(D(2031, 1, 4), ADJUSTED, "元旦"),
         ],
         actor=admin_user,
@@ -254,8 +315,8 @@ def test_calendar_year_enter_takes_effect_at_once(admin_user):
     )
 
     deadline = calendar.deadline_on_working_day(D(2031, 1, 1))
-    assert deadline == Deadline(day=D(2031, 1, 2), original=D(2031, 1, 1), holiday_name="元旦")
-    assert deadline.reason == "原期限 2031-01-01 为元旦假期，顺延至 2031-01-02"
+    assert deadline == Deadline(day=D(2031, 1, 3), original=D(2031, 1, 1), holiday_name="元旦")
+    assert deadline.reason == "原期限 2031-01-01 为元旦假期，顺延至 2031-01-03"
     assert calendar.is_working_day(D(2031, 1, 4)) is True
     assert calendar.year_is_known(2031) is True
 
@@ -327,7 +388,12 @@ def test_working_calendar_answers_a_loop_without_queries(django_assert_num_queri
     ("today", "current_known", "next_known", "warning"),
     [
         (D(2025, 6, 1), True, True, ""),
-        (D(2030, 6, 1), False, False, "2030、2031 年的节假日安排尚未录入，按周末计算"),
+        (
+            D(2030, 6, 1),
+            False,
+            False,
+            "2030、2031 年的节假日安排尚未录入，按周末和元旦、劳动节、国庆节的法定日期计算",
+        ),
     ],
 )
 def test_calendar_status_says_whether_this_year_and_next_are_known(
@@ -353,7 +419,10 @@ def test_calendar_status_reads_today_from_the_clock(admin_user):
         next_year_known=False,
     )
     assert calendar.calendar_status().known_ranges == "2004–2026、2031、2033"
-    assert calendar.calendar_status().warning == "2032 年的节假日安排尚未录入，按周末计算"
+    assert (
+        calendar.calendar_status().warning
+        == "2032 年的节假日安排尚未录入，按周末和元旦、劳动节、国庆节的法定日期计算"
+    )
 
 
 # --- Configured periods -----------------------------------------------------------------------

@@ -8,13 +8,17 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import path
 
+from config import urls as site_urls
+
 
 def crash(request):
     raise RuntimeError("boom")
 
 
-# This module is also the URLconf of the crash test (pytest.mark.urls).
-urlpatterns = [path("crash/", crash)]
+# This module is also the URLconf of the crash test (pytest.mark.urls): the site's, with
+# its 500 page, and a page that crashes.
+urlpatterns = [path("crash/", crash), *site_urls.urlpatterns]
+handler500 = site_urls.handler500
 
 
 @pytest.fixture

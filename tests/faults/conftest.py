@@ -10,7 +10,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -21,7 +20,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
-from tests.support import subprocess_database_url
+from tests.support import subprocess_database_url, wait_until
 
 BASE_DIR = Path(django_settings.BASE_DIR)
 
@@ -33,12 +32,8 @@ def free_port() -> int:
 
 
 def wait_for(predicate, timeout: float = 60.0, what: str = "the condition") -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"{what} did not happen within {timeout} s")
+    """The fault tests' spelling of tests.support.wait_until."""
+    wait_until(predicate, timeout=timeout, interval=0.1, what=what)
 
 
 def _redis_binary() -> str:
@@ -125,7 +120,7 @@ def fault_env(own_redis, tmp_path, transactional_db) -> dict[str, str]:
 class Site:
     """gunicorn serving the project on a free port, and a client with cookies."""
 
-    def __init__(self, env: dict[str, str], log: Path) -> None:
+    def __init__(self, env: dict[str, str], log: Path, workers: int = 1) -> None:
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = log.open("wb")
@@ -139,7 +134,7 @@ class Site:
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",
-                "1",
+                str(workers),
                 "--threads",
                 "2",
                 "config.wsgi",
@@ -224,6 +219,28 @@ def start_worker(env: dict[str, str], name: str, log: Path) -> subprocess.Popen[
         cwd=BASE_DIR,
         env=env,
         stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+    )
+
+
+def start_beat(env: dict[str, str], directory: Path) -> subprocess.Popen[bytes]:
+    """The beat scheduler (config/celery.py's schedule), its state file in ``directory``."""
+    return subprocess.Popen(  # noqa: S603 - our own beat command, no outside input
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "beat",
+            "--schedule",
+            str(directory / "celerybeat-schedule"),
+            "--loglevel",
+            "INFO",
+        ],  # fmt: skip
+        cwd=BASE_DIR,
+        env=env,
+        stdout=(directory / "beat.log").open("wb"),
         stderr=subprocess.STDOUT,
     )
 

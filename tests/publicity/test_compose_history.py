@@ -129,3 +129,109 @@ def test_batch_page_shows_the_compose_history_with_old_and_new_values(client):
     assert "加入条目：第1号“甲厂”" in html
     assert "修改条目：第1号“甲厂”" in html
     assert "<del>消防通道堵塞</del> → <ins>消防通道堵塞，安全出口上锁</ins>" in html
+
+
+def test_entry_edit_page_records_the_entry_as_it_was_and_as_it_became(client):
+    """Through the page, as the composer edits: the form's validation must not write the new
+    values on the entry before the service reads what it was (the record would then show no
+    change), and a deadline typed on a rest day moves as it does through the service."""
+    composer = staff_user("insp", "inspector")
+    batch = batch_create(composer=composer)
+    [entry] = entry_add(batch=batch, findings=[finding_of("甲厂")], actor=composer).created
+    housing = Department.objects.get(code="city_housing")
+    client.force_login(composer)
+
+    response = client.post(
+        reverse("publicity:entry-edit", args=[entry.pk]),
+        {
+            "unit_name": "甲厂（更名）",
+            "address": "江北街道1号",
+            "violation_text": "消防通道堵塞，安全出口上锁",
+            "category": "major_hazard",
+            "disposition": "work_stopped",
+            "rectification_deadline": "2009-06-06",  # a Saturday
+            "department": str(housing.pk),
+            "responsible_person": "王五",
+            "responsible_phone": "",
+            "responsible_email": "",
+        },
+    )
+
+    assert response.status_code == 302
+    edited = batch_records(batch)[-1]
+    assert edited.actor == composer
+    assert edited.comment == "修改条目：第1号“甲厂（更名）”"
+    assert edited.changes == {
+        "unit_name": {"label": "单位名称", "old": "甲厂", "new": "甲厂（更名）"},
+        "violation_text": {
+            "label": "违法违规行为及事故隐患",
+            "old": "消防通道堵塞",
+            "new": "消防通道堵塞，安全出口上锁",
+        },
+        "disposition": {"label": "处理措施", "old": "限期整改", "new": "停工整改"},
+        "rectification_deadline": {"label": "整改期限", "old": "2009-04-30", "new": "2009-06-08"},
+        "department": {
+            "label": "跟踪整改责任单位",
+            "old": "惠城区安全生产监督管理局",
+            "new": "市住房和城乡建设局",
+        },
+        "responsible_person": {"label": "责任人", "old": "", "new": "王五"},
+    }
+    entry.refresh_from_db()
+    assert (entry.rectification_deadline, entry.rectification_deadline_moved_from) == (
+        datetime.date(2009, 6, 8),
+        datetime.date(2009, 6, 6),
+    )
+
+
+def test_entry_edit_page_refused_still_names_the_entry_as_stored(client):
+    composer = staff_user("insp", "inspector")
+    batch = batch_create(composer=composer)
+    [entry] = entry_add(batch=batch, findings=[finding_of("甲厂")], actor=composer).created
+    client.force_login(composer)
+
+    response = client.post(
+        reverse("publicity:entry-edit", args=[entry.pk]),
+        {
+            "unit_name": "甲厂（更名）",
+            "address": "江北街道1号",
+            "violation_text": "消防通道堵塞",
+            "category": "major_hazard",
+            "disposition": "rectify_by_deadline",
+            "rectification_deadline": "2009-04-30",
+            "department": str(entry.department_id),
+            "responsible_person": "",  # required: the form is refused
+        },
+    )
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "<h1>编辑 甲厂</h1>" in html
+    assert Entry.objects.get(pk=entry.pk).unit_name == "甲厂"
+    assert [r.comment for r in batch_records(batch)] == ["加入条目：第1号“甲厂”"]
+
+
+def test_entry_update_records_the_entry_as_stored_not_as_the_caller_holds_it():
+    composer = staff_user("insp", "inspector")
+    batch = batch_create(composer=composer)
+    [entry] = entry_add(batch=batch, findings=[finding_of("甲厂")], actor=composer).created
+    entry.unit_name = "甲厂（更名）"  # changed in memory only, as a bound model form does
+
+    saved = entry_update(
+        entry=entry,
+        actor=composer,
+        unit_name="甲厂（更名）",
+        address=entry.address,
+        violation_text=entry.violation_text,
+        category=entry.category,
+        disposition=entry.disposition,
+        rectification_deadline=entry.rectification_deadline,
+        department=entry.department,
+        responsible_person="王五",
+    )
+
+    assert saved.unit_name == "甲厂（更名）"
+    assert batch_records(batch)[-1].changes == {
+        "unit_name": {"label": "单位名称", "old": "甲厂", "new": "甲厂（更名）"},
+        "responsible_person": {"label": "责任人", "old": "", "new": "王五"},
+    }

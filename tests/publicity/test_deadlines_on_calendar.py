@@ -206,12 +206,12 @@ def test_a_deadline_in_a_year_the_calendar_does_not_know_is_named_on_form_and_af
     client.force_login(inspector)
     unit = EnterpriseFactory()
     form = client.get(reverse("registry:inspection-create", args=[unit.pk])).content.decode()
-    assert "2027、2028 年的节假日安排尚未录入，按周末计算" in form
+    assert "2027、2028 年的节假日安排尚未录入，按周末和元旦、劳动节、国庆节的法定日期计算" in form
 
     finding, response = record(client, inspector, D(2027, 3, 1), proposed_disposition="banned")
 
     assert finding.proposed_deadline == D(2027, 3, 16)  # weekends only: a Tuesday stays
-    assert "2027 年的节假日安排尚未录入，按周末计算" in [
+    assert "2027 年的节假日安排尚未录入，按周末和元旦、劳动节、国庆节的法定日期计算" in [
         str(message) for message in get_messages(response.wsgi_request)
     ]
 
@@ -222,5 +222,5 @@ def test_dashboard_names_the_next_year_the_calendar_lacks(client, inspector):
 
     page = client.get(reverse("staff-dashboard")).content.decode()
 
-    assert "2027 年的节假日安排尚未录入，按周末计算" in page
+    assert "2027 年的节假日安排尚未录入，按周末和元旦、劳动节、国庆节的法定日期计算" in page
     assert "节假日安排已录入的年份：2004–2026" in page

@@ -16,6 +16,7 @@ from registry.models import (
     LegalProvision,
     PendingUpload,
 )
+from registry.services import FindingData, InspectionData, RegistryError, inspection_create
 from tests.factories import EnterpriseFactory, FindingFactory, InspectionFactory
 from tests.registry.conftest import jpeg_bytes
 
@@ -240,7 +241,8 @@ def test_inspection_needs_at_least_one_finding(client, people, unit):
 
 
 def test_inspection_edit_records_the_changed_finding_fields(client, people, unit):
-    inspection = InspectionFactory(enterprise=unit, date=DATE, created_by=people.inspector)
+    inspected = datetime.date(2009, 3, 2)
+    inspection = InspectionFactory(enterprise=unit, date=inspected, created_by=people.inspector)
     inspection.inspectors.add(people.inspector)
     finding = FindingFactory(inspection=inspection, proposed_for_publicity=False)
     client.force_login(people.inspector)
@@ -254,6 +256,7 @@ def test_inspection_edit_records_the_changed_finding_fields(client, people, unit
                 proposed_deadline="2009-04-30",
             )
         ],
+        date=inspected.isoformat(),
     )
     data["findings-0-finding_id"] = str(finding.pk)
     data["findings-INITIAL_FORMS"] = "1"
@@ -265,6 +268,88 @@ def test_inspection_edit_records_the_changed_finding_fields(client, people, unit
     }
     page = client.get(reverse("registry:inspection-detail", args=[inspection.pk]))
     assert "<del>否</del> → <ins>是</ins>" in page.content.decode()
+
+
+def test_inspection_form_refuses_a_deadline_before_the_inspection(client, people, unit):
+    client.force_login(people.inspector)
+    response = client.post(
+        reverse("registry:inspection-create", args=[unit.pk]),
+        inspection_post(
+            [people.inspector],
+            [finding_fields(0, proposed_deadline="2024-03-01"), finding_fields(1)],
+        ),
+    )
+
+    assert response.status_code == 200
+    assert [form.errors for form in response.context["formset"].forms] == [
+        {"proposed_deadline": ["整改期限（2024-03-01）不能早于检查日期（2024-03-02）。"]},
+        {},
+    ]
+    assert Inspection.objects.count() == 0
+
+
+def test_inspection_form_accepts_a_deadline_on_the_inspection_day(client, people, unit):
+    client.force_login(people.inspector)
+    response = client.post(
+        reverse("registry:inspection-create", args=[unit.pk]),
+        inspection_post(
+            [people.inspector],
+            [finding_fields(0, proposed_deadline="2024-03-04")],
+            date="2024-03-04",
+        ),
+    )
+
+    assert response.status_code == 302
+    assert Finding.objects.get().proposed_deadline == datetime.date(2024, 3, 4)
+
+
+def test_inspection_edit_refuses_a_date_after_its_findings_deadline(client, people, unit):
+    inspection = InspectionFactory(enterprise=unit, date=datetime.date(2009, 3, 2))
+    inspection.inspectors.add(people.inspector)
+    finding = FindingFactory(inspection=inspection)
+    client.force_login(people.inspector)
+    data = inspection_post(
+        [people.inspector],
+        [finding_fields(0, description=finding.description, proposed_deadline="2009-04-30")],
+        date="2009-05-04",
+    )
+    data["findings-0-finding_id"] = str(finding.pk)
+    data["findings-INITIAL_FORMS"] = "1"
+
+    response = client.post(reverse("registry:inspection-edit", args=[inspection.pk]), data)
+
+    assert response.status_code == 200
+    assert response.context["formset"].forms[0].errors == {
+        "proposed_deadline": ["整改期限（2009-04-30）不能早于检查日期（2009-05-04）。"]
+    }
+    inspection.refresh_from_db()
+    assert inspection.date == datetime.date(2009, 3, 2)
+
+
+def test_inspection_create_service_refuses_a_deadline_before_the_inspection(people, unit):
+    data = InspectionData(
+        date=DATE,
+        inspectors=[people.inspector],
+        kind="routine",
+        campaign_basis="",
+        campaign="",
+        notes="",
+    )
+    finding = FindingData(
+        category="major_hazard",
+        description="消防通道堵塞",
+        provisions=[],
+        is_major_hazard=True,
+        proposed_disposition="rectify_by_deadline",
+        proposed_deadline=DATE - datetime.timedelta(days=1),
+        proposed_for_publicity=True,
+    )
+
+    with pytest.raises(
+        RegistryError, match=r"整改期限（2024-03-01）不能早于检查日期（2024-03-02）。"
+    ):
+        inspection_create(actor=people.inspector, enterprise=unit, data=data, findings=[finding])
+    assert Inspection.objects.count() == 0
 
 
 def test_inspection_edit_refuses_a_finding_of_another_inspection(client, people, unit):

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.core.cache import cache
+from django.templatetags.static import static
 from django.urls import reverse
 
 from publicity.public.exposure_map import district_figures
@@ -206,8 +207,8 @@ def test_map_pages_carry_no_inline_script(client):
         scripts = re.findall(r"<script([^>]*)>", html)
         # Files of our own static files, and the data as JSON: nothing the policy would refuse.
         assert all(" src=" in attrs or 'type="application/json"' in attrs for attrs in scripts)
-        assert f'src="/static/vendor/china-cities/{settings.PUBLIC_MAP_SCRIPT}"' in html
-        assert 'src="/static/js/public/exposure-map.js"' in html
+        assert f'src="{static(f"vendor/china-cities/{settings.PUBLIC_MAP_SCRIPT}")}"' in html
+        assert f'src="{static("js/public/exposure-map.js")}"' in html
 
 
 @pytest.mark.skipif(not BOUNDARIES.exists(), reason="npm assets not installed (make assets)")
