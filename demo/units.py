@@ -137,23 +137,7 @@ class UnitsMixin(AccidentsMixin):
         active: bool,
     ) -> EnterpriseData:
         district = self.district_of[township.code]
-        licensed_kinds, unlicensed_kinds = self.vocabulary["unit_kinds"][industry.code]
-        while True:
-            trade = self.rng.choice(self.vocabulary["trade_names"])
-            if licensed:
-                kind = self.rng.choice(licensed_kinds)
-                prefix = (
-                    "惠州市"
-                    if kind.endswith("有限公司")
-                    else self.vocabulary["name_prefix"].get(district.code, district.name)
-                )
-            else:
-                kind = self.rng.choice(unlicensed_kinds)
-                prefix = township.name
-            name = f"{prefix}{trade}{kind}"
-            if name not in self.names:
-                self.names.add(name)
-                break
+        name = self._unit_name(township=township, industry=industry, licensed=licensed)
         if township.name.endswith("街道"):
             street = f"{self.rng.choice(self.vocabulary['roads'])}{self.rng.randint(1, 288)}号"
         else:
@@ -189,6 +173,35 @@ class UnitsMixin(AccidentsMixin):
             licence_status=licence,
             operating_status=operating,
         )
+
+    def _unit_name(self, *, township: Jurisdiction, industry: Industry, licensed: bool) -> str:
+        """A unit's name as a city's would read: place, trade name and the kind of unit its
+        industry has ("惠城区联发五金厂", "博罗县石湾镇鸿运加油站", "惠州市宏发化工有限公司",
+        "石湾镇兴旺鞭炮店"), drawn from the vocabulary; unique across the demo."""
+        district = self.district_of[township.code]
+        kinds = self.vocabulary["unit_kinds"][industry.code]
+        # A town's units often carry the town's name after the district's; a street's
+        # (街道) rarely do.
+        town = township.name if not township.name.endswith("街道") else ""
+        district_prefix = self.vocabulary["name_prefix"].get(district.code, district.name)
+        while True:
+            trade = self.rng.choice(self.vocabulary["trade_names"])
+            if licensed:
+                kind = self.rng.choice(kinds["licensed"])
+                if kind.endswith("有限公司"):
+                    prefix = "惠州市"
+                elif town and self.rng.random() < 0.5:
+                    prefix = f"{district.name}{town}"
+                else:
+                    prefix = district_prefix
+            else:
+                # Unlicensed workshops and shops go by the place they are in.
+                kind = self.rng.choice(kinds["unlicensed"])
+                prefix = town or township.name.removesuffix("街道")
+            name = f"{prefix}{trade}{kind}"
+            if name not in self.names:
+                self.names.add(name)
+                return name
 
     def _description(
         self,

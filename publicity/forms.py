@@ -72,10 +72,12 @@ class EntryForm(forms.ModelForm):
         for name, field in self.fields.items():
             field.required = name not in CONTACT_FIELDS
         self.fields["responsible_person"].help_text = _("跟踪整改责任单位的责任人姓名。")
-        for name in CONTACT_FIELDS:
-            self.fields[name].help_text = _(
-                "不刊登。公示后随整改跟踪转入，整改提醒会发往此邮箱；可不填。"
-            )
+        self.fields["responsible_phone"].help_text = _(
+            "不刊登。公示后随整改跟踪转入，供跟踪整改时电话联系责任人；可不填。"
+        )
+        self.fields["responsible_email"].help_text = _(
+            "不刊登。公示后随整改跟踪转入，整改提醒会发往此邮箱；可不填。"
+        )
 
     def clean_responsible_phone(self) -> str:
         return normalize_phone(self.cleaned_data["responsible_phone"])

@@ -17,6 +17,7 @@ import contextlib
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -35,6 +36,10 @@ SOCKET_PATH_MAX = 100
 # of a large batch) takes seconds.
 STOP_ORDER = ("web", "beat", "worker")
 STOP_TIMEOUT = 20.0
+# Where the worker and beat of `make run` write: the terminal keeps the logins and the URL
+# (the worker's banner and its line per job scrolled them away), and the web server's requests.
+LOG_DIR = VAR / "log"
+LOGGED_TO_FILE = ("worker", "beat")
 
 
 def log(message: str) -> None:
@@ -159,6 +164,73 @@ def services(env: dict[str, str]) -> Iterator[None]:
         yield
 
 
+# The line of load_demo's output that opens its list of logins.
+LOGINS_HEADER = "Demo logins"
+
+
+def demo_output_split(output: str) -> tuple[str, str, list[tuple[str, str]]]:
+    """load_demo's output as (what it says about the load, the logins' header line, the
+    (username, role) of each login)."""
+    start = output.find(LOGINS_HEADER)
+    if start < 0:
+        return output, "", []
+    header, _newline, rest = output[start:].partition("\n")
+    logins = []
+    for line in rest.splitlines():
+        fields = line.split()
+        if len(fields) == 2:
+            logins.append((fields[0], fields[1]))
+    return output[:start], header, logins
+
+
+def address(env: dict[str, str]) -> tuple[str, str]:
+    """Where `make run`'s web server listens: HOST and PORT, 127.0.0.1:8000 by default."""
+    return env.get("HOST") or "127.0.0.1", env.get("PORT") or "8000"
+
+
+def shown_url(host: str, port: str) -> str:
+    """The address to open: a server listening on every interface is reached locally."""
+    if host in {"0.0.0.0", "::", ""}:  # noqa: S104 - naming the wildcard, not binding it
+        host = "127.0.0.1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{port}/"
+
+
+def startup_text(demo_output: str, *, url: str, logs: Sequence[Path] = ()) -> str:
+    """What `make run` prints once everything is up: each demo login once, in aligned
+    columns, where the worker and beat log, how to stop, and the URL last, so it is the line
+    left on the screen."""
+    _said, header, logins = demo_output_split(demo_output)
+    lines = []
+    if logins:
+        width = max(len(username) for username, _role in logins)
+        lines.append(header)
+        lines += [f"  {username:<{width}}  {role}" for username, role in logins]
+        lines.append("")
+    for path in logs:
+        shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+        lines.append(f"{path.stem.capitalize()} log: {shown}")
+    lines.append("Ctrl-C stops the web server, worker, beat and embedded servers.")
+    lines.append(f"Gongshi is up at {url}  (admin: {url}admin/)")
+    return "\n".join(lines) + "\n"
+
+
+def wait_for_port(
+    host: str, port: str, *, server: subprocess.Popen[bytes] | None = None, timeout: float = 60.0
+) -> bool:
+    """Until the web server accepts connections (False if ``server`` exited first, or after
+    ``timeout`` seconds)."""
+    if host in {"0.0.0.0", "::", ""}:  # noqa: S104 - naming the wildcard, not binding it
+        host = "127.0.0.1"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and (server is None or server.poll() is None):
+        with contextlib.suppress(OSError), socket.create_connection((host, int(port)), 1):
+            return True
+        time.sleep(0.2)
+    return False
+
+
 def manage(env: dict[str, str], *args: str) -> None:
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)  # noqa: S603
 
@@ -167,12 +239,15 @@ def run() -> int:
     env = dict(os.environ)
     # make run is a development run: DEBUG (and static files from runserver) unless told otherwise.
     env.setdefault("DEBUG", "true")
-    host, port = env.get("HOST", "127.0.0.1"), env.get("PORT", "8000")
+    host, port = address(env)
+    # The address the letters and e-mails print (a unit's letter names /unit/ on it).
+    env.setdefault("SITE_URL", shown_url(host, port).rstrip("/"))
     children: dict[str, subprocess.Popen[bytes]] = {}
+    logs = {name: LOG_DIR / f"{name}.log" for name in LOGGED_TO_FILE}
     with services(env):
         manage(env, "migrate", "--noinput")
         # load_demo does nothing when the demo is there; it prints the demo logins either way,
-        # which are shown again once everything is up.
+        # which are shown once, with the URL, when everything is up (startup_text).
         demo = subprocess.run(  # noqa: S603
             [PYTHON, "manage.py", "load_demo"],
             cwd=ROOT,
@@ -181,10 +256,9 @@ def run() -> int:
             capture_output=True,
             text=True,
         ).stdout
-        print(demo, end="", flush=True)
+        print(demo_output_split(demo)[0], end="", flush=True)
         # The demo's published batches get their newspaper notices (idempotent).
         manage(env, "build_notices")
-        logins = demo[demo.find("Demo logins") :]
         commands = {
             "web": [PYTHON, "manage.py", "runserver", f"{host}:{port}", "--noreload"],
             "worker": [
@@ -222,31 +296,39 @@ def run() -> int:
 
         signal.signal(signal.SIGINT, on_signal)
         signal.signal(signal.SIGTERM, on_signal)
-        try:
-            for name, command in commands.items():
-                log(f"starting {name}")
-                # Own process group: Ctrl-C reaches us once and we stop the children in order.
-                children[name] = subprocess.Popen(  # noqa: S603
-                    command, cwd=ROOT, env=env, start_new_session=True
-                )
-            time.sleep(2)
-            url = f"http://{host}:{port}/"
-            print(
-                f"\nGongshi is up at {url}  (admin: {url}admin/)\n{logins}"
-                "Ctrl-C stops the web server, worker, beat and embedded servers.\n",
-                flush=True,
-            )
-            while not stop:
-                for name, child in children.items():
-                    if child.poll() is not None:
-                        log(f"{name} exited with {child.returncode}; stopping")
-                        stop = True
-                time.sleep(0.5)
-        finally:
-            # Web first (no new requests, no new jobs), then beat (no new scheduled jobs),
-            # then the worker (finishes its job); Redis and PostgreSQL after, as `services`
-            # exits. A second Ctrl-C only sets `stop` again: the order holds.
-            stop_in_order([(name, children[name]) for name in STOP_ORDER if name in children])
+        LOG_DIR.mkdir(parents=True, exist_ok=True)
+        with contextlib.ExitStack() as files:
+            outputs = {name: files.enter_context(path.open("ab")) for name, path in logs.items()}
+            try:
+                for name, command in commands.items():
+                    log(f"starting {name}")
+                    # Own process group: Ctrl-C reaches us once and we stop the children in
+                    # order.
+                    output = outputs.get(name)
+                    children[name] = subprocess.Popen(  # noqa: S603
+                        command,
+                        cwd=ROOT,
+                        env=env,
+                        start_new_session=True,
+                        stdout=output,
+                        stderr=subprocess.STDOUT if output else None,
+                    )
+                if not wait_for_port(host, port, server=children["web"]):
+                    log(f"the web server does not answer on {host}:{port} yet")
+                text = startup_text(demo, url=shown_url(host, port), logs=list(logs.values()))
+                print("\n" + text, end="", flush=True)
+                while not stop:
+                    for name, child in children.items():
+                        if child.poll() is not None:
+                            where = f" (see {logs[name]})" if name in logs else ""
+                            log(f"{name} exited with {child.returncode}; stopping{where}")
+                            stop = True
+                    time.sleep(0.5)
+            finally:
+                # Web first (no new requests, no new jobs), then beat (no new scheduled jobs),
+                # then the worker (finishes its job); Redis and PostgreSQL after, as `services`
+                # exits. A second Ctrl-C only sets `stop` again: the order holds.
+                stop_in_order([(name, children[name]) for name in STOP_ORDER if name in children])
     return 0
 
 

@@ -1,8 +1,34 @@
-"""Helpers for tests that start processes of their own (a Celery worker in a subprocess)."""
+"""Helpers for tests that start processes of their own (a Celery worker in a subprocess), and
+for waiting on what those processes do."""
 
 import os
+import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.db import connection
+
+_T = TypeVar("_T")
+
+
+def wait_until(
+    condition: Callable[[], _T],
+    *,
+    timeout: float = 30.0,
+    interval: float = 0.05,
+    what: str = "the condition",
+) -> _T:
+    """Wait on ``condition`` (a worker's job done, a row written, a process ready): its first
+    truthy value, as soon as it holds; an AssertionError naming ``what`` if it does not hold
+    within ``timeout`` seconds. The one place tests wait: never a fixed sleep in its stead."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"{what}: not within {timeout:g} s")
+        time.sleep(interval)
 
 
 def subprocess_database_url() -> str:

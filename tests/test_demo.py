@@ -305,3 +305,42 @@ def test_load_demo_places_units_in_townships_with_valid_credit_codes():
         validate_credit_code(code)
     assert Enterprise.objects.filter(credit_code=None).count() > 0
     assert Enterprise.objects.count() == 347
+
+
+def _industry_kinds() -> dict[str, list[str]]:
+    from demo.tables import VOCABULARY
+
+    return {
+        code: kinds["licensed"] + kinds["unlicensed"]
+        for code, kinds in VOCABULARY["unit_kinds"].items()
+    }
+
+
+@pytest.mark.django_db
+def test_load_demo_names_units_as_a_city_would():
+    kinds = _industry_kinds()
+    names = list(Enterprise.objects.values_list("name", "industry__code"))
+    assert len(names) == 347
+    # Each unit is named after its trade and kind: "惠城区联发五金加工厂", "石湾镇鸿运加油站".
+    for name, industry in names:
+        assert any(name.endswith(kind) for kind in kinds[industry]), (name, industry)
+        assert len(name) >= 6, name
+        assert not any("a" <= ch.lower() <= "z" for ch in name), name
+    assert len({name for name, _industry in names}) == len(names)
+    # As printed on the entries, too.
+    printed = list(Entry.objects.values_list("unit_name", flat=True))
+    assert len(set(printed)) == 347
+    assert not [name for name in printed if any("a" <= ch.lower() <= "z" for ch in name)]
+
+
+@pytest.mark.django_db
+def test_load_demo_unit_names_are_found_by_the_public_search(client):
+    expected = Entry.objects.filter(unit_name__contains="五金").count()
+    assert expected > 0
+
+    response = client.get("/entries/", {"q": "五金"})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    found = [e.unit_name for e in Entry.objects.filter(unit_name__contains="五金")]
+    assert sum(name in page for name in found) >= min(expected, 10)

@@ -33,6 +33,16 @@ class EntrySerializer(serializers.ModelSerializer):
     category_label = serializers.CharField(source="get_category_display")
     disposition_label = serializers.CharField(source="get_disposition_display")
     department = serializers.CharField(source="department.name")
+    rectification_deadline_moved_from = serializers.DateField(
+        allow_null=True,
+        help_text=_(
+            "整改期限按期间推算的最后一日若为休息日，顺延至下一个工作日；这里是顺延前的日期，"
+            "未顺延时为空。"
+        ),
+    )
+    rectification_deadline_moved_reason = serializers.SerializerMethodField(
+        help_text=_("整改期限顺延的原因（按请求的语言），未顺延时为空字符串。")
+    )
     rectification_status = serializers.SerializerMethodField()
     replies = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
@@ -56,6 +66,8 @@ class EntrySerializer(serializers.ModelSerializer):
             "disposition",
             "disposition_label",
             "rectification_deadline",
+            "rectification_deadline_moved_from",
+            "rectification_deadline_moved_reason",
             "department",
             "responsible_person",
             "status",
@@ -63,6 +75,10 @@ class EntrySerializer(serializers.ModelSerializer):
             "replies",
             "url",
         ]
+
+    def get_rectification_deadline_moved_reason(self, entry: Entry) -> str:
+        """Why the printed deadline moved off a rest day, as the pages print it."""
+        return entry.deadline_info.reason
 
     @extend_schema_field(
         serializers.ChoiceField(choices=["rectifying", "overdue", "rectified", "closed", "removed"])

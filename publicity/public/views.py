@@ -66,8 +66,13 @@ def _exposure_map_context(request: HttpRequest, *, with_filters: bool) -> dict[s
     list_url = reverse("public:entry-list")
     districts = []
     for row in rows:
+        # No overdue case in the district: no list of them to open (it would be empty).
         urls = {
-            key: f"{list_url}?{urlencode({'district': row['key'], **params, **extra})}"
+            key: (
+                None
+                if key == "overdue" and not row["overdue"]
+                else f"{list_url}?{urlencode({'district': row['key'], **params, **extra})}"
+            )
             for key, _label, _unit, extra in MAP_METRICS
         }
         districts.append({**row, "urls": urls})

@@ -3,13 +3,13 @@ publish, download the notice."""
 
 import datetime
 import hashlib
-import time
 
 import pytest
 from django.utils import timezone
 
 from publicity.models import Batch
 from tests.factories import FindingFactory, staff_user
+from tests.support import wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -73,11 +73,14 @@ def test_batch_journey_from_draft_to_published_notice(page, celery_worker, setti
     page.goto(f"/staff/batches/{batch.pk}/")
     page.get_by_role("button", name="定稿").click()
     download_link = page.get_by_role("link", name="下载公告PDF")
-    deadline = time.monotonic() + 30
-    while not download_link.is_visible() and time.monotonic() < deadline:
-        time.sleep(0.3)
+
+    def notice_built() -> bool:
+        if download_link.is_visible():
+            return True
         page.reload()
-    assert download_link.is_visible()
+        return False
+
+    wait_until(notice_built, timeout=30, interval=0.3, what="the notice PDF's link")
 
     # Published on the day the newspaper prints it.
     page.get_by_role("link", name="发布公示").click()

@@ -142,3 +142,32 @@ def test_exposure_map_on_a_phone_fits_and_a_second_tap_opens_the_list(browser, l
         page.wait_for_url(f"**/entries/?district={boluo.pk}")
     finally:
         context.close()
+
+
+# A point inside 惠东县's polygon, a district with no entry and so no overdue case.
+HUIDONG = [114.9, 23.05]
+
+
+def test_exposure_map_opens_no_empty_overdue_list(page):
+    """Showing the overdue cases, a click on a district with none shows its figures and opens
+    nothing (it opened an empty list, issue 16); a district with some opens their list."""
+    boluo = make_entries()
+    opened = []
+    page.on(
+        "request",
+        lambda request: opened.append(request.url) if "/entries/" in request.url else None,
+    )
+
+    page.goto("/")
+    page.wait_for_selector(DRAWN)
+    page.get_by_role("radio", name="逾期未整改").check()
+    page.mouse.click(*pixel_of(page, HUIDONG))
+    tooltip = page.locator("[data-map] > div", has_text="逾期未整改：0")
+    tooltip.wait_for()
+    assert tooltip.inner_text().split("\n")[0] == "惠东县"
+
+    page.mouse.click(*pixel_of(page, BOLUO))
+    page.wait_for_url(f"**/entries/?district={boluo.pk}&overdue=on&scope=all")
+    assert [url.split("/entries/", 1)[1] for url in opened] == [
+        f"?district={boluo.pk}&overdue=on&scope=all"
+    ]

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from core.models import Heartbeat
-from tests.faults.conftest import wait_for
+from tests.support import wait_until
 
 
 def _closed_port() -> int:
@@ -61,7 +61,9 @@ def test_readyz_reports_the_age_of_the_worker_heartbeat(client, celery_worker):
     from config.celery import app
 
     app.send_task("core.heartbeat")
-    wait_for(lambda: Heartbeat.objects.filter(name="worker").exists(), 10, "the heartbeat")
+    wait_until(
+        Heartbeat.objects.filter(name="worker").exists, timeout=10, what="the worker's heartbeat"
+    )
 
     body = client.get(reverse("readyz")).json()
 

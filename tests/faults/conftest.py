@@ -10,7 +10,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -21,7 +20,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
-from tests.support import subprocess_database_url
+from tests.support import subprocess_database_url, wait_until
 
 BASE_DIR = Path(django_settings.BASE_DIR)
 
@@ -33,12 +32,8 @@ def free_port() -> int:
 
 
 def wait_for(predicate, timeout: float = 60.0, what: str = "the condition") -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"{what} did not happen within {timeout} s")
+    """The fault tests' spelling of tests.support.wait_until."""
+    wait_until(predicate, timeout=timeout, interval=0.1, what=what)
 
 
 def _redis_binary() -> str:

@@ -5,7 +5,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -25,7 +24,7 @@ from publicity.services import (
 from publicity.tasks import build_notice
 from registry.models import Department, Enterprise, Finding, Inspection, Jurisdiction
 from tests.factories import EnterpriseFactory, FindingFactory, publication_staff
-from tests.support import subprocess_database_url
+from tests.support import subprocess_database_url, wait_until
 
 # Transactional: the worker's own connection must see the rows the test committed.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -40,12 +39,7 @@ def media(settings, tmp_path):
 
 
 def wait_for(predicate, timeout=60.0, what="the job"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"{what} did not finish within {timeout} s")
+    wait_until(predicate, timeout=timeout, what=f"{what} finishing")
 
 
 def job_finished(batch, kind):

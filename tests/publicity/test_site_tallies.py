@@ -5,7 +5,6 @@ written, and reading them costs a few queries."""
 import datetime
 import importlib
 import threading
-import time
 from io import StringIO
 
 import psycopg
@@ -52,6 +51,7 @@ from tests.factories import (
     publication_staff,
     staff_user,
 )
+from tests.support import wait_until
 
 pytestmark = pytest.mark.django_db
 
@@ -263,9 +263,19 @@ def test_tallies_follow_a_case_moved_while_its_entry_is_published():
             publisher.commit()
             done.set()
 
+        def waits_for_a_lock() -> bool:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT wait_event_type FROM pg_stat_activity WHERE pid = %s",
+                    [publisher.info.backend_pid],
+                )
+                row = cursor.fetchone()
+            return row is not None and row[0] == "Lock"
+
         thread = threading.Thread(target=publish)
         thread.start()
-        time.sleep(0.5)
+        # The publisher's UPDATE waits for the case's row (or, wrongly, finishes at once).
+        wait_until(lambda: done.is_set() or waits_for_a_lock(), timeout=10, what="the publisher")
         waiting = not done.is_set()
         mover.commit()
         thread.join(timeout=10)

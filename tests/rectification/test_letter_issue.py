@@ -1,7 +1,6 @@
 """Every newly opened case gets its rectification notice letter, issued by the system."""
 
 import datetime
-import time
 
 import pytest
 from django.urls import reverse
@@ -14,6 +13,7 @@ from rectification.services import access_code_hash, case_letters_issue_missing
 from rectification.tasks import issue_missing_letters
 from tests.factories import CaseFactory, staff_user
 from tests.rectification.test_letter import run
+from tests.support import wait_until
 
 
 def active_case(**kwargs):
@@ -50,10 +50,7 @@ def test_issue_missing_letters_runs_on_a_real_worker(celery_worker, settings, tm
 
     issue_missing_letters.delay()
 
-    deadline = time.monotonic() + 20
-    while not AccessCode.objects.filter(case=case).exists():
-        assert time.monotonic() < deadline, "the worker issued no letter within 20 s"
-        time.sleep(0.1)
+    wait_until(AccessCode.objects.filter(case=case).exists, timeout=20, what="the worker's letter")
     assert AccessCode.objects.get(case=case).issued_by is None
 
 

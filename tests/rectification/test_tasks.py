@@ -5,7 +5,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -24,7 +23,7 @@ from tests.rectification.test_reminders import (
     open_case,
     people,
 )
-from tests.support import subprocess_database_url
+from tests.support import subprocess_database_url, wait_until
 
 
 def broker() -> redis.Redis:
@@ -35,21 +34,15 @@ def wait_until_drained(timeout: float = 60.0) -> None:
     """Until the broker holds no waiting and no unacknowledged job (acks_late: a job is
     acknowledged after it ran)."""
     client = broker()
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if client.llen("celery") == 0 and client.hlen("unacked") == 0:
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"the worker did not finish its jobs within {timeout} s")
+    wait_until(
+        lambda: client.llen("celery") == 0 and client.hlen("unacked") == 0,
+        timeout=timeout,
+        what="the worker finishing its jobs",
+    )
 
 
 def wait_for(condition, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"condition not met within {timeout} s")
+    wait_until(condition, timeout=timeout)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -2,7 +2,6 @@
 
 import csv
 import io
-import time
 
 import pytest
 from django.urls import reverse
@@ -11,6 +10,7 @@ from openpyxl import Workbook, load_workbook
 from registry.importing import COLUMNS, progress_get
 from registry.models import AuditRecord, Enterprise, EnterpriseImport, Jurisdiction
 from tests.factories import EnterpriseFactory, valid_credit_code
+from tests.support import wait_until
 
 HEADERS = [header for _key, header in COLUMNS]
 CODES = [valid_credit_code(n) for n in (7001, 7002, 7003)]
@@ -61,13 +61,13 @@ def good_rows(address="惠州市惠城区江北街道8号"):
 
 
 def wait_for(import_id, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def finished():
         enterprise_import = EnterpriseImport.objects.get(pk=import_id)
         if enterprise_import.status not in ("checking", "applying"):
             return enterprise_import
-        time.sleep(0.1)
-    raise AssertionError(f"import {import_id} did not finish within {timeout} s")
+        return None
+
+    return wait_until(finished, timeout=timeout, what=f"import {import_id} finishing")
 
 
 def upload(client, file):

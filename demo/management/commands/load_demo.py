@@ -24,6 +24,12 @@ class Command(BaseCommand):
         else:
             self.stdout.write("The demo city is already loaded; nothing written.")
         # The launcher (make run) shows these; they are the one list of demo logins.
-        self.stdout.write(f"Demo logins (password {DEMO_PASSWORD}):")
-        for username, role in DEMO_USERS:
-            self.stdout.write(f"  {username:<20} {role}")
+        self.stdout.write(logins_text(), ending="")
+
+
+def logins_text() -> str:
+    """The demo logins, a header and one aligned line (username, role) each."""
+    width = max(len(username) for username, _role in DEMO_USERS)
+    lines = [f"Demo logins (password {DEMO_PASSWORD}):"]
+    lines += [f"  {username:<{width}}  {role}" for username, role in DEMO_USERS]
+    return "\n".join(lines) + "\n"

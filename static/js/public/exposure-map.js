@@ -53,7 +53,7 @@
     data.metrics.forEach(function (metric) {
       lines.push(escape(metric.label + "：" + figure(district, metric)));
     });
-    if (armed) {
+    if (armed && district.urls[current]) {
       lines.push(escape(data.text.tap_again));
     }
     return lines.join("<br>");
@@ -176,6 +176,11 @@
   chart.on("click", function (params) {
     var district = params.data && params.data.district;
     if (!district) {
+      return;
+    }
+    // A figure of nothing (no overdue case there) has no list to open: the figures show.
+    if (!district.urls[current]) {
+      chart.dispatchAction({ type: "showTip", seriesIndex: params.seriesIndex, dataIndex: params.dataIndex });
       return;
     }
     if (lastPointer === "touch" && armedDistrict !== district) {

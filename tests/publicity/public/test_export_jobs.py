@@ -7,7 +7,6 @@ import datetime
 import hashlib
 import io
 import os
-import time
 
 import pytest
 from django.core.files.base import ContentFile
@@ -19,6 +18,7 @@ from openpyxl import load_workbook
 from publicity.models import ExportJob
 from publicity.public.export_jobs import export_files_purge, export_job_run
 from tests.factories import ListedEntryFactory
+from tests.support import wait_until
 
 pytestmark = pytest.mark.django_db
 
@@ -179,13 +179,12 @@ def test_xlsx_job_refuses_rows_past_a_worksheet(settings, media):
 
 
 def wait_finished(job: ExportJob, seconds: float = 60) -> ExportJob:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
+    def finished() -> bool:
         job.refresh_from_db()
-        if job.finished_at is not None:
-            return job
-        time.sleep(0.2)
-    raise AssertionError(f"export job {job.pk} not finished: {job.status}")
+        return job.finished_at is not None
+
+    wait_until(finished, timeout=seconds, what=f"export job {job.pk} finishing")
+    return job
 
 
 @pytest.mark.django_db(transaction=True)
