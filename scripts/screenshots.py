@@ -160,7 +160,7 @@ def first_batch_notice(media_root: Path) -> str:
     batch = Batch.objects.exclude(notice_pdf="").order_by("year", "number").first()
     if batch is None:
         raise SystemExit("no published batch with a notice")
-    return str(media_root / batch.notice_pdf.name)
+    return str(media_root / str(batch.notice_pdf.name))
 
 
 def main() -> int:

@@ -357,9 +357,7 @@ def test_admin_inspection_add_records_the_creator(superuser_client, world):
     assert list(created.inspectors.values_list("username", flat=True)) == ["composer"]
 
 
-def test_admin_inspection_refuses_a_finding_deadline_before_the_inspection(
-    superuser_client, world
-):
+def test_admin_inspection_refuses_a_finding_deadline_before_the_inspection(superuser_client, world):
     inspected_on = datetime.date(2009, 6, 10)
     response = superuser_client.post(
         url(Inspection, "add"),
