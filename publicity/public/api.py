@@ -135,6 +135,35 @@ def _read_only_schema(serializer: type[Any], *list_parameters: OpenApiParameter)
     )
 
 
+# What EntrySerializer writes, and nothing more: the entry's other columns (its name's search
+# bigrams, the contact details staff keep) and the joined rows' would be read and turned into
+# Python objects for every row only to be dropped.
+ENTRY_API_COLUMNS = [
+    "id",
+    "status",
+    "unit_name",
+    "address",
+    "violation_text",
+    "category",
+    "disposition",
+    "rectification_deadline",
+    "rectification_deadline_moved_from",
+    "rectification_deadline_holiday",
+    "responsible_person",
+    "published_on",
+    "printed_number",
+    "credit_code",
+    "batch__year",
+    "batch__number",
+    "batch__status",
+    "case__status",
+    "case__deadline",
+    "district__name",
+    "industry__name",
+    "department__name",
+]
+
+
 @_read_only_schema(
     EntrySerializer,
     # Scope narrows the list only: one entry is reachable by id whatever its scope.
@@ -156,7 +185,9 @@ class EntryViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet[Entry]):
     def get_queryset(self) -> QuerySet[Entry]:
         # The filter set narrows the list to the scope asked for (listed by default); one
         # entry is reachable by id whatever its scope, like its page.
-        return selectors.with_public_replies(selectors.entry_queryset(scope="all"))
+        return selectors.with_public_replies(
+            selectors.entry_queryset(scope="all").only(*ENTRY_API_COLUMNS)
+        )
 
     def filter_queryset(self, queryset: QuerySet[Entry]) -> QuerySet[Entry]:
         if self.action == "retrieve":

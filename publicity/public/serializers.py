@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from publicity.models import Batch, Entry
-from publicity.public.selectors import entry_badge
+from publicity.public.selectors import BADGE_LABELS, entry_badge
 from registry.models import Enterprise
 
 
@@ -21,7 +24,73 @@ class ReplySerializer(serializers.Serializer[dict[str, str]]):
     text = serializers.CharField()
 
 
+def _date(value: datetime.date | None) -> str | None:
+    """A date as DRF's DateField gives it (ISO 8601), None as null."""
+    return None if value is None else value.isoformat()
+
+
+def _text(value: Any) -> str | None:
+    """A value as DRF's CharField gives it, None as null."""
+    return None if value is None else str(value)
+
+
+def _label(batch: Any) -> str | None:
+    return None if batch is None else str(batch.label)
+
+
+def _name(related: Any) -> str | None:
+    """A related row's name as a CharField with ``source="<relation>.name"`` gives it: null
+    when there is no related row."""
+    return None if related is None else str(related.name)
+
+
+@dataclass(frozen=True)
+class _EntryRowContext:
+    """What every row of one response shares, looked up once: the labels in the request's
+    language, today (for the overdue badge), the detail URL's shape."""
+
+    language: str | None
+    today: datetime.date
+    categories: dict[str, str]
+    dispositions: dict[str, str]
+    badges: dict[str, str]
+    url_head: str
+    url_tail: str
+    # Batch labels by batch id, filled as rows come: most rows of a page share a batch.
+    batch_labels: dict[int, str | None]
+
+
+# A stand-in id to reverse the detail URL once per response, then put each row's id in it.
+_URL_PK = 918273645
+
+
+def _entry_row_context() -> _EntryRowContext:
+    url = reverse("public:entry-detail", args=[_URL_PK])
+    head, _sep, tail = url.partition(str(_URL_PK))
+    return _EntryRowContext(
+        language=translation.get_language(),
+        today=timezone.localdate(),
+        categories={
+            str(value): str(label) for value, label in Entry._meta.get_field("category").flatchoices
+        },
+        dispositions={
+            str(value): str(label)
+            for value, label in Entry._meta.get_field("disposition").flatchoices
+        },
+        badges={slug: str(label) for slug, label in BADGE_LABELS.items()},
+        url_head=head,
+        url_tail=tail,
+        batch_labels={},
+    )
+
+
 class EntrySerializer(serializers.ModelSerializer):
+    """The declared fields are the API's contract (and its OpenAPI schema);
+    ``to_representation`` writes the same JSON directly, field by field, because DRF's
+    generic path (an attribute walk per field, ``inspect.signature`` on every model method
+    it calls, a translation lookup per label) cost more than reading the rows.
+    tests/publicity/public/test_api_output.py holds the two paths to the same bytes."""
+
     batch = serializers.CharField(source="batch.label")
     batch_id = serializers.IntegerField()
     printed_number = serializers.IntegerField(help_text=_("本条目在所属批次公告中刊登的序号。"))
@@ -75,6 +144,55 @@ class EntrySerializer(serializers.ModelSerializer):
             "replies",
             "url",
         ]
+
+    def _row_context(self) -> _EntryRowContext:
+        # One serializer (the list's child) serves every row of a response: look up once.
+        context: _EntryRowContext | None = self.__dict__.get("_entry_row_context")
+        if context is None or context.language != translation.get_language():
+            context = _entry_row_context()
+            self.__dict__["_entry_row_context"] = context
+        return context
+
+    def to_representation(self, instance: Entry) -> dict[str, Any]:
+        entry = instance
+        row = self._row_context()
+        printed_number = entry.printed_number
+        moved_from = entry.rectification_deadline_moved_from
+        category = entry.category
+        disposition = entry.disposition
+        status = entry.status
+        if entry.batch_id not in row.batch_labels:
+            row.batch_labels[entry.batch_id] = _label(entry.batch)
+        batch_label = row.batch_labels[entry.batch_id]
+        return {
+            "id": int(entry.pk),
+            "batch": batch_label,
+            "batch_id": int(entry.batch_id),
+            "published_on": _date(entry.published_on),
+            "printed_number": None if printed_number is None else int(printed_number),
+            "unit_name": _text(entry.unit_name),
+            "credit_code": _text(entry.credit_code),
+            "address": _text(entry.address),
+            "district": _name(entry.district),
+            "industry": _name(entry.industry),
+            "violation_text": _text(entry.violation_text),
+            "category": None if category is None else str(category),
+            "category_label": row.categories.get(category, category),
+            "disposition": None if disposition is None else str(disposition),
+            "disposition_label": row.dispositions.get(disposition, disposition),
+            "rectification_deadline": _date(entry.rectification_deadline),
+            "rectification_deadline_moved_from": _date(moved_from),
+            # A deadline that did not move has no reason: no calendar or gettext call.
+            "rectification_deadline_moved_reason": (
+                "" if moved_from is None else self.get_rectification_deadline_moved_reason(entry)
+            ),
+            "department": _name(entry.department),
+            "responsible_person": _text(entry.responsible_person),
+            "status": None if status is None else str(status),
+            "rectification_status": entry_badge(entry, row.today, row.badges).slug,
+            "replies": self.get_replies(entry),
+            "url": f"{row.url_head}{entry.pk}{row.url_tail}",
+        }
 
     def get_rectification_deadline_moved_reason(self, entry: Entry) -> str:
         """Why the printed deadline moved off a rest day, as the pages print it."""
