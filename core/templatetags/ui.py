@@ -1,5 +1,5 @@
 """The UI kit's template helpers: the error summary's problems, pagination links that keep
-the list's filters, numbers with digit grouping."""
+the list's filters, numbers with digit grouping, a form field rendered without templates."""
 
 from __future__ import annotations
 
@@ -7,10 +7,21 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.forms import BoundField
 
+from core.forms import PlainFormRenderer
 from core.pages import query_without_page
 
 register = template.Library()
+
+_plain_renderer = PlainFormRenderer()
+
+
+@register.simple_tag
+def field_group(field: BoundField) -> str:
+    """``{{ field.as_field_group }}`` (or ``{{ field }}`` for a hidden field), the same HTML
+    written mostly in Python (core.forms.PlainFormRenderer), for a form on a busy page."""
+    return field.render(renderer=_plain_renderer)
 
 
 @register.simple_tag
