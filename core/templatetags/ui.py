@@ -3,11 +3,16 @@ the list's filters, numbers with digit grouping, a form field rendered without t
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.db.models import Model
 from django.forms import BoundField
+from django.utils import translation
+from django.utils.encoding import force_str
+from django.utils.hashable import make_hashable
 
 from core.forms import PlainFormRenderer
 from core.pages import query_without_page
@@ -81,3 +86,23 @@ def grouped(value: Any, places: int | None = None) -> str:
     if places is None:
         return f"{value:,}"
     return f"{value:,.{int(places)}f}"
+
+
+@functools.cache
+def _choice_labels(model: type[Model], field_name: str, language: str | None) -> dict[Any, str]:
+    # Choices and their translations are fixed while the process runs: one lookup per
+    # field and language, not one gettext per row.
+    with translation.override(language):
+        return {
+            make_hashable(value): str(label)
+            for value, label in model._meta.get_field(field_name).flatchoices  # type: ignore[union-attr]
+        }
+
+
+@register.filter
+def choice_label(instance: Model, field_name: str) -> str:
+    """``instance.get_<field_name>_display()`` in the current language, for a list that
+    shows it on every row."""
+    value = getattr(instance, field_name)
+    labels = _choice_labels(type(instance), field_name, translation.get_language())
+    return force_str(labels.get(make_hashable(value), value), strings_only=True)  # type: ignore[no-any-return]
