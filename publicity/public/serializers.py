@@ -84,13 +84,13 @@ def _entry_row_context() -> _EntryRowContext:
     )
 
 
+# The declared fields are the API's contract (and its OpenAPI schema: no docstring here, it
+# would become the schema's description); ``to_representation`` writes the same JSON
+# directly, field by field, because DRF's generic path (an attribute walk per field,
+# ``inspect.signature`` on every model method it calls, a translation lookup per label) cost
+# more than reading the rows. tests/publicity/public/test_api_output.py holds the two paths
+# to the same bytes.
 class EntrySerializer(serializers.ModelSerializer):
-    """The declared fields are the API's contract (and its OpenAPI schema);
-    ``to_representation`` writes the same JSON directly, field by field, because DRF's
-    generic path (an attribute walk per field, ``inspect.signature`` on every model method
-    it calls, a translation lookup per label) cost more than reading the rows.
-    tests/publicity/public/test_api_output.py holds the two paths to the same bytes."""
-
     batch = serializers.CharField(source="batch.label")
     batch_id = serializers.IntegerField()
     printed_number = serializers.IntegerField(help_text=_("本条目在所属批次公告中刊登的序号。"))

@@ -98,3 +98,12 @@ def test_api_entry_detail_bytes_equal_the_generic_serializer(client, entries, la
         with translation.override(language):
             expected = JSONRenderer().render(_generic_rows([entry.pk])[0])
         assert response.content == expected
+
+
+def test_api_entry_schema_is_the_declared_fields_alone(client):
+    schema = client.get(reverse("public:api-schema"), {"format": "json"}).json()
+
+    component = schema["components"]["schemas"]["Entry"]
+    # The serializer's own notes (comments, not a docstring) stay out of the public schema.
+    assert "description" not in component
+    assert list(component["properties"]) == EntrySerializer.Meta.fields
