@@ -98,6 +98,20 @@ class Case(models.Model):
             # Overdue and due-soon sweeps: a range scan over active cases by deadline.
             models.Index(fields=["status", "deadline"], name="case_status_deadline"),
             models.Index(fields=["department", "status", "deadline"], name="case_dept_queue"),
+            # The work queues (rectification.selectors.queue_cases): active cases only, in
+            # the lists' order, so a page and a count that stops early read a few hundred
+            # index rows rather than sorting and counting the active third of the cases.
+            models.Index(
+                fields=["deadline", "id"],
+                condition=Q(status__in=CaseStatus.active()),
+                name="case_active_by_deadline",
+            ),
+            # The escalated ones among them (the supervisors' count): a handful of rows.
+            models.Index(
+                fields=["deadline", "id"],
+                condition=Q(status__in=CaseStatus.active(), escalated_at__isnull=False),
+                name="case_escalated_by_deadline",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

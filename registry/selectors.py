@@ -11,10 +11,12 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Model, Prefetch, Q, QuerySet
+from django.db.models import Count, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import QueryDict
 
 from core.calendar import unknown_years_warning, working_calendar
+from core.pages import bounded_count
 from registry.enums import JurisdictionLevel
 from registry.filters import AccidentFilter, EnterpriseFilter, InspectionFilter
 from registry.history import changes_shown
@@ -139,16 +141,28 @@ def districts_for(user: AnyUser) -> QuerySet[Jurisdiction]:
 # --- Inspections and findings ------------------------------------------------------------------
 
 
+def _finding_count(**conditions: Any) -> Coalesce:
+    """The number of the outer inspection's findings (meeting ``conditions``): a subquery per
+    row shown, which PostgreSQL evaluates after the page's LIMIT, where a grouped COUNT over
+    the join counted the findings of every inspection before picking 25."""
+    findings = (
+        Finding.objects.filter(inspection=OuterRef("pk"), **conditions)
+        .order_by()
+        .values("inspection")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(findings), 0)
+
+
 def inspection_list(*, user: AnyUser, params: QueryDict, request: Any = None) -> InspectionFilter:
     queryset = scope_to_user(
         Inspection.objects.select_related("enterprise", "enterprise__jurisdiction")
         .defer("enterprise__name_bigrams")
         .prefetch_related("inspectors")
         .annotate(
-            finding_count=Count("findings", distinct=True),
-            proposed_count=Count(
-                "findings", filter=Q(findings__proposed_for_publicity=True), distinct=True
-            ),
+            finding_count=_finding_count(),
+            proposed_count=_finding_count(proposed_for_publicity=True),
         )
         .order_by("-date", "-id"),
         user,
@@ -213,16 +227,15 @@ def pending_uploads_for(*, user: AnyUser, ids: list[int]) -> list[PendingUpload]
 
 
 def findings_awaiting_batch(*, user: AnyUser, limit: int = 10) -> tuple[list[Finding], int]:
-    """Findings proposed for publicity that stand in no batch yet, newest first, and how many.
+    """Findings proposed for publicity that stand in no batch yet, newest first, and how many
+    (up to ``COUNT_BOUND`` + 1: "1,000+").
 
-    ``entries`` and ``further_entries`` are publicity's reverse relations (a finding is an
-    entry's principal one or a further one of the same unit); reading them keeps this app
-    free of imports from publicity.
+    In no batch: no entry carries it (``in_entries``, kept by the database as entries take and
+    release findings), so both reads walk the partial index ``finding_awaiting_batch`` of what
+    waits now, however many findings were ever batched.
     """
     queryset = scope_to_user(
-        Finding.objects.filter(
-            proposed_for_publicity=True, entries__isnull=True, further_entries__isnull=True
-        ),
+        Finding.objects.filter(proposed_for_publicity=True, in_entries=0),
         user,
         "inspection__enterprise__jurisdiction__path",
     )
@@ -231,7 +244,8 @@ def findings_awaiting_batch(*, user: AnyUser, limit: int = 10) -> tuple[list[Fin
         .defer("inspection__enterprise__name_bigrams")
         .order_by("-id")[:limit]
     )
-    return rows, queryset.count()
+    # A short list is all of them: no second query.
+    return rows, len(rows) if len(rows) < limit else bounded_count(queryset)
 
 
 def recent_inspections(*, user: AnyUser, limit: int = 10) -> list[Inspection]:
