@@ -8,7 +8,8 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -196,12 +197,22 @@ def batches_missing_notice() -> QuerySet[Batch]:
 
 
 def batch_list(*, user: User, data: QueryDict | None = None) -> tuple[BatchFilter, QuerySet[Batch]]:
-    """Batches the user may see, newest first, with their entry counts (one query a page)."""
+    """Batches the user may see, newest first, with their entry counts (one query a page).
 
+    Each count is a subquery of the row's own entries, which PostgreSQL evaluates for the
+    page's rows only: a grouped COUNT over the join counted a million entries for 25 rows.
+    """
+    entries = (
+        Entry.objects.filter(batch=OuterRef("pk"))
+        .order_by()
+        .values("batch")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     batches = (
         visible_batches(user)
         .select_related("composed_by", "approved_by")
-        .annotate(entry_count=Count("entries"))
+        .annotate(entry_count=Coalesce(Subquery(entries), 0))
         .order_by("-created_at", "-id")
     )
     filterset = BatchFilter(data, queryset=batches)
