@@ -160,3 +160,24 @@ def test_dashboard_counts_are_the_queues(cases, people, role):
         else:
             assert item["count"] == len(case_queue(user=user, queue=item["key"]))
             assert item["url"] == f"/staff/cases/?queue={item['key']}"
+
+
+# session, user, the role's permissions, the profile (jurisdiction or department), the
+# page's count that stops early, the header's two permission lookups (base.html), the rows.
+CASE_LIST_QUERIES = {"liaison": 7, "district_inspector": 7, "supervisor": 7}
+
+
+@pytest.mark.parametrize("rows", [1, 27])
+@pytest.mark.parametrize("role", sorted(CASE_LIST_QUERIES))
+def test_case_list_query_count_does_not_grow_with_the_queue(
+    client, people, django_assert_num_queries, role, rows
+):
+    # Overdue cases of the district and the liaison's department: every role's default
+    # queue holds them all; 27 is more than a page.
+    for _ in range(rows):
+        make_case(deadline_in=-3, status=CaseStatus.REINSPECTION_REQUESTED)
+    client.force_login(getattr(people, role))
+    with django_assert_num_queries(CASE_LIST_QUERIES[role]):
+        response = client.get("/staff/cases/")
+    assert response.status_code == 200
+    assert len(response.context["page_obj"].object_list) == min(rows, 25)
