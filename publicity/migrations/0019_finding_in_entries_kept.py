@@ -4,7 +4,7 @@ principal ``finding_id``) and ``publicity_entry_further_findings``, for every IN
 DELETE and TRUNCATE, whoever writes (the services, the demo loader, the benchmark's
 generator). As with the case tally (0018), the layer above keeps the fact the layer below
 reads: the registry's "findings awaiting a batch" is a partial index on it
-(registry/0009), and the registry never learns of entries.
+(registry/0010), and the registry never learns of entries.
 
 The triggers are created before the backfill in the same transaction: CREATE TRIGGER locks
 both tables against writes until the migration commits, so nothing written meanwhile is
@@ -121,7 +121,7 @@ def drop_sql():
 class Migration(migrations.Migration):
     dependencies = [
         ("publicity", "0018_site_tallies"),
-        ("registry", "0009_finding_awaiting_batch_index"),
+        ("registry", "0009_finding_in_entries"),
     ]
 
     operations = [
