@@ -35,7 +35,7 @@ from publicity.permissions import (
 )
 from rectification.enums import CaseStatus
 from registry.models import AuditRecord, Enterprise, Finding
-from registry.selectors import audit_history
+from registry.selectors import audit_history, awaiting_batch
 
 # Finished cases: rectified, or the closure of a banned or closed unit verified.
 FINISHED_CASE_STATUSES = [CaseStatus.RECTIFIED, CaseStatus.CLOSURE_VERIFIED]
@@ -259,15 +259,11 @@ def finding_pool(
     *, user: User, data: QueryDict | None = None
 ) -> tuple[FindingPoolFilter, QuerySet[Finding]]:
     """Findings proposed for publicity in the user's area and in no batch yet (but those
-    withdrawn on an objection), newest first."""
+    withdrawn on an objection), newest first: the registry's one definition of a finding
+    awaiting a batch, read from its partial index."""
 
-    taken = Entry.objects.filter(
-        Q(finding=OuterRef("pk")) | Q(further_findings=OuterRef("pk"))
-    ).exclude(status=EntryStatus.WITHDRAWN_ON_OBJECTION)
     findings = (
-        finding_pool_scope(user)
-        .filter(proposed_for_publicity=True)
-        .exclude(Exists(taken))
+        awaiting_batch(finding_pool_scope(user))
         .select_related("inspection__enterprise__jurisdiction")
         .order_by("-id")
     )

@@ -328,10 +328,10 @@ class Finding(models.Model):
     )
     proposed_for_publicity = models.BooleanField(_("建议公示曝光"), default=False)
     created_at = models.DateTimeField(_("录入时间"), default=timezone.now)
-    # How many entries carry this finding (as their principal or a further finding). Kept by
-    # the database: publicity's triggers on its entry tables (the layer above writes it,
-    # migration publicity/0019), so "awaiting a batch" is an index, not an anti-join over
-    # every finding.
+    # How many entries hold this finding (as their principal or a further finding; an entry
+    # withdrawn on an upheld objection holds its findings no more). Kept by the database:
+    # publicity's triggers on its entry tables (the layer above writes it, migration
+    # publicity/0019), so "awaiting a batch" is an index, not an anti-join over every finding.
     in_entries = models.PositiveIntegerField(_("所在曝光条目数"), db_default=0, editable=False)
 
     class Meta:

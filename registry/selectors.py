@@ -226,18 +226,23 @@ def pending_uploads_for(*, user: AnyUser, ids: list[int]) -> list[PendingUpload]
     return list(PendingUpload.objects.filter(owner=user, pk__in=ids).order_by("id"))
 
 
+def awaiting_batch(findings: QuerySet[Finding]) -> QuerySet[Finding]:
+    """Findings awaiting a batch, defined once (the dashboard's panel and the batch
+    composer's pool): proposed for publicity and held by no entry (``in_entries``: an entry
+    withdrawn on an upheld objection holds its findings no more). The partial index
+    ``finding_awaiting_batch`` holds exactly these."""
+    return findings.filter(proposed_for_publicity=True, in_entries=0)
+
+
 def findings_awaiting_batch(*, user: AnyUser, limit: int = 10) -> tuple[list[Finding], int]:
     """Findings proposed for publicity that stand in no batch yet, newest first, and how many
     (up to ``COUNT_BOUND`` + 1: "1,000+").
 
-    In no batch: no entry carries it (``in_entries``, kept by the database as entries take and
-    release findings), so both reads walk the partial index ``finding_awaiting_batch`` of what
-    waits now, however many findings were ever batched.
+    :func:`awaiting_batch`, so both reads walk the partial index of what waits now, however
+    many findings were ever batched.
     """
     queryset = scope_to_user(
-        Finding.objects.filter(proposed_for_publicity=True, in_entries=0),
-        user,
-        "inspection__enterprise__jurisdiction__path",
+        awaiting_batch(Finding.objects.all()), user, "inspection__enterprise__jurisdiction__path"
     )
     rows = list(
         queryset.select_related("inspection", "inspection__enterprise")

@@ -1,5 +1,6 @@
-"""Keep ``registry_finding.in_entries`` (how many entries carry a finding) in step with the
-entry tables: statement-level triggers with transition tables on ``publicity_entry`` (its
+"""Keep ``registry_finding.in_entries`` (how many entries hold a finding: carry it, and were
+not withdrawn on an upheld objection, which puts it back in the composer's pool) in step with
+the entry tables: statement-level triggers with transition tables on ``publicity_entry`` (its
 principal ``finding_id``) and ``publicity_entry_further_findings``, for every INSERT, UPDATE,
 DELETE and TRUNCATE, whoever writes (the services, the demo loader, the benchmark's
 generator). As with the case tally (0018), the layer above keeps the fact the layer below
@@ -11,6 +12,9 @@ both tables against writes until the migration commits, so nothing written meanw
 missed or counted twice.
 """
 
+# The SQL is built from this module's own constants, never from input.
+# ruff: noqa: S608
+
 from django.db import migrations
 
 REFERENCING = {
@@ -19,29 +23,64 @@ REFERENCING = {
     "delete": "REFERENCING OLD TABLE AS old_rows",
 }
 
+# An entry withdrawn on an upheld objection holds its findings no more: they are back in the
+# composer's pool (publicity.selectors.finding_pool).
+HOLDS = "status <> 'withdrawn_on_objection'"
 
-def changes(op):
-    new = "SELECT 1 AS sign, finding_id FROM new_rows"
-    old = "SELECT -1 AS sign, finding_id FROM old_rows"
+
+def changes(op, columns):
+    new = f"SELECT 1 AS sign, {columns} FROM new_rows"
+    old = f"SELECT -1 AS sign, {columns} FROM old_rows"
     return {"insert": new, "delete": old, "update": f"{old} UNION ALL {new}"}[op]
 
 
-TRIGGER = """
-CREATE FUNCTION {prefix}_{op}() RETURNS trigger AS $$
-BEGIN
-    -- Each finding the statement put into or took out of an entry, once (an update of
-    -- anything but the finding cancels out here), updated in the order of the ids.
+UPDATE_FINDINGS = """
     UPDATE registry_finding AS f SET in_entries = f.in_entries + moved.n
-    FROM (
-        SELECT finding_id, sum(sign) AS n FROM ({changes}) AS c
-        GROUP BY finding_id HAVING sum(sign) <> 0 ORDER BY finding_id
-    ) AS moved
-    WHERE f.id = moved.finding_id;
+    FROM moved WHERE f.id = moved.finding_id;
+"""
+
+# An entry's rows: its principal finding, and its further findings (as they stand: the
+# statement changes the entry, not its list), each counted while the entry holds them. A
+# new entry gets its further findings after it is inserted, and Django deletes them before
+# the entry: the other trigger counts those.
+ENTRY_TRIGGER = """
+CREATE FUNCTION publicity_entry_finding_count_{op}() RETURNS trigger AS $$
+BEGIN
+    WITH held AS (
+        SELECT sign, id, finding_id FROM ({changes}) AS c WHERE {holds}
+    ), moved AS (
+        SELECT finding_id, sum(sign) AS n FROM (
+            SELECT sign, finding_id FROM held
+            UNION ALL
+            SELECT held.sign, ff.finding_id FROM held
+            JOIN publicity_entry_further_findings AS ff ON ff.entry_id = held.id
+        ) AS c
+        GROUP BY finding_id HAVING sum(sign) <> 0
+    )
+    {update}
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
-CREATE TRIGGER {prefix}_{op} AFTER {OP} ON {table} {referencing}
-    FOR EACH STATEMENT EXECUTE FUNCTION {prefix}_{op}();
+CREATE TRIGGER publicity_entry_finding_count_{op} AFTER {OP} ON publicity_entry {referencing}
+    FOR EACH STATEMENT EXECUTE FUNCTION publicity_entry_finding_count_{op}();
+"""
+
+# A further finding put into or taken out of an entry that holds its findings.
+FURTHER_TRIGGER = """
+CREATE FUNCTION publicity_entry_further_finding_count_{op}() RETURNS trigger AS $$
+BEGIN
+    WITH moved AS (
+        SELECT c.finding_id, sum(c.sign) AS n FROM ({changes}) AS c
+        JOIN publicity_entry AS e ON e.id = c.entry_id AND e.{holds}
+        GROUP BY c.finding_id HAVING sum(c.sign) <> 0
+    )
+    {update}
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER publicity_entry_further_finding_count_{op} AFTER {OP}
+    ON publicity_entry_further_findings {referencing}
+    FOR EACH STATEMENT EXECUTE FUNCTION publicity_entry_further_finding_count_{op}();
 """
 
 TABLES = {
@@ -52,32 +91,40 @@ TABLES = {
 
 def create_sql():
     sql = []
-    for table, prefix in TABLES.items():
-        for op in ("insert", "update", "delete"):
-            sql.append(
-                TRIGGER.format(
-                    prefix=prefix,
-                    op=op,
-                    OP=op.upper(),
-                    table=table,
-                    referencing=REFERENCING[op],
-                    changes=changes(op),
-                )
-            )
+    for op in ("insert", "update", "delete"):
+        common = {
+            "op": op,
+            "OP": op.upper(),
+            "referencing": REFERENCING[op],
+            "holds": HOLDS,
+            "update": UPDATE_FINDINGS,
+        }
+        sql.append(ENTRY_TRIGGER.format(changes=changes(op, "id, finding_id, status"), **common))
+        sql.append(FURTHER_TRIGGER.format(changes=changes(op, "entry_id, finding_id"), **common))
     return "\n".join(sql)
 
 
-# TRUNCATE of an entry table takes its findings out of every entry it held (a test
-# database's flush truncates the findings too: this then updates nothing).
-TRUNCATE = """
+# Every finding's count from the tables (the backfill, and after a TRUNCATE of either table:
+# a test database's flush truncates the findings too, and this then updates nothing).
+RECOUNT = f"""
+    UPDATE registry_finding AS f SET in_entries = coalesce(carried.n, 0)
+    FROM registry_finding AS f2
+    LEFT JOIN (
+        SELECT finding_id, count(*) AS n FROM (
+            SELECT finding_id FROM publicity_entry WHERE {HOLDS}
+            UNION ALL
+            SELECT ff.finding_id FROM publicity_entry_further_findings AS ff
+            JOIN publicity_entry AS e ON e.id = ff.entry_id AND e.{HOLDS}
+        ) AS held
+        GROUP BY finding_id
+    ) AS carried ON carried.finding_id = f2.id
+    WHERE f.id = f2.id AND f.in_entries IS DISTINCT FROM coalesce(carried.n, 0);
+"""
+
+TRUNCATE = f"""
 CREATE FUNCTION publicity_finding_count_truncated() RETURNS trigger AS $$
 BEGIN
-    UPDATE registry_finding AS f SET in_entries = (
-        SELECT count(*) FROM publicity_entry AS e WHERE e.finding_id = f.id
-    ) + (
-        SELECT count(*) FROM publicity_entry_further_findings AS ff WHERE ff.finding_id = f.id
-    )
-    WHERE f.in_entries <> 0;
+    {RECOUNT}
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
@@ -88,18 +135,7 @@ CREATE TRIGGER publicity_entry_further_finding_count_truncate
     FOR EACH STATEMENT EXECUTE FUNCTION publicity_finding_count_truncated();
 """
 
-BACKFILL = """
-UPDATE registry_finding AS f SET in_entries = carried.n
-FROM (
-    SELECT finding_id, count(*) AS n FROM (
-        SELECT finding_id FROM publicity_entry
-        UNION ALL
-        SELECT finding_id FROM publicity_entry_further_findings
-    ) AS held
-    GROUP BY finding_id
-) AS carried
-WHERE f.id = carried.finding_id;
-"""
+BACKFILL = RECOUNT
 
 
 def drop_sql():

@@ -181,3 +181,33 @@ def test_finding_awaits_a_batch_until_an_entry_carries_it(people):
     entry.delete()
     assert awaiting() == sorted([finding.pk, other.pk])
     assert Finding.objects.filter(pk__in=[finding.pk, other.pk], in_entries=0).count() == 2
+
+
+def test_finding_withdrawn_on_an_objection_awaits_a_batch_again(people):
+    """An entry withdrawn on an upheld objection holds its findings no more, principal and
+    further alike: they are back in the composer's pool and on the dashboard, which read the
+    one definition (registry.selectors.awaiting_batch)."""
+    from publicity.enums import EntryStatus
+    from publicity.selectors import finding_pool
+
+    inspection = InspectionFactory()
+    principal = FindingFactory(inspection=inspection, proposed_for_publicity=True)
+    further = FindingFactory(inspection=inspection, proposed_for_publicity=True)
+    entry = EntryFactory(finding=principal)
+    entry.further_findings.add(further)
+
+    def awaiting():
+        dashboard = sorted(f.pk for f in findings_awaiting_batch(user=people.inspector)[0])
+        pool = sorted(f.pk for f in finding_pool(user=people.inspector)[1])
+        assert dashboard == pool
+        return dashboard
+
+    assert awaiting() == []
+    entry.status = EntryStatus.WITHDRAWN_ON_OBJECTION
+    entry.save()
+    assert awaiting() == sorted([principal.pk, further.pk])
+    entry.further_findings.remove(further)  # a withdrawn entry's list changes nothing
+    assert awaiting() == sorted([principal.pk, further.pk])
+    entry.status = EntryStatus.PLANNED
+    entry.save()
+    assert awaiting() == [further.pk]
