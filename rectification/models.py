@@ -106,6 +106,20 @@ class Case(models.Model):
                 condition=Q(status__in=CaseStatus.active()),
                 name="case_active_by_deadline",
             ),
+            # The same cases by unit, for staff scoped to a district: their queue counts walk
+            # the district's units and read each unit's active cases from this index alone.
+            models.Index(
+                fields=["enterprise", "deadline"],
+                include=["status", "escalated_at"],
+                condition=Q(status__in=CaseStatus.active()),
+                name="case_active_by_enterprise",
+            ),
+            # A department's active cases in the lists' order (the liaisons' queues).
+            models.Index(
+                fields=["department", "deadline", "id"],
+                condition=Q(status__in=CaseStatus.active()),
+                name="case_active_by_department",
+            ),
             # The escalated ones among them (the supervisors' count): a handful of rows.
             models.Index(
                 fields=["deadline", "id"],

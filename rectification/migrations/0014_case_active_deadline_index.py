@@ -1,7 +1,13 @@
-"""The active cases by deadline, a partial index in the work queues' order: the case list's
-page, its count that stops early and the dashboard's queue counts read a range of it rather
-than sorting and counting the active third of every case; the escalated ones have their
-own, for the supervisors' count of a handful."""
+"""Partial indexes of the active cases for the work queues (rectification.selectors):
+
+- by deadline, in the lists' order: the case list's page, its count that stops early and the
+  dashboard's counts read a range of it rather than sorting and counting the active third of
+  every case;
+- by unit, covering the queues' columns: staff scoped to a district, whose counts walk the
+  district's units;
+- by department, in the lists' order: the liaisons' queues;
+- the escalated ones: the supervisors' count of a handful.
+"""
 
 from django.db import migrations, models
 
@@ -18,6 +24,23 @@ class Migration(migrations.Migration):
                 condition=models.Q(("status__in", ["open", "reinspection_requested"])),
                 fields=["deadline", "id"],
                 name="case_active_by_deadline",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(("status__in", ["open", "reinspection_requested"])),
+                fields=["enterprise", "deadline"],
+                include=["status", "escalated_at"],
+                name="case_active_by_enterprise",
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="case",
+            index=models.Index(
+                condition=models.Q(("status__in", ["open", "reinspection_requested"])),
+                fields=["department", "deadline", "id"],
+                name="case_active_by_department",
             ),
         ),
         migrations.AddIndex(
