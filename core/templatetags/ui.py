@@ -8,7 +8,7 @@ from typing import Any
 
 from django import template
 
-from core.pages import query_without_page
+from core.pages import COUNT_BOUND, query_without_page
 
 register = template.Library()
 
@@ -70,3 +70,12 @@ def grouped(value: Any, places: int | None = None) -> str:
     if places is None:
         return f"{value:,}"
     return f"{value:,.{int(places)}f}"
+
+
+@register.filter
+def bounded(value: Any, bound: int = COUNT_BOUND) -> str:
+    """A count that stopped early (core.pages.bounded_count), grouped: "1,000+" when it
+    found more than ``bound`` rows."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > bound:
+        return f"{bound:,}+"
+    return grouped(value)
