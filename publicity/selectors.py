@@ -8,7 +8,8 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -34,7 +35,7 @@ from publicity.permissions import (
 )
 from rectification.enums import CaseStatus
 from registry.models import AuditRecord, Enterprise, Finding
-from registry.selectors import audit_history
+from registry.selectors import audit_history, awaiting_batch
 
 # Finished cases: rectified, or the closure of a banned or closed unit verified.
 FINISHED_CASE_STATUSES = [CaseStatus.RECTIFIED, CaseStatus.CLOSURE_VERIFIED]
@@ -196,12 +197,22 @@ def batches_missing_notice() -> QuerySet[Batch]:
 
 
 def batch_list(*, user: User, data: QueryDict | None = None) -> tuple[BatchFilter, QuerySet[Batch]]:
-    """Batches the user may see, newest first, with their entry counts (one query a page)."""
+    """Batches the user may see, newest first, with their entry counts (one query a page).
 
+    Each count is a subquery of the row's own entries, which PostgreSQL evaluates for the
+    page's rows only: a grouped COUNT over the join counted a million entries for 25 rows.
+    """
+    entries = (
+        Entry.objects.filter(batch=OuterRef("pk"))
+        .order_by()
+        .values("batch")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     batches = (
         visible_batches(user)
         .select_related("composed_by", "approved_by")
-        .annotate(entry_count=Count("entries"))
+        .annotate(entry_count=Coalesce(Subquery(entries), 0))
         .order_by("-created_at", "-id")
     )
     filterset = BatchFilter(data, queryset=batches)
@@ -248,15 +259,11 @@ def finding_pool(
     *, user: User, data: QueryDict | None = None
 ) -> tuple[FindingPoolFilter, QuerySet[Finding]]:
     """Findings proposed for publicity in the user's area and in no batch yet (but those
-    withdrawn on an objection), newest first."""
+    withdrawn on an objection), newest first: the registry's one definition of a finding
+    awaiting a batch, read from its partial index."""
 
-    taken = Entry.objects.filter(
-        Q(finding=OuterRef("pk")) | Q(further_findings=OuterRef("pk"))
-    ).exclude(status=EntryStatus.WITHDRAWN_ON_OBJECTION)
     findings = (
-        finding_pool_scope(user)
-        .filter(proposed_for_publicity=True)
-        .exclude(Exists(taken))
+        awaiting_batch(finding_pool_scope(user))
         .select_related("inspection__enterprise__jurisdiction")
         .order_by("-id")
     )

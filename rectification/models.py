@@ -98,6 +98,34 @@ class Case(models.Model):
             # Overdue and due-soon sweeps: a range scan over active cases by deadline.
             models.Index(fields=["status", "deadline"], name="case_status_deadline"),
             models.Index(fields=["department", "status", "deadline"], name="case_dept_queue"),
+            # The work queues (rectification.selectors.queue_cases): active cases only, in
+            # the lists' order, so a page and a count that stops early read a few hundred
+            # index rows rather than sorting and counting the active third of the cases.
+            models.Index(
+                fields=["deadline", "id"],
+                condition=Q(status__in=CaseStatus.active()),
+                name="case_active_by_deadline",
+            ),
+            # The same cases by unit, for staff scoped to a district: their queue counts walk
+            # the district's units and read each unit's active cases from this index alone.
+            models.Index(
+                fields=["enterprise", "deadline"],
+                include=["status", "escalated_at"],
+                condition=Q(status__in=CaseStatus.active()),
+                name="case_active_by_enterprise",
+            ),
+            # A department's active cases in the lists' order (the liaisons' queues).
+            models.Index(
+                fields=["department", "deadline", "id"],
+                condition=Q(status__in=CaseStatus.active()),
+                name="case_active_by_department",
+            ),
+            # The escalated ones among them (the supervisors' count): a handful of rows.
+            models.Index(
+                fields=["deadline", "id"],
+                condition=Q(status__in=CaseStatus.active(), escalated_at__isnull=False),
+                name="case_escalated_by_deadline",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

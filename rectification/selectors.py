@@ -28,6 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.pages import bounded_count, bounded_counts
 from core.role_grants import role_grant_notice
 from rectification.enums import CaseStatus, EventKind, ReminderDelivery, ReplyStatus
 from rectification.models import (
@@ -90,10 +91,40 @@ def _awaiting_contact(cases: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
+def overdue_condition(today: datetime.date) -> Q:
+    """Overdue, defined once: active, its deadline passed (``CaseQuerySet.overdue``). Read
+    from the active cases' deadline index (rectification/0014)."""
+    return Q(status__in=CaseStatus.active(), deadline__lt=today)
+
+
+# The dashboard's count of escalated cases (it links to the supervision queue).
+ESCALATED = "escalated"
+
+
+def queue_cases(cases: QuerySet[Case], queue: str, today: datetime.date) -> QuerySet[Case]:
+    """The one definition of each work queue (``QUEUES``, and ``ESCALATED`` for the
+    dashboard) over ``cases``, the cases a user may see (``cases_visible_to``): the list, the
+    dashboard's counts and the queue tests read it. Every queue holds active cases only, so
+    each is a range of the active cases' partial indexes, never a scan of the finished ones.
+    """
+    active = cases.filter(status__in=CaseStatus.active())
+    if queue == QUEUE_APPLICATIONS:
+        return active.filter(status=CaseStatus.REINSPECTION_REQUESTED)
+    if queue == QUEUE_OVERDUE:
+        return active.filter(overdue_condition(today))
+    if queue == QUEUE_SUPERVISION:
+        return active.filter(overdue_condition(today) | Q(escalated_at__isnull=False))
+    if queue == ESCALATED:
+        return active.filter(escalated_at__isnull=False)
+    if queue == QUEUE_UNDELIVERABLE:
+        return _awaiting_contact(active)
+    return active
+
+
 def _with_overdue(queryset: QuerySet[Case], today: datetime.date) -> QuerySet[Case]:
     return queryset.annotate(
         overdue=SqlCase(
-            When(status__in=CaseStatus.active(), deadline__lt=today, then=Value(True)),
+            When(overdue_condition(today), then=Value(True)),
             default=Value(False),
             output_field=BooleanField(),
         )
@@ -103,17 +134,10 @@ def _with_overdue(queryset: QuerySet[Case], today: datetime.date) -> QuerySet[Ca
 def case_queue(
     *, user: User | AnonymousUser, queue: str, today: datetime.date | None = None
 ) -> QuerySet[Case]:
-    """The active cases of one work queue that the user may see, soonest deadline first."""
+    """The active cases of one work queue that the user may see, soonest deadline first (the
+    order of the active cases' deadline index)."""
     today = today or timezone.localdate()
-    cases = cases_visible_to(user).filter(status__in=CaseStatus.active())
-    if queue == QUEUE_APPLICATIONS:
-        cases = cases.filter(status=CaseStatus.REINSPECTION_REQUESTED)
-    elif queue == QUEUE_OVERDUE:
-        cases = cases.filter(deadline__lt=today)
-    elif queue == QUEUE_SUPERVISION:
-        cases = cases.filter(Q(deadline__lt=today) | Q(escalated_at__isnull=False))
-    elif queue == QUEUE_UNDELIVERABLE:
-        cases = _awaiting_contact(cases)
+    cases = queue_cases(cases_visible_to(user, today), queue, today)
     # Whether the unit has its letter (and so its access code) yet: a case without one
     # cannot hear from its unit through the website.
     letter_issued = Exists(AccessCode.objects.filter(case=OuterRef("pk"), revoked_at__isnull=True))
@@ -264,9 +288,11 @@ def inbox_unread_count(*, user: User | AnonymousUser) -> int:
 def dashboard_panel(*, user: User | AnonymousUser) -> dict[str, Any]:
     """The counts on a staff member's dashboard, by role, each linking to its queue.
 
-    One aggregate over the visible cases and one inbox count (plus the user's permissions
-    and, for a liaison, department, read once per request). Which counts show follows the
-    CASE table's moves the user's permissions allow.
+    Each count is its queue's own query (:func:`queue_cases`) counted up to
+    ``core.pages.COUNT_BOUND`` + 1 (the panel shows "1,000+" beyond), all in one query, plus
+    the inbox's count (and the user's permissions and, for a liaison, department, read once
+    per request). Which counts show follows the CASE table's moves the user's permissions
+    allow; only those are counted.
     """
     today = timezone.localdate()
     superuser = user.is_authenticated and user.is_superuser
@@ -274,47 +300,42 @@ def dashboard_panel(*, user: User | AnonymousUser) -> dict[str, Any]:
     reinspect = user.has_perm("rectification.reinspect_case")
     supervise = user.has_perm("rectification.supervise_case")
     area = user.has_perm("rectification.view_area_cases")
-    active = Q(status__in=CaseStatus.active())
-    counts = cases_visible_to(user).aggregate(
-        active=Count("pk", filter=active),
-        applications=Count("pk", filter=Q(status=CaseStatus.REINSPECTION_REQUESTED)),
-        overdue=Count("pk", filter=active & Q(deadline__lt=today)),
-        supervision=Count(
-            "pk", filter=active & (Q(deadline__lt=today) | Q(escalated_at__isnull=False))
-        ),
-        escalated=Count("pk", filter=active & Q(escalated_at__isnull=False)),
-        # A case has at most one reply awaiting moderation (reply_one_pending_per_case):
-        # counting the cases that have one counts the replies, in the same query.
-        replies=Count(
-            "pk",
-            filter=Exists(Reply.objects.filter(case=OuterRef("pk"), status=ReplyStatus.SUBMITTED)),
-        ),
-    )
+    moderate = user.has_perm("rectification.moderate_reply")
+    shown: list[tuple[str, str, str, bool]] = []  # (count, label, queue linked, alert)
+    if superuser or (progress and not area):
+        shown.append((QUEUE_ACTIVE, _("本部门在办整改"), QUEUE_ACTIVE, False))
+    elif area and not supervise:
+        shown.append((QUEUE_ACTIVE, _("在办整改"), QUEUE_ACTIVE, False))
+    if progress or reinspect:
+        shown.append((QUEUE_APPLICATIONS, _("待复查申请"), QUEUE_APPLICATIONS, False))
+    if superuser or not supervise or progress or reinspect:
+        shown.append((QUEUE_OVERDUE, _("逾期未整改"), QUEUE_OVERDUE, True))
+    if supervise:
+        shown.append((QUEUE_SUPERVISION, _("逾期及上报督查"), QUEUE_SUPERVISION, True))
+        shown.append((ESCALATED, _("已上报督查"), QUEUE_SUPERVISION, True))
+    visible = cases_visible_to(user, today)
+    counted: dict[str, QuerySet[Any]] = {
+        key: queue_cases(visible, key, today) for key, *_rest in shown
+    }
+    if moderate:
+        counted["replies"] = Reply.objects.filter(
+            status=ReplyStatus.SUBMITTED, case__in=visible.values("pk")
+        )
+    counts = bounded_counts(counted)
     base = reverse("rectification:case-list")
 
-    def item(key: str, label: str, queue: str, alert: bool = False) -> dict[str, Any]:
-        return {
+    items = [
+        {
             "key": key,
             "label": label,
             "count": counts[key],
             "url": f"{base}?queue={queue}",
             "alert": alert and counts[key] > 0,
         }
-
-    items: list[dict[str, Any]] = []
-    if superuser or (progress and not area):
-        items.append(item("active", _("本部门在办整改"), QUEUE_ACTIVE))
-    elif area and not supervise:
-        items.append(item("active", _("在办整改"), QUEUE_ACTIVE))
-    if progress or reinspect:
-        items.append(item("applications", _("待复查申请"), QUEUE_APPLICATIONS))
-    if superuser or not supervise or progress or reinspect:
-        items.append(item("overdue", _("逾期未整改"), QUEUE_OVERDUE, alert=True))
-    if supervise:
-        items.append(item("supervision", _("逾期及上报督查"), QUEUE_SUPERVISION, alert=True))
-        items.append(item("escalated", _("已上报督查"), QUEUE_SUPERVISION, alert=True))
+        for key, label, queue, alert in shown
+    ]
     replies = None
-    if user.has_perm("rectification.moderate_reply"):
+    if moderate:
         replies = {
             "label": _("待审核回应"),
             "count": counts["replies"],
@@ -336,7 +357,8 @@ def undeliverable_reminders(*, user: User, limit: int) -> tuple[list[Any], int]:
     no responsible e-mail (the dashboard's "无法送达的提醒"): the first ``limit``, latest
     undeliverable reminder first, each annotated with ``undeliverable`` (how many of its
     reminders reached no one); and how many such cases there are."""
-    queryset = _awaiting_contact(cases_visible_to(user).filter(status__in=CaseStatus.active()))
+    today = timezone.localdate()
+    queryset = queue_cases(cases_visible_to(user, today), QUEUE_UNDELIVERABLE, today)
     undeliverable = Q(reminders__delivery=ReminderDelivery.UNDELIVERABLE)
     rows = list(
         queryset.annotate(
@@ -348,14 +370,14 @@ def undeliverable_reminders(*, user: User, limit: int) -> tuple[list[Any], int]:
         .order_by("-last_undeliverable", "id")[:limit]
     )
     # A short page is all of them: no second query (the dashboard's count stays one query).
-    return rows, len(rows) if len(rows) < limit else queryset.count()
+    return rows, len(rows) if len(rows) < limit else bounded_count(queryset)
 
 
 def cases_due_soon(
     *, user: User, today: datetime.date, days: int, limit: int
 ) -> tuple[list[Case], int]:
     """Active cases in the user's area whose deadline falls within the next ``days`` days:
-    the first ``limit`` by deadline, and how many there are."""
+    the first ``limit`` by deadline, and how many there are (up to ``COUNT_BOUND`` + 1)."""
     queryset = scope_to_user(
         Case.objects.active().filter(
             deadline__gte=today, deadline__lte=today + datetime.timedelta(days=days)
@@ -368,4 +390,4 @@ def cases_due_soon(
         .defer("enterprise__name_bigrams")
         .order_by("deadline", "id")[:limit]
     )
-    return rows, queryset.count()
+    return rows, len(rows) if len(rows) < limit else bounded_count(queryset)

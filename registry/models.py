@@ -328,6 +328,11 @@ class Finding(models.Model):
     )
     proposed_for_publicity = models.BooleanField(_("建议公示曝光"), default=False)
     created_at = models.DateTimeField(_("录入时间"), default=timezone.now)
+    # How many entries hold this finding (as their principal or a further finding; an entry
+    # withdrawn on an upheld objection holds its findings no more). Kept by the database:
+    # publicity's triggers on its entry tables (the layer above writes it, migration
+    # publicity/0019), so "awaiting a batch" is an index, not an anti-join over every finding.
+    in_entries = models.PositiveIntegerField(_("所在曝光条目数"), db_default=0, editable=False)
 
     class Meta:
         verbose_name = _("检查发现")
@@ -336,6 +341,13 @@ class Finding(models.Model):
         indexes = [
             # The batch composer's pool: findings proposed for publicity.
             models.Index(fields=["proposed_for_publicity", "-id"], name="finding_publicity_pool"),
+            # The dashboard's "awaiting a batch": proposed and in no entry, newest first. Few
+            # rows (what waits now), however many findings were ever batched.
+            models.Index(
+                fields=["-id"],
+                name="finding_awaiting_batch",
+                condition=Q(proposed_for_publicity=True, in_entries=0),
+            ),
         ]
 
     def __str__(self) -> str:

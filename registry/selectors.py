@@ -11,10 +11,12 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Model, Prefetch, Q, QuerySet
+from django.db.models import Count, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import QueryDict
 
 from core.calendar import unknown_years_warning, working_calendar
+from core.pages import bounded_count
 from registry.enums import JurisdictionLevel
 from registry.filters import AccidentFilter, EnterpriseFilter, InspectionFilter
 from registry.history import changes_shown
@@ -139,16 +141,28 @@ def districts_for(user: AnyUser) -> QuerySet[Jurisdiction]:
 # --- Inspections and findings ------------------------------------------------------------------
 
 
+def _finding_count(**conditions: Any) -> Coalesce:
+    """The number of the outer inspection's findings (meeting ``conditions``): a subquery per
+    row shown, which PostgreSQL evaluates after the page's LIMIT, where a grouped COUNT over
+    the join counted the findings of every inspection before picking 25."""
+    findings = (
+        Finding.objects.filter(inspection=OuterRef("pk"), **conditions)
+        .order_by()
+        .values("inspection")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(findings), 0)
+
+
 def inspection_list(*, user: AnyUser, params: QueryDict, request: Any = None) -> InspectionFilter:
     queryset = scope_to_user(
         Inspection.objects.select_related("enterprise", "enterprise__jurisdiction")
         .defer("enterprise__name_bigrams")
         .prefetch_related("inspectors")
         .annotate(
-            finding_count=Count("findings", distinct=True),
-            proposed_count=Count(
-                "findings", filter=Q(findings__proposed_for_publicity=True), distinct=True
-            ),
+            finding_count=_finding_count(),
+            proposed_count=_finding_count(proposed_for_publicity=True),
         )
         .order_by("-date", "-id"),
         user,
@@ -212,38 +226,52 @@ def pending_uploads_for(*, user: AnyUser, ids: list[int]) -> list[PendingUpload]
     return list(PendingUpload.objects.filter(owner=user, pk__in=ids).order_by("id"))
 
 
-def findings_awaiting_batch(*, user: AnyUser, limit: int = 10) -> tuple[list[Finding], int]:
-    """Findings proposed for publicity that stand in no batch yet, newest first, and how many.
+def awaiting_batch(findings: QuerySet[Finding]) -> QuerySet[Finding]:
+    """Findings awaiting a batch, defined once (the dashboard's panel and the batch
+    composer's pool): proposed for publicity and held by no entry (``in_entries``: an entry
+    withdrawn on an upheld objection holds its findings no more). The partial index
+    ``finding_awaiting_batch`` holds exactly these."""
+    return findings.filter(proposed_for_publicity=True, in_entries=0)
 
-    ``entries`` and ``further_entries`` are publicity's reverse relations (a finding is an
-    entry's principal one or a further one of the same unit); reading them keeps this app
-    free of imports from publicity.
+
+def findings_awaiting_batch(*, user: AnyUser, limit: int = 10) -> tuple[list[Finding], int]:
+    """Findings proposed for publicity that stand in no batch yet, newest first, and how many
+    (up to ``COUNT_BOUND`` + 1: "1,000+").
+
+    :func:`awaiting_batch`, so both reads walk the partial index of what waits now, however
+    many findings were ever batched.
     """
     queryset = scope_to_user(
-        Finding.objects.filter(
-            proposed_for_publicity=True, entries__isnull=True, further_entries__isnull=True
-        ),
-        user,
-        "inspection__enterprise__jurisdiction__path",
+        awaiting_batch(Finding.objects.all()), user, "inspection__enterprise__jurisdiction__path"
     )
     rows = list(
         queryset.select_related("inspection", "inspection__enterprise")
         .defer("inspection__enterprise__name_bigrams")
         .order_by("-id")[:limit]
     )
-    return rows, queryset.count()
+    # A short list is all of them: no second query.
+    return rows, len(rows) if len(rows) < limit else bounded_count(queryset)
 
 
 def recent_inspections(*, user: AnyUser, limit: int = 10) -> list[Inspection]:
-    """The user's own latest inspections (as an inspector or as the one who recorded them)."""
+    """The user's own latest inspections (as an inspector or as the one who recorded them).
+
+    The latest ``limit`` of each kind, each from its own index, then the latest of those: an
+    OR of the two over the join read every inspection to find a new inspector's none.
+    """
     if not user.is_authenticated:
         return []
+    inspected = (
+        Inspection.inspectors.through.objects.filter(user=user)
+        .order_by("-inspection__date", "-inspection_id")
+        .values("inspection_id")[:limit]
+    )
+    recorded = Inspection.objects.filter(created_by=user).order_by("-date", "-id").values("id")
     return list(
-        Inspection.objects.filter(Q(inspectors=user) | Q(created_by=user))
-        .distinct()
+        Inspection.objects.filter(pk__in=inspected.union(recorded[:limit]))
         .select_related("enterprise")
         .defer("enterprise__name_bigrams")
-        .annotate(finding_count=Count("findings", distinct=True))
+        .annotate(finding_count=_finding_count())
         .order_by("-date", "-id")[:limit]
     )
 

@@ -16,7 +16,7 @@ from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 
 from core.forms import PlainFormRenderer
-from core.pages import query_without_page
+from core.pages import COUNT_BOUND, query_without_page
 
 register = template.Library()
 
@@ -125,3 +125,12 @@ def with_id(shape: str, pk: int) -> str:
     """``{% url view_name pk %}`` from the view's ``url_shape``."""
     head, _placeholder, tail = shape.partition(str(_URL_ID))
     return f"{head}{int(pk)}{tail}"
+
+
+@register.filter
+def bounded(value: Any, bound: int = COUNT_BOUND) -> str:
+    """A count that stopped early (core.pages.bounded_count), grouped: "1,000+" when it
+    found more than ``bound`` rows."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > bound:
+        return f"{bound:,}+"
+    return grouped(value)

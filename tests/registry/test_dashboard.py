@@ -8,7 +8,9 @@ from django.utils import timezone
 
 from rectification.enums import CaseStatus, ReminderDelivery, ReminderKind
 from rectification.models import Reminder
-from registry.models import Jurisdiction
+from registry.models import Finding, Jurisdiction
+from registry.selectors import findings_awaiting_batch
+from staff.views import PANEL_ROWS
 from tests.factories import (
     BatchFactory,
     CaseFactory,
@@ -74,11 +76,10 @@ def test_dashboard_for_an_administrator_has_no_case_panel(client, people):
     assert "cases_due" not in response.context
 
 
-@pytest.mark.parametrize("rows", [1, 3])
-def test_dashboard_query_count_is_constant(client, people, django_assert_num_queries, rows):
+def _dashboard_rows(people, rows):
     for _ in range(rows):
         inspection = InspectionFactory(created_by=people.inspector)
-        FindingFactory(inspection=inspection)
+        FindingFactory(inspection=inspection, proposed_for_publicity=True)
         # Its reminder reached no one: a row of the "undeliverable reminders" panel.
         Reminder.objects.create(
             case=due_case(2),
@@ -86,17 +87,40 @@ def test_dashboard_query_count_is_constant(client, people, django_assert_num_que
             occasion="d3",
             delivery=ReminderDelivery.UNDELIVERABLE,
         )
+
+
+@pytest.mark.parametrize("rows", [1, 3])
+def test_dashboard_query_count_is_constant(client, people, django_assert_num_queries, rows):
+    _dashboard_rows(people, rows)
     client.force_login(people.inspector)
     # Fixed work per request (session, user, the permissions of the user and of their
-    # groups, the profile — each read once per request), then one query per panel list and
-    # one per panel count, whatever the number of rows: 5 fixed, 5 for the back office's
-    # panels, 5 for the publicity and rectification panels' counts, 1 for the undeliverable
-    # reminders (a short list is its own count), and 1 for the years the holiday calendar
-    # knows (its revisions; the days come from the process's copy).
-    with django_assert_num_queries(17):
+    # groups, the profile — each read once per request), then one query per panel list,
+    # whatever the number of rows: 5 fixed, 3 for the back office's panels (a list shorter
+    # than a panel is its own count), 4 for the publicity panel's counts, 1 for the
+    # rectification panel's queue counts (one query) and 1 for its inbox, 1 for the
+    # undeliverable reminders, and 1 for the years the holiday calendar knows (its
+    # revisions; the days come from the process's copy).
+    with django_assert_num_queries(15):
         response = client.get(reverse("staff-dashboard"))
     assert len(response.context["cases_due"]) == rows
     assert len(response.context["awaiting"]) == rows
+    assert response.context["awaiting_count"] == rows
+
+
+@pytest.mark.parametrize("rows", [PANEL_ROWS + 1, PANEL_ROWS + 4])
+def test_dashboard_query_count_is_constant_beyond_a_panel(
+    client, people, django_assert_num_queries, rows
+):
+    _dashboard_rows(people, rows)
+    client.force_login(people.inspector)
+    # As above, and a count that stops early for each of the three lists longer than their
+    # panel (findings awaiting a batch, cases due soon, undeliverable reminders).
+    with django_assert_num_queries(18):
+        response = client.get(reverse("staff-dashboard"))
+    assert len(response.context["cases_due"]) == PANEL_ROWS
+    assert response.context["cases_due_count"] == rows
+    assert len(response.context["awaiting"]) == PANEL_ROWS
+    assert response.context["awaiting_count"] == rows
 
 
 def test_dashboard_count_panels_share_one_shape(client, people):
@@ -125,3 +149,65 @@ def test_dashboard_publicity_panel_says_when_nothing_waits(client, people):
     html = client.get(reverse("staff-dashboard")).content.decode()
 
     assert "公示曝光方面暂无待办事项。" in html
+
+
+def test_finding_awaits_a_batch_until_an_entry_carries_it(people):
+    """The database keeps each finding's count of entries (publicity's triggers), whichever
+    way an entry takes or releases it: as its principal finding, as a further one, by a
+    change of the principal, or by the entry's deletion."""
+    inspection = InspectionFactory()
+    finding = FindingFactory(inspection=inspection, proposed_for_publicity=True)
+    other = FindingFactory(inspection=inspection, proposed_for_publicity=True)
+
+    def awaiting():
+        rows, count = findings_awaiting_batch(user=people.inspector)
+        assert count == len(rows)
+        return sorted(f.pk for f in rows)
+
+    assert awaiting() == sorted([finding.pk, other.pk])
+    entry = EntryFactory(finding=other)
+    assert awaiting() == [finding.pk]
+    entry.further_findings.add(finding)
+    assert awaiting() == []
+    assert Finding.objects.get(pk=finding.pk).in_entries == 1
+    entry.further_findings.remove(finding)
+    assert awaiting() == [finding.pk]
+    entry.finding = finding
+    entry.save()
+    assert awaiting() == [other.pk]
+    second = EntryFactory(finding=finding)
+    assert Finding.objects.get(pk=finding.pk).in_entries == 2
+    second.delete()
+    entry.delete()
+    assert awaiting() == sorted([finding.pk, other.pk])
+    assert Finding.objects.filter(pk__in=[finding.pk, other.pk], in_entries=0).count() == 2
+
+
+def test_finding_withdrawn_on_an_objection_awaits_a_batch_again(people):
+    """An entry withdrawn on an upheld objection holds its findings no more, principal and
+    further alike: they are back in the composer's pool and on the dashboard, which read the
+    one definition (registry.selectors.awaiting_batch)."""
+    from publicity.enums import EntryStatus
+    from publicity.selectors import finding_pool
+
+    inspection = InspectionFactory()
+    principal = FindingFactory(inspection=inspection, proposed_for_publicity=True)
+    further = FindingFactory(inspection=inspection, proposed_for_publicity=True)
+    entry = EntryFactory(finding=principal)
+    entry.further_findings.add(further)
+
+    def awaiting():
+        dashboard = sorted(f.pk for f in findings_awaiting_batch(user=people.inspector)[0])
+        pool = sorted(f.pk for f in finding_pool(user=people.inspector)[1])
+        assert dashboard == pool
+        return dashboard
+
+    assert awaiting() == []
+    entry.status = EntryStatus.WITHDRAWN_ON_OBJECTION
+    entry.save()
+    assert awaiting() == sorted([principal.pk, further.pk])
+    entry.further_findings.remove(further)  # a withdrawn entry's list changes nothing
+    assert awaiting() == sorted([principal.pk, further.pk])
+    entry.status = EntryStatus.PLANNED
+    entry.save()
+    assert awaiting() == [further.pk]
