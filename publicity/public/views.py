@@ -30,7 +30,13 @@ from publicity.public.exports import (
     xlsx_file,
     xlsx_too_large_message,
 )
-from publicity.public.filters import PAGING_PARAMS, EntryFilter, entries_filtered, filter_params
+from publicity.public.filters import (
+    PAGING_PARAMS,
+    SCOPES,
+    EntryFilter,
+    entries_filtered,
+    filter_params,
+)
 from publicity.public.forms import PeriodForm
 from publicity.public.page_cache import public_page
 
@@ -144,7 +150,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
         cache_params,
         lambda: selectors.entry_page(queryset=queryset, sort=sort, cursor=cursor),
     )
-    total = selectors.entry_count_cached(queryset=queryset, params=[scope, _filter_params(request)])
+    total, count_limit = _list_total(entry_filter, queryset, scope, _filter_params(request))
     next_url = first_url = None
     base = request.GET.copy()
     base.pop("after", None)
@@ -169,6 +175,8 @@ def entry_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows_cache_key": rows_cache_key,
             "total": total,
+            "total_exceeds": total > count_limit,
+            "count_limit": count_limit,
             "next_url": next_url,
             "first_url": first_url,
             "export_query": exports,
@@ -179,6 +187,32 @@ def entry_list(request: HttpRequest) -> HttpResponse:
             or bool(entry_filter.errors),
         },
     )
+
+
+def _list_total(
+    entry_filter: EntryFilter, queryset: QuerySet[Entry], scope: str, params: dict[str, str]
+) -> tuple[int, int]:
+    """The list's count and the bound it was counted to (above the bound: "more than").
+
+    Exact from the tallies for the whole list of a scope, or of one district; a search
+    alone has counted its matches to choose how its page is read; any other filter is
+    counted no further than the bound. Cached once per filter and cache version, where a
+    download of the same rows finds it (``selectors.entry_count_for_download``).
+    """
+    statuses = SCOPES.get(scope)
+    if statuses is None or not entry_filter.is_valid():
+        return 0, selectors.COUNT_LIMIT
+
+    def count() -> tuple[int, int]:
+        if set(params) <= {"district"}:
+            district = int(params["district"]) if params else None
+            total = selectors.entry_count_listed(statuses=statuses, district=district)
+            return total, total
+        if set(params) == {"q"} and entry_filter.search_matches is not None:
+            return entry_filter.search_matches, selectors.SEARCH_WALK_FROM
+        return selectors.count_at_most(queryset, selectors.COUNT_LIMIT), selectors.COUNT_LIMIT
+
+    return selectors.list_count_cached(params=[scope, params], compute=count)
 
 
 @public_page(params=["after"])
