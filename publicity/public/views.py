@@ -139,7 +139,7 @@ def _filter_params(request: HttpRequest) -> dict[str, str]:
     return filter_params(request.GET)
 
 
-@public_page(params=[*EntryFilter.base_filters, *PAGING_PARAMS])
+@public_page(params=[*EntryFilter.base_filters, *PAGING_PARAMS], paging=PAGING_PARAMS, search=["q"])
 @require_safe
 def entry_list(request: HttpRequest) -> HttpResponse:
     entry_filter, queryset, scope, sort = filtered_entries(request)
@@ -215,7 +215,7 @@ def _list_total(
     return selectors.list_count_cached(params=[scope, params], compute=count)
 
 
-@public_page(params=["after"])
+@public_page(params=["after"], paging=["after"])
 @require_safe
 def removal_log(request: HttpRequest) -> HttpResponse:
     """公示移出记录: which entries left the list, when and why, latest first (keyset pages)."""
@@ -268,7 +268,7 @@ def batch_archive(request: HttpRequest) -> HttpResponse:
     return render(request, "publicity/public/batch_archive.html", {"years": years})
 
 
-@public_page(params=["after"])
+@public_page(params=["after"], paging=["after"])
 @require_safe
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = selectors.public_cached("batch", pk, lambda: selectors.batch_get_public(pk=pk) or False)
