@@ -236,6 +236,10 @@ COUNT_LIMIT = 5000
 # and tests each row (a page is found after reading about page × rows / matches rows); with
 # fewer it starts from the matches, found by the two bigram indexes, and sorts them.
 SEARCH_WALK_FROM = 5000
+# While walking, a row whose printed name does not match is tested by its enterprise: up to
+# this many matching enterprises, against their set (read once: about one block each); past
+# it, one primary-key lookup per such row (a page needs about 50 × rows / matches of them).
+SEARCH_UNITS_HASHED = 2000
 
 
 def count_at_most(queryset: QuerySet[Any], limit: int) -> int:
@@ -297,7 +301,18 @@ def entry_search(
     if matches <= SEARCH_WALK_FROM:
         return queryset.filter(pk__in=search_match_ids(text, statuses)), matches
     printed = _printed_name_contains(text)
-    return queryset.filter(Q(printed) | Q(enterprise_row_matches(text))), matches
+    # The rows whose printed name fails are tested by their enterprise: against the set of
+    # matching enterprises when it is small (read once, a hash), else each by its primary
+    # key (a common word matches so many rows that few fail).
+    units = enterprise_search(Enterprise.objects.all(), text).order_by().values("pk")
+    few_units = public_cached(
+        "search-units",
+        text,
+        lambda: count_at_most(units, SEARCH_UNITS_HASHED) <= SEARCH_UNITS_HASHED,
+        page=False,
+    )
+    unit = Q(enterprise_id__in=units) if few_units else Q(enterprise_row_matches(text))
+    return queryset.filter(Q(printed) | unit), matches
 
 
 def entry_count_listed(*, statuses: Iterable[str], district: int | None = None) -> int:

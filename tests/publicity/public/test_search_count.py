@@ -51,21 +51,33 @@ SEARCHES = {
 }
 
 
-@pytest.mark.parametrize("walk_from", [0, 1, 5000], ids=["walk", "walk-some", "from-matches"])
-@pytest.mark.parametrize("text", list(SEARCHES))
-def test_search_finds_the_same_rows_either_way(client, monkeypatch, units, walk_from, text):
-    # walk_from 0: every search walks the list's index and tests each row; 5000: every
-    # search starts from the matches the bigram indexes give.
-    monkeypatch.setattr(selectors, "SEARCH_WALK_FROM", walk_from)
+# (SEARCH_WALK_FROM, SEARCH_UNITS_HASHED): walk the list's index testing each row, its
+# enterprise by primary key or against the set of matching enterprises; or start from the
+# matches the bigram indexes give.
+WAYS = {
+    "walk-unit-by-row": (0, 0),
+    "walk-unit-set": (0, 2000),
+    "walk-some": (1, 0),
+    "from-matches": (5000, 2000),
+}
 
+
+@pytest.fixture(params=list(WAYS))
+def way(request, monkeypatch):
+    walk_from, units_hashed = WAYS[request.param]
+    monkeypatch.setattr(selectors, "SEARCH_WALK_FROM", walk_from)
+    monkeypatch.setattr(selectors, "SEARCH_UNITS_HASHED", units_hashed)
+    return request.param
+
+
+@pytest.mark.parametrize("text", list(SEARCHES))
+def test_search_finds_the_same_rows_either_way(client, units, way, text):
     response = client.get(URL, {"q": text})
 
     assert names(response) == SEARCHES[text]
 
 
-@pytest.mark.parametrize("walk_from", [0, 5000], ids=["walk", "from-matches"])
-def test_search_by_credit_code_prefix_either_way(client, monkeypatch, units, walk_from):
-    monkeypatch.setattr(selectors, "SEARCH_WALK_FROM", walk_from)
+def test_search_by_credit_code_prefix_either_way(client, units, way):
     entry = units["陈江宏发塑胶厂"]
     code = entry.enterprise.credit_code
 
