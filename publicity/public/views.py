@@ -145,10 +145,18 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     entry_filter, queryset, scope, sort = filtered_entries(request)
     cursor = request.GET.get("after") or None
     cache_params = [scope, sort, cursor, _filter_params(request)]
-    page = selectors.public_cached(
-        "entry-page",
-        cache_params,
-        lambda: selectors.entry_page(queryset=queryset, sort=sort, cursor=cursor),
+    # A search's page is kept whole by the page cache (its own budget), not as objects and
+    # rendered rows besides: most searches are made once, and pickling a page's rows costs
+    # more than the page's SQL.
+    keep_objects = settings.PUBLIC_PAGE_CACHE and "q" not in request.GET
+    page = (
+        selectors.public_cached(
+            "entry-page",
+            cache_params,
+            lambda: selectors.entry_page(queryset=queryset, sort=sort, cursor=cursor),
+        )
+        if keep_objects
+        else selectors.entry_page(queryset=queryset, sort=sort, cursor=cursor)
     )
     total, count_limit = _list_total(entry_filter, queryset, scope, _filter_params(request))
     next_url = first_url = None
@@ -163,9 +171,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     exports = base.urlencode()
     # The rendered rows, cached like the page they show (templates/.../entry_list.html).
     rows_cache_key = (
-        selectors.public_cache_key("entry-rows", cache_params)
-        if settings.PUBLIC_PAGE_CACHE
-        else None
+        selectors.public_cache_key("entry-rows", cache_params) if keep_objects else None
     )
     return render(
         request,

@@ -159,3 +159,17 @@ def test_plain_list_and_district_counts_are_exact_from_the_tallies(client, monke
     assert "共 3 条" in plain.content.decode()
     in_district = sum(1 for entry in entries if entry.district_id == district)
     assert by_district.context["total"] == in_district
+
+
+def test_search_page_is_kept_whole_not_as_objects_too(client, units):
+    from django.core.cache import cache
+
+    client.get(URL, {"q": "宏发"})
+    client.get(URL)
+    keys = [key.decode() for key in cache._cache.get_client().keys("*")]
+
+    # The plain list keeps its objects and rendered rows (for signed-in visitors, whom the
+    # page cache does not serve); a search only its whole page, and its count.
+    assert len([key for key in keys if ":entry-page:" in key]) == 1
+    assert len([key for key in keys if "entry-rows" in key]) == 1
+    assert len([key for key in keys if "public-page:" in key and ":-" not in key]) == 1
