@@ -206,10 +206,14 @@ class EntryFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        statuses = SCOPES[self.form.cleaned_data.get("scope") or "listed"]
+        data = self.form.cleaned_data
+        statuses = SCOPES[data.get("scope") or "listed"]
+        alone = not any(
+            data.get(other) not in (None, "", False) for other in self.filters if other != name
+        )
         # The number of matches in the list's scope (up to a bound) is kept: it chooses how
         # the page is read, and it is the list's count when the search is the only filter.
-        queryset, self.search_matches = entry_search(queryset, value, statuses)
+        queryset, self.search_matches = entry_search(queryset, value, statuses, alone=alone)
         return queryset
 
     def filter_year(self, queryset: QuerySet[Entry], name: str, value: str) -> QuerySet[Entry]:

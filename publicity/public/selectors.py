@@ -286,7 +286,7 @@ def search_match_count(text: str, statuses: Iterable[str]) -> int:
 
 
 def entry_search(
-    queryset: QuerySet[Entry], text: str, statuses: Iterable[str]
+    queryset: QuerySet[Entry], text: str, statuses: Iterable[str], *, alone: bool = True
 ) -> tuple[QuerySet[Entry], int]:
     """``queryset`` narrowed to the entries ``text`` finds, and their number (up to
     ``SEARCH_WALK_FROM + 1``, in ``statuses``). Both ways are read from indexes:
@@ -295,6 +295,10 @@ def entry_search(
     - many: the list's own keyset index walked in order, each row tested by its printed
       name's bigrams and, only when that fails, its enterprise's (one primary-key lookup):
       a common word finds a page of 50 in a few hundred rows.
+
+    ``alone``: no other filter narrows the rows. With one, the list also counts the rows
+    that pass both, reading every row the other filter selects: their enterprises are then
+    tested against the set of matching enterprises, never one lookup per row.
     """
     statuses = list(statuses)
     matches = search_match_count(text, statuses)
@@ -305,7 +309,7 @@ def entry_search(
     # matching enterprises when it is small (read once, a hash), else each by its primary
     # key (a common word matches so many rows that few fail).
     units = enterprise_search(Enterprise.objects.all(), text).order_by().values("pk")
-    few_units = public_cached(
+    few_units = not alone or public_cached(
         "search-units",
         text,
         lambda: count_at_most(units, SEARCH_UNITS_HASHED) <= SEARCH_UNITS_HASHED,

@@ -173,3 +173,19 @@ def test_search_page_is_kept_whole_not_as_objects_too(client, units):
     assert len([key for key in keys if ":entry-page:" in key]) == 1
     assert len([key for key in keys if "entry-rows" in key]) == 1
     assert len([key for key in keys if "public-page:" in key and ":-" not in key]) == 1
+
+
+def test_search_with_another_filter_finds_the_same_rows_either_way(client, units, way):
+    renamed = units["马安永兴家具厂"]
+    other = units["惠城宏发五金厂"]
+
+    here = client.get(URL, {"q": "鑫达", "district": renamed.district_id})
+    both = client.get(URL, {"q": "宏发", "district": other.district_id})
+
+    assert names(here) == ["马安永兴家具厂"]
+    assert here.context["total"] == 1
+    expected = sorted(
+        name for name in SEARCHES["宏发"] if units[name].district_id == other.district_id
+    )
+    assert names(both) == expected
+    assert both.context["total"] == len(expected)
