@@ -146,21 +146,23 @@ class ResilientRedisCache(RedisCache):
         return (None if value is None else _serializer.loads(value)), stored
 
     def set_bytes_bounded(
-        self, key: str, data: bytes, timeout: int, *, counter_key: str, bound: int
+        self, key: str, data: bytes, timeout: int, *, counter_key: str | None, bound: int = 0
     ) -> bool:
         """Store ``data`` under ``key`` for ``timeout`` seconds unless ``counter_key`` has
-        already counted ``bound`` stores within its own ``timeout``; whether it was stored."""
+        already counted ``bound`` stores within its own ``timeout`` (no ``counter_key``:
+        stored regardless); whether it was stored."""
         if not self.available():
             return False
-        counter = self.make_and_validate_key(counter_key)
         try:
             client = self._byte_client()
-            pipeline = client.pipeline(transaction=False)
-            pipeline.set(counter, 0, ex=timeout, nx=True)
-            pipeline.incr(counter)
-            _created, count = pipeline.execute()
-            if count > bound:
-                return False
+            if counter_key is not None:
+                counter = self.make_and_validate_key(counter_key)
+                pipeline = client.pipeline(transaction=False)
+                pipeline.set(counter, 0, ex=timeout, nx=True)
+                pipeline.incr(counter)
+                _created, count = pipeline.execute()
+                if count > bound:
+                    return False
             client.set(self.make_and_validate_key(key), data, ex=timeout)
         except UNREACHABLE as error:
             self._failed(error)

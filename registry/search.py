@@ -16,7 +16,17 @@ from typing import cast
 
 from django.contrib.postgres.search import SearchQueryField
 from django.db import models
-from django.db.models import Exists, F, Func, OuterRef, Q, QuerySet, Value
+from django.db.models import (
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 
 from registry.models import Enterprise
 
@@ -51,6 +61,30 @@ def name_contains(
     )
 
 
+def enterprise_condition(text: str) -> Q:
+    """The condition on Enterprise of :func:`enterprise_search` (``text`` already stripped)."""
+    condition = Q(name_contains(text))
+    if _CODE_LIKE.match(text):
+        return condition | Q(credit_code__startswith=text.upper())
+    return condition
+
+
+def enterprise_row_matches(text: str, *, enterprise: str = "enterprise_id") -> Subquery:
+    """Whether the enterprise of each row (by its id in the outer query's ``enterprise``
+    column) has a name containing ``text`` or a code starting with it, as a boolean.
+
+    A scalar subquery, read once per outer row and only for the rows that need it: unlike
+    ``enterprise_id IN (matching enterprises)`` (or EXISTS, which the planner turns into the
+    same), it never builds the set of every matching enterprise, which for a common pair of
+    characters is a fifth of the register (50,000 rows read to show a page of 50).
+    """
+    hit = ExpressionWrapper(enterprise_condition(text), output_field=models.BooleanField())
+    return Subquery(
+        Enterprise.objects.filter(pk=OuterRef(enterprise)).annotate(hit=hit).values("hit")[:1],
+        output_field=models.BooleanField(),
+    )
+
+
 def enterprise_search(queryset: QuerySet[Enterprise], text: str) -> QuerySet[Enterprise]:
     """Enterprises whose name contains ``text`` or whose credit code starts with it.
 
@@ -60,10 +94,7 @@ def enterprise_search(queryset: QuerySet[Enterprise], text: str) -> QuerySet[Ent
     query = text.strip()
     if not query:
         return queryset
-    condition = name_contains(query)
-    if _CODE_LIKE.match(query):
-        return queryset.filter(Q(condition) | Q(credit_code__startswith=query.upper()))
-    return queryset.filter(condition)
+    return queryset.filter(enterprise_condition(query))
 
 
 def same_name_key(name: str) -> Q:

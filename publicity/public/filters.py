@@ -19,11 +19,16 @@ from django.utils.translation import gettext_lazy as _
 
 from publicity.enums import BatchStatus, EntryStatus
 from publicity.models import Batch, Entry
-from publicity.public.selectors import DEFAULT_SORT, SORTS, entry_queryset, public_cached
+from publicity.public.selectors import (
+    DEFAULT_SORT,
+    SORTS,
+    entry_queryset,
+    entry_search,
+    public_cached,
+)
 from rectification.enums import CaseStatus
 from registry.enums import Disposition, ExposureCategory, JurisdictionLevel
-from registry.models import Enterprise, Industry, Jurisdiction, bilingual_name
-from registry.search import enterprise_search, name_contains
+from registry.models import Industry, Jurisdiction, bilingual_name
 
 RECTIFICATION_CHOICES = [
     ("rectifying", _("整改中")),
@@ -40,8 +45,6 @@ SCOPES = {
     "removed": [EntryStatus.REMOVED, EntryStatus.WITHDRAWN_BY_ERRATUM],
     "all": [EntryStatus.LISTED, EntryStatus.REMOVED, EntryStatus.WITHDRAWN_BY_ERRATUM],
 }
-# Matching entries from which the list walks its keyset index rather than reading every match.
-SEARCH_WALK_FROM = 5000
 SORT_CHOICES = [
     ("newest", _("公示日期（新到旧）")),
     ("oldest", _("公示日期（旧到新）")),
@@ -175,6 +178,9 @@ class EntryFilter(django_filters.FilterSet):
     )
     overdue = FlagFilter(label=_("只看逾期未整改"), method="filter_overdue")
 
+    # Set by filter_search: how many entries the search finds (publicity.public.selectors).
+    search_matches: int | None = None
+
     class Meta:
         model = Entry
         fields = [
@@ -200,31 +206,15 @@ class EntryFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        # Two ways in, each from its own bigram index: the name as printed on the entry (a
-        # unit renamed since is still found by the name it was exposed under), and the
-        # registry's search over the enterprise's current name and credit code (exact or by
-        # prefix).
-        printed = name_contains(value, field="unit_name", bigrams="unit_name_bigrams")
-        units = enterprise_search(Enterprise.objects.all(), value).order_by().values("pk")
-        matching = (
-            Entry.objects.filter(printed)
-            .order_by()
-            .values("pk")
-            .union(Entry.objects.filter(enterprise_id__in=units).order_by().values("pk"))
+        data = self.form.cleaned_data
+        statuses = SCOPES[data.get("scope") or "listed"]
+        alone = not any(
+            data.get(other) not in (None, "", False) for other in self.filters if other != name
         )
-        # How the page is read depends on how many entries match, counted once per cache
-        # version from the two indexes: few, start from the matches (a walk of the list's
-        # keyset index would read it all to find them); many, walk the keyset index and test
-        # each row, which finds a page after reading about page × (rows / matches) rows.
-        matches = public_cached(
-            "search-matches",
-            value,
-            lambda: Entry.objects.filter(pk__in=matching).count(),
-            page=False,
-        )
-        if matches <= SEARCH_WALK_FROM:
-            return queryset.filter(pk__in=matching)
-        return queryset.filter(Q(printed) | Q(enterprise_id__in=units))
+        # The number of matches in the list's scope (up to a bound) is kept: it chooses how
+        # the page is read, and it is the list's count when the search is the only filter.
+        queryset, self.search_matches = entry_search(queryset, value, statuses, alone=alone)
+        return queryset
 
     def filter_year(self, queryset: QuerySet[Entry], name: str, value: str) -> QuerySet[Entry]:
         if not value:

@@ -18,9 +18,12 @@ What keeps a page private:
 The key is the language, the path and the page's own parameters (empty and unknown ones
 dropped, sorted): the request is rewritten to exactly those before the view runs, so what
 a page shows — links, the language switch's return address — depends only on its key, and
-junk in a query string makes neither another key nor a different page. At most
-``PUBLIC_PAGE_CACHE_MAX_QUERIES`` pages are stored per path and cache version (the search
-text and cursors are unbounded), each for ``PUBLIC_CACHE_TTL_SECONDS``.
+junk in a query string makes neither another key nor a different page. A page without a
+query (the list's first page, an entry, the home page, statistics) is always stored; of the
+pages with one, at most ``PUBLIC_PAGE_CACHE_MAX_QUERIES`` are stored per path, cache version
+and kind (searches, further pages of the plain list, other filters: ``budget``), since search
+texts, cursors and combinations of filters are unbounded: a thousand distinct searches stop
+only searches from being stored. Each is kept for ``PUBLIC_CACHE_TTL_SECONDS``.
 
 Headers added by the middleware outside this one (Content-Language and Vary by the locale,
 the security headers and CSP) are added to a cached page as to a fresh one; the rest are
@@ -48,15 +51,44 @@ from publicity.public.selectors import PUBLIC_CACHE_TTL_SECONDS
 _View = TypeVar("_View", bound=Callable[..., Any])
 
 
-def public_page(*, params: Iterable[str] = ()) -> Callable[[_View], _View]:
+def public_page(
+    *, params: Iterable[str] = (), paging: Iterable[str] = (), search: Iterable[str] = ()
+) -> Callable[[_View], _View]:
     """Mark a view as a public page whose response may be shared by every anonymous
-    visitor; ``params`` are the query parameters it reads (the rest are dropped)."""
+    visitor; ``params`` are the query parameters it reads (the rest are dropped).
+
+    Of those, ``paging`` (pages, order, scope) and ``search`` (free text) give a page its
+    budget of stored variants (``budget``): pages that only page through the plain list
+    are not crowded out by searches or by combinations of filters.
+    """
 
     def mark(view: _View) -> _View:
         view.public_page_params = frozenset(params)  # type: ignore[attr-defined]
+        view.public_page_paging = frozenset(paging)  # type: ignore[attr-defined]
+        view.public_page_search = frozenset(search)  # type: ignore[attr-defined]
         return view
 
     return mark
+
+
+def budget(view: Callable[..., Any], query: QueryDict) -> str | None:
+    """Which budget of stored pages a page's (canonical) query draws on, per path and cache
+    version: none for the page without a query (the plain list's first page, an entry, the
+    home page, statistics: always stored), "search" for free text, "paging" for the plain
+    list's further pages, orders and scopes, "filters" for the rest.
+
+    Search texts, cursors and combinations of filters are unbounded, so each of those kinds
+    stops being stored at ``PUBLIC_PAGE_CACHE_MAX_QUERIES`` on its own, and none of them
+    can stop the others, or the pages without a query, from being stored.
+    """
+    if not query:
+        return None
+    names = set(query)
+    if names & getattr(view, "public_page_search", frozenset()):
+        return "search"
+    if names <= getattr(view, "public_page_paging", frozenset()):
+        return "paging"
+    return "filters"
 
 
 def canonical_query(query: QueryDict, params: frozenset[str]) -> str:
@@ -152,11 +184,14 @@ class PublicPageCacheMiddleware:
         response = self.get_response(request)
         if _shareable_response(request, response):
             assert isinstance(response, HttpResponse)  # noqa: S101 - checked just above
+            kind = budget(match.func, request.GET)
             cache.set_bytes_bounded(  # type: ignore[attr-defined]
                 key,
                 _encode(str(version), response),
                 PUBLIC_CACHE_TTL_SECONDS,
-                counter_key=f"public-page-count:{version}:{request.path}",
+                counter_key=(
+                    None if kind is None else f"public-page-count:{version}:{request.path}:{kind}"
+                ),
                 bound=settings.PUBLIC_PAGE_CACHE_MAX_QUERIES,
             )
         return response

@@ -37,13 +37,14 @@ from publicity.enums import (
     ErratumKind,
     ErratumStatus,
 )
-from publicity.models import Batch, Entry, Erratum, ExportJob, MediaReport
+from publicity.models import Batch, Entry, EntryTally, Erratum, ExportJob, MediaReport
 from publicity.selectors import site_counts_compute
 from rectification.enums import CaseStatus
 from rectification.models import Case, Reply
 from rectification.selectors import case_public_events, case_published_replies_array
 from registry.enums import Disposition
-from registry.models import Accident, bilingual_name
+from registry.models import Accident, Enterprise, bilingual_name
+from registry.search import enterprise_row_matches, enterprise_search, name_contains
 
 _T = TypeVar("_T")
 
@@ -199,7 +200,10 @@ class EntryPage:
 def entry_page(*, queryset: QuerySet[Entry], sort: str, cursor: str | None) -> EntryPage:
     """One page of a filtered list by keyset (seek) on (sort key, id): no OFFSET, no COUNT.
 
-    Reads one row more than a page to know whether there is a next page, in one query.
+    Reads one row more than a page to know whether there is a next page, in one query: the
+    page's ids are chosen first (``queryset`` ordered and cut, without joins: an index-only
+    walk for the plain list, or a sort of a search's few matches) and only those rows are
+    joined to what a row shows, rather than joining every match before sorting them.
     """
     page_size = settings.PUBLIC_LIST_PAGE_SIZE
     key, descending = SORTS.get(sort, SORTS[DEFAULT_SORT])
@@ -212,13 +216,124 @@ def entry_page(*, queryset: QuerySet[Entry], sort: str, cursor: str | None) -> E
         queryset = queryset.filter(
             Q(**{f"{key}__{op}": value}) | Q(**{key: value, f"id__{op}": pk})
         )
-    rows = _with_badges(queryset[: page_size + 1])
+    ids = queryset.values("pk")[: page_size + 1]
+    rows = _with_badges(entry_queryset(scope="all").filter(pk__in=ids).order_by(*order))
     next_cursor = None
     if len(rows) > page_size:
         rows = rows[:page_size]
         last = rows[-1]
         next_cursor = _cursor_encode(getattr(last, key), last.pk)
     return EntryPage(rows=rows, next_cursor=next_cursor, is_first=after is None)
+
+
+# --- Counts and search --------------------------------------------------------------------
+
+# The list counts matching entries up to this many and says "more than" beyond: counting
+# every match of a common search or filter is most of what a first visit costs (0.5-2 s at a
+# million entries), for a figure no one reads past its first digits.
+COUNT_LIMIT = 5000
+# A search with more matches than this (in the list's scope) walks the list's keyset index
+# and tests each row (a page is found after reading about page × rows / matches rows); with
+# fewer it starts from the matches, found by the two bigram indexes, and sorts them.
+SEARCH_WALK_FROM = 5000
+# While walking, a row whose printed name does not match is tested by its enterprise: up to
+# this many matching enterprises, against their set (read once: about one block each); past
+# it, one primary-key lookup per such row (a page needs about 50 × rows / matches of them).
+SEARCH_UNITS_HASHED = 2000
+
+
+def count_at_most(queryset: QuerySet[Any], limit: int) -> int:
+    """The number of rows of ``queryset``, counted no further than ``limit + 1``: a value
+    above ``limit`` means "more than ``limit``"."""
+    return queryset.order_by()[: limit + 1].count()
+
+
+def _printed_name_contains(text: str) -> Any:
+    return name_contains(text, field="unit_name", bigrams="unit_name_bigrams")
+
+
+def search_match_ids(text: str, statuses: Iterable[str]) -> QuerySet[Entry, Any]:
+    """The ids of entries (of ``statuses``) found by ``text``: by the name printed on the
+    entry (a unit renamed since is still found by the name it was exposed under), or by the
+    registry's search over its enterprise's current name and credit code.
+
+    Two index scans glued without removing duplicates (UNION ALL), the second leaving out
+    what the first found, so a count with a LIMIT stops as soon as it has enough.
+    """
+    statuses = list(statuses)
+    printed = _printed_name_contains(text)
+    units = enterprise_search(Enterprise.objects.all(), text).order_by().values("pk")
+    by_name = Entry.objects.filter(printed, status__in=statuses).order_by().values("pk")
+    by_unit = (
+        Entry.objects.filter(status__in=statuses, enterprise_id__in=units)
+        .exclude(printed)
+        .order_by()
+        .values("pk")
+    )
+    return by_name.union(by_unit, all=True)
+
+
+def search_match_count(text: str, statuses: Iterable[str]) -> int:
+    """How many entries of ``statuses`` ``text`` finds, up to ``SEARCH_WALK_FROM + 1``
+    (cached per cache version: the same figure for every page and filter of this search)."""
+    statuses = sorted(statuses)
+    return public_cached(
+        "search-matches",
+        [text, statuses],
+        lambda: count_at_most(search_match_ids(text, statuses), SEARCH_WALK_FROM),
+        page=False,
+    )
+
+
+def entry_search(
+    queryset: QuerySet[Entry], text: str, statuses: Iterable[str], *, alone: bool = True
+) -> tuple[QuerySet[Entry], int]:
+    """``queryset`` narrowed to the entries ``text`` finds, and their number (up to
+    ``SEARCH_WALK_FROM + 1``, in ``statuses``). Both ways are read from indexes:
+
+    - few matches: the rows whose ids the two bigram indexes give (``search_match_ids``);
+    - many: the list's own keyset index walked in order, each row tested by its printed
+      name's bigrams and, only when that fails, its enterprise's (one primary-key lookup):
+      a common word finds a page of 50 in a few hundred rows.
+
+    ``alone``: no other filter narrows the rows. With one, the list also counts the rows
+    that pass both, reading every row the other filter selects: their enterprises are then
+    tested against the set of matching enterprises, never one lookup per row.
+    """
+    statuses = list(statuses)
+    matches = search_match_count(text, statuses)
+    if matches <= SEARCH_WALK_FROM:
+        return queryset.filter(pk__in=search_match_ids(text, statuses)), matches
+    printed = _printed_name_contains(text)
+    # The rows whose printed name fails are tested by their enterprise: against the set of
+    # matching enterprises when it is small (read once, a hash), else each by its primary
+    # key (a common word matches so many rows that few fail).
+    units = enterprise_search(Enterprise.objects.all(), text).order_by().values("pk")
+    few_units = not alone or public_cached(
+        "search-units",
+        text,
+        lambda: count_at_most(units, SEARCH_UNITS_HASHED) <= SEARCH_UNITS_HASHED,
+        page=False,
+    )
+    unit = Q(enterprise_id__in=units) if few_units else Q(enterprise_row_matches(text))
+    return queryset.filter(Q(printed) | unit), matches
+
+
+def entry_count_listed(*, statuses: Iterable[str], district: int | None = None) -> int:
+    """The number of entries of ``statuses`` (in ``district``), exact, from the tallies the
+    database keeps (publicity.models.EntryTally): a few rows, whatever the number of entries."""
+    tallies = EntryTally.objects.filter(status__in=list(statuses))
+    if district is not None:
+        tallies = tallies.filter(district_id=district)
+    return int(tallies.aggregate(n=Sum("entries", default=0))["n"])
+
+
+def list_count_cached(*, params: Any, compute: Callable[[], tuple[int, int]]) -> tuple[int, int]:
+    """The list's count of the rows ``params`` (scope and filters) select, with the bound it
+    was counted to (a count above its bound means "more than"), computed once per cache
+    version."""
+    total, limit = public_cached("list-count", params, compute, page=False)
+    return total, limit
 
 
 def entry_count_cached(*, queryset: QuerySet[Entry], params: Any) -> int:
@@ -242,6 +357,9 @@ def entry_count_for_download(
     known = cache.get(public_cache_key("entry-count", params))
     if known is not None:
         return known, known > limit
+    shown = cache.get(public_cache_key("list-count", params))
+    if shown is not None and shown[0] <= shown[1]:  # the list's count, when it is exact
+        return shown[0], shown[0] > limit
     found = queryset.order_by()[: limit + 1].count()
     return (found, False) if found <= limit else (None, True)
 

@@ -30,7 +30,13 @@ from publicity.public.exports import (
     xlsx_file,
     xlsx_too_large_message,
 )
-from publicity.public.filters import PAGING_PARAMS, EntryFilter, entries_filtered, filter_params
+from publicity.public.filters import (
+    PAGING_PARAMS,
+    SCOPES,
+    EntryFilter,
+    entries_filtered,
+    filter_params,
+)
 from publicity.public.forms import PeriodForm
 from publicity.public.page_cache import public_page
 
@@ -133,18 +139,26 @@ def _filter_params(request: HttpRequest) -> dict[str, str]:
     return filter_params(request.GET)
 
 
-@public_page(params=[*EntryFilter.base_filters, *PAGING_PARAMS])
+@public_page(params=[*EntryFilter.base_filters, *PAGING_PARAMS], paging=PAGING_PARAMS, search=["q"])
 @require_safe
 def entry_list(request: HttpRequest) -> HttpResponse:
     entry_filter, queryset, scope, sort = filtered_entries(request)
     cursor = request.GET.get("after") or None
     cache_params = [scope, sort, cursor, _filter_params(request)]
-    page = selectors.public_cached(
-        "entry-page",
-        cache_params,
-        lambda: selectors.entry_page(queryset=queryset, sort=sort, cursor=cursor),
+    # A search's page is kept whole by the page cache (its own budget), not as objects and
+    # rendered rows besides: most searches are made once, and pickling a page's rows costs
+    # more than the page's SQL.
+    keep_objects = settings.PUBLIC_PAGE_CACHE and "q" not in request.GET
+    page = (
+        selectors.public_cached(
+            "entry-page",
+            cache_params,
+            lambda: selectors.entry_page(queryset=queryset, sort=sort, cursor=cursor),
+        )
+        if keep_objects
+        else selectors.entry_page(queryset=queryset, sort=sort, cursor=cursor)
     )
-    total = selectors.entry_count_cached(queryset=queryset, params=[scope, _filter_params(request)])
+    total, count_limit = _list_total(entry_filter, queryset, scope, _filter_params(request))
     next_url = first_url = None
     base = request.GET.copy()
     base.pop("after", None)
@@ -157,9 +171,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     exports = base.urlencode()
     # The rendered rows, cached like the page they show (templates/.../entry_list.html).
     rows_cache_key = (
-        selectors.public_cache_key("entry-rows", cache_params)
-        if settings.PUBLIC_PAGE_CACHE
-        else None
+        selectors.public_cache_key("entry-rows", cache_params) if keep_objects else None
     )
     return render(
         request,
@@ -169,6 +181,8 @@ def entry_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows_cache_key": rows_cache_key,
             "total": total,
+            "total_exceeds": total > count_limit,
+            "count_limit": count_limit,
             "next_url": next_url,
             "first_url": first_url,
             "export_query": exports,
@@ -181,7 +195,33 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@public_page(params=["after"])
+def _list_total(
+    entry_filter: EntryFilter, queryset: QuerySet[Entry], scope: str, params: dict[str, str]
+) -> tuple[int, int]:
+    """The list's count and the bound it was counted to (above the bound: "more than").
+
+    Exact from the tallies for the whole list of a scope, or of one district; a search
+    alone has counted its matches to choose how its page is read; any other filter is
+    counted no further than the bound. Cached once per filter and cache version, where a
+    download of the same rows finds it (``selectors.entry_count_for_download``).
+    """
+    statuses = SCOPES.get(scope)
+    if statuses is None or not entry_filter.is_valid():
+        return 0, selectors.COUNT_LIMIT
+
+    def count() -> tuple[int, int]:
+        if set(params) <= {"district"}:
+            district = int(params["district"]) if params else None
+            total = selectors.entry_count_listed(statuses=statuses, district=district)
+            return total, total
+        if set(params) == {"q"} and entry_filter.search_matches is not None:
+            return entry_filter.search_matches, selectors.SEARCH_WALK_FROM
+        return selectors.count_at_most(queryset, selectors.COUNT_LIMIT), selectors.COUNT_LIMIT
+
+    return selectors.list_count_cached(params=[scope, params], compute=count)
+
+
+@public_page(params=["after"], paging=["after"])
 @require_safe
 def removal_log(request: HttpRequest) -> HttpResponse:
     """公示移出记录: which entries left the list, when and why, latest first (keyset pages)."""
@@ -234,7 +274,7 @@ def batch_archive(request: HttpRequest) -> HttpResponse:
     return render(request, "publicity/public/batch_archive.html", {"years": years})
 
 
-@public_page(params=["after"])
+@public_page(params=["after"], paging=["after"])
 @require_safe
 def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     batch = selectors.public_cached("batch", pk, lambda: selectors.batch_get_public(pk=pk) or False)

@@ -287,3 +287,30 @@ def test_language_switch_needs_no_csrf_token_but_refuses_another_site():
     assert (switched.status_code, switched["Location"]) == (302, "/entries/")
     assert switched.cookies["django_language"].value == "en"
     assert forged.status_code == 403
+
+
+def test_shared_pages_stay_cached_after_many_distinct_searches_and_filters(
+    client, settings, public_urls, django_assert_num_queries
+):
+    settings.PUBLIC_PAGE_CACHE_MAX_QUERIES = 3
+    list_url = reverse("public:entry-list")
+    # A hundred times the budget: as many as it takes to fill it, and far more.
+    for n in range(300):
+        client.get(list_url, {"q": f"搜索{n}"})
+    # Rare combinations of filters: their own budget, also spent.
+    for year in range(2010, 2016):
+        client.get(list_url, {"year": year, "disposition": "banned"})
+    shared = [url for url in public_urls if "?" not in url]
+    # The plain list's further pages, orders and scopes draw on a budget of their own.
+    shared += [f"{list_url}?sort=oldest", f"{list_url}?scope=all"]
+
+    for url in shared:
+        client.get(url)
+        with django_assert_num_queries(0):
+            response = client.get(url)
+        # Answered by the middleware from the stored bytes, without the view.
+        assert (url, response.status_code, response.context) == (url, 200, None)
+    # A search past its budget is still answered, from the database.
+    late = client.get(list_url, {"q": "缓存五金"})
+    assert late.context is not None
+    assert [entry.unit_name for entry in late.context["page"].rows] == ["缓存五金厂"]
