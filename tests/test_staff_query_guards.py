@@ -138,7 +138,7 @@ def _people() -> SimpleNamespace:
     )
 
 
-def _grow(w: SimpleNamespace, k: int) -> None:
+def _grow(w, k):
     """Add one row of every kind: a new row of each list, and a child of each record a page
     shows (the first of each kind, kept in ``w``). ``k`` numbers the step, from 1."""
     p = w.people
