@@ -8,7 +8,18 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import connection, transaction
-from django.db.models import Count, Exists, Model, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -197,12 +208,24 @@ def batches_missing_notice() -> QuerySet[Batch]:
 
 
 def batch_list(*, user: User, data: QueryDict | None = None) -> tuple[BatchFilter, QuerySet[Batch]]:
-    """Batches the user may see, newest first, with their entry counts (one query a page)."""
+    """Batches the user may see, newest first, with their entry counts (one query a page).
 
+    Each count is a subquery the database works out for the page's rows only, after sorting
+    and limiting; a join grouped by batch would count every entry of every batch first (a
+    third of a second at 300,000 entries), and the paginator's count would group them again.
+    """
+
+    entries = (
+        Entry.objects.filter(batch=OuterRef("pk"))
+        .order_by()
+        .values("batch")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
     batches = (
         visible_batches(user)
         .select_related("composed_by", "approved_by")
-        .annotate(entry_count=Count("entries"))
+        .annotate(entry_count=Coalesce(Subquery(entries), 0))
         .order_by("-created_at", "-id")
     )
     filterset = BatchFilter(data, queryset=batches)

@@ -505,3 +505,15 @@ def test_batch_compose_pool_leaves_out_findings_taken_but_those_withdrawn_on_obj
     pool = finding_pool(user=people["inspector"])[1]
 
     assert list(pool) == [back_further, back_principal, free]
+
+
+def test_batch_list_counts_each_batchs_entries(client, people):
+    empty = batch_create(composer=people["inspector"])
+    one = draft(people["inspector"])
+    three = draft(people["inspector"], 3)
+    client.force_login(people["official"])
+
+    response = client.get(reverse("publicity:batch-list"))
+
+    counts = {batch.pk: batch.entry_count for batch in response.context["page_obj"]}
+    assert counts == {empty.pk: 0, one.pk: 1, three.pk: 3}
