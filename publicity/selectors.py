@@ -8,7 +8,17 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models import (
+    Count,
+    Exists,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
@@ -33,6 +43,7 @@ from publicity.permissions import (
     objection_rights,
     visible_batches,
 )
+from publicity.workflows.entries import pending_errata
 from rectification.enums import CaseStatus
 from registry.models import AuditRecord, Enterprise, Finding
 from registry.selectors import audit_history, awaiting_batch
@@ -220,9 +231,12 @@ def batch_list(*, user: User, data: QueryDict | None = None) -> tuple[BatchFilte
 
 
 def batch_entries(*, batch: Batch) -> QuerySet[Entry]:
-    """A batch's entries with everything the batch page shows beside each."""
+    """A batch's entries with everything the batch page shows beside each, and what their
+    rights ask (``erratum_pending``, for the erratum table's guard): a constant number of
+    queries whatever the number of rows."""
     return (
         batch.entries.select_related("district", "department", "letter", "case")
+        .annotate(erratum_pending=Exists(pending_errata().filter(entry=OuterRef("pk"))))
         .prefetch_related(
             Prefetch(
                 "objections",
@@ -234,15 +248,47 @@ def batch_entries(*, batch: Batch) -> QuerySet[Entry]:
     )
 
 
+def _choice_labels(model: type[Model], *fields: str) -> dict[str, dict[str, str]]:
+    """Each field's choices as {value: label} in the active language, looked up once."""
+    return {
+        name: {
+            str(value): str(label)
+            for value, label in model._meta.get_field(name).flatchoices  # type: ignore[union-attr]
+        }
+        for name in fields
+    }
+
+
 def with_entry_rights(entries: Iterable[Entry], *, user: User, batch_rights: Rights) -> None:
     """Give each entry of a page its rights, and each of its objections and errata theirs
-    (read from the workflow tables; no query beyond what the page prefetched)."""
+    (read from the workflow tables; no query beyond what the page prefetched).
+
+    Each row also gets its choices' labels (``labels``: {field: label}), looked up once a page:
+    ``get_FOO_display`` hashes every label of its field, translating each, on every call."""
+    entry_labels = _choice_labels(Entry, "category", "disposition", "status")
+    objection_labels = _choice_labels(Objection, "decision")
+    erratum_labels = _choice_labels(Erratum, "kind", "status")
+
+    def labels_of(obj: Model, choices: dict[str, dict[str, str]]) -> dict[str, str]:
+        # What get_FOO_display shows: the choice's label, else the value itself.
+        return {
+            name: labels.get(value, value)
+            for name, labels in choices.items()
+            for value in [str(getattr(obj, name))]
+        }
+
     for entry in entries:
         entry.rights = entry_rights(entry, user, batch_rights)  # type: ignore[attr-defined]
+        entry.labels = labels_of(entry, entry_labels)  # type: ignore[attr-defined]
+        # Whether its prior-notice letter exists (fetched with the row): asked in a template,
+        # a missing one-to-one raises, and the engine inspects the whole entry to say so.
+        entry.has_letter = hasattr(entry, "letter")  # type: ignore[attr-defined]
         for objection in entry.objections.all():
             objection.rights = objection_rights(objection, user)  # type: ignore[attr-defined]
+            objection.labels = labels_of(objection, objection_labels)  # type: ignore[attr-defined]
         for erratum in entry.errata.all():
             erratum.rights = erratum_rights(erratum, user)  # type: ignore[attr-defined]
+            erratum.labels = labels_of(erratum, erratum_labels)  # type: ignore[attr-defined]
 
 
 def batch_history(*, batch: Batch) -> QuerySet[BatchTransition]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -225,8 +226,18 @@ def _entry_listed(context: Context[Entry]) -> Refusal | None:
     return None
 
 
+def pending_errata() -> QuerySet[Erratum]:
+    """Errata awaiting an official's decision: while an entry has one, it takes no other."""
+    return Erratum.objects.filter(status=ErratumStatus.SUBMITTED)
+
+
 def _no_erratum_pending(context: Context[Entry]) -> str | None:
-    if Erratum.objects.filter(entry=context.obj, status=ErratumStatus.SUBMITTED).exists():
+    # A page's rows come with the answer (publicity.selectors.batch_entries annotates
+    # ``erratum_pending`` from pending_errata): one query for the page, not one a row.
+    pending = getattr(context.obj, "erratum_pending", None)
+    if pending is None:
+        pending = pending_errata().filter(entry=context.obj).exists()
+    if pending:
         return _("该条目已有一份待审批的更正。")
     return None
 

@@ -482,3 +482,38 @@ def test_submitted_batch_is_not_called_a_draft_in_the_queue_or_on_review(client,
     assert f"<h1>审核 批次 #{batch.pk}</h1>" in review
     assert "批次草稿" not in queue
     assert "批次草稿" not in review
+
+
+def test_batch_compose_pool_leaves_out_findings_taken_but_those_withdrawn_on_objection(people):
+    """The pool: proposed findings in no entry as its principal or a further finding, but
+    those of an entry withdrawn on an objection (the selector's two semi-joins)."""
+    from publicity.enums import EntryStatus
+    from publicity.selectors import finding_pool
+    from tests.factories import EntryFactory
+
+    free = FindingFactory()
+    principal, further = FindingFactory(), FindingFactory()
+    entry = EntryFactory(finding=principal, position=1)
+    entry.further_findings.add(further)
+    back_principal, back_further = FindingFactory(), FindingFactory()
+    withdrawn = EntryFactory(
+        finding=back_principal, position=1, status=EntryStatus.WITHDRAWN_ON_OBJECTION
+    )
+    withdrawn.further_findings.add(back_further)
+    FindingFactory(proposed_for_publicity=False)
+
+    pool = finding_pool(user=people["inspector"])[1]
+
+    assert list(pool) == [back_further, back_principal, free]
+
+
+def test_batch_list_counts_each_batchs_entries(client, people):
+    empty = batch_create(composer=people["inspector"])
+    one = draft(people["inspector"])
+    three = draft(people["inspector"], 3)
+    client.force_login(people["official"])
+
+    response = client.get(reverse("publicity:batch-list"))
+
+    counts = {batch.pk: batch.entry_count for batch in response.context["page_obj"]}
+    assert counts == {empty.pk: 0, one.pk: 1, three.pk: 3}
