@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -377,6 +378,16 @@ class BaseFindingFormSet(forms.BaseFormSet):
     def __init__(self, *args: Any, inspection_date: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.inspection_date = inspection_date
+
+    @cached_property
+    def _provision_choices(self) -> list[Any]:
+        # Every finding form offers the same legal provisions: read them once for the page,
+        # not once a form. (Checking the ticked ones on a POST still asks the database.)
+        return list(self.form.base_fields["provisions"].choices)
+
+    def add_fields(self, form: forms.Form, index: int | None) -> None:
+        super().add_fields(form, index)
+        form.fields["provisions"].choices = self._provision_choices  # type: ignore[attr-defined]
 
     def _inspection_date(self) -> Any:
         """The inspection's date: given, or as posted with the findings on the same page."""
