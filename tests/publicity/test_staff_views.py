@@ -84,6 +84,22 @@ def test_approval_queue_query_count_is_the_same_for_1_and_3_rows(
     assert len(response.context["page_obj"]) == 3
 
 
+def test_approval_queue_counts_each_batchs_own_entries(client, people):
+    """Each batch's count is its own entries (a subquery per row shown): 0, 1 and 3."""
+    client.force_login(people["official"])
+    empty = batch_create(composer=people["inspector"])
+    # A batch cannot be submitted empty; the count must still say 0 rather than vanish.
+    Batch.objects.filter(pk=empty.pk).update(
+        status=BatchStatus.SUBMITTED, submitted_at=timezone.now()
+    )
+    one = submitted(people["inspector"], 1)
+    three = submitted(people["inspector"], 3)
+    response = client.get(reverse("publicity:approval-queue"))
+    counts = {batch.pk: batch.entry_count for batch in response.context["page_obj"]}
+    assert counts == {empty.pk: 0, one.pk: 1, three.pk: 3}
+    assert "3 家单位" in response.content.decode() or "3 unit" in response.content.decode()
+
+
 def test_objection_queue_query_count_is_the_same_for_1_and_3_rows(
     client, people, django_assert_num_queries
 ):
@@ -517,3 +533,4 @@ def test_batch_list_counts_each_batchs_entries(client, people):
 
     counts = {batch.pk: batch.entry_count for batch in response.context["page_obj"]}
     assert counts == {empty.pk: 0, one.pk: 1, three.pk: 3}
+
