@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
-from core.pages import page_of, query_without_page, staff_view
+from core.pages import bounded_page_of, page_of, query_without_page, staff_view
 from publicity import selectors, services
 from publicity.forms import (
     CommentForm,
@@ -276,7 +276,9 @@ def batch_compose(request: HttpRequest, pk: int) -> HttpResponse:
             "batch": batch,
             "filter": filterset,
             "form": form,
-            "page_obj": page_of(request, pool, 50),
+            # A count that stops at 1,001: the pool of findings waiting for a batch can be
+            # hundreds of thousands, and the pages show "more than 1,000" beyond.
+            "page_obj": bounded_page_of(request, pool, 50),
             "query": query_without_page(request),
         },
         status=400 if form.errors else 200,

@@ -534,3 +534,28 @@ def test_batch_list_counts_each_batchs_entries(client, people):
     counts = {batch.pk: batch.entry_count for batch in response.context["page_obj"]}
     assert counts == {empty.pk: 0, one.pk: 1, three.pk: 3}
 
+
+def test_batch_compose_pool_count_stops_at_the_bound(client, people):
+    """The finding pool's paginator counts up to 1,001 rows (core.pages.bounded_count), never
+    the whole pool: the count's SQL carries the LIMIT, and the page still shows its rows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.pages import COUNT_BOUND
+
+    batch = batch_create(composer=people["inspector"])
+    client.force_login(people["inspector"])
+    url = reverse("publicity:batch-compose", args=[batch.pk])
+    FindingFactory()
+    FindingFactory()
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    pool_counts = [sql for sql in counts if "registry_finding" in sql]
+    assert pool_counts, counts
+    assert all(f"LIMIT {COUNT_BOUND + 1}" in sql for sql in pool_counts), pool_counts
+    page = response.context["page_obj"]
+    assert len(page) == 2
+    assert page.paginator.count == 2
+    assert not page.paginator.more
