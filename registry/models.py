@@ -244,6 +244,15 @@ class Enterprise(models.Model):
         indexes = [
             GinIndex(fields=["name_bigrams"], name="enterprise_name_bigrams"),
             models.Index(fields=["name_key"], name="enterprise_name_key"),
+            # A search by the start of a code (``credit_code LIKE 'X%'``, registry.search)
+            # from an index: the unique index above uses the database's collation, which
+            # only serves LIKE under the "C" collation.
+            models.Index(
+                fields=["credit_code"],
+                opclasses=["varchar_pattern_ops"],
+                condition=Q(credit_code__isnull=False),
+                name="enterprise_credit_code_prefix",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -127,6 +127,30 @@ def test_enterprise_search_uses_the_bigram_index_for_two_characters(db):
     assert "enterprise_name_bigrams" in plan
 
 
+def test_credit_code_prefix_searches_use_the_prefix_index(db):
+    """The staff search and the public search by the start of a code read the codes from
+    the ``varchar_pattern_ops`` index (registry 0011), not by scanning every enterprise."""
+    from publicity.public.selectors import search_match_ids
+
+    EnterpriseFactory(name="惠城区代码索引厂", credit_code="92441399MA0YYYY01X")
+    EnterpriseFactory.create_batch(2)
+    staff = enterprise_search(Enterprise.objects.all(), "92441399ma")
+    public = search_match_ids("92441399ma", ["listed"])
+    with connection.cursor() as cursor:
+        # On three rows any plan is cheap; forbid the plain scans to see that both queries
+        # can read the codes from the index (a GIN index and a bitmap OR of the two).
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        plans = {"staff": staff.explain(), "count": staff.order_by().values("pk").explain()}
+        # The public search's entries by enterprise: on an empty entry table the planner may
+        # rather look each entry's enterprise up by its key; never a scan of the register.
+        public_plan = public.explain()
+    for where, plan in plans.items():
+        assert "enterprise_credit_code_prefix" in plan, (where, plan)
+        assert "enterprise_credit_code_unique" not in plan, (where, plan)
+    assert "Seq Scan on registry_enterprise" not in public_plan, public_plan
+
+
 def test_enterprise_name_bigrams_follow_a_rename(db):
     unit = EnterpriseFactory(name="惠城区旧名字厂", credit_code=None)
     Enterprise.objects.filter(pk=unit.pk).update(name="惠城区新名字厂")
