@@ -14,7 +14,7 @@
    exist only in the bench configuration: a bare "hello" view and the fair floor (the list's
    first pages: the same 50 rows by the same keyset, one query, no count); then every public
    figure twice: cold (the public cache's version bumped, every URL asked once, in order:
-   182 list pages and filters, 2,000 two-character and 500 four-character fragments of the
+   the list's pages and filters (districts x pages, disposition, industry, year, sorts), 2,000 two-character and 500 four-character fragments of the
    generated names, 20,000 entries, the API's lists and details) and the URLs that cold run
    asked for a second time (cached); then the staff pages, logged in as a user of each role
    (official, inspector city and district, supervisor, liaison; a session minted in the
@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import hashlib
 import json
 import os
 import platform
@@ -214,7 +215,9 @@ def run_wrk(
     line = next(line for line in out.splitlines() if line.startswith("BENCH_JSON "))
     figure: dict[str, Any] = json.loads(line.removeprefix("BENCH_JSON "))
     # A cold run that asked for more URLs than it had repeated some (no longer cold).
-    figure["wrapped"] = mode == "seq" and figure["requests"] > len(urls)
+    # (The threads stop once they have asked for every URL; a connection's last request
+    # may repeat one.)
+    figure["wrapped"] = mode == "seq" and figure["requests"] > len(urls) + connections
     figure["urls"] = len(urls)
     return figure
 
@@ -658,12 +661,41 @@ def main() -> int:  # noqa: C901, PLR0915 - one script reads best top to bottom
         list_, floor, districts = list_urls(url, pages=20)
         # Pages of the list the cache has not seen: every district's first pages, and the
         # same districts filtered and sorted.
-        list_cold = list_ + [
-            f"/entries/?district={d}&disposition={disp}&sort={sort}"
-            for d in districts
-            for disp in ("banned", "rectify_by_deadline", "suspended")
-            for sort in ("name", "deadline")
-        ]
+        with psycopg.connect(url) as conn:
+            industries = [
+                int(r[0])
+                for r in conn.execute(
+                    "SELECT DISTINCT industry_id FROM publicity_entry ORDER BY 1"
+                ).fetchall()
+            ]
+            years = [
+                int(r[0])
+                for r in conn.execute("SELECT DISTINCT year FROM publicity_batch ORDER BY 1")
+            ]
+        sorts = ("newest", "oldest", "name")
+        list_cold = (
+            list_
+            + [
+                f"/entries/?district={d}&disposition={disp}&sort={sort}"
+                for d in districts
+                for disp in ("banned", "rectify_by_deadline", "suspended")
+                for sort in sorts
+            ]
+            + [
+                f"/entries/?district={d}&industry={i}&sort={sort}"
+                for d in districts
+                for i in industries
+                for sort in sorts
+            ]
+            + [
+                f"/entries/?district={d}&year={y}&sort={sort}"
+                for d in districts
+                for y in years
+                for sort in sorts
+            ]
+        )
+        # Interleaved in a fixed order, so that any prefix a cold run reaches is a mix.
+        list_cold.sort(key=lambda u: hashlib.md5(u.encode()).hexdigest())  # noqa: S324
         ids = entry_ids(url, 20_000)
         frag2 = fragments(url, 2, 2000)
         frag4 = fragments(url, 4, 500)
