@@ -14,7 +14,8 @@
    exist only in the bench configuration: a bare "hello" view and the fair floor (the list's
    first pages: the same 50 rows by the same keyset, one query, no count); then every public
    figure twice: cold (the public cache's version bumped, every URL asked once, in order:
-   the list's pages and filters (districts x pages, disposition, industry, year, sorts), 2,000 two-character and 500 four-character fragments of the
+   the list's pages and filters (districts x pages, disposition, industry, year, sorts),
+   2,000 two-character and 500 four-character fragments of the
    generated names, 20,000 entries, the API's lists and details) and the URLs that cold run
    asked for a second time (cached); then the staff pages, logged in as a user of each role
    (official, inspector city and district, supervisor, liaison; a session minted in the
