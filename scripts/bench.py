@@ -500,7 +500,9 @@ def markdown(document: dict[str, Any]) -> str:
         "| load | errors |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
-    for name, figure in pages.items():
+    # The references and public figures first, then the staff pages.
+    ordered = sorted(pages.items(), key=lambda item: item[0].startswith("staff:"))
+    for name, figure in ordered:
         if "rps" not in figure:
             continue
         r = figure["rps"]
