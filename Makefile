@@ -14,7 +14,7 @@ help:
 	@echo "make run               web + worker + beat + demo data (Ctrl-C stops all)"
 	@echo "make test [ARGS=...]   the whole test suite (pytest ARGS)"
 	@echo "make assets            npm ci: ECharts, map boundaries, Swagger UI, axe-core (run and test do it)"
-	@echo "make bench [SMALL=1]   1M entries (SMALL=1: 20k, under a minute) against the floor; ARGS=--reuse"
+	@echo "make bench [SMALL=1]   1M entries (SMALL=1: 20k, minutes): cold, cached, staff vs hello/floor; ARGS=--reuse"
 	@echo "make screenshots       the README's pictures again, from the demo under production settings"
 	@echo "make lint              ruff, mypy, import layers, bandit, migrations check"
 	@echo "make format            ruff format and autofix"

@@ -1,23 +1,44 @@
--- wrk script of `make bench`: each request takes a URL at random from the file named by
--- BENCH_URLS (one path a line); done() prints one JSON line with the figures.
+-- wrk script of `make bench`: each request takes a URL from the file named by BENCH_URLS
+-- (one path a line): at random (the default), or with BENCH_MODE=seq each URL once, in
+-- order, shared out between the threads (a thread takes every n-th URL), so that a "cold"
+-- run never asks for the same URL twice: a thread stops once it has asked for its share.
+-- BENCH_COOKIE, when set, is sent as the Cookie header (a staff session).
+-- done() prints one JSON line with the figures.
 local urls = {}
 for line in io.lines(os.getenv("BENCH_URLS")) do
   if #line > 0 then urls[#urls + 1] = line end
 end
 local threads = 0
+local mode = os.getenv("BENCH_MODE") or "random"
+local cookie = os.getenv("BENCH_COOKIE")
 
 setup = function(thread)
   threads = threads + 1
   thread:set("thread_number", threads)
+  thread:set("thread_count", 0)
 end
 
 init = function(args)
   -- Each thread its own sequence, the same on every run.
   math.randomseed(1000 + thread_number)
+  step = 0
+  headers = {}
+  if cookie and #cookie > 0 then headers["Cookie"] = cookie end
 end
 
 request = function()
-  return wrk.format("GET", urls[math.random(#urls)])
+  local index
+  if mode == "seq" then
+    -- Thread k of n takes URLs k, k + n, k + 2n, ... (n = 2 threads: -t2).
+    index = ((thread_number - 1) + step * 2) % #urls + 1
+    step = step + 1
+    -- Out of distinct URLs: this thread stops (its connections' last requests may repeat
+    -- a few URLs; bench.py flags a run that asked for many more than it had).
+    if step * 2 >= #urls then wrk.thread:stop() end
+  else
+    index = math.random(#urls)
+  end
+  return wrk.format("GET", urls[index], headers)
 end
 
 done = function(summary, latency, requests)

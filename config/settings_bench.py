@@ -17,3 +17,5 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {"public_api": "100000000/minute"}  # type: ignore[assignment]
 # The reminder sweep's emails go nowhere: the figure is the sweep's, not an SMTP server's.
 EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+# Staff pages are measured logged in (a session minted by the bench): no second factor.
+OTP_REQUIRED = False
