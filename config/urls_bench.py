@@ -12,6 +12,7 @@ template.
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
@@ -42,7 +43,7 @@ def hello(request: HttpRequest) -> HttpResponse:
 
 
 def floor(request: HttpRequest) -> HttpResponse:
-    params: dict[str, object] = {
+    params: dict[str, Any] = {
         "district": int(request.GET.get("district", "0")),
         "limit": PAGE_SIZE,
     }
