@@ -57,7 +57,17 @@ class PrintedTextField(forms.CharField):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("max_length", PRINTED_TEXT_MAX_LENGTH)
-        kwargs.setdefault("widget", forms.Textarea(attrs={"rows": 3}))
+        kwargs.setdefault(
+            "widget",
+            forms.Textarea(
+                attrs={
+                    "rows": 3,
+                    # The page's script shows, as the inspector writes, how much of the
+                    # cell is used: this sentence with the two numbers filled in.
+                    "data-char-count": _("已写 %(count)s 字，最多 %(limit)s 字"),
+                }
+            ),
+        )
         kwargs.setdefault(
             "help_text",
             format_lazy(

@@ -53,6 +53,25 @@ def test_provision_filter_narrows_the_visible_list(page):
     assert len(visible()) == total
 
 
+def test_the_printed_text_shows_its_length_as_the_inspector_writes(page):
+    staff_user("inspector", roles.INSPECTOR, password=PASSWORD)
+    enterprise = EnterpriseFactory()
+    page.goto(reverse("staff-login"))
+    page.get_by_label("用户名").fill("inspector")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.goto(reverse("registry:inspection-create", args=[enterprise.pk]))
+
+    description = page.locator("textarea[name='findings-0-description']")
+    counter = page.locator("[data-char-count-for='findings-0-description']")
+    assert counter.text_content() == "已写 0 字，最多 500 字"
+    description.fill("消防通道堵塞，安全出口锁闭")
+    assert counter.text_content() == "已写 13 字，最多 500 字"
+    # The browser stops at the limit, and the counter says so.
+    description.fill("隐" * 520)
+    assert counter.text_content() == "已写 500 字，最多 500 字"
+
+
 def test_a_deadline_moved_off_national_day_is_shown_with_its_reason(page):
     """依法取缔 recorded on 2026-09-16: 15 days end on 10-01, National Day; the deadline is
     10-08, the first working day after the holiday, and the pages say so."""

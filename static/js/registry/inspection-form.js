@@ -22,8 +22,28 @@
     });
   }
 
+  // A printed text's length, counted as the browser counts it against maxlength, shown under
+  // the field while the inspector writes (the sentence comes translated from the page).
+  function setUpCounter(field) {
+    if (field.dataset.countReady || !field.maxLength || field.maxLength < 0) return;
+    field.dataset.countReady = "1";
+    var note = document.createElement("p");
+    note.className = "note";
+    note.setAttribute("aria-live", "polite");
+    note.setAttribute("data-char-count-for", field.name);
+    field.insertAdjacentElement("afterend", note);
+    function show() {
+      note.textContent = field.dataset.charCount
+        .replace("%(count)s", String(field.value.length))
+        .replace("%(limit)s", String(field.maxLength));
+    }
+    field.addEventListener("input", show);
+    show();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-provision-picker]").forEach(setUpPicker);
+    document.querySelectorAll("textarea[data-char-count]").forEach(setUpCounter);
 
     var button = document.querySelector("[data-add-finding]");
     var template = document.querySelector("[data-finding-template]");
@@ -44,6 +64,7 @@
       list.appendChild(fieldset);
       total.value = String(index + 1);
       fieldset.querySelectorAll("[data-provision-picker]").forEach(setUpPicker);
+      fieldset.querySelectorAll("textarea[data-char-count]").forEach(setUpCounter);
       var first = fieldset.querySelector("select, textarea, input:not([type=hidden])");
       if (first) first.focus();
     });
