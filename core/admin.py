@@ -26,6 +26,7 @@ from core.role_grants import (
     DECIDE_PERMISSION,
     RoleGrantError,
     password_change_require,
+    pending_grants,
     person_name,
     role_grant_confirm,
     role_grant_refuse,
@@ -206,9 +207,7 @@ class ProtectedUserAdmin(UserAdmin):
 
     @admin.display(description=_("待确认的角色"))
     def pending_roles(self, obj: User) -> str:
-        grants = RoleGrant.objects.filter(user=obj, status=RoleGrantStatus.PENDING).select_related(
-            "group", "requested_by"
-        )
+        grants = pending_grants().filter(user=obj)
         return "；".join(
             _("%(role)s（%(requester)s 于 %(at)s 申请）")
             % {
@@ -366,12 +365,12 @@ class RoleGrantAdmin(admin.ModelAdmin):
 
     def _decide(self, request: HttpRequest, queryset: QuerySet[RoleGrant], confirm: bool) -> None:
         actor = cast(User, request.user)
-        for grant in queryset.select_related("user", "group"):
+        for grant_id in queryset.values_list("pk", flat=True):
             try:
                 if confirm:
-                    role_grant_confirm(grant_id=grant.pk, actor=actor)
+                    grant = role_grant_confirm(grant_id=grant_id, actor=actor)
                 else:
-                    role_grant_refuse(grant_id=grant.pk, actor=actor)
+                    grant = role_grant_refuse(grant_id=grant_id, actor=actor)
             except RoleGrantError as error:
                 self.message_user(request, str(error), messages.ERROR)
                 continue

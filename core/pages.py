@@ -63,16 +63,20 @@ def page_of(request: HttpRequest, queryset: QuerySet[Any], size: int) -> Page:
 COUNT_BOUND = 1000
 
 
+def _bounded(queryset: QuerySet[Any], bound: int) -> QuerySet[Any]:
+    # Only the ids, unordered, at most one more than the bound: the count needs no joins of
+    # select_related, no annotations the filters do not use, and no sort.
+    return queryset.order_by().values("pk")[: bound + 1]
+
+
 def _bounded_sql(queryset: QuerySet[Any], bound: int) -> tuple[str, tuple[Any, ...]]:
-    # Only the ids, unordered: the count needs no joins of select_related, no annotations
-    # the filters do not use, and no sort.
-    return queryset.order_by().values("pk")[: bound + 1].query.sql_with_params()
+    return _bounded(queryset, bound).query.sql_with_params()
 
 
 def bounded_count(queryset: QuerySet[Any], bound: int = COUNT_BOUND) -> int:
     """How many rows ``queryset`` has, counted up to ``bound`` + 1 (one more than ``bound``
     means "more than ``bound``"): a count that stops early."""
-    return queryset.order_by().values("pk")[: bound + 1].count()
+    return _bounded(queryset, bound).count()
 
 
 def bounded_counts(

@@ -143,6 +143,13 @@ def _locked_pending(grant_id: int) -> RoleGrant:
     return grant
 
 
+def _record_decision(grant: RoleGrant, status: RoleGrantStatus, actor: User) -> None:
+    grant.status = status
+    grant.decided_by = actor
+    grant.decided_at = timezone.now()
+    grant.save(update_fields=["status", "decided_by", "decided_at"])
+
+
 @transaction.atomic
 def role_grant_confirm(*, grant_id: int, actor: User) -> RoleGrant:
     """Confirm a pending request: the account gets the role.
@@ -159,10 +166,7 @@ def role_grant_confirm(*, grant_id: int, actor: User) -> RoleGrant:
         raise RoleGrantError(_("不能确认自己提出的申请：须由另一位管理员确认。"))
     if actor.pk == grant.user_id:
         raise RoleGrantError(_("不能确认为自己授予角色的申请：须由另一位管理员确认。"))
-    grant.status = RoleGrantStatus.CONFIRMED
-    grant.decided_by = actor
-    grant.decided_at = timezone.now()
-    grant.save(update_fields=["status", "decided_by", "decided_at"])
+    _record_decision(grant, RoleGrantStatus.CONFIRMED, actor)
     grant.user.groups.add(grant.group)
     permissions = group_permissions(grant.group)
     if "core.use_admin" in permissions and not grant.user.is_staff:
@@ -181,10 +185,7 @@ def role_grant_refuse(*, grant_id: int, actor: User) -> RoleGrant:
     get the role. Side effects: the grant records who refused it and when."""
     _check_decider(actor)
     grant = _locked_pending(grant_id)
-    grant.status = RoleGrantStatus.REFUSED
-    grant.decided_by = actor
-    grant.decided_at = timezone.now()
-    grant.save(update_fields=["status", "decided_by", "decided_at"])
+    _record_decision(grant, RoleGrantStatus.REFUSED, actor)
     return grant
 
 

@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
 
+from core.rows import choice_labels
 from core.workflow import Rights
 from publicity.enums import BatchStatus, EntryStatus, ErratumStatus, ObjectionDecision
 from publicity.filters import BatchFilter, FindingPoolFilter
@@ -257,13 +258,7 @@ def batch_entries(*, batch: Batch) -> QuerySet[Entry]:
 
 def _choice_labels(model: type[Model], *fields: str) -> dict[str, dict[str, str]]:
     """Each field's choices as {value: label} in the active language, looked up once."""
-    return {
-        name: {
-            str(value): str(label)
-            for value, label in model._meta.get_field(name).flatchoices  # type: ignore[union-attr]
-        }
-        for name in fields
-    }
+    return {name: choice_labels(model, name) for name in fields}
 
 
 def with_entry_rights(entries: Iterable[Entry], *, user: User, batch_rights: Rights) -> None:

@@ -28,13 +28,19 @@ from registry.enums import Disposition
 from registry.validators import validate_phone
 
 
+def overdue_condition(today: datetime.date) -> Q:
+    """Overdue, defined once: active, its deadline passed; derived from the indexed deadline
+    (the active cases' partial indexes, rectification/0014), never stored."""
+    return Q(status__in=CaseStatus.active(), deadline__lt=today)
+
+
 class CaseQuerySet(models.QuerySet["Case"]):
     def active(self) -> CaseQuerySet:
         return self.filter(status__in=CaseStatus.active())
 
     def overdue(self, today: datetime.date | None = None) -> CaseQuerySet:
-        """Active cases past their deadline: derived from the indexed deadline, never stored."""
-        return self.active().filter(deadline__lt=today or timezone.localdate())
+        """Active cases past their deadline (:func:`overdue_condition`)."""
+        return self.filter(overdue_condition(today or timezone.localdate()))
 
 
 class Case(models.Model):

@@ -6,6 +6,8 @@ transaction.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
@@ -92,7 +94,7 @@ def reply_transition(
     comments = [reply.refusal_reason] if move == "refuse" else []
     if move == "publish" and reply.published_text != reply.text:
         comments.append(_("公开的文本经工作人员删改。"))
-    listed = ""
+    extra_changes: dict[str, dict[str, Any]] = {}
     if confirmed:
         # In the site's language, as the history's other texts: it reads the same for everyone.
         with override(settings.LANGUAGE_CODE):
@@ -101,7 +103,14 @@ def reply_transition(
             comments.append(
                 _("经确认，公开的文本含有可能的个人信息：%(items)s。") % {"items": listed}
             )
-    record = history_record(
+        # Kept apart from the comment, kind by kind, for whoever audits publications.
+        extra_changes["personal_data_confirmed"] = {
+            "label": label,
+            "old": "",
+            "new": listed,
+            "kinds": sorted({item.kind for item in confirmed}),
+        }
+    history_record(
         obj=reply,
         actor=user,
         move=move,
@@ -109,16 +118,8 @@ def reply_transition(
         old=from_status,
         new=reply.status,
         comment="".join(comments),
+        extra_changes=extra_changes,
     )
-    if confirmed:
-        # Kept apart from the comment, kind by kind, for whoever audits publications.
-        record.changes["personal_data_confirmed"] = {
-            "label": label,
-            "old": "",
-            "new": listed,
-            "kinds": sorted({item.kind for item in confirmed}),
-        }
-        record.save(update_fields=["changes"])
     if move == "publish":
         case_id = reply.case_id
         # Announced to the layers above: the public entry page and its API show the reply.
@@ -149,7 +150,8 @@ def reply_submit(
 
 
 def _locked(reply: Reply) -> Reply:
-    return Reply.objects.select_for_update().get(pk=reply.pk)
+    # With its case: the publish guard reads the responsible person's name from it.
+    return Reply.objects.select_for_update(of=("self",)).select_related("case").get(pk=reply.pk)
 
 
 @transaction.atomic

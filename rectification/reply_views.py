@@ -34,7 +34,7 @@ def reply_detail(request: HttpRequest, reply_id: int) -> HttpResponseBase:
     reply, rights = reply_for_user(request.user, reply_id, selectors.reply_detail_queryset())
     # What looks like personal data in the unit's words, and in the text to publish as posted.
     found = reply_personal_data(reply, reply.text)
-    posted = request.POST.get("published_text", "").strip() if request.method == "POST" else ""
+    posted = request.POST.get("published_text", "").strip()
     ask = bool(found or (posted and reply_personal_data(reply, posted)))
     form = forms.ReplyModerationForm(request.POST or None, ask_confirmation=ask)
     if request.method == "POST":

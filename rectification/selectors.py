@@ -39,6 +39,7 @@ from rectification.models import (
     InboxMessage,
     Reminder,
     Reply,
+    overdue_condition,
 )
 from rectification.permissions import cases_visible_to, replies_visible_to
 from rectification.reminder_texts import reminder_shown
@@ -89,12 +90,6 @@ def _awaiting_contact(cases: QuerySet[Case]) -> QuerySet[Case]:
         ),
         responsible_email="",
     )
-
-
-def overdue_condition(today: datetime.date) -> Q:
-    """Overdue, defined once: active, its deadline passed (``CaseQuerySet.overdue``). Read
-    from the active cases' deadline index (rectification/0014)."""
-    return Q(status__in=CaseStatus.active(), deadline__lt=today)
 
 
 # The dashboard's count of escalated cases (it links to the supervision queue).

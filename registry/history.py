@@ -259,12 +259,14 @@ def history_record(
     new: str,
     comment: str = "",
     labels: dict[str, str] | None = None,
+    extra_changes: dict[str, dict[str, Any]] | None = None,
 ) -> AuditRecord:
     """The history row of one workflow move (core.workflow), in the move's transaction.
 
     ``old`` and ``new`` are the raw values (a state, a username); the row keeps them with
     their labels as people read them (the field's choices, or ``labels`` given: a person's
-    name), so the history reads the same after a label changes.
+    name), so the history reads the same after a label changes. ``extra_changes`` are kept
+    in the same row beside the move (e.g. what a moderator confirmed in publishing).
     """
     model_field = obj._meta.get_field(field)
     if not labels:
@@ -286,7 +288,8 @@ def history_record(
                 "new": str(labels.get(new, new)) if new else "",
                 "old_value": old,
                 "new_value": new,
-            }
+            },
+            **(extra_changes or {}),
         },
     )
 

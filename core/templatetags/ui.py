@@ -3,20 +3,18 @@ the list's filters, numbers with digit grouping, a form field rendered without t
 
 from __future__ import annotations
 
-import functools
 from decimal import Decimal
 from typing import Any
 
 from django import template
 from django.db.models import Model
 from django.forms import BoundField
-from django.urls import reverse
-from django.utils import translation
 from django.utils.encoding import force_str
-from django.utils.hashable import make_hashable
 
+from core import rows
 from core.forms import PlainFormRenderer
 from core.pages import COUNT_BOUND, query_without_page
+from core.rows import choice_labels
 
 register = template.Library()
 
@@ -89,41 +87,27 @@ def grouped(value: Any, places: int | None = None) -> str:
     return f"{value:,.{int(places)}f}"
 
 
-@functools.cache
-def _choice_labels(model: type[Model], field_name: str, language: str | None) -> dict[Any, str]:
-    # Choices and their translations are fixed while the process runs: one lookup per
-    # field and language, not one gettext per row.
-    with translation.override(language):
-        return {
-            make_hashable(value): str(label)
-            for value, label in model._meta.get_field(field_name).flatchoices  # type: ignore[union-attr]
-        }
-
-
 @register.filter
 def choice_label(instance: Model, field_name: str) -> str:
     """``instance.get_<field_name>_display()`` in the current language, for a list that
     shows it on every row."""
     value = getattr(instance, field_name)
-    labels = _choice_labels(type(instance), field_name, translation.get_language())
-    return force_str(labels.get(make_hashable(value), value), strings_only=True)  # type: ignore[no-any-return]
-
-
-# A stand-in id: a URL reversed once with it is the shape of every row's link.
-_URL_ID = 918273645
+    return force_str(
+        choice_labels(type(instance), field_name).get(str(value), value), strings_only=True
+    )  # type: ignore[no-any-return]
 
 
 @register.simple_tag
-def url_shape(view_name: str) -> str:
-    """The URL of ``view_name`` for an id, to be filled in per row by ``with_id``: a list
+def url_shape(view_name: str) -> tuple[str, str]:
+    """The link of ``view_name`` for any id, to be filled in per row by ``with_id``: a list
     that links every row reverses once, not once a row."""
-    return reverse(view_name, args=[_URL_ID])
+    return rows.url_shape(view_name)
 
 
 @register.filter
-def with_id(shape: str, pk: int) -> str:
+def with_id(shape: tuple[str, str], pk: int) -> str:
     """``{% url view_name pk %}`` from the view's ``url_shape``."""
-    head, _placeholder, tail = shape.partition(str(_URL_ID))
+    head, tail = shape
     return f"{head}{int(pk)}{tail}"
 
 

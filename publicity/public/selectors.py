@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core.calendar import year_unknown
+from core.pages import bounded_count
 from publicity.cache import (  # noqa: F401 - re-exported for the public views
     CACHE_VERSION_KEY,
     public_cache_invalidate,
@@ -242,12 +243,6 @@ SEARCH_WALK_FROM = 5000
 SEARCH_UNITS_HASHED = 2000
 
 
-def count_at_most(queryset: QuerySet[Any], limit: int) -> int:
-    """The number of rows of ``queryset``, counted no further than ``limit + 1``: a value
-    above ``limit`` means "more than ``limit``"."""
-    return queryset.order_by()[: limit + 1].count()
-
-
 def _printed_name_contains(text: str) -> Any:
     return name_contains(text, field="unit_name", bigrams="unit_name_bigrams")
 
@@ -280,7 +275,7 @@ def search_match_count(text: str, statuses: Iterable[str]) -> int:
     return public_cached(
         "search-matches",
         [text, statuses],
-        lambda: count_at_most(search_match_ids(text, statuses), SEARCH_WALK_FROM),
+        lambda: bounded_count(search_match_ids(text, statuses), SEARCH_WALK_FROM),
         page=False,
     )
 
@@ -312,7 +307,7 @@ def entry_search(
     few_units = not alone or public_cached(
         "search-units",
         text,
-        lambda: count_at_most(units, SEARCH_UNITS_HASHED) <= SEARCH_UNITS_HASHED,
+        lambda: bounded_count(units, SEARCH_UNITS_HASHED) <= SEARCH_UNITS_HASHED,
         page=False,
     )
     unit = Q(enterprise_id__in=units) if few_units else Q(enterprise_row_matches(text))
@@ -332,8 +327,7 @@ def list_count_cached(*, params: Any, compute: Callable[[], tuple[int, int]]) ->
     """The list's count of the rows ``params`` (scope and filters) select, with the bound it
     was counted to (a count above its bound means "more than"), computed once per cache
     version."""
-    total, limit = public_cached("list-count", params, compute, page=False)
-    return total, limit
+    return public_cached("list-count", params, compute, page=False)  # type: ignore[no-any-return]
 
 
 def entry_count_cached(*, queryset: QuerySet[Entry], params: Any) -> int:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.rows import choice_labels, url_shape
 from publicity.models import Batch, Entry
 from publicity.public.selectors import BADGE_LABELS, entry_badge
 from registry.models import Enterprise
@@ -60,23 +61,13 @@ class _EntryRowContext:
     batch_labels: dict[int, str | None]
 
 
-# A stand-in id to reverse the detail URL once per response, then put each row's id in it.
-_URL_PK = 918273645
-
-
 def _entry_row_context() -> _EntryRowContext:
-    url = reverse("public:entry-detail", args=[_URL_PK])
-    head, _sep, tail = url.partition(str(_URL_PK))
+    head, tail = url_shape("public:entry-detail")
     return _EntryRowContext(
         language=translation.get_language(),
         today=timezone.localdate(),
-        categories={
-            str(value): str(label) for value, label in Entry._meta.get_field("category").flatchoices
-        },
-        dispositions={
-            str(value): str(label)
-            for value, label in Entry._meta.get_field("disposition").flatchoices
-        },
+        categories=choice_labels(Entry, "category"),
+        dispositions=choice_labels(Entry, "disposition"),
         badges={slug: str(label) for slug, label in BADGE_LABELS.items()},
         url_head=head,
         url_tail=tail,

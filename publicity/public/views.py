@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_safe
 
+from core.pages import bounded_count
 from core.requests import client_address
 from publicity.enums import ExportFormat, ExportStatus
 from publicity.models import Batch, Entry, ExportJob
@@ -216,7 +217,7 @@ def _list_total(
             return total, total
         if set(params) == {"q"} and entry_filter.search_matches is not None:
             return entry_filter.search_matches, selectors.SEARCH_WALK_FROM
-        return selectors.count_at_most(queryset, selectors.COUNT_LIMIT), selectors.COUNT_LIMIT
+        return bounded_count(queryset, selectors.COUNT_LIMIT), selectors.COUNT_LIMIT
 
     return selectors.list_count_cached(params=[scope, params], compute=count)
 
