@@ -93,6 +93,11 @@ class DrainingThreadWorker(ThreadWorker):
 
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# The workers' database sessions (config/settings.py: DATABASE_SESSION_OPTIONS): no parallel
+# workers and no JIT for a page's queries. On 2 cores under 16 connections a two-character
+# search's plan launched parallel workers that competed with the other requests, and JIT
+# compiled the costlier counts for longer than they ran.
+os.environ.setdefault("DATABASE_SESSION_OPTIONS", "-c max_parallel_workers_per_gather=0 -c jit=off")
 # Threads serve the waits on PostgreSQL; processes use the cores. 2 x cores + 1 processes.
 workers = _int("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1)
 threads = _int("GUNICORN_THREADS", 4)

@@ -125,6 +125,12 @@ else:
     # Without the pool: persistent connections, checked before each request reuses one.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Session settings of this process's connections, as libpq's "options" ("-c name=value ...").
+# The web server sets them for its workers (config/gunicorn.conf.py): a page is a short query
+# on a busy machine, where a parallel plan's workers and JIT compilation cost more than they
+# save; jobs and commands keep the server's defaults.
+if DATABASE_SESSION_OPTIONS := env.str("DATABASE_SESSION_OPTIONS", default=""):
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = DATABASE_SESSION_OPTIONS
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, Celery broker ------------------------------------------------------------

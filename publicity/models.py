@@ -267,9 +267,24 @@ class Entry(models.Model):
         indexes = [
             # Keyset pagination of the public list, newest first, with and without filters.
             models.Index(fields=["status", "-published_on", "-id"], name="entry_public_keyset"),
+            # A district's page tests a further filter (industry, disposition) in the index,
+            # without reading the rows it passes over.
             models.Index(
-                fields=["district", "status", "-published_on", "-id"], name="entry_by_district"
+                fields=["district", "status", "-published_on", "-id"],
+                name="entry_by_district",
+                include=["industry", "disposition"],
             ),
+            # A district's list by name, and its counts by disposition and by industry: each
+            # an index-only read of the rows it shows or counts (a count stops at its bound).
+            models.Index(
+                fields=["district", "status", "unit_name", "id"],
+                name="entry_district_by_name",
+                include=["industry", "disposition", "published_on"],
+            ),
+            models.Index(
+                fields=["district", "disposition", "status"], name="entry_district_disposition"
+            ),
+            models.Index(fields=["district", "industry", "status"], name="entry_district_industry"),
             models.Index(
                 fields=["industry", "status", "-published_on", "-id"], name="entry_by_industry"
             ),

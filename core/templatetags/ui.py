@@ -9,6 +9,8 @@ from typing import Any
 from django import template
 from django.db.models import Model
 from django.forms import BoundField
+from django.forms.widgets import ChoiceWidget
+from django.utils import translation
 from django.utils.encoding import force_str
 
 from core import rows
@@ -21,11 +23,60 @@ register = template.Library()
 _plain_renderer = PlainFormRenderer()
 
 
+# Fields already rendered, by what their HTML depends on (``_rendered_key``); a process's
+# forms that opt in have few distinct states (a filter's value among its choices), and the
+# table is emptied when it grows past the bound.
+_RENDERED: dict[tuple[Any, ...], str] = {}
+_RENDERED_MAX = 4096
+
+
+def _choices_key(choices: Any) -> tuple[Any, ...]:
+    return tuple(
+        (str(value), _choices_key(label) if isinstance(label, list | tuple) else str(label))
+        for value, label in choices
+    )
+
+
+def _rendered_key(field: BoundField) -> tuple[Any, ...] | None:
+    """What a field's HTML depends on, for a form that declares ``render_fields_once``
+    (its fields' attributes fixed by its class, not set per instance): the language, the
+    field, its value and its choices as shown. None (render it) for any other form, or a
+    field with errors."""
+    form = field.form
+    if not getattr(form, "render_fields_once", False) or field.errors:
+        return None
+    # The options a <select> or its radios show (a hidden field's are not read: a model's
+    # would be its whole table).
+    shown = isinstance(field.field.widget, ChoiceWidget)
+    choices = getattr(field.field, "choices", None) if shown else None
+    return (
+        translation.get_language(),
+        # By name: a filter set builds its form's class afresh for every instance.
+        f"{type(form).__module__}.{type(form).__qualname__}",
+        form.prefix,
+        form.auto_id,
+        field.name,
+        repr(field.value()),
+        None if choices is None else _choices_key(choices),
+    )
+
+
 @register.simple_tag
 def field_group(field: BoundField) -> str:
     """``{{ field.as_field_group }}`` (or ``{{ field }}`` for a hidden field), the same HTML
-    written mostly in Python (core.forms.PlainFormRenderer), for a form on a busy page."""
-    return field.render(renderer=_plain_renderer)
+    written mostly in Python (core.forms.PlainFormRenderer), for a form on a busy page; a
+    form that declares ``render_fields_once`` (the public list's filters) has each field
+    rendered once per language, value and choices, then reused."""
+    key = _rendered_key(field)
+    if key is None:
+        return field.render(renderer=_plain_renderer)
+    html = _RENDERED.get(key)
+    if html is None:
+        html = field.render(renderer=_plain_renderer)
+        if len(_RENDERED) >= _RENDERED_MAX:
+            _RENDERED.clear()
+        _RENDERED[key] = html
+    return html
 
 
 @register.simple_tag

@@ -8,6 +8,7 @@ composite indexes of Entry; rectification status and overdue join the case.
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -123,6 +124,11 @@ class FlagFilter(django_filters.BooleanFilter):
 
 
 class EntryFilterForm(forms.Form):
+    # Rendered on every first visit of the list: each field's HTML is kept per language,
+    # value and choices (core.templatetags.ui.field_group); no field's attributes vary by
+    # instance.
+    render_fields_once = True
+
     # Part of the URL like the filters, so a shared link shows the same rows in the same order.
     scope = forms.ChoiceField(label=_("公示状态"), choices=SCOPE_CHOICES, required=False)
     sort = forms.ChoiceField(label=_("排序"), choices=SORT_CHOICES, required=False)
@@ -200,6 +206,11 @@ class EntryFilter(django_filters.FilterSet):
         if not hasattr(self, "_form"):
             form = super().form
             form.field_order_last()  # type: ignore[attr-defined]
+            # The options read at most once for the form, when first needed (validating and
+            # rendering each iterate them; the callable alone read the cache every time).
+            choices = functools.cache(_reference_choices)
+            form.fields["district"].choices = lambda: choices()["district"]
+            form.fields["industry"].choices = lambda: choices()["industry"]
         return self._form  # type: ignore[no-any-return]
 
     def filter_search(self, queryset: QuerySet[Entry], name: str, value: str) -> QuerySet[Entry]:

@@ -145,21 +145,11 @@ def _filter_params(request: HttpRequest) -> dict[str, str]:
 def entry_list(request: HttpRequest) -> HttpResponse:
     entry_filter, queryset, scope, sort = filtered_entries(request)
     cursor = request.GET.get("after") or None
-    cache_params = [scope, sort, cursor, _filter_params(request)]
-    # A search's page is kept whole by the page cache (its own budget), not as objects and
-    # rendered rows besides: most searches are made once, and pickling a page's rows costs
-    # more than the page's SQL.
-    keep_objects = settings.PUBLIC_PAGE_CACHE and "q" not in request.GET
-    page = (
-        selectors.public_cached(
-            "entry-page",
-            cache_params,
-            lambda: selectors.entry_page(queryset=queryset, sort=sort, cursor=cursor),
-        )
-        if keep_objects
-        else selectors.entry_page(queryset=queryset, sort=sort, cursor=cursor)
-    )
-    total, count_limit = _list_total(entry_filter, queryset, scope, _filter_params(request))
+    # Computed afresh: the page cache keeps the whole page for every anonymous visitor, and
+    # pickling a page's rows into a cache of their own cost a first visit more than its SQL.
+    page = selectors.entry_page(queryset=queryset, sort=sort, cursor=cursor)
+    params = _filter_params(request)
+    total, count_limit = _list_total(entry_filter, queryset, scope, params)
     next_url = first_url = None
     base = request.GET.copy()
     base.pop("after", None)
@@ -170,25 +160,20 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     if not page.is_first:
         first_url = f"?{base.urlencode()}" if base else "?"
     exports = base.urlencode()
-    # The rendered rows, cached like the page they show (templates/.../entry_list.html).
-    rows_cache_key = (
-        selectors.public_cache_key("entry-rows", cache_params) if keep_objects else None
-    )
     return render(
         request,
         "publicity/public/entry_list.html",
         {
             "filter": entry_filter,
             "page": page,
-            "rows_cache_key": rows_cache_key,
             "total": total,
             "total_exceeds": total > count_limit,
             "count_limit": count_limit,
             "next_url": next_url,
             "first_url": first_url,
             "export_query": exports,
-            "is_filtered": bool(_filter_params(request)) or scope != "listed",
-            "has_more_filters": bool(set(_filter_params(request)) - {"q", "district"})
+            "is_filtered": bool(params) or scope != "listed",
+            "has_more_filters": bool(set(params) - {"q", "district"})
             or scope != "listed"
             or sort != selectors.DEFAULT_SORT
             or bool(entry_filter.errors),

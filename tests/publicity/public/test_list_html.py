@@ -1,5 +1,5 @@
 """The public list's filter form and rows, written without a template per field, widget,
-option or badge (the ``field_group`` tag, _entry_rows.html's labels looked up once): the
+option or badge (the ``field_group`` and ``entry_rows`` tags): the
 same HTML, modulo whitespace, as the field and row templates they replace, for several
 filter combinations in both languages."""
 
@@ -22,7 +22,7 @@ from tests.factories import ListedEntryFactory, PublishedBatchFactory
 pytestmark = pytest.mark.django_db
 URL = reverse("public:entry-list")
 
-# What entry_list.html and _entry_rows.html rendered through the templates: the form's fields
+# What entry_list.html and its rows template rendered through the templates: the form's fields
 # by as_field_group, the rows with a badge include and a translation per label and row.
 REFERENCE_FORM = Template(
     """{% load i18n %}<form class="filters form" method="get" action="{% url 'public:entry-list' %}" role="search" aria-labelledby="filters-title">
