@@ -188,5 +188,7 @@ def deadline(info: Deadline, calendar_assumed: bool = False) -> SafeString:
         assumed = gettext(
             "%(years)s 年的节假日安排尚未录入，按周末和元旦、劳动节、国庆节的法定日期计算"
         ) % {"years": info.day.year}
-        html += f'<span class="deadline-moved deadline-assumed">{conditional_escape(assumed)}</span>'
+        html += (
+            f'<span class="deadline-moved deadline-assumed">{conditional_escape(assumed)}</span>'
+        )
     return mark_safe(html)  # noqa: S308 - every value above is escaped
