@@ -118,6 +118,19 @@ class BoundedPaginator(Paginator):
     def count(self) -> int:
         return bounded_count(self.queryset, self.bound)
 
+    def page(self, number: Any) -> Page:
+        """The page, its rows chosen by their ids first: past the first page, an OFFSET
+        over the whole rows computed every annotation (the findings and entries counted for
+        each row) of every row it skipped, 1,000 of them at the last page; the ids alone
+        skip them from the sort's index, and only the page's rows are then read whole."""
+        page = super().page(number)
+        rows = page.object_list
+        if isinstance(rows, QuerySet) and rows.query.low_mark:
+            ids = list(rows.values_list("pk", flat=True))
+            by_id = {row.pk: row for row in self.queryset.filter(pk__in=ids)}
+            page.object_list = [by_id[pk] for pk in ids if pk in by_id]
+        return page
+
     @property
     def more(self) -> bool:
         return self.count > self.bound

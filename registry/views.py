@@ -87,7 +87,8 @@ def enterprise_list_view(request: HttpRequest) -> HttpResponse:
         "registry/enterprise_list.html",
         {
             "filter": filterset,
-            "page": _page(request, filterset.qs),
+            # Counted up to a bound: the official's register is every unit of the city.
+            "page": bounded_page_of(request, filterset.qs, PER_PAGE),
             "query": query_without_page(request),
         },
     )

@@ -53,6 +53,26 @@ def test_bounded_paginator_ends_its_pages_at_the_bound():
     assert exact.count == townships().filter(path__startswith="441302/").count()
 
 
+def test_a_deeper_page_reads_its_rows_by_their_ids(django_assert_num_queries):
+    from django.db.models import Count
+
+    annotated = townships().annotate(below=Count("children"))
+    paginator = BoundedPaginator(annotated, 2, bound=5)
+    paginator.count  # noqa: B018 - counted apart
+    # Past the first page: the ids by the list's order (OFFSET over them alone, without
+    # the annotation), then those rows whole, in that order.
+    with django_assert_num_queries(2) as queries:
+        second = paginator.page(2)
+        rows = list(second.object_list)
+    ids_sql = queries.captured_queries[0]["sql"]
+
+    assert [j.pk for j in rows] == [j.pk for j in townships()[2:4]]
+    assert [j.below for j in rows] == [0, 0]
+    assert "OFFSET 2" in ids_sql and "COUNT" not in ids_sql.upper()
+    with django_assert_num_queries(1):
+        list(paginator.page(1).object_list)
+
+
 def test_pagination_says_when_the_count_stopped():
     request = RequestFactory().get("/staff/cases/", {"page": "2"})
     page = bounded_page_of(request, townships(), 2, bound=5)
