@@ -102,6 +102,9 @@ class Guard:
     stage: str
     check: GuardFunction
     name: str
+    # For an INPUT guard, the input it is about (a key of the values, and the name of the
+    # form field that holds it): a form shows the refusal beside that field.
+    field: str | None = None
 
     def __call__(self, context: Context[Any]) -> Refusal | None:
         result = self.check(context)
@@ -120,9 +123,10 @@ def when(check: GuardFunction) -> Guard:
     return Guard(WHEN, check, check.__name__)
 
 
-def needs(check: GuardFunction) -> Guard:
-    """A guard about the input given with the move: checked only when it is made."""
-    return Guard(INPUT, check, check.__name__)
+def needs(check: GuardFunction, *, field: str | None = None) -> Guard:
+    """A guard about the input given with the move: checked when it is made, and by the
+    move's form (:meth:`Workflow.input_errors`); ``field`` names the input it is about."""
+    return Guard(INPUT, check, check.__name__, field)
 
 
 @dataclass(frozen=True)
@@ -182,6 +186,26 @@ class Decision:
         return self.refused_by != "permission"
 
 
+@dataclass(frozen=True)
+class Transition:
+    """A move made on a record by :meth:`Workflow.apply`: the state it left (blank for a new
+    record) and the one it entered (the same, for an action), and the fields it set."""
+
+    move: Move
+    source: str
+    target: str
+    changed: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return self.move.name
+
+    @property
+    def moved(self) -> bool:
+        """Whether the status changed."""
+        return self.source != self.target
+
+
 class Rights(Mapping[str, Decision]):
     """Every move of a workflow decided for one actor and one record: ``rights.approve`` is a
     :class:`Decision` (true when allowed), ``rights.approve.shown`` says whether to show it."""
@@ -230,8 +254,11 @@ class Workflow(Generic[T]):
         error: type[Exception],
         state_of: Callable[[T], str | None],
         refused: Callable[[str, str], str],
+        status_field: str = "status",
     ) -> None:
         self.name = name
+        # The record's field that holds its state (what :meth:`apply` sets).
+        self.status_field = status_field
         self._states = dict(states)
         self.moves: dict[str, Move] = {}
         for move in moves:
@@ -356,6 +383,69 @@ class Workflow(Generic[T]):
         if not decision.allowed:
             raise self.error(decision.reason)
         return decision.move
+
+    def apply(
+        self,
+        obj: T,
+        name: str,
+        actor: Actor,
+        *,
+        today: datetime.date | None = None,
+        values: Mapping[str, Any] | None = None,
+        extra: Mapping[str, Any] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        save: bool = True,
+    ) -> Transition:
+        """Make move ``name`` on ``obj``: :meth:`check` it (``values`` are the input its
+        guards read), then set the move's target state, if it has one and it differs, and
+        ``fields``, the other columns the move sets. With ``save``, the record is saved:
+        a new one inserted, an existing one with ``update_fields`` (the changed fields
+        only; nothing when none changed). Returns what was done, for the transition
+        function's history row and side effects."""
+        move = self.check(obj, name, actor, today=today, values=values, extra=extra)
+        source = self._state_of(obj) or ""
+        changed: list[str] = []
+        if move.target is not None and move.target != source:
+            setattr(obj, self.status_field, move.target)
+            changed.append(self.status_field)
+        for field_name, value in (fields or {}).items():
+            setattr(obj, field_name, value)
+            changed.append(field_name)
+        if save:
+            record: Any = obj  # a model instance
+            if record._state.adding:
+                record.save()
+            elif changed:
+                record.save(update_fields=changed)
+        return Transition(move, source, move.target or source, tuple(changed))
+
+    def input_errors(
+        self,
+        obj: T,
+        name: str,
+        values: Mapping[str, Any],
+        *,
+        actor: Actor | None = None,
+        today: datetime.date | None = None,
+    ) -> list[tuple[str | None, str]]:
+        """What the move's INPUT guards say of ``values`` (a form's cleaned data), each
+        refusal with the field it is about (None: the input as a whole). Every input guard
+        is asked, so a form shows all its problems at once; who may make the move, and
+        whether the record allows it now, stay the transition's to check."""
+        context: Context[T] = Context(
+            obj=obj,
+            actor=actor if actor is not None else SYSTEM_ACTOR,
+            today=today or timezone.localdate(),
+            values=values,
+        )
+        errors: list[tuple[str | None, str]] = []
+        for guard in self.moves[name].guards:
+            if guard.stage != INPUT:
+                continue
+            refusal = guard(context)
+            if refusal is not None:
+                errors.append((guard.field, refusal.reason))
+        return errors
 
     def rights(
         self,

@@ -9,6 +9,7 @@ only on a non-anonymous submission (a database constraint) and shown only to sta
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -105,30 +106,22 @@ def submission_transition(
     old → new), and, in the same transaction, the reply when its text changed (old → new
     text, who, when) and the handler when the actor became it.
     """
-    rule = SUBMISSION.check(submission, move, actor, values={"reply": reply or ""})
-    from_status = submission.status
     old_reply = submission.public_reply
-    fields: list[str] = []
-    if rule.target is not None and rule.target != from_status:
-        submission.status = rule.target
-        fields.append("status")
+    fields: dict[str, Any] = {}
     if reply is not None and reply.strip() != old_reply:
-        submission.public_reply = reply.strip()
-        submission.replied_at = timezone.now() if reply.strip() else None
-        fields += ["public_reply", "replied_at"]
+        fields["public_reply"] = reply.strip()
+        fields["replied_at"] = timezone.now() if reply.strip() else None
     took_it = submission.assigned_to_id is None
     if took_it:
-        submission.assigned_to = actor
-        fields.append("assigned_to")
-    if fields:
-        submission.save(update_fields=fields)
+        fields["assigned_to"] = actor
+    done = SUBMISSION.apply(submission, move, actor, values={"reply": reply or ""}, fields=fields)
     history_record(
         obj=submission,
         actor=actor,
         move=move,
         field="status",
-        old=from_status,
-        new=submission.status,
+        old=done.source,
+        new=done.target,
     )
     if "public_reply" in fields:
         history_record(

@@ -172,6 +172,7 @@ OBJECTION: Workflow[Any] = Workflow(
     states=ObjectionDecision.choices,
     error=PublicationError,
     state_of=_objection_state,
+    status_field="decision",
     refused=lambda state, move: _("该异议已经决定。"),
     moves=[
         Move(
