@@ -11,8 +11,10 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.workflow_forms import MoveForm
 from publicity.enums import ErratumKind
 from publicity.models import Entry
+from publicity.workflows import ERRATUM
 from registry.enums import Disposition, ExposureCategory
 from registry.forms import PrintedTextField
 from registry.models import Department
@@ -168,7 +170,12 @@ class ObjectionDecisionForm(forms.Form):
     )
 
 
-class ErratumForm(forms.Form):
+class ErratumForm(MoveForm):
+    """A correction or withdrawal of one listed entry (``record``), the ERRATUM table's
+    "create"."""
+
+    workflow = ERRATUM
+
     kind = forms.ChoiceField(
         label=_("类型"),
         choices=ErratumKind.choices,
@@ -202,13 +209,15 @@ class ErratumForm(forms.Form):
         "responsible_person",
     ]
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("kind") == ErratumKind.CORRECT and not any(
-            (data.get(name) or "").strip() for name in self.CORRECTABLE
-        ):
-            raise forms.ValidationError(_("更正时请至少填写一项更正后的内容。"))
-        return data
+    def move_input(self, data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        corrections = {
+            name: value for name in self.CORRECTABLE if (value := (data.get(name) or "").strip())
+        }
+        return "create", {
+            "kind": data.get("kind"),
+            "reason": data.get("reason") or "",
+            "corrections": corrections,
+        }
 
     def corrections(self) -> dict[str, str]:
         return {name: self.cleaned_data.get(name) or "" for name in self.CORRECTABLE}

@@ -67,7 +67,7 @@ SUBMISSION: Workflow[Any] = Workflow(
             SubmissionStatus.ANSWERED,
             gettext_lazy("答复"),
             permission=TRIAGE,
-            guards=(needs(_reply_given),),
+            guards=(needs(_reply_given, field="reply"),),
             effects=(gettext_lazy("答复公开：凭查询码可见"),),
         ),
         Move(
@@ -76,7 +76,7 @@ SUBMISSION: Workflow[Any] = Workflow(
             SubmissionStatus.CLOSED,
             gettext_lazy("办结"),
             permission=TRIAGE,
-            guards=(needs(_reply_given),),
+            guards=(needs(_reply_given, field="reply"),),
         ),
         Move(
             "note",

@@ -33,7 +33,7 @@ def erratum_new(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     entry, rights = entry_for_user(user, pk)
     require(rights.add_erratum.shown)
-    form = ErratumForm(request.POST or None)
+    form = ErratumForm(request.POST or None, record=entry)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -198,7 +198,7 @@ def test_case_reinspection_fail_needs_reason_and_deadline(client):
     assert response.status_code == 400
     assert response.context["reinspection_form"].errors == {
         "text": ["复查不合格须写明原因。"],
-        "new_deadline": ["复查不合格须给出新的整改期限。"],
+        "new_deadline": ["复查不合格须给出今天以后的新整改期限。"],
     }
     new = working_day(30)
     response = client.post(
