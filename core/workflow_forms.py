@@ -4,7 +4,9 @@ A rule about what a person must type for a move (a reason, a later deadline, at 
 correction) is an INPUT guard in the move's table (``core.workflow.needs``), and its message
 lives there alone: the transition refuses with it, and the move's form shows it beside the
 field the guard names (:meth:`core.workflow.Workflow.input_errors`), before anything is
-saved. A form says which move it makes and how its cleaned data reads as the move's input.
+saved; a required field left blank reads the guard's message too, rather than a copy of it
+in the field's ``error_messages``. A form says which move it makes and how its cleaned data
+reads as the move's input.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ class MoveForm(forms.Form):
     """A form for a move of ``workflow`` on ``record`` (the object the move is asked of)."""
 
     workflow: ClassVar[Workflow[Any]]
+    # The form's field for an input the guards name otherwise (a batch's "comment" is the
+    # return form's "reason").
+    input_fields: ClassVar[dict[str, str]] = {}
 
     def __init__(self, *args: Any, record: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -39,8 +44,12 @@ class MoveForm(forms.Form):
         # A field already refused (left blank, not a date) is not refused twice, and a
         # refusal about the input as a whole waits until each field is right.
         had_errors = bool(self.errors)
-        for field, message in self.workflow.input_errors(self.record, move, values):
-            if field in self.fields:
+        for name, message in self.workflow.input_errors(self.record, move, values):
+            field = self.input_fields.get(name, name) if name is not None else None
+            if field is not None and field in self.fields:
+                if self.has_error(field, "required"):
+                    # Left blank: the guard's own words, not Django's "required".
+                    self.errors.pop(field)
                 if field not in self.errors:
                     self.add_error(field, message)
             elif not had_errors:

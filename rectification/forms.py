@@ -161,33 +161,34 @@ class ReinspectionForm(MoveForm):
 
 class ExtensionForm(MoveForm):
     workflow = CASE
+    input_fields = {"text": "reason"}
 
     new_deadline = forms.DateField(
         label=_("新整改期限"),
         widget=DateInput(),
         validators=[_after_today],
-        error_messages={
-            "required": _("请填写新的整改期限。"),
-            "invalid": _("请按年-月-日填写日期。"),
-        },
+        error_messages={"invalid": _("请按年-月-日填写日期。")},
     )
     reason = forms.CharField(
-        label=_("延期理由"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=4000,
-        error_messages={"required": _("请写明延期理由。")},
+        label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
+
+    def move_input(self, data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        return "extend", {
+            "text": data.get("reason") or "",
+            "new_deadline": data.get("new_deadline"),
+        }
 
 
 class SupervisionForm(MoveForm):
     workflow = CASE
 
     text = forms.CharField(
-        label=_("督查情况"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=4000,
-        error_messages={"required": _("请写明督查情况。")},
+        label=_("督查情况"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
     )
+
+    def move_input(self, data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        return "supervise", {"text": data.get("text") or ""}
 
 
 class ContactForm(MoveForm):
@@ -246,8 +247,10 @@ class AttachmentField(forms.FileField):
         return evidence_check(upload)
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(MoveForm):
     """The unit's public reply to its entry, in its own words."""
+
+    workflow = REPLY
 
     text = forms.CharField(
         label=_("回应内容"),
@@ -257,7 +260,6 @@ class ReplyForm(forms.Form):
             "经工作人员审核后，将以“单位回应”的名义显示在公示页面上。请勿填写身份证号、"
             "电话等个人信息。"
         ),
-        error_messages={"required": _("请填写回应内容。")},
     )
     attachment = AttachmentField(label=_("附件（可选）"))
 
@@ -266,6 +268,9 @@ class ReplyForm(forms.Form):
         self.fields["attachment"].help_text = _(
             "一个 JPEG、PNG 照片或 PDF，不超过 %(mb)d MB；仅工作人员可见，不公开。"
         ) % {"mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024)}
+
+    def move_input(self, data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        return "submit", {"text": data.get("text") or ""}
 
 
 class ReplyModerationForm(MoveForm):

@@ -27,7 +27,7 @@ from publicity.submissions.selectors import (
     TRACKING_GROUPS,
     submission_assignees,
 )
-from publicity.submissions.workflow import MOVE_TO, SUBMISSION, SubmissionError
+from publicity.submissions.workflow import SUBMISSION, SubmissionError, submission_move_to
 from registry.history import history_record, person_label
 from registry.models import Jurisdiction
 
@@ -187,13 +187,10 @@ def submission_reply(*, submission: Submission, reply: str, status: str, actor: 
     """
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     target = SubmissionStatus(status)
-    move = "note" if target == submission.status else MOVE_TO.get(target, "")
-    if move not in SUBMISSION.moves:
+    move = submission_move_to(submission, target)
+    if move is None:
         raise SubmissionError(
             _("不能从“%(from)s”改为“%(to)s”。")
             % {"from": submission.get_status_display(), "to": target.label}
         )
-    if move == "note" and target in (SubmissionStatus.ANSWERED, SubmissionStatus.CLOSED):
-        if not reply.strip():
-            raise SubmissionError(_("答复或办结前请填写答复内容。"))
     return submission_transition(submission=submission, move=move, actor=actor, reply=reply)
