@@ -4,10 +4,18 @@ Each aggregate (batch, entry, case, objection, erratum, submission, enterprise i
 one :class:`Workflow`: its moves, each from some states to one state (or to the same state, for
 an action that changes no status), who may make it (a Django permission held through the role
 groups; a person, the unit through its access code, or only the system), its guards, and the
-side effects its transition function triggers. The same table answers three questions:
+side effects its transition function triggers. The same table answers four questions:
 
-* the transition function asks :meth:`Workflow.check` before it saves (a refusal raises the
-  aggregate's domain error, with a message a person can act on);
+* the transition function makes its move through :meth:`Workflow.apply`: the move is checked
+  (a refusal raises the aggregate's domain error, with a message a person can act on), the
+  record takes the move's target state and the fields the move sets, and is saved with
+  ``update_fields``; the :class:`Transition` it returns (move, from and to state, changed
+  fields) is what the function writes its history row from, in the same transaction, before
+  it arranges its side effects (jobs, signals on commit). A transition function holds only
+  what is its aggregate's own: the fields it sets, its history row, its effects;
+* a form asks :meth:`Workflow.input_errors` what the move's ``INPUT`` guards say of what
+  was typed, and shows each message beside the field the guard names
+  (``core.workflow_forms.MoveForm``), so the message lives with the guard alone;
 * a page asks :meth:`Workflow.rights` which buttons to show, enabled or disabled with the
   reason and the date from which the move applies;
 * the admin reads :meth:`Workflow.states` to keep status fields read-only, and the docs print
@@ -17,8 +25,9 @@ Guards come in three stages. ``WHO`` guards are about the person (the composer, 
 composer, a liaison of the case's department, the record in their area): failing one hides the
 button. ``WHEN`` guards are about the record now (the notice period is over, every objection
 decided): failing one shows the button disabled with the reason, or hides it when the guard
-says so. ``INPUT`` guards check what the person typed (a reason, a date) and run only at
-:meth:`Workflow.check`, when the values are there.
+says so. ``INPUT`` guards check what the person typed (a reason, a date) and run only when
+the values are there: at :meth:`Workflow.check` (and so :meth:`Workflow.apply`), and when
+a form asks :meth:`Workflow.input_errors`.
 """
 
 from __future__ import annotations
