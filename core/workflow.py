@@ -112,7 +112,8 @@ class Guard:
     check: GuardFunction
     name: str
     # For an INPUT guard, the input it is about (a key of the values, and the name of the
-    # form field that holds it): a form shows the refusal beside that field.
+    # form field that holds it unless the form maps it, ``MoveForm.input_fields``): a form
+    # shows the refusal beside that field.
     field: str | None = None
 
     def __call__(self, context: Context[Any]) -> Refusal | None:

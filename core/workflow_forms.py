@@ -41,8 +41,9 @@ class MoveForm(forms.Form):
         if asked is None:
             return data
         move, values = asked
-        # A field already refused (left blank, not a date) is not refused twice, and a
-        # refusal about the input as a whole waits until each field is right.
+        # A field refused for what it holds (not a date, too long) keeps that refusal; one
+        # left blank takes the guard's words. A refusal about the input as a whole waits
+        # until each field is right.
         had_errors = bool(self.errors)
         for name, message in self.workflow.input_errors(self.record, move, values):
             field = self.input_fields.get(name, name) if name is not None else None
