@@ -4,10 +4,18 @@ Each aggregate (batch, entry, case, objection, erratum, submission, enterprise i
 one :class:`Workflow`: its moves, each from some states to one state (or to the same state, for
 an action that changes no status), who may make it (a Django permission held through the role
 groups; a person, the unit through its access code, or only the system), its guards, and the
-side effects its transition function triggers. The same table answers three questions:
+side effects its transition function triggers. The same table answers four questions:
 
-* the transition function asks :meth:`Workflow.check` before it saves (a refusal raises the
-  aggregate's domain error, with a message a person can act on);
+* the transition function makes its move through :meth:`Workflow.apply`: the move is checked
+  (a refusal raises the aggregate's domain error, with a message a person can act on), the
+  record takes the move's target state and the fields the move sets, and is saved with
+  ``update_fields``; the :class:`Transition` it returns (move, from and to state, changed
+  fields) is what the function writes its history row from, in the same transaction, before
+  it arranges its side effects (jobs, signals on commit). A transition function holds only
+  what is its aggregate's own: the fields it sets, its history row, its effects;
+* a form asks :meth:`Workflow.input_errors` what the move's ``INPUT`` guards say of what
+  was typed, and shows each message beside the field the guard names
+  (``core.workflow_forms.MoveForm``), so the message lives with the guard alone;
 * a page asks :meth:`Workflow.rights` which buttons to show, enabled or disabled with the
   reason and the date from which the move applies;
 * the admin reads :meth:`Workflow.states` to keep status fields read-only, and the docs print
@@ -17,8 +25,9 @@ Guards come in three stages. ``WHO`` guards are about the person (the composer, 
 composer, a liaison of the case's department, the record in their area): failing one hides the
 button. ``WHEN`` guards are about the record now (the notice period is over, every objection
 decided): failing one shows the button disabled with the reason, or hides it when the guard
-says so. ``INPUT`` guards check what the person typed (a reason, a date) and run only at
-:meth:`Workflow.check`, when the values are there.
+says so. ``INPUT`` guards check what the person typed (a reason, a date) and run only when
+the values are there: at :meth:`Workflow.check` (and so :meth:`Workflow.apply`), and when
+a form asks :meth:`Workflow.input_errors`.
 """
 
 from __future__ import annotations
@@ -102,6 +111,10 @@ class Guard:
     stage: str
     check: GuardFunction
     name: str
+    # For an INPUT guard, the input it is about (a key of the values, and the name of the
+    # form field that holds it unless the form maps it, ``MoveForm.input_fields``): a form
+    # shows the refusal beside that field.
+    field: str | None = None
 
     def __call__(self, context: Context[Any]) -> Refusal | None:
         result = self.check(context)
@@ -120,9 +133,10 @@ def when(check: GuardFunction) -> Guard:
     return Guard(WHEN, check, check.__name__)
 
 
-def needs(check: GuardFunction) -> Guard:
-    """A guard about the input given with the move: checked only when it is made."""
-    return Guard(INPUT, check, check.__name__)
+def needs(check: GuardFunction, *, field: str | None = None) -> Guard:
+    """A guard about the input given with the move: checked when it is made, and by the
+    move's form (:meth:`Workflow.input_errors`); ``field`` names the input it is about."""
+    return Guard(INPUT, check, check.__name__, field)
 
 
 @dataclass(frozen=True)
@@ -182,6 +196,26 @@ class Decision:
         return self.refused_by != "permission"
 
 
+@dataclass(frozen=True)
+class Transition:
+    """A move made on a record by :meth:`Workflow.apply`: the state it left (blank for a new
+    record) and the one it entered (the same, for an action), and the fields it set."""
+
+    move: Move
+    source: str
+    target: str
+    changed: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return self.move.name
+
+    @property
+    def moved(self) -> bool:
+        """Whether the status changed."""
+        return self.source != self.target
+
+
 class Rights(Mapping[str, Decision]):
     """Every move of a workflow decided for one actor and one record: ``rights.approve`` is a
     :class:`Decision` (true when allowed), ``rights.approve.shown`` says whether to show it."""
@@ -230,8 +264,11 @@ class Workflow(Generic[T]):
         error: type[Exception],
         state_of: Callable[[T], str | None],
         refused: Callable[[str, str], str],
+        status_field: str = "status",
     ) -> None:
         self.name = name
+        # The record's field that holds its state (what :meth:`apply` sets).
+        self.status_field = status_field
         self._states = dict(states)
         self.moves: dict[str, Move] = {}
         for move in moves:
@@ -356,6 +393,69 @@ class Workflow(Generic[T]):
         if not decision.allowed:
             raise self.error(decision.reason)
         return decision.move
+
+    def apply(
+        self,
+        obj: T,
+        name: str,
+        actor: Actor,
+        *,
+        today: datetime.date | None = None,
+        values: Mapping[str, Any] | None = None,
+        extra: Mapping[str, Any] | None = None,
+        fields: Mapping[str, Any] | None = None,
+        save: bool = True,
+    ) -> Transition:
+        """Make move ``name`` on ``obj``: :meth:`check` it (``values`` are the input its
+        guards read), then set the move's target state, if it has one and it differs, and
+        ``fields``, the other columns the move sets. With ``save``, the record is saved:
+        a new one inserted, an existing one with ``update_fields`` (the changed fields
+        only; nothing when none changed). Returns what was done, for the transition
+        function's history row and side effects."""
+        move = self.check(obj, name, actor, today=today, values=values, extra=extra)
+        source = self._state_of(obj) or ""
+        changed: list[str] = []
+        if move.target is not None and move.target != source:
+            setattr(obj, self.status_field, move.target)
+            changed.append(self.status_field)
+        for field_name, value in (fields or {}).items():
+            setattr(obj, field_name, value)
+            changed.append(field_name)
+        if save:
+            record: Any = obj  # a model instance
+            if record._state.adding:
+                record.save()
+            elif changed:
+                record.save(update_fields=changed)
+        return Transition(move, source, move.target or source, tuple(changed))
+
+    def input_errors(
+        self,
+        obj: T,
+        name: str,
+        values: Mapping[str, Any],
+        *,
+        actor: Actor | None = None,
+        today: datetime.date | None = None,
+    ) -> list[tuple[str | None, str]]:
+        """What the move's INPUT guards say of ``values`` (a form's cleaned data), each
+        refusal with the field it is about (None: the input as a whole). Every input guard
+        is asked, so a form shows all its problems at once; who may make the move, and
+        whether the record allows it now, stay the transition's to check."""
+        context: Context[T] = Context(
+            obj=obj,
+            actor=actor if actor is not None else SYSTEM_ACTOR,
+            today=today or timezone.localdate(),
+            values=values,
+        )
+        errors: list[tuple[str | None, str]] = []
+        for guard in self.moves[name].guards:
+            if guard.stage != INPUT:
+                continue
+            refusal = guard(context)
+            if refusal is not None:
+                errors.append((guard.field, refusal.reason))
+        return errors
 
     def rights(
         self,

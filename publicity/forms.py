@@ -11,8 +11,10 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.workflow_forms import MoveForm
 from publicity.enums import ErratumKind
 from publicity.models import Entry
+from publicity.workflows import BATCH, ENTRY, ERRATUM, OBJECTION
 from registry.enums import Disposition, ExposureCategory
 from registry.forms import PrintedTextField
 from registry.models import Department
@@ -98,31 +100,33 @@ class FindingPickForm(forms.Form):
         findings.choices = choices
 
 
-class CommentForm(forms.Form):
+class CommentForm(MoveForm):
+    workflow = BATCH
+
     comment = forms.CharField(
         label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class ReturnForm(forms.Form):
-    reason = forms.CharField(
-        label=_("退回理由"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("请填写退回理由。")},
-    )
+class ReturnForm(MoveForm):
+    workflow = BATCH
+    input_fields = {"comment": "reason"}
+
+    reason = forms.CharField(label=_("退回理由"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def move_input(self, data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        return "return", {"comment": data.get("reason") or ""}
 
 
-class PublishForm(forms.Form):
+class PublishForm(MoveForm):
+    workflow = BATCH
+
     published_on = forms.DateField(
         label=_("公示日期（报纸刊登日）"),
         widget=DateInput(),
-        error_messages={"required": _("请填写公示日期。"), "invalid": _("请填写有效的日期。")},
+        error_messages={"invalid": _("请填写有效的日期。")},
     )
-    outlet = forms.CharField(
-        label=_("刊登媒体"),
-        max_length=128,
-        error_messages={"required": _("请填写刊登媒体。")},
-    )
+    outlet = forms.CharField(label=_("刊登媒体"), max_length=128)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault(
@@ -131,18 +135,24 @@ class PublishForm(forms.Form):
         )
         super().__init__(*args, **kwargs)
 
+    def move_input(self, data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        return "publish", {
+            "published_on": data.get("published_on"),
+            "outlet": data.get("outlet") or "",
+        }
 
-class ObjectionForm(forms.Form):
+
+class ObjectionForm(MoveForm):
+    """A unit's objection to its planned entry (``record``), the OBJECTION table's "record"."""
+
+    workflow = OBJECTION
+
     received_on = forms.DateField(
         label=_("收到日期"),
         widget=DateInput(),
-        error_messages={"required": _("请填写收到日期。"), "invalid": _("请填写有效的日期。")},
+        error_messages={"invalid": _("请填写有效的日期。")},
     )
-    statement = forms.CharField(
-        label=_("异议理由"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": _("请填写异议理由。")},
-    )
+    statement = forms.CharField(label=_("异议理由"), widget=forms.Textarea(attrs={"rows": 4}))
     evidence = forms.FileField(
         label=_("证据材料"),
         required=False,
@@ -153,22 +163,36 @@ class ObjectionForm(forms.Form):
         kwargs.setdefault("initial", {"received_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
 
+    def move_input(self, data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        return "record", {
+            "received_on": data.get("received_on"),
+            "statement": data.get("statement") or "",
+        }
 
-class ObjectionDecisionForm(forms.Form):
+
+class ObjectionDecisionForm(MoveForm):
+    workflow = OBJECTION
+
     decision = forms.TypedChoiceField(
         label=_("决定"),
         choices=[("rejected", _("异议不成立：保留在批次中")), ("upheld", _("异议成立：撤出批次"))],
         widget=forms.RadioSelect,
         error_messages={"required": _("请选择决定。")},
     )
-    reasons = forms.CharField(
-        label=_("决定理由"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": _("请填写决定理由。")},
-    )
+    reasons = forms.CharField(label=_("决定理由"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def move_input(self, data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        # Both decisions ask for the reasons, so a form without a decision still asks.
+        move = "uphold" if data.get("decision") == "upheld" else "reject"
+        return move, {"reasons": data.get("reasons") or ""}
 
 
-class ErratumForm(forms.Form):
+class ErratumForm(MoveForm):
+    """A correction or withdrawal of one listed entry (``record``), the ERRATUM table's
+    "create"."""
+
+    workflow = ERRATUM
+
     kind = forms.ChoiceField(
         label=_("类型"),
         choices=ErratumKind.choices,
@@ -202,13 +226,15 @@ class ErratumForm(forms.Form):
         "responsible_person",
     ]
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("kind") == ErratumKind.CORRECT and not any(
-            (data.get(name) or "").strip() for name in self.CORRECTABLE
-        ):
-            raise forms.ValidationError(_("更正时请至少填写一项更正后的内容。"))
-        return data
+    def move_input(self, data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        corrections = {
+            name: value for name in self.CORRECTABLE if (value := (data.get(name) or "").strip())
+        }
+        return "create", {
+            "kind": data.get("kind"),
+            "reason": data.get("reason") or "",
+            "corrections": corrections,
+        }
 
     def corrections(self) -> dict[str, str]:
         return {name: self.cleaned_data.get(name) or "" for name in self.CORRECTABLE}
@@ -254,8 +280,10 @@ class MediaReportForm(forms.Form):
         return date
 
 
-class EarlyRemovalForm(forms.Form):
+class EarlyRemovalForm(MoveForm):
     """An official's early removal of an entry from the public list (publicity/term.py)."""
+
+    workflow = ENTRY
 
     reason = forms.CharField(
         label=_("提前移出的理由"),
@@ -263,3 +291,6 @@ class EarlyRemovalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("将显示在公开的移出记录中。"),
     )
+
+    def move_input(self, data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        return "remove_early", {"reason": data.get("reason") or ""}

@@ -13,6 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.uploads import CheckedFile, evidence_check
+from core.workflow_forms import MoveForm
+from rectification.reply_workflow import REPLY
+from rectification.workflows import CASE
 from registry.validators import validate_phone
 
 MAX_FILES = 10
@@ -64,7 +67,9 @@ def _evidence_help() -> str:
     }
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(MoveForm):
+    workflow = CASE
+
     text = forms.CharField(
         label=_("整改进展"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -82,15 +87,14 @@ class ProgressForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["evidence"].help_text = _evidence_help()
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if not (data.get("text") or "").strip() and not data.get("evidence") and not self.errors:
-            raise ValidationError(_("请填写整改进展或上传至少一个证据文件。"), code="empty")
-        return data
+    def move_input(self, data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        return "progress", {"text": data.get("text") or "", "files": data.get("evidence")}
 
 
-class ApplicationForm(forms.Form):
+class ApplicationForm(MoveForm):
     """The unit's application for re-inspection, recorded by a liaison or made by the unit."""
+
+    workflow = CASE
 
     text = forms.CharField(
         label=_("申请说明"),
@@ -117,7 +121,8 @@ def _after_today(value: datetime.date) -> None:
         raise ValidationError(_("新的整改期限须在今天以后。"), code="past")
 
 
-class ReinspectionForm(forms.Form):
+class ReinspectionForm(MoveForm):
+    workflow = CASE
     PASSED = "passed"
     FAILED = "failed"
 
@@ -147,45 +152,49 @@ class ReinspectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["evidence"].help_text = _evidence_help()
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("result") == self.FAILED:
-            if not (data.get("text") or "").strip():
-                self.add_error("text", _("复查不合格须写明原因。"))
-            if not data.get("new_deadline") and "new_deadline" not in self.errors:
-                self.add_error("new_deadline", _("复查不合格须给出新的整改期限。"))
-        return data
+    def move_input(self, data: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+        # Only a failed re-inspection asks for input: the reason and the new deadline.
+        if data.get("result") != self.FAILED:
+            return None
+        return "fail", {"text": data.get("text") or "", "new_deadline": data.get("new_deadline")}
 
 
-class ExtensionForm(forms.Form):
+class ExtensionForm(MoveForm):
+    workflow = CASE
+    input_fields = {"text": "reason"}
+
     new_deadline = forms.DateField(
         label=_("新整改期限"),
         widget=DateInput(),
         validators=[_after_today],
-        error_messages={
-            "required": _("请填写新的整改期限。"),
-            "invalid": _("请按年-月-日填写日期。"),
-        },
+        error_messages={"invalid": _("请按年-月-日填写日期。")},
     )
     reason = forms.CharField(
-        label=_("延期理由"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=4000,
-        error_messages={"required": _("请写明延期理由。")},
+        label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
 
+    def move_input(self, data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        return "extend", {
+            "text": data.get("reason") or "",
+            "new_deadline": data.get("new_deadline"),
+        }
 
-class SupervisionForm(forms.Form):
+
+class SupervisionForm(MoveForm):
+    workflow = CASE
+
     text = forms.CharField(
-        label=_("督查情况"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=4000,
-        error_messages={"required": _("请写明督查情况。")},
+        label=_("督查情况"), widget=forms.Textarea(attrs={"rows": 4}), max_length=4000
     )
 
+    def move_input(self, data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        return "supervise", {"text": data.get("text") or ""}
 
-class ContactForm(forms.Form):
+
+class ContactForm(MoveForm):
     """The responsible person's name and contact on a case (the reminders' address)."""
+
+    workflow = CASE
 
     responsible_person = forms.CharField(
         label=_("责任人"), max_length=64, error_messages={"required": _("请填写责任人姓名。")}
@@ -238,8 +247,10 @@ class AttachmentField(forms.FileField):
         return evidence_check(upload)
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(MoveForm):
     """The unit's public reply to its entry, in its own words."""
+
+    workflow = REPLY
 
     text = forms.CharField(
         label=_("回应内容"),
@@ -249,7 +260,6 @@ class ReplyForm(forms.Form):
             "经工作人员审核后，将以“单位回应”的名义显示在公示页面上。请勿填写身份证号、"
             "电话等个人信息。"
         ),
-        error_messages={"required": _("请填写回应内容。")},
     )
     attachment = AttachmentField(label=_("附件（可选）"))
 
@@ -259,10 +269,15 @@ class ReplyForm(forms.Form):
             "一个 JPEG、PNG 照片或 PDF，不超过 %(mb)d MB；仅工作人员可见，不公开。"
         ) % {"mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024)}
 
+    def move_input(self, data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        return "submit", {"text": data.get("text") or ""}
 
-class ReplyModerationForm(forms.Form):
+
+class ReplyModerationForm(MoveForm):
     """A member of staff's decision on a unit's reply: publish (with the personal data taken
     out, where needed) or refuse with a reason the unit reads."""
+
+    workflow = REPLY
 
     PUBLISH = "publish"
     REFUSE = "refuse"
@@ -299,8 +314,9 @@ class ReplyModerationForm(forms.Form):
         if not ask_confirmation:
             del self.fields["personal_data_confirmed"]
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("decision") == self.REFUSE and not (data.get("reason") or "").strip():
-            self.add_error("reason", _("不予公开须写明理由，单位会看到。"))
-        return data
+    def move_input(self, data: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+        # Publishing is asked of the text as published, personal data and all, by the
+        # service (the page offers the confirmation); refusing needs its reason here.
+        if data.get("decision") != self.REFUSE:
+            return None
+        return "refuse", {"reason": data.get("reason") or ""}

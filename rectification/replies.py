@@ -66,31 +66,24 @@ def reply_transition(
         raise ReplyError(_("该回应不在您的管辖范围内。"))
     if move == "publish":
         text = text.strip() or reply.text
-    rule = REPLY.check(
+    fields: dict[str, Any]
+    if move == "submit":
+        fields = {"text": text.strip()}
+    else:
+        fields = {"decided_at": timezone.now(), "decided_by": user}
+        if move == "publish":
+            fields["published_text"] = text
+        else:
+            fields["refusal_reason"] = reason.strip()
+    done = REPLY.apply(
         reply,
         move,
         actor,
         values={"text": text, "reason": reason, "personal_data_confirmed": personal_data_confirmed},
+        fields=fields,
     )
     # What the moderator confirmed the public may read (checked on the text published).
     confirmed = reply_personal_data(reply, text) if move == "publish" else []
-    from_status = reply.status if reply.pk else ""
-    assert rule.target is not None  # noqa: S101 - every move of the table changes the status
-    reply.status = rule.target
-    if move == "submit":
-        reply.text = text.strip()
-        reply.save()
-    else:
-        reply.decided_at = timezone.now()
-        reply.decided_by = user
-        fields = ["status", "decided_at", "decided_by"]
-        if move == "publish":
-            reply.published_text = text
-            fields.append("published_text")
-        else:
-            reply.refusal_reason = reason.strip()
-            fields.append("refusal_reason")
-        reply.save(update_fields=fields)
     comments = [reply.refusal_reason] if move == "refuse" else []
     if move == "publish" and reply.published_text != reply.text:
         comments.append(_("公开的文本经工作人员删改。"))
@@ -115,8 +108,8 @@ def reply_transition(
         actor=user,
         move=move,
         field="status",
-        old=from_status,
-        new=reply.status,
+        old=done.source,
+        new=done.target,
         comment="".join(comments),
         extra_changes=extra_changes,
     )

@@ -36,7 +36,7 @@ def reply_detail(request: HttpRequest, reply_id: int) -> HttpResponseBase:
     found = reply_personal_data(reply, reply.text)
     posted = request.POST.get("published_text", "").strip()
     ask = bool(found or (posted and reply_personal_data(reply, posted)))
-    form = forms.ReplyModerationForm(request.POST or None, ask_confirmation=ask)
+    form = forms.ReplyModerationForm(request.POST or None, ask_confirmation=ask, record=reply)
     if request.method == "POST":
         if not (rights.publish.shown or rights.refuse.shown):
             raise PermissionDenied

@@ -80,7 +80,7 @@ REPLY: Workflow[Reply] = Workflow(
             ReplyStatus.SUBMITTED,
             gettext_lazy("提交回应"),
             by=(UNIT,),
-            guards=(when(_none_pending), needs(_text_given)),
+            guards=(when(_none_pending), needs(_text_given, field="text")),
             effects=(gettext_lazy("附件（可选，仅工作人员可见）"),),
         ),
         Move(
@@ -89,7 +89,7 @@ REPLY: Workflow[Reply] = Workflow(
             ReplyStatus.PUBLISHED,
             gettext_lazy("公开"),
             permission=MODERATE,
-            guards=(needs(_text_given), needs(_personal_data_confirmed)),
+            guards=(needs(_text_given, field="text"), needs(_personal_data_confirmed)),
             effects=(
                 gettext_lazy("公开的文本可删去个人信息，原文仅工作人员可见"),
                 gettext_lazy("公开的文本仍含可能的个人信息时，须经确认，并记入操作记录"),
@@ -102,7 +102,7 @@ REPLY: Workflow[Reply] = Workflow(
             ReplyStatus.REFUSED,
             gettext_lazy("不予公开"),
             permission=MODERATE,
-            guards=(needs(_reason_given),),
+            guards=(needs(_reason_given, field="reason"),),
             effects=(gettext_lazy("单位在其页面上看到理由"),),
         ),
     ],

@@ -105,21 +105,19 @@ def case_transition(
     """
     today = today or timezone.localdate()
     checker = SYSTEM_ACTOR if actor is None else actor
-    rule = CASE.check(
+    # Saved below, once, with what the move's inputs change besides the status.
+    done = CASE.apply(
         case,
         move,
         checker,
         today=today,
         values={"text": text, "new_deadline": new_deadline, "files": files, "contact": contact},
+        save=False,
     )
-    from_status = case.status
-    changed: list[str] = []
-    if rule.target is not None and rule.target != from_status:
-        case.status = rule.target
-        changed.append("status")
-        if rule.target not in CaseStatus.active():
-            case.closed_on = today
-            changed.append("closed_on")
+    changed = list(done.changed)
+    if done.moved and done.target not in CaseStatus.active():
+        case.closed_on = today
+        changed.append("closed_on")
     if new_deadline is not None:
         if new_deadline < case.opened_on:
             raise CaseError(_("新的整改期限不能早于立案日期。"))
@@ -153,8 +151,8 @@ def case_transition(
         case=case,
         kind=kind,
         actor=actor if isinstance(actor, User) else None,
-        from_status=from_status if "status" in changed else "",
-        to_status=case.status if "status" in changed else "",
+        from_status=done.source if done.moved else "",
+        to_status=done.target if done.moved else "",
         new_deadline=new_deadline,
         text=text,
         is_public=event_is_public(kind, is_public),

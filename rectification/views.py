@@ -22,6 +22,7 @@ from core.pages import bounded_page_of, staff_view
 from core.requests import client_address
 from core.uploads import stored_file_response
 from core.workflow import UNIT_ACTOR, Rights
+from core.workflow_forms import MoveForm
 from rectification import forms, selectors, services
 from rectification.models import AccessCode, Case, Reply
 from rectification.permissions import case_for_user
@@ -100,7 +101,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _case_action(
     *,
     moves: tuple[str, ...],
-    form_class: type[forms.forms.Form],
+    form_class: type[MoveForm],
     form_name: str,
     act: Callable[[HttpRequest, Case, dict[str, Any]], object],
     done: str,
@@ -115,7 +116,9 @@ def _case_action(
         case, rights = case_for_user(request.user, pk, selectors.case_detail_queryset())
         if not any(rights[move].shown for move in moves):
             raise PermissionDenied
-        form = form_class(request.POST, request.FILES, prefix=form_name.removesuffix("_form"))
+        form = form_class(
+            request.POST, request.FILES, prefix=form_name.removesuffix("_form"), record=case
+        )
         if form.is_valid():
             try:
                 act(request, case, form.cleaned_data)
@@ -359,7 +362,7 @@ def unit_progress(request: HttpRequest) -> HttpResponseBase:
     access = _unit_access(request)
     if access is None:
         return redirect("rectification-unit:login")
-    form = forms.ProgressForm(request.POST, request.FILES, prefix="progress")
+    form = forms.ProgressForm(request.POST, request.FILES, prefix="progress", record=access.case)
     if form.is_valid():
         try:
             services.case_record_progress(
@@ -382,7 +385,9 @@ def unit_application(request: HttpRequest) -> HttpResponseBase:
     access = _unit_access(request)
     if access is None:
         return redirect("rectification-unit:login")
-    form = forms.ApplicationForm(request.POST, request.FILES, prefix="application")
+    form = forms.ApplicationForm(
+        request.POST, request.FILES, prefix="application", record=access.case
+    )
     if form.is_valid():
         try:
             services.case_request_reinspection(

@@ -201,8 +201,8 @@ CASE: Workflow[Case] = Workflow(
             gettext_lazy("复查不合格"),
             permission="rectification.reinspect_case",
             guards=(
-                needs(_text_given(gettext_lazy("复查不合格须写明原因。"))),
-                needs(_new_deadline_later),
+                needs(_text_given(gettext_lazy("复查不合格须写明原因。")), field="text"),
+                needs(_new_deadline_later, field="new_deadline"),
             ),
             effects=(gettext_lazy("新的整改期限"),),
         ),
@@ -213,8 +213,8 @@ CASE: Workflow[Case] = Workflow(
             gettext_lazy("延长整改期限"),
             permission="rectification.extend_case_deadline",
             guards=(
-                needs(_text_given(gettext_lazy("延长整改期限须写明理由。"))),
-                needs(_extension_later),
+                needs(_text_given(gettext_lazy("延长整改期限须写明理由。")), field="text"),
+                needs(_extension_later, field="new_deadline"),
             ),
             effects=(gettext_lazy("新的整改期限"),),
         ),
@@ -226,7 +226,7 @@ CASE: Workflow[Case] = Workflow(
             permission="rectification.supervise_case",
             guards=(
                 when(_overdue_or_escalated),
-                needs(_text_given(gettext_lazy("请写明督查情况。"))),
+                needs(_text_given(gettext_lazy("请写明督查情况。")), field="text"),
             ),
         ),
         Move(
@@ -270,7 +270,7 @@ CASE: Workflow[Case] = Workflow(
             CaseStatus.CANCELLED,
             gettext_lazy("撤销"),
             by=(SYSTEM,),
-            guards=(needs(_text_given(gettext_lazy("撤销整改跟踪须写明原因。"))),),
+            guards=(needs(_text_given(gettext_lazy("撤销整改跟踪须写明原因。")), field="text"),),
             effects=(gettext_lazy("条目经更正撤回时"),),
         ),
     ],

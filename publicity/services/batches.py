@@ -46,15 +46,11 @@ def batch_transition(
     (numbering, jobs, cases) are the named services' below, made before this is called.
     """
     values = dict(values or {})
-    rule = BATCH.check(batch, move, actor, today=today, values={**values, "comment": comment})
-    from_status = batch.status
-    for name, value in values.items():
-        setattr(batch, name, value)
-    assert rule.target is not None  # noqa: S101 - every batch move but the actions moves it
-    batch.status = rule.target
-    batch.save(update_fields=["status", *values])
+    done = BATCH.apply(
+        batch, move, actor, today=today, values={**values, "comment": comment}, fields=values
+    )
     return BatchTransition.objects.create(
-        batch=batch, from_status=from_status, to_status=batch.status, by=actor, comment=comment
+        batch=batch, from_status=done.source, to_status=done.target, by=actor, comment=comment
     )
 
 

@@ -51,22 +51,22 @@ def entry_transition(
     ``update_fields``; one history row in the same transaction.
     """
     values = dict(values or {})
-    rule = ENTRY.moves[move]
-    checker = SYSTEM_ACTOR if rule.by == (SYSTEM,) else actor
-    ENTRY.check(entry, move, checker, today=today, values={**values, "reason": comment})  # type: ignore[arg-type]
-    from_status = entry.status
-    for name, value in values.items():
-        setattr(entry, name, value)
-    assert rule.target is not None  # noqa: S101 - every entry move moves it
-    entry.status = rule.target
-    entry.save(update_fields=["status", *values])
+    checker = SYSTEM_ACTOR if ENTRY.moves[move].by == (SYSTEM,) else actor
+    done = ENTRY.apply(
+        entry,
+        move,
+        checker,  # type: ignore[arg-type]
+        today=today,
+        values={**values, "reason": comment},
+        fields=values,
+    )
     history_record(
         obj=entry,
         actor=actor,
         move=move,
         field="status",
-        old=from_status,
-        new=entry.status,
+        old=done.source,
+        new=done.target,
         comment=comment,
     )
     return entry

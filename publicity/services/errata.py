@@ -54,16 +54,18 @@ def erratum_transition(*, erratum: Erratum, move: str, actor: User) -> Erratum:
     date and reason — the columns the database still lets change) and cancels its case.
     The printed text is never touched: a correction is shown beside the entry.
     """
-    rule = ERRATUM.check(erratum, move, actor)
-    from_status = erratum.status
-    assert rule.target is not None  # noqa: S101 - both decisions move it
-    erratum.status = rule.target
     approve = move == "approve"
-    erratum.approved_by = actor if approve else None
-    erratum.approved_at = timezone.now() if approve else None
-    erratum.save(update_fields=["status", "approved_by", "approved_at"])
+    done = ERRATUM.apply(
+        erratum,
+        move,
+        actor,
+        fields={
+            "approved_by": actor if approve else None,
+            "approved_at": timezone.now() if approve else None,
+        },
+    )
     history_record(
-        obj=erratum, actor=actor, move=move, field="status", old=from_status, new=erratum.status
+        obj=erratum, actor=actor, move=move, field="status", old=done.source, new=done.target
     )
     if approve and erratum.kind == ErratumKind.WITHDRAW:
         entry = Entry.objects.select_for_update().get(pk=erratum.entry_id)

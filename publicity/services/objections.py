@@ -25,21 +25,20 @@ def objection_transition(
     Side effects: the decision, decider, time and reasons; the history row; for ``uphold``
     the entry's move ``withdraw_on_objection`` (status, removal date and reason).
     """
-    rule = OBJECTION.check(objection, move, actor, values={"reasons": reasons})
-    from_decision = objection.decision
-    assert rule.target is not None  # noqa: S101 - both decisions move it
-    objection.decision = rule.target
-    objection.decided_by = actor
-    objection.decided_at = timezone.now()
-    objection.reasons = reasons.strip()
-    objection.save(update_fields=["decision", "decided_by", "decided_at", "reasons"])
+    done = OBJECTION.apply(
+        objection,
+        move,
+        actor,
+        values={"reasons": reasons},
+        fields={"decided_by": actor, "decided_at": timezone.now(), "reasons": reasons.strip()},
+    )
     history_record(
         obj=objection,
         actor=actor,
         move=move,
-        field="decision",
-        old=from_decision,
-        new=objection.decision,
+        field=OBJECTION.status_field,
+        old=done.source,
+        new=done.target,
         comment=objection.reasons,
     )
     if move == "uphold":

@@ -9,8 +9,10 @@ from django import forms
 from django.contrib.auth.models import User
 from django.utils.translation import gettext_lazy as _
 
+from core.workflow_forms import MoveForm
 from publicity.enums import SubmissionKind, SubmissionStatus
 from publicity.submissions.selectors import submission_assignees
+from publicity.submissions.workflow import SUBMISSION, submission_move_to
 from registry.enums import JurisdictionLevel
 from registry.models import Jurisdiction
 from registry.templatetags.registry_tags import person
@@ -110,7 +112,12 @@ class AssignForm(forms.Form):
         self.fields["assignee"].label_from_instance = person  # type: ignore[attr-defined]
 
 
-class ReplyForm(forms.Form):
+class ReplyForm(MoveForm):
+    """The public reply and the status it leaves the submission (``record``) in."""
+
+    workflow = SUBMISSION
+    input_fields = {"reply": "public_reply"}
+
     public_reply = forms.CharField(
         label=_("答复（公开：凭查询码可见）"),
         max_length=BODY_MAX_CHARS,
@@ -121,6 +128,12 @@ class ReplyForm(forms.Form):
 
     def clean_public_reply(self) -> str:
         return plain_text(self.cleaned_data["public_reply"])
+
+    def move_input(self, data: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+        move = submission_move_to(self.record, data["status"]) if "status" in data else None
+        if move is None:  # the service says which change cannot be made
+            return None
+        return move, {"reply": data.get("public_reply") or ""}
 
 
 class TriageFilterForm(forms.Form):

@@ -9,6 +9,7 @@ only on a non-anonymous submission (a database constraint) and shown only to sta
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -26,7 +27,7 @@ from publicity.submissions.selectors import (
     TRACKING_GROUPS,
     submission_assignees,
 )
-from publicity.submissions.workflow import MOVE_TO, SUBMISSION, SubmissionError
+from publicity.submissions.workflow import SUBMISSION, SubmissionError, submission_move_to
 from registry.history import history_record, person_label
 from registry.models import Jurisdiction
 
@@ -105,30 +106,22 @@ def submission_transition(
     old → new), and, in the same transaction, the reply when its text changed (old → new
     text, who, when) and the handler when the actor became it.
     """
-    rule = SUBMISSION.check(submission, move, actor, values={"reply": reply or ""})
-    from_status = submission.status
     old_reply = submission.public_reply
-    fields: list[str] = []
-    if rule.target is not None and rule.target != from_status:
-        submission.status = rule.target
-        fields.append("status")
+    fields: dict[str, Any] = {}
     if reply is not None and reply.strip() != old_reply:
-        submission.public_reply = reply.strip()
-        submission.replied_at = timezone.now() if reply.strip() else None
-        fields += ["public_reply", "replied_at"]
+        fields["public_reply"] = reply.strip()
+        fields["replied_at"] = timezone.now() if reply.strip() else None
     took_it = submission.assigned_to_id is None
     if took_it:
-        submission.assigned_to = actor
-        fields.append("assigned_to")
-    if fields:
-        submission.save(update_fields=fields)
+        fields["assigned_to"] = actor
+    done = SUBMISSION.apply(submission, move, actor, values={"reply": reply or ""}, fields=fields)
     history_record(
         obj=submission,
         actor=actor,
         move=move,
         field="status",
-        old=from_status,
-        new=submission.status,
+        old=done.source,
+        new=done.target,
     )
     if "public_reply" in fields:
         history_record(
@@ -194,13 +187,10 @@ def submission_reply(*, submission: Submission, reply: str, status: str, actor: 
     """
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     target = SubmissionStatus(status)
-    move = "note" if target == submission.status else MOVE_TO.get(target, "")
-    if move not in SUBMISSION.moves:
+    move = submission_move_to(submission, target)
+    if move is None:
         raise SubmissionError(
             _("不能从“%(from)s”改为“%(to)s”。")
             % {"from": submission.get_status_display(), "to": target.label}
         )
-    if move == "note" and target in (SubmissionStatus.ANSWERED, SubmissionStatus.CLOSED):
-        if not reply.strip():
-            raise SubmissionError(_("答复或办结前请填写答复内容。"))
     return submission_transition(submission=submission, move=move, actor=actor, reply=reply)

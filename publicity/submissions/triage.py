@@ -60,6 +60,7 @@ def triage_detail(request: HttpRequest, pk: int) -> HttpResponse:
     reply_form = ReplyForm(
         request.POST if request.POST.get("action") == "reply" else None,
         initial={"public_reply": submission.public_reply, "status": submission.status},
+        record=submission,
     )
     user = request.user
     assert user.is_authenticated  # noqa: S101 - login_required above

@@ -23,6 +23,13 @@ def _reply_given(context: Context[Submission]) -> str | None:
     return None
 
 
+def _reply_kept(context: Context[Submission]) -> str | None:
+    # An answered or closed submission keeps a public reply: a change may not blank it.
+    if context.obj.status in (SubmissionStatus.ANSWERED, SubmissionStatus.CLOSED):
+        return _reply_given(context)
+    return None
+
+
 def _refused(state: str, target: str) -> str:
     return _("不能从“%(from)s”改为“%(to)s”。") % {"from": state, "to": target}
 
@@ -67,7 +74,7 @@ SUBMISSION: Workflow[Any] = Workflow(
             SubmissionStatus.ANSWERED,
             gettext_lazy("答复"),
             permission=TRIAGE,
-            guards=(needs(_reply_given),),
+            guards=(needs(_reply_given, field="reply"),),
             effects=(gettext_lazy("答复公开：凭查询码可见"),),
         ),
         Move(
@@ -76,7 +83,7 @@ SUBMISSION: Workflow[Any] = Workflow(
             SubmissionStatus.CLOSED,
             gettext_lazy("办结"),
             permission=TRIAGE,
-            guards=(needs(_reply_given),),
+            guards=(needs(_reply_given, field="reply"),),
         ),
         Move(
             "note",
@@ -84,6 +91,7 @@ SUBMISSION: Workflow[Any] = Workflow(
             None,
             gettext_lazy("修改答复"),
             permission=TRIAGE,
+            guards=(needs(_reply_kept, field="reply"),),
         ),
     ],
 )
@@ -94,3 +102,10 @@ MOVE_TO: dict[str, str] = {
     SubmissionStatus.ANSWERED: "answer",
     SubmissionStatus.CLOSED: "close",
 }
+
+
+def submission_move_to(submission: Submission, status: str) -> str | None:
+    """The move that saves a reply with ``status`` chosen on the triage page: "note" for
+    the submission's own status, else the move into ``status``; None if there is none."""
+    move = "note" if status == submission.status else MOVE_TO.get(status)
+    return move if move in SUBMISSION.moves else None

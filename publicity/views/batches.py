@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -18,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from core.pages import bounded_page_of, page_of, query_without_page, staff_view
+from core.workflow_forms import MoveForm
 from publicity import selectors, services
 from publicity.forms import (
     CommentForm,
@@ -152,7 +152,7 @@ class BatchMove:
     service that makes it, the message on success, and the page a refused form comes back to
     (None: the batch page, with the refusal as a message)."""
 
-    form: type[forms.Form] | None
+    form: type[MoveForm] | None
     act: Callable[[Batch, User, dict[str, Any]], Any]
     done: Any
     page: str | None = None
@@ -204,7 +204,7 @@ def batch_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
     user = acting_user(request)
     batch, rights = batch_for_user(user, pk)
     require(rights[move].shown)
-    form = spec.form(request.POST) if spec.form else None
+    form = spec.form(request.POST, record=batch) if spec.form else None
     if form is not None and not form.is_valid():
         if spec.page is None:
             return to_batch(batch.pk)

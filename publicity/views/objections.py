@@ -30,7 +30,7 @@ def objection_new(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     entry, rights = entry_for_user(user, pk)
     require(rights.record_objection.shown)
-    form = ObjectionForm(request.POST or None, request.FILES or None)
+    form = ObjectionForm(request.POST or None, request.FILES or None, record=entry)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -60,7 +60,7 @@ def objection_new(request: HttpRequest, pk: int) -> HttpResponse:
 def objection_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     objection, rights = objection_for_user(user, pk)
-    form = ObjectionDecisionForm(request.POST or None)
+    form = ObjectionDecisionForm(request.POST or None, record=objection)
     if request.method == "POST":
         require(rights.uphold.shown or rights.reject.shown)
         if form.is_valid():

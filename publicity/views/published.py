@@ -33,7 +33,7 @@ def erratum_new(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     entry, rights = entry_for_user(user, pk)
     require(rights.add_erratum.shown)
-    form = ErratumForm(request.POST or None)
+    form = ErratumForm(request.POST or None, record=entry)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -115,7 +115,7 @@ def entry_remove_early_view(request: HttpRequest, pk: int) -> HttpResponse:
     # The page explains a refusal of the table's "when" guard (not yet verified, or too
     # soon); someone without the permission, or an entry no longer listed, gets 403.
     require(decision.shown or decision.refused_by == "early_removal_due")
-    form = EarlyRemovalForm(request.POST or None)
+    form = EarlyRemovalForm(request.POST or None, record=entry)
     if request.method == "POST" and form.is_valid():
         try:
             services.entry_remove_early(

@@ -138,7 +138,7 @@ BATCH: Workflow[Batch] = Workflow(
             BatchStatus.RETURNED,
             gettext_lazy("退回"),
             permission="publicity.approve_batch",
-            guards=(who(not_composer), needs(_comment_given)),
+            guards=(who(not_composer), needs(_comment_given, field="comment")),
         ),
         Move(
             "reopen",
@@ -183,7 +183,11 @@ BATCH: Workflow[Batch] = Workflow(
             BatchStatus.PUBLISHED,
             gettext_lazy("发布"),
             permission="publicity.publish_batch",
-            guards=(when(_notice_built), needs(_outlet_given), needs(_published_after_finalised)),
+            guards=(
+                when(_notice_built),
+                needs(_outlet_given, field="outlet"),
+                needs(_published_after_finalised, field="published_on"),
+            ),
             effects=(
                 gettext_lazy("每个拟曝光条目立案整改跟踪并公示"),
                 gettext_lazy("刷新公开页面缓存"),

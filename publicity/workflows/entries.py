@@ -104,7 +104,7 @@ ENTRY: Workflow[Entry] = Workflow(
             gettext_lazy("提前移出"),
             permission="publicity.remove_entry_early",
             denied=gettext_lazy("只有审批领导可以提前移出公示名单。"),
-            guards=(when(_early_removal_due), needs(_reason_given)),
+            guards=(when(_early_removal_due), needs(_reason_given, field="reason")),
             effects=(gettext_lazy("移出记录公开"), gettext_lazy("刷新公开页面缓存")),
         ),
     ],
@@ -172,6 +172,7 @@ OBJECTION: Workflow[Any] = Workflow(
     states=ObjectionDecision.choices,
     error=PublicationError,
     state_of=_objection_state,
+    status_field="decision",
     refused=lambda state, move: _("该异议已经决定。"),
     moves=[
         Move(
@@ -184,8 +185,8 @@ OBJECTION: Workflow[Any] = Workflow(
                 who(unit_in_area),
                 when(_in_notice_period),
                 when(_entry_planned),
-                needs(_received_in_period),
-                needs(_statement_given),
+                needs(_received_in_period, field="received_on"),
+                needs(_statement_given, field="statement"),
             ),
         ),
         Move(
@@ -197,7 +198,7 @@ OBJECTION: Workflow[Any] = Workflow(
             guards=(
                 who(not_composer_of_batch),
                 when(_batch_in_notice_period),
-                needs(_reasons_given),
+                needs(_reasons_given, field="reasons"),
             ),
             effects=(gettext_lazy("条目撤出批次（条目流转：异议成立，撤出）"),),
         ),
@@ -210,7 +211,7 @@ OBJECTION: Workflow[Any] = Workflow(
             guards=(
                 who(not_composer_of_batch),
                 when(_batch_in_notice_period),
-                needs(_reasons_given),
+                needs(_reasons_given, field="reasons"),
             ),
         ),
     ],
@@ -242,11 +243,15 @@ def _no_erratum_pending(context: Context[Entry]) -> str | None:
     return None
 
 
-def _erratum_content(context: Context[Entry]) -> str | None:
+def _erratum_reason_given(context: Context[Entry]) -> str | None:
     if not str(context.values.get("reason", "")).strip():
         return _("请填写更正理由。")
+    return None
+
+
+def _corrections_given(context: Context[Entry]) -> str | None:
     if context.values.get("kind") == ErratumKind.CORRECT and not context.values.get("corrections"):
-        return _("请至少填写一项更正后的内容。")
+        return _("更正时请至少填写一项更正后的内容。")
     return None
 
 
@@ -271,7 +276,8 @@ ERRATUM: Workflow[Any] = Workflow(
                 who(unit_in_area),
                 when(_entry_listed),
                 when(_no_erratum_pending),
-                needs(_erratum_content),
+                needs(_erratum_reason_given, field="reason"),
+                needs(_corrections_given),
             ),
         ),
         Move(

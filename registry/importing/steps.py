@@ -56,22 +56,16 @@ def import_transition(
 ) -> EnterpriseImport:
     """Make ``move`` on an import if the IMPORT table allows it: saves ``status`` and
     ``values`` with ``update_fields`` and the history row, in the caller's transaction."""
-    rule = IMPORT.moves[move]
-    IMPORT.check(enterprise_import, move, SYSTEM_ACTOR if actor is None else actor)
-    from_status = enterprise_import.status
-    values = values or {}
-    for name, value in values.items():
-        setattr(enterprise_import, name, value)
-    assert rule.target is not None  # noqa: S101 - every import move moves it
-    enterprise_import.status = rule.target
-    enterprise_import.save(update_fields=["status", *values])
+    done = IMPORT.apply(
+        enterprise_import, move, SYSTEM_ACTOR if actor is None else actor, fields=values
+    )
     history_record(
         obj=enterprise_import,
         actor=actor,
         move=move,
         field="status",
-        old=from_status,
-        new=enterprise_import.status,
+        old=done.source,
+        new=done.target,
     )
     return enterprise_import
 

@@ -198,7 +198,7 @@ def test_case_reinspection_fail_needs_reason_and_deadline(client):
     assert response.status_code == 400
     assert response.context["reinspection_form"].errors == {
         "text": ["复查不合格须写明原因。"],
-        "new_deadline": ["复查不合格须给出新的整改期限。"],
+        "new_deadline": ["复查不合格须给出今天以后的新整改期限。"],
     }
     new = working_day(30)
     response = client.post(
@@ -229,6 +229,23 @@ def test_case_extension_by_official(client):
     assert case.deadline == working_day(40)
 
 
+def test_case_extension_form_asks_the_moves_guards(client):
+    case = a_case(deadline_in=40)
+    login(client, "off", roles.OFFICIAL)
+    url = reverse("rectification:case-extension", args=[case.pk])
+    # Later than today but not than the case's deadline: the guard reads the case.
+    early = client.post(url, {"extension-new_deadline": working_day(5).isoformat()})
+    blank = client.post(url, {})
+
+    assert early.status_code == 400
+    assert early.context["extension_form"].errors == {
+        "new_deadline": [f"新的整改期限须晚于现在的期限（{case.deadline.isoformat()}）和今天。"],
+        "reason": ["延长整改期限须写明理由。"],
+    }
+    assert blank.context["extension_form"].errors == early.context["extension_form"].errors
+    assert case.events.count() == 0
+
+
 def test_case_supervision_only_on_overdue_cases(client):
     on_time = a_case(deadline_in=3)
     late = a_case(deadline_in=-3)
@@ -247,6 +264,9 @@ def test_case_supervision_only_on_overdue_cases(client):
     assert list(late.events.values_list("kind", "text", "is_public")) == [
         (EventKind.SUPERVISION, "约谈负责人", True)
     ]
+    blank = client.post(reverse(url, args=[late.pk]), {"supervision-text": " "})
+    assert blank.status_code == 400
+    assert blank.context["supervision_form"].errors == {"text": ["请写明督查情况。"]}
 
 
 def test_case_letter_downloads_a_pdf_with_a_new_code(client):

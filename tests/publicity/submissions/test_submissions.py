@@ -220,6 +220,23 @@ def test_submission_reply_refuses_answer_without_text(make_staff):
         )
 
 
+def test_triage_reply_form_asks_the_moves_guard(client, make_staff):
+    client.force_login(make_staff("official5", "publicity.change_submission"))
+    answered = SubmissionFactory(status=SubmissionStatus.ANSWERED, public_reply="已答复")
+    url = reverse("submissions:triage-detail", args=[answered.pk])
+
+    # Answering, and blanking the reply of an answered one, both need the reply.
+    blanked = client.post(url, {"action": "reply", "public_reply": "", "status": "answered"})
+    closed = client.post(url, {"action": "reply", "public_reply": " ", "status": "closed"})
+
+    for response in (blanked, closed):
+        assert response.context["reply_form"].errors == {
+            "public_reply": ["答复或办结前请填写答复内容。"]
+        }
+    answered.refresh_from_db()
+    assert (answered.status, answered.public_reply) == (SubmissionStatus.ANSWERED, "已答复")
+
+
 def test_submission_reply_refuses_reopening_closed(make_staff):
     official = make_staff("official4", "publicity.change_submission")
     closed = SubmissionFactory(status=SubmissionStatus.CLOSED, public_reply="已办结")
