@@ -11,6 +11,7 @@ import base64
 import datetime
 import hashlib
 import json
+import time
 from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -72,20 +73,63 @@ def public_cache_key(name: str, params: Any) -> str:
     return f"public:{public_cache_version()}:{name}:{translation.get_language()}:{digest}"
 
 
-def public_cached(name: str, params: Any, compute: Callable[[], _T], *, page: bool = True) -> _T:
+# How long the visitors who asked for a figure another process is computing wait for it
+# before computing it themselves (``public_cached(single_flight=True)``).
+SINGLE_FLIGHT_WAIT_SECONDS = 30
+
+
+def public_cached(
+    name: str,
+    params: Any,
+    compute: Callable[[], _T],
+    *,
+    page: bool = True,
+    single_flight: bool = False,
+) -> _T:
     """``compute()``'s result from the cache, under the current version, language and params.
 
     ``page``: a page's content, computed afresh when the page cache is off
     (``settings.PUBLIC_PAGE_CACHE``); counts and form choices stay cached regardless.
+    ``single_flight``: a figure that takes seconds to compute (the statistics over every
+    entry) is computed by one process at a time; the others wait for its result instead of
+    each computing it at once (16 at once took a million entries' statistics from ~2 s to
+    none answered in 8 s).
     """
     if page and not settings.PUBLIC_PAGE_CACHE:
         return compute()
     key = public_cache_key(name, params)
     value = cache.get(key)
     if value is None:
+        if single_flight:
+            return _computed_once(key, compute)
         value = compute()
         cache.set(key, value, PUBLIC_CACHE_TTL_SECONDS)
     return value  # type: ignore[no-any-return]
+
+
+def _computed_once(key: str, compute: Callable[[], _T]) -> _T:
+    """``compute()``, or the value another process is computing for ``key``: a lock in the
+    cache says who computes; the rest poll for the result. A computing process that died, or
+    an unreachable cache, leaves no lock: the waiter computes it itself."""
+    lock = f"{key}:computing"
+    if cache.add(lock, 1, timeout=SINGLE_FLIGHT_WAIT_SECONDS):
+        try:
+            value = compute()
+            cache.set(key, value, PUBLIC_CACHE_TTL_SECONDS)  # before the lock goes
+            return value
+        finally:
+            cache.delete(lock)
+    deadline = time.monotonic() + SINGLE_FLIGHT_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        value = cache.get(key)
+        if value is not None:
+            return value  # type: ignore[no-any-return]
+        if cache.get(lock) is None:
+            break
+    value = compute()
+    cache.set(key, value, PUBLIC_CACHE_TTL_SECONDS)
+    return value
 
 
 def site_counts() -> dict[str, int]:
@@ -724,4 +768,4 @@ def statistics(*, start: datetime.date, end: datetime.date) -> dict[str, Any]:
             "accidents": accidents,
         }
 
-    return public_cached("statistics", [start, end], compute)
+    return public_cached("statistics", [start, end], compute, single_flight=True)

@@ -63,3 +63,35 @@ def test_public_cache_invalidate_changes_version_and_drops_site_counts(
 
 def test_public_cache_version_is_stable_between_calls():
     assert public_cache_version() == public_cache_version()
+
+
+def test_a_single_flight_figure_is_computed_once_for_visitors_asking_at_once():
+    import threading
+    import time
+
+    from publicity.public.selectors import public_cached
+
+    computed = []
+
+    def compute():
+        computed.append(1)
+        time.sleep(0.3)  # a figure that takes a while (the statistics at a million entries)
+        return {"figure": 42}
+
+    results = []
+
+    def visitor():
+        results.append(public_cached("slow-figure", None, compute, single_flight=True))
+
+    visitors = [threading.Thread(target=visitor) for _ in range(4)]
+    for thread in visitors:
+        thread.start()
+    for thread in visitors:
+        thread.join()
+
+    assert (len(computed), results) == (1, [{"figure": 42}] * 4)
+    # Afterwards from the cache, and computed afresh once the version changes.
+    assert public_cached("slow-figure", None, compute, single_flight=True) == {"figure": 42}
+    public_cache_invalidate()
+    public_cached("slow-figure", None, compute, single_flight=True)
+    assert len(computed) == 2
