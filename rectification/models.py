@@ -271,11 +271,17 @@ class Reminder(models.Model):
                 condition=Q(delivery=ReminderDelivery.PENDING),
                 name="reminder_email_pending",
             ),
-            # The dashboard's reminders that reached no one.
+            # The dashboard's reminders that reached no one: by case (the queue's filter), and
+            # newest first (its order: the cases of the latest ones, without ranking all).
             models.Index(
                 fields=["case"],
                 condition=Q(delivery=ReminderDelivery.UNDELIVERABLE),
                 name="reminder_undeliverable",
+            ),
+            models.Index(
+                fields=["-sent_at", "case"],
+                condition=Q(delivery=ReminderDelivery.UNDELIVERABLE),
+                name="reminder_undeliverable_latest",
             ),
         ]
         constraints = [

@@ -97,10 +97,11 @@ def test_dashboard_query_count_is_constant(client, people, django_assert_num_que
     # groups, the profile — each read once per request), then one query per panel list,
     # whatever the number of rows: 5 fixed, 3 for the back office's panels (a list shorter
     # than a panel is its own count), 4 for the publicity panel's counts, 1 for the
-    # rectification panel's queue counts (one query) and 1 for its inbox, 1 for the
-    # undeliverable reminders, and 1 for the years the holiday calendar knows (its
-    # revisions; the days come from the process's copy).
-    with django_assert_num_queries(15):
+    # rectification panel's queue counts (one query) and 1 for its inbox, 2 for the
+    # undeliverable reminders (the cases of the latest ones, then those cases), and 1 for
+    # the years the holiday calendar knows (its revisions; the days come from the
+    # process's copy).
+    with django_assert_num_queries(16):
         response = client.get(reverse("staff-dashboard"))
     assert len(response.context["cases_due"]) == rows
     assert len(response.context["awaiting"]) == rows
@@ -115,7 +116,7 @@ def test_dashboard_query_count_is_constant_beyond_a_panel(
     client.force_login(people.inspector)
     # As above, and a count that stops early for each of the three lists longer than their
     # panel (findings awaiting a batch, cases due soon, undeliverable reminders).
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         response = client.get(reverse("staff-dashboard"))
     assert len(response.context["cases_due"]) == PANEL_ROWS
     assert response.context["cases_due_count"] == rows
@@ -211,3 +212,31 @@ def test_finding_withdrawn_on_an_objection_awaits_a_batch_again(people):
     entry.status = EntryStatus.PLANNED
     entry.save()
     assert awaiting() == [further.pk]
+
+
+@pytest.mark.parametrize("limit", [1, 2])
+def test_undeliverable_reminders_latest_first_whichever_way_they_are_read(people, limit):
+    from rectification import selectors
+
+    now = timezone.now()
+    cases = [due_case(2) for _ in range(3)]
+    # Case 0 holds the 45 newest undeliverable reminders, more than the walk reads for a
+    # panel of 2 (2 x 20): then the whole queue is ranked. For 1 the walk finds it.
+    sent = {0: [n / 10 for n in range(45)], 1: [50], 2: [60]}
+    for index, hours in sent.items():
+        for n, hour in enumerate(hours):
+            reminder = Reminder.objects.create(
+                case=cases[index],
+                kind=ReminderKind.BEFORE_DEADLINE,
+                occasion=f"d{n}",
+                delivery=ReminderDelivery.UNDELIVERABLE,
+            )
+            Reminder.objects.filter(pk=reminder.pk).update(
+                sent_at=now - datetime.timedelta(hours=hour)
+            )
+
+    rows, count = selectors.undeliverable_reminders(user=people.inspector, limit=limit)
+
+    assert [case.pk for case in rows] == [case.pk for case in cases][:limit]
+    assert [case.undeliverable for case in rows] == [45, 1][:limit]
+    assert count == 3
