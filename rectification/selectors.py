@@ -347,6 +347,11 @@ def dashboard_panel(*, user: User | AnonymousUser) -> dict[str, Any]:
     }
 
 
+# Up to this many cases in the undeliverable queue, the dashboard ranks them all by their
+# latest undeliverable reminder; past it, it walks the newest reminders instead.
+UNDELIVERABLE_RANKED_UP_TO = 1000
+
+
 def undeliverable_reminders(*, user: User, limit: int) -> tuple[list[Any], int]:
     """The active cases the user may see whose reminders reached no one and that still have
     no responsible e-mail (the dashboard's "无法送达的提醒"): the first ``limit``, latest
@@ -364,24 +369,26 @@ def undeliverable_reminders(*, user: User, limit: int) -> tuple[list[Any], int]:
         .defer("enterprise__name_bigrams")
         .order_by("-last_undeliverable", "id")
     )
-    # The cases of the latest undeliverable reminders, walked newest first from their index
-    # (a case's first is its latest): ranking every case in the queue by its latest one
-    # read all of them, 3 s for the 98,000 a reminder sweep left at a million cases.
-    walked = limit * 20
-    latest = list(
-        Reminder.objects.filter(
-            delivery=ReminderDelivery.UNDELIVERABLE, case__in=queryset.values("pk")
+    total = bounded_count(queryset)
+    if total > UNDELIVERABLE_RANKED_UP_TO:
+        # A long queue: the cases of the latest undeliverable reminders, walked newest first
+        # from their index (a case's first is its latest). Ranking every case by its latest
+        # one read all of them: 3 s for the 98,000 a reminder sweep left at a million cases.
+        # (A short or empty queue is ranked whole: the walk would pass over every other
+        # case's reminders to find its few.)
+        walked = limit * 20
+        latest = list(
+            Reminder.objects.filter(
+                delivery=ReminderDelivery.UNDELIVERABLE, case__in=queryset.values("pk")
+            )
+            .order_by("-sent_at", "case_id")
+            .values_list("case_id", flat=True)[:walked]
         )
-        .order_by("-sent_at", "case_id")
-        .values_list("case_id", flat=True)[:walked]
-    )
-    first = list(dict.fromkeys(latest))[:limit]
-    if len(first) == limit or len(latest) < walked:
-        ranked = ranked.filter(pk__in=first)
-    # Else a few cases hold all the latest reminders: ranked whole (a short queue).
-    rows = list(ranked[:limit])
-    # A short page is all of them: no second query (the dashboard's count stays one query).
-    return rows, len(rows) if len(rows) < limit else bounded_count(queryset)
+        first = list(dict.fromkeys(latest))[:limit]
+        if len(first) == limit or len(latest) < walked:
+            ranked = ranked.filter(pk__in=first)
+        # Else a few cases hold all the latest reminders: ranked whole.
+    return list(ranked[:limit]) if total else [], total
 
 
 def cases_due_soon(

@@ -98,9 +98,9 @@ def test_dashboard_query_count_is_constant(client, people, django_assert_num_que
     # whatever the number of rows: 5 fixed, 3 for the back office's panels (a list shorter
     # than a panel is its own count), 4 for the publicity panel's counts, 1 for the
     # rectification panel's queue counts (one query) and 1 for its inbox, 2 for the
-    # undeliverable reminders (the cases of the latest ones, then those cases), and 1 for
-    # the years the holiday calendar knows (its revisions; the days come from the
-    # process's copy).
+    # undeliverable reminders (their count, then the cases; past 1,000 cases one more, the
+    # latest reminders walked), and 1 for the years the holiday calendar knows (its
+    # revisions; the days come from the process's copy).
     with django_assert_num_queries(16):
         response = client.get(reverse("staff-dashboard"))
     assert len(response.context["cases_due"]) == rows
@@ -116,7 +116,7 @@ def test_dashboard_query_count_is_constant_beyond_a_panel(
     client.force_login(people.inspector)
     # As above, and a count that stops early for each of the three lists longer than their
     # panel (findings awaiting a batch, cases due soon, undeliverable reminders).
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(18):
         response = client.get(reverse("staff-dashboard"))
     assert len(response.context["cases_due"]) == PANEL_ROWS
     assert response.context["cases_due_count"] == rows
@@ -214,10 +214,14 @@ def test_finding_withdrawn_on_an_objection_awaits_a_batch_again(people):
     assert awaiting() == [further.pk]
 
 
-@pytest.mark.parametrize("limit", [1, 2])
-def test_undeliverable_reminders_latest_first_whichever_way_they_are_read(people, limit):
+@pytest.mark.parametrize(("limit", "ranked_up_to"), [(1, 1), (2, 1), (2, 1000)])
+def test_undeliverable_reminders_latest_first_whichever_way_they_are_read(
+    people, monkeypatch, limit, ranked_up_to
+):
     from rectification import selectors
 
+    # A queue longer than ranked_up_to is walked from its newest reminders.
+    monkeypatch.setattr(selectors, "UNDELIVERABLE_RANKED_UP_TO", ranked_up_to)
     now = timezone.now()
     cases = [due_case(2) for _ in range(3)]
     # Case 0 holds the 45 newest undeliverable reminders, more than the walk reads for a
@@ -240,3 +244,11 @@ def test_undeliverable_reminders_latest_first_whichever_way_they_are_read(people
     assert [case.pk for case in rows] == [case.pk for case in cases][:limit]
     assert [case.undeliverable for case in rows] == [45, 1][:limit]
     assert count == 3
+
+
+def test_undeliverable_reminders_of_an_empty_queue_are_one_query(people, django_assert_num_queries):
+    from rectification import selectors
+
+    selectors.undeliverable_reminders(user=people.inspector, limit=10)  # the user's rights read
+    with django_assert_num_queries(1):
+        assert selectors.undeliverable_reminders(user=people.inspector, limit=10) == ([], 0)
