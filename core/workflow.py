@@ -205,6 +205,7 @@ class Transition:
     source: str
     target: str
     changed: tuple[str, ...]
+    field: str  # the record's field that holds its state (the workflow's ``status_field``)
 
     @property
     def name(self) -> str:
@@ -427,7 +428,7 @@ class Workflow(Generic[T]):
                 record.save()
             elif changed:
                 record.save(update_fields=changed)
-        return Transition(move, source, move.target or source, tuple(changed))
+        return Transition(move, source, move.target or source, tuple(changed), self.status_field)
 
     def input_errors(
         self,

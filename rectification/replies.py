@@ -24,7 +24,7 @@ from rectification.permissions import cases_visible_to
 from rectification.personal_data import personal_data_listed
 from rectification.reply_workflow import REPLY, ReplyError, reply_personal_data
 from rectification.signals import case_changed
-from registry.history import history_record
+from registry.history import history_record_transition
 
 __all__ = [
     "ReplyError",
@@ -103,13 +103,10 @@ def reply_transition(
             "new": listed,
             "kinds": sorted({item.kind for item in confirmed}),
         }
-    history_record(
+    history_record_transition(
         obj=reply,
         actor=user,
-        move=move,
-        field="status",
-        old=done.source,
-        new=done.target,
+        transition=done,
         comment="".join(comments),
         extra_changes=extra_changes,
     )

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, override
 
 from core.bulk import rows_insert
+from core.workflow import Transition
 from registry.models import (
     AuditRecord,
 )
@@ -291,6 +292,28 @@ def history_record(
             },
             **(extra_changes or {}),
         },
+    )
+
+
+def history_record_transition(
+    *,
+    obj: models.Model,
+    actor: User | None,
+    transition: Transition,
+    comment: str = "",
+    extra_changes: dict[str, dict[str, Any]] | None = None,
+) -> AuditRecord:
+    """The history row of a move made through ``Workflow.apply``: its state field, from the
+    state it left to the one it entered (:func:`history_record`)."""
+    return history_record(
+        obj=obj,
+        actor=actor,
+        move=transition.name,
+        field=transition.field,
+        old=transition.source,
+        new=transition.target,
+        comment=comment,
+        extra_changes=extra_changes,
     )
 
 

@@ -280,6 +280,35 @@ def list_urls(conninfo: str, pages: int) -> tuple[list[str], list[str], list[int
     return urls, floors, districts
 
 
+def cold_list_urls(conninfo: str, pages: list[str], districts: list[int]) -> list[str]:
+    """Pages of the list the cache has not seen: every district's first ``pages``, and the
+    same districts filtered by disposition, industry and year, each in the three sorts;
+    interleaved in a fixed order, so that any prefix a cold run reaches is a mix."""
+    import psycopg
+
+    with psycopg.connect(conninfo) as conn:
+        industries = [
+            int(r[0])
+            for r in conn.execute("SELECT DISTINCT industry_id FROM publicity_entry ORDER BY 1")
+        ]
+        years = [
+            int(r[0]) for r in conn.execute("SELECT DISTINCT year FROM publicity_batch ORDER BY 1")
+        ]
+    filters = (
+        [f"disposition={d}" for d in ("banned", "rectify_by_deadline", "suspended")]
+        + [f"industry={i}" for i in industries]
+        + [f"year={y}" for y in years]
+    )
+    urls = pages + [
+        f"/entries/?district={d}&{f}&sort={sort}"
+        for f in filters
+        for d in districts
+        for sort in ("newest", "oldest", "name")
+    ]
+    urls.sort(key=lambda u: hashlib.md5(u.encode(), usedforsecurity=False).hexdigest())
+    return urls
+
+
 def entry_ids(conninfo: str, count: int) -> list[int]:
     """``count`` distinct listed entries, spread over the whole table (a fixed order)."""
     import psycopg
@@ -662,43 +691,7 @@ def main() -> int:  # noqa: C901, PLR0915 - one script reads best top to bottom
         port = PORT_CACHED
 
         list_, floor, districts = list_urls(url, pages=20)
-        # Pages of the list the cache has not seen: every district's first pages, and the
-        # same districts filtered and sorted.
-        with psycopg.connect(url) as conn:
-            industries = [
-                int(r[0])
-                for r in conn.execute(
-                    "SELECT DISTINCT industry_id FROM publicity_entry ORDER BY 1"
-                ).fetchall()
-            ]
-            years = [
-                int(r[0])
-                for r in conn.execute("SELECT DISTINCT year FROM publicity_batch ORDER BY 1")
-            ]
-        sorts = ("newest", "oldest", "name")
-        list_cold = (
-            list_
-            + [
-                f"/entries/?district={d}&disposition={disp}&sort={sort}"
-                for d in districts
-                for disp in ("banned", "rectify_by_deadline", "suspended")
-                for sort in sorts
-            ]
-            + [
-                f"/entries/?district={d}&industry={i}&sort={sort}"
-                for d in districts
-                for i in industries
-                for sort in sorts
-            ]
-            + [
-                f"/entries/?district={d}&year={y}&sort={sort}"
-                for d in districts
-                for y in years
-                for sort in sorts
-            ]
-        )
-        # Interleaved in a fixed order, so that any prefix a cold run reaches is a mix.
-        list_cold.sort(key=lambda u: hashlib.md5(u.encode(), usedforsecurity=False).hexdigest())
+        list_cold = cold_list_urls(url, list_, districts)
         ids = entry_ids(url, 20_000)
         frag2 = fragments(url, 2, 2000)
         frag4 = fragments(url, 4, 500)

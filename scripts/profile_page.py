@@ -66,26 +66,7 @@ def urls_of(kind: str, database_url: str, n: int) -> list[str]:
         return [kind] * n
     list_, _floor, districts = bench.list_urls(database_url, pages=20)
     if kind == "list":
-        import psycopg
-
-        with psycopg.connect(database_url) as conn:
-            industries = [row[0] for row in conn.execute("SELECT id FROM registry_industry")]
-        sorts = ("newest", "oldest", "name")
-        urls = (
-            list_
-            + [
-                f"/entries/?district={d}&disposition={disposition}&sort={sort}"
-                for d in districts
-                for disposition in ("banned", "rectify_by_deadline", "suspended")
-                for sort in sorts
-            ]
-            + [
-                f"/entries/?district={d}&industry={i}&sort={sort}"
-                for d in districts
-                for i in industries
-                for sort in sorts
-            ]
-        )
+        urls = bench.cold_list_urls(database_url, list_, districts)
     elif kind == "search2":
         urls = [f"/entries/?q={quote(f)}" for f in bench.fragments(database_url, 2, 2000)]
     elif kind == "entry":

@@ -29,7 +29,12 @@ from publicity.models import Batch, Entry
 from publicity.term import entries_term_expired
 from publicity.workflows import BATCH, ENTRY
 from registry.enums import Disposition
-from registry.history import audit_record, audit_snapshot, history_record, history_record_many
+from registry.history import (
+    audit_record,
+    audit_snapshot,
+    history_record_many,
+    history_record_transition,
+)
 from registry.models import AuditRecord, Department, Finding, Jurisdiction
 from registry.validators import contact_cleaned
 
@@ -60,15 +65,7 @@ def entry_transition(
         values={**values, "reason": comment},
         fields=values,
     )
-    history_record(
-        obj=entry,
-        actor=actor,
-        move=move,
-        field="status",
-        old=done.source,
-        new=done.target,
-        comment=comment,
-    )
+    history_record_transition(obj=entry, actor=actor, transition=done, comment=comment)
     return entry
 
 

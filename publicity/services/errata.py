@@ -14,7 +14,7 @@ from publicity.services.entries import entry_transition
 from publicity.workflows import ERRATUM
 from rectification.models import Case
 from rectification.services import case_cancel
-from registry.history import history_record
+from registry.history import history_record, history_record_transition
 
 
 @transaction.atomic
@@ -64,9 +64,7 @@ def erratum_transition(*, erratum: Erratum, move: str, actor: User) -> Erratum:
             "approved_at": timezone.now() if approve else None,
         },
     )
-    history_record(
-        obj=erratum, actor=actor, move=move, field="status", old=done.source, new=done.target
-    )
+    history_record_transition(obj=erratum, actor=actor, transition=done)
     if approve and erratum.kind == ErratumKind.WITHDRAW:
         entry = Entry.objects.select_for_update().get(pk=erratum.entry_id)
         entry_transition(

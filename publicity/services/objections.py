@@ -14,7 +14,7 @@ from core.uploads import evidence_check
 from publicity.models import Batch, Entry, Objection
 from publicity.services.entries import entry_transition
 from publicity.workflows import OBJECTION
-from registry.history import history_record
+from registry.history import history_record, history_record_transition
 
 
 def objection_transition(
@@ -32,14 +32,8 @@ def objection_transition(
         values={"reasons": reasons},
         fields={"decided_by": actor, "decided_at": timezone.now(), "reasons": reasons.strip()},
     )
-    history_record(
-        obj=objection,
-        actor=actor,
-        move=move,
-        field=OBJECTION.status_field,
-        old=done.source,
-        new=done.target,
-        comment=objection.reasons,
+    history_record_transition(
+        obj=objection, actor=actor, transition=done, comment=objection.reasons
     )
     if move == "uphold":
         entry_transition(

@@ -28,7 +28,7 @@ from publicity.submissions.selectors import (
     submission_assignees,
 )
 from publicity.submissions.workflow import SUBMISSION, SubmissionError, submission_move_to
-from registry.history import history_record, person_label
+from registry.history import history_record, history_record_transition, person_label
 from registry.models import Jurisdiction
 
 
@@ -115,14 +115,7 @@ def submission_transition(
     if took_it:
         fields["assigned_to"] = actor
     done = SUBMISSION.apply(submission, move, actor, values={"reply": reply or ""}, fields=fields)
-    history_record(
-        obj=submission,
-        actor=actor,
-        move=move,
-        field="status",
-        old=done.source,
-        new=done.target,
-    )
+    history_record_transition(obj=submission, actor=actor, transition=done)
     if "public_reply" in fields:
         history_record(
             obj=submission,

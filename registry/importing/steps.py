@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from core.bulk import rows_insert
 from core.jobs import job_send_on_commit
 from core.workflow import SYSTEM_ACTOR
-from registry.history import history_record
+from registry.history import history_record_transition
 from registry.importing.checking import check_file
 from registry.models import EnterpriseImport, EnterpriseImportRow, Industry, Jurisdiction
 from registry.services import (
@@ -59,14 +59,7 @@ def import_transition(
     done = IMPORT.apply(
         enterprise_import, move, SYSTEM_ACTOR if actor is None else actor, fields=values
     )
-    history_record(
-        obj=enterprise_import,
-        actor=actor,
-        move=move,
-        field="status",
-        old=done.source,
-        new=done.target,
-    )
+    history_record_transition(obj=enterprise_import, actor=actor, transition=done)
     return enterprise_import
 
 
