@@ -20,6 +20,7 @@ from publicity.models import (
     BatchTransition,
     CaseTally,
     Entry,
+    EntryFigureTally,
     EntryTally,
     Erratum,
     ExportJob,
@@ -285,9 +286,18 @@ class EntryTallyAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_select_related = ["district"]
 
 
+@admin.register(EntryFigureTally)
+class EntryFigureTallyAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    """The statistics' rows of changes (migration 0021), as the tallies above."""
+
+    list_display = ["district", "industry", "disposition", "year", "entries"]
+    list_filter = ["disposition", "year"]
+    list_select_related = ["district", "industry"]
+
+
 @admin.register(CaseTally)
 class CaseTallyAdmin(HistoryAdminMixin, admin.ModelAdmin):
-    list_display = ["district", "status", "deadline", "cases"]
+    list_display = ["district", "status", "deadline", "on_time", "cases"]
     list_filter = ["status"]
     list_select_related = ["district"]
 

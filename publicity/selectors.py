@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.db.models import (
     Count,
     Exists,
+    F,
     Model,
     OuterRef,
     Prefetch,
@@ -46,11 +47,12 @@ from publicity.permissions import (
 )
 from publicity.workflows.entries import pending_errata
 from rectification.enums import CaseStatus
+from rectification.models import Case
 from registry.models import AuditRecord, Enterprise, Finding
 from registry.selectors import audit_history, awaiting_batch
 
 # Finished cases: rectified, or the closure of a banned or closed unit verified.
-FINISHED_CASE_STATUSES = [CaseStatus.RECTIFIED, CaseStatus.CLOSURE_VERIFIED]
+FINISHED_CASE_STATUSES = CaseStatus.finished()
 # Each district's figures: entries listed now, and of the published entries' cases those
 # active, overdue (active, deadline passed), finished, and tracked (active or finished).
 DISTRICT_FIGURES = ("listed", "active", "overdue", "finished", "tracked")
@@ -172,6 +174,79 @@ def site_counts_counted(*, today: datetime.date | None = None) -> dict[str, int]
     }
 
 
+# --- The statistics' figures ------------------------------------------------------------------
+
+# The groups the statistics count published entries by, each a column of the tally.
+FIGURE_GROUPS = ("disposition", "district_id", "industry_id", "year")
+
+FIGURES_SQL = """
+    SELECT {groups}, GROUPING({groups}), sum({value}) FROM {source}
+    GROUP BY GROUPING SETS ({sets}) HAVING sum({value}) <> 0
+"""
+
+
+def published_entry_figures(*, counted: bool = False) -> dict[str, dict[Any, int]]:
+    """Published entries by disposition, district id, industry id and year of publication
+    ({group: {key: entries}}), from the tally the database keeps (one query over a few
+    thousand rows: ``publicity.models.EntryFigureTally``), or ``counted`` from the entries
+    themselves (one scan of every published entry: for the checks, never a request)."""
+    if counted:
+        source = (
+            "(SELECT disposition, district_id, industry_id, "
+            "date_part('year', published_on)::int AS year, 1 AS n "
+            "FROM publicity_entry WHERE status = ANY(%s)) AS published"
+        )
+        params: list[Any] = [[str(status) for status in EntryStatus.published()]]
+        value = "n"
+    else:
+        source, params, value = "publicity_entryfiguretally", [], "entries"
+    groups = ", ".join(FIGURE_GROUPS)
+    sql = FIGURES_SQL.format(
+        groups=groups,
+        source=source,
+        value=value,
+        sets=", ".join(f"({group})" for group in FIGURE_GROUPS),
+    )
+    figures: dict[str, dict[Any, int]] = {group: {} for group in FIGURE_GROUPS}
+    width = len(FIGURE_GROUPS)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for row in cursor.fetchall():
+            # GROUPING(...) has a bit set for each column not grouped by: the one clear bit
+            # (the highest bit is the first column) names the set.
+            grouping = row[width]
+            index = next(i for i in range(width) if not grouping & (1 << (width - 1 - i)))
+            figures[FIGURE_GROUPS[index]][row[index]] = int(row[width + 1])
+    return figures
+
+
+def case_figures(*, today: datetime.date | None = None, counted: bool = False) -> dict[str, int]:
+    """The cases of published entries: finished, finished on or before their deadline,
+    active and overdue; from the tallies the database keeps (two queries over a few rows), or
+    ``counted`` from the cases themselves (seconds over a million: never in a request)."""
+    today = today or timezone.localdate()
+    if counted:
+        cases = Case.objects.filter(entry__status__in=EntryStatus.published())
+        finished = Q(status__in=FINISHED_CASE_STATUSES)
+        active = Q(status__in=CaseStatus.active())
+        return cases.aggregate(
+            finished=Count("id", filter=finished),
+            on_time=Count("id", filter=finished & Q(closed_on__lte=F("deadline"))),
+            active=Count("id", filter=active),
+            overdue=Count("id", filter=active & Q(deadline__lt=today)),
+        )
+    districts = district_tallies(today=today).values()
+    on_time = CaseTally.objects.filter(deadline__isnull=True, on_time=True).aggregate(
+        n=Sum("cases", default=0)
+    )["n"]
+    return {
+        "finished": sum(d["finished"] for d in districts),
+        "on_time": int(on_time),
+        "active": sum(d["active"] for d in districts),
+        "overdue": sum(d["overdue"] for d in districts),
+    }
+
+
 def site_tallies_drift(*, today: datetime.date | None = None) -> dict[str, tuple[int, int]]:
     """Each figure whose tally differs from a count of the rows, as (tallied, counted); empty
     when they agree. Both are read in one snapshot (REPEATABLE READ), so writes committed
@@ -187,6 +262,15 @@ def site_tallies_drift(*, today: datetime.date | None = None) -> dict[str, tuple
         counted = site_counts_counted(today=today)
         tallied_districts = district_tallies(today=today)
         counted_districts = district_counts(Entry.objects.all(), today=today)
+        tallied_figures = published_entry_figures()
+        counted_figures = published_entry_figures(counted=True)
+        tallied["cases_on_time"] = case_figures(today=today)["on_time"]
+        counted["cases_on_time"] = case_figures(today=today, counted=True)["on_time"]
+    for group in FIGURE_GROUPS:
+        for key in tallied_figures[group].keys() | counted_figures[group].keys():
+            name = f"statistics {group} {key}"
+            tallied[name] = tallied_figures[group].get(key, 0)
+            counted[name] = counted_figures[group].get(key, 0)
     for district_id in tallied_districts.keys() | counted_districts.keys():
         zero = dict.fromkeys(DISTRICT_FIGURES, 0)
         for name in DISTRICT_FIGURES:

@@ -22,6 +22,11 @@ class CaseStatus(models.TextChoices):
     def active(cls) -> list["CaseStatus"]:
         return [cls.OPEN, cls.REINSPECTION_REQUESTED]
 
+    @classmethod
+    def finished(cls) -> list["CaseStatus"]:
+        """Rectified, or the closure of a banned or closed unit verified."""
+        return [cls.RECTIFIED, cls.CLOSURE_VERIFIED]
+
 
 class EventKind(models.TextChoices):
     OPENED = "opened", _("立案跟踪")

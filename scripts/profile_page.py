@@ -85,6 +85,7 @@ def main() -> None:
     parser.add_argument("kind")
     parser.add_argument("n", type=int, nargs="?", default=200)
     parser.add_argument("--as", dest="user", default=None, help="a user of the scratch database")
+    parser.add_argument("--top", type=int, default=0, help="also print the N costliest calls")
     args = parser.parse_args()
 
     import bench
@@ -106,6 +107,7 @@ def main() -> None:
 
     client = Client(HTTP_HOST="127.0.0.1")
     if args.user:
+        bench.staff_sessions()  # the bench's staff, created as make bench creates them
         client.force_login(get_user_model().objects.get(username=args.user))
     urls = urls_of(args.kind, os.environ["DATABASE_URL"], args.n)
     client.get(urls[0])  # the process's first request (imports, templates) is not a visit
@@ -141,6 +143,8 @@ def main() -> None:
     )
     for name, seconds in sorted(totals.items(), key=lambda item: -item[1]):
         print(f"  {seconds / whole * 100:5.1f} %  {name}")
+    if args.top:
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(args.top)
 
 
 if __name__ == "__main__":

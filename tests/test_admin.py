@@ -55,10 +55,11 @@ APPS = {"registry", "rectification", "publicity"}
 # Append-only history, written only by services: the admin shows it and cannot add to it.
 # Likewise what the system records on its own: audit rows, staged uploads, imports, the inbox,
 # access codes (only their hash), letters and publication jobs, and the home page's tallies
-# (kept by database triggers).
+# and statistics (kept by database triggers).
 HISTORY_MODELS = {
     "publicity.batchtransition",
     "publicity.entrytally",
+    "publicity.entryfiguretally",
     "publicity.casetally",
     "publicity.exposedunit",
     "publicity.exposedunittally",

@@ -21,8 +21,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import FieldDoesNotExist
 from django.db import transaction
-from django.db.models import Count, F, Q, QuerySet, Sum
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -40,12 +39,12 @@ from publicity.enums import (
     ErratumStatus,
 )
 from publicity.models import Batch, Entry, EntryTally, Erratum, ExportJob, MediaReport
-from publicity.selectors import site_counts_compute
+from publicity.selectors import case_figures, published_entry_figures, site_counts_compute
 from rectification.enums import CaseStatus
-from rectification.models import Case, Reply
+from rectification.models import Reply
 from rectification.selectors import case_public_events, case_published_replies_array
 from registry.enums import Disposition
-from registry.models import Accident, Enterprise, bilingual_name
+from registry.models import Accident, Enterprise, Industry, Jurisdiction, bilingual_name
 from registry.search import enterprise_row_matches, enterprise_search, name_contains
 
 _T = TypeVar("_T")
@@ -679,58 +678,41 @@ def accident_default_period() -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
 
+def _named_figures(
+    model: type[Jurisdiction | Industry], counts: dict[int, int]
+) -> list[dict[str, Any]]:
+    """The statistics' rows of a group by district or industry: most entries first, then by
+    name, each labelled in the page's language."""
+    names = model.objects.filter(pk__in=list(counts)).values_list("pk", "name", "name_en")
+    rows = sorted(names, key=lambda row: (-counts[row[0]], row[1]))
+    return [
+        {"key": pk, "label": bilingual_name(name, name_en), "count": counts[pk]}
+        for pk, name, name_en in rows
+    ]
+
+
 def statistics(*, start: datetime.date, end: datetime.date) -> dict[str, Any]:
     """Every figure of the statistics page and API, as plain data (cached per period)."""
 
     def compute() -> dict[str, Any]:
-        published = Entry.objects.filter(status__in=PUBLISHED_STATUSES)
-        by_disposition = dict(
-            published.values_list("disposition").annotate(n=Count("id")).order_by()
-        )
+        # From the tallies the database keeps: a few queries over a few thousand rows, where
+        # grouping a million entries four times and joining every case took 5 s.
+        figures = published_entry_figures()
+        by_disposition = figures["disposition"]
         dispositions = [
             {"key": value, "label": str(label), "count": by_disposition.get(value, 0)}
             for value, label in Disposition.choices
         ]
-        districts = [
-            {
-                "key": row["district_id"],
-                "label": bilingual_name(row["district__name"], row["district__name_en"]),
-                "count": row["n"],
-            }
-            for row in published.values("district_id", "district__name", "district__name_en")
-            .annotate(n=Count("id"))
-            .order_by("-n", "district__name")
-        ]
-        industries = [
-            {
-                "key": row["industry_id"],
-                "label": bilingual_name(row["industry__name"], row["industry__name_en"]),
-                "count": row["n"],
-            }
-            for row in published.values("industry_id", "industry__name", "industry__name_en")
-            .annotate(n=Count("id"))
-            .order_by("-n", "industry__name")
-        ]
+        districts = _named_figures(Jurisdiction, figures["district_id"])
+        industries = _named_figures(Industry, figures["industry_id"])
         years = [
-            {"key": row["year"], "label": str(row["year"]), "count": row["n"]}
-            for row in published.annotate(year=ExtractYear("published_on"))
-            .values("year")
-            .annotate(n=Count("id"))
-            .order_by("year")
+            {"key": year, "label": str(year), "count": n}
+            for year, n in sorted(figures["year"].items(), key=lambda item: item[0] or 0)
         ]
-        cases = Case.objects.filter(entry__status__in=PUBLISHED_STATUSES)
-        finished_statuses = [CaseStatus.RECTIFIED, CaseStatus.CLOSURE_VERIFIED]
-        case_row = cases.aggregate(
-            finished=Count("id", filter=Q(status__in=finished_statuses)),
-            on_time=Count(
-                "id", filter=Q(status__in=finished_statuses, closed_on__lte=F("deadline"))
-            ),
-            active=Count("id", filter=Q(status__in=CaseStatus.active())),
-        )
-        overdue = cases.overdue().count()
+        cases = case_figures()
         on_time_rate = (
-            (Decimal(case_row["on_time"]) * 100 / case_row["finished"]).quantize(Decimal("0.1"))
-            if case_row["finished"]
+            (Decimal(cases["on_time"]) * 100 / cases["finished"]).quantize(Decimal("0.1"))
+            if cases["finished"]
             else None
         )
         current = _accident_figures(start, end)
@@ -758,10 +740,10 @@ def statistics(*, start: datetime.date, end: datetime.date) -> dict[str, Any]:
             "districts": districts,
             "industries": industries,
             "years": years,
-            "cases_finished": case_row["finished"],
-            "cases_on_time": case_row["on_time"],
-            "cases_active": case_row["active"],
-            "cases_overdue": overdue,
+            "cases_finished": cases["finished"],
+            "cases_on_time": cases["on_time"],
+            "cases_active": cases["active"],
+            "cases_overdue": cases["overdue"],
             "on_time_rate": on_time_rate,
             "period": {"start": start, "end": end},
             "previous_period": {"start": previous_start, "end": previous_end},

@@ -1,5 +1,6 @@
-"""The home page's figures: the tallies the database keeps (publicity.models, migration 0018's
-triggers), merged by a beat job and counted afresh when an operator asks."""
+"""The home page's and the statistics' figures: the tallies the database keeps
+(publicity.models, the triggers of migrations 0018 and 0021), merged by a beat job and counted
+afresh when an operator asks."""
 
 from __future__ import annotations
 
@@ -12,11 +13,13 @@ from rectification.enums import CaseStatus
 # Each ledger with the columns of its key: the rows of one key add up to its figure.
 LEDGERS = {
     "publicity_entrytally": ("district_id", "status"),
-    "publicity_casetally": ("district_id", "status", "deadline"),
+    "publicity_entryfiguretally": ("district_id", "industry_id", "disposition", "year"),
+    "publicity_casetally": ("district_id", "status", "deadline", "on_time"),
     "publicity_exposedunittally": (),
 }
 LEDGER_VALUES = {
     "publicity_entrytally": "entries",
+    "publicity_entryfiguretally": "entries",
     "publicity_casetally": "cases",
     "publicity_exposedunittally": "units",
 }
@@ -70,6 +73,13 @@ RECOUNT = [
     INSERT INTO publicity_entrytally (district_id, status, entries)
     SELECT district_id, status, count(*) FROM publicity_entry GROUP BY district_id, status
     """,
+    "DELETE FROM publicity_entryfiguretally",
+    """
+    INSERT INTO publicity_entryfiguretally (district_id, industry_id, disposition, year, entries)
+    SELECT district_id, industry_id, disposition, date_part('year', published_on)::int, count(*)
+    FROM publicity_entry WHERE status = ANY(%(published)s)
+    GROUP BY 1, 2, 3, 4
+    """,
     "DELETE FROM publicity_exposedunit",
     """
     INSERT INTO publicity_exposedunit (enterprise_id, entries)
@@ -83,13 +93,15 @@ RECOUNT = [
     """,
     "DELETE FROM publicity_casetally",
     """
-    INSERT INTO publicity_casetally (district_id, status, deadline, cases)
-    SELECT entry.district_id, c.status, NULL, count(*)
+    INSERT INTO publicity_casetally (district_id, status, deadline, on_time, cases)
+    SELECT entry.district_id, c.status, NULL,
+           COALESCE(c.status = ANY(%(finished)s) AND c.closed_on <= c.deadline, false),
+           count(*)
     FROM publicity_entry AS entry JOIN rectification_case AS c ON c.id = entry.case_id
     WHERE entry.status = ANY(%(published)s)
-    GROUP BY entry.district_id, c.status
+    GROUP BY 1, 2, 4
     UNION ALL
-    SELECT entry.district_id, c.status, c.deadline, count(*)
+    SELECT entry.district_id, c.status, c.deadline, false, count(*)
     FROM publicity_entry AS entry JOIN rectification_case AS c ON c.id = entry.case_id
     WHERE entry.status = ANY(%(published)s) AND c.status = ANY(%(active)s)
     GROUP BY entry.district_id, c.status, c.deadline
@@ -107,11 +119,12 @@ def site_tallies_recount() -> None:
     keep the tallies exact through every other write, TRUNCATE included. Writes to entries
     and cases wait while it runs (seconds over a million entries); reads go on.
 
-    Side effects: the four tallies rewritten; the public pages' cache dropped after commit.
+    Side effects: the five tallies rewritten; the public pages' cache dropped after commit.
     """
     params = {
         "published": [str(status) for status in EntryStatus.published()],
         "active": [str(status) for status in CaseStatus.active()],
+        "finished": [str(status) for status in CaseStatus.finished()],
     }
     with connection.cursor() as cursor:
         for sql in RECOUNT:

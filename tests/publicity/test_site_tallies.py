@@ -17,7 +17,13 @@ from django.utils import timezone
 
 from core import roles
 from publicity.enums import EntryStatus, ErratumKind
-from publicity.models import CaseTally, EntryTally, ExposedUnit, ExposedUnitTally
+from publicity.models import (
+    CaseTally,
+    EntryFigureTally,
+    EntryTally,
+    ExposedUnit,
+    ExposedUnitTally,
+)
 from publicity.public.exposure_map import district_figures
 from publicity.selectors import site_counts_compute, site_tallies_drift
 from publicity.services import (
@@ -291,12 +297,8 @@ def test_tallies_are_emptied_by_truncate():
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute("TRUNCATE publicity_entry, rectification_case CASCADE")
     assert figures() == [1, 0, 0, 0, 0, 0]
-    assert [m.objects.count() for m in (EntryTally, CaseTally, ExposedUnit, ExposedUnitTally)] == [
-        0,
-        0,
-        0,
-        0,
-    ]
+    tallies = (EntryTally, EntryFigureTally, CaseTally, ExposedUnit, ExposedUnitTally)
+    assert [m.objects.count() for m in tallies] == [0, 0, 0, 0, 0]
 
 
 def test_recount_repairs_tallies_after_sql_that_bypassed_the_triggers():
@@ -312,11 +314,12 @@ def test_recount_repairs_tallies_after_sql_that_bypassed_the_triggers():
         "cases_active": (2, 1),
         "cases_overdue": (2, 1),
         "cases_finished": (0, 1),
+        "cases_on_time": (0, 1),
         f"district {district} active": (2, 1),
         f"district {district} overdue": (2, 1),
         f"district {district} finished": (0, 1),
     }
-    with pytest.raises(CommandError, match="6 figures differ"):
+    with pytest.raises(CommandError, match="7 figures differ"):
         call_command("recount_site_tallies", "--check", stdout=StringIO())
 
     site_tallies_recount()
@@ -341,6 +344,30 @@ def test_migration_backfill_counts_what_the_recount_counts():
         cursor.execute(migration.BACKFILL)
 
     assert figures() == [2, 2, 1, 1, 1, 0]
+
+
+def test_migration_0021_backfill_counts_what_the_recount_counts():
+    """The statistics' tallies as migration 0021 fills them: published entries by district,
+    industry, disposition and year, and the finished cases split by being on time."""
+    deadline = datetime.date(2009, 4, 30)
+    ListedEntryFactory(case__status="rectified", case__closed_on=deadline)
+    ListedEntryFactory(
+        district=Jurisdiction.objects.get(code=HUIYANG),
+        case__status="rectified",
+        case__closed_on=deadline + datetime.timedelta(days=1),
+        status=EntryStatus.REMOVED,
+    )
+    EntryFactory()
+    migration = importlib.import_module("publicity.migrations.0021_statistics_tallies")
+    for model in (EntryFigureTally, CaseTally):
+        model.objects.all().delete()
+
+    with connection.cursor() as cursor:
+        cursor.execute(migration.BACKFILL)
+
+    assert figures() == [2, 2, 1, 0, 0, 2]
+    assert CaseTally.objects.filter(on_time=True).aggregate(n=Sum("cases"))["n"] == 1
+    assert EntryFigureTally.objects.aggregate(n=Sum("entries"))["n"] == 2
 
 
 def test_site_counts_compute_reads_four_queries_whatever_the_rows(django_assert_num_queries):

@@ -7,10 +7,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from publicity.enums import EntryStatus
 from publicity.public.selectors import change_percent, statistics
+from publicity.selectors import case_figures, published_entry_figures
 from rectification.enums import CaseStatus
+from rectification.models import Case
 from registry.enums import Disposition
-from registry.models import Jurisdiction
+from registry.models import Industry, Jurisdiction
 from tests.factories import AccidentFactory, EntryFactory, ListedEntryFactory
 
 pytestmark = pytest.mark.django_db
@@ -160,3 +163,49 @@ def test_statistics_accident_table_scrolls_in_a_labelled_focusable_region(client
         'aria-describedby="accidents-caption" tabindex="0">'
     ) in html
     assert '<p class="table-wrap__hint" aria-hidden="true">表格可左右滑动 →</p>' in html
+
+
+def test_statistics_figures_are_the_tallies_and_equal_a_count_of_the_rows(
+    django_assert_num_queries,
+):
+    """The statistics read the tallies the database keeps (migration 0021), never the
+    entries: after entries of several districts, industries, dispositions and years, in
+    every status, and cases finished on time, late and still open, the tallies equal a count
+    of the rows, and reading them is the same few queries at one row and at many."""
+    today = timezone.localdate()
+    late = today - datetime.timedelta(days=9)
+    industry = Industry.objects.get(code="fireworks")
+    with django_assert_num_queries(4):
+        figures, cases = published_entry_figures(), case_figures(today=today)
+    assert figures == {"disposition": {}, "district_id": {}, "industry_id": {}, "year": {}}
+    ListedEntryFactory(case__status=CaseStatus.RECTIFIED, case__deadline=late, case__closed_on=late)
+    ListedEntryFactory(
+        district=Jurisdiction.objects.get(code="441303"),
+        industry=industry,
+        disposition=Disposition.CLOSED,
+        published_on=datetime.date(2010, 4, 1),
+        case__status=CaseStatus.CLOSURE_VERIFIED,
+        case__deadline=late,
+        case__closed_on=today,
+    )
+    ListedEntryFactory(status=EntryStatus.REMOVED, case__deadline=late)
+    ListedEntryFactory(
+        status=EntryStatus.WITHDRAWN_BY_ERRATUM,
+        industry=industry,
+        case__deadline=today + datetime.timedelta(days=10),
+    )
+    EntryFactory(disposition=Disposition.BANNED)  # planned: in no figure
+
+    with django_assert_num_queries(4):
+        figures, cases = published_entry_figures(), case_figures(today=today)
+
+    assert figures == published_entry_figures(counted=True)
+    assert cases == case_figures(today=today, counted=True)
+    assert figures["disposition"] == {"rectify_by_deadline": 3, "closed": 1}
+    assert figures["industry_id"][industry.pk] == 2
+    assert figures["year"] == {2009: 3, 2010: 1}
+    assert cases == {"finished": 2, "on_time": 1, "active": 2, "overdue": 1}
+    # A case moved by plain SQL moves its tally too: on time no longer.
+    Case.objects.filter(status=CaseStatus.RECTIFIED).update(closed_on=today)
+    assert case_figures(today=today) == case_figures(today=today, counted=True)
+    assert case_figures(today=today)["on_time"] == 0
