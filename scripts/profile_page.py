@@ -86,6 +86,7 @@ def main() -> None:
     parser.add_argument("n", type=int, nargs="?", default=200)
     parser.add_argument("--as", dest="user", default=None, help="a user of the scratch database")
     parser.add_argument("--top", type=int, default=0, help="also print the N costliest calls")
+    parser.add_argument("--sort", default="cumulative", help="their order: cumulative, tottime")
     args = parser.parse_args()
 
     import bench
@@ -144,7 +145,7 @@ def main() -> None:
     for name, seconds in sorted(totals.items(), key=lambda item: -item[1]):
         print(f"  {seconds / whole * 100:5.1f} %  {name}")
     if args.top:
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(args.top)
+        pstats.Stats(profile).sort_stats(args.sort).print_stats(args.top)
 
 
 if __name__ == "__main__":
