@@ -319,6 +319,50 @@ def _plain_line(line: str) -> bool:
     return line.isprintable() and line.strip(" ") == line != "" and "  " not in line
 
 
+class FullWidth(Flowable):
+    """``content`` in a cell of the table's first column, drawn across the whole table (the
+    cell has no padding). A SPAN over the row would do the same, but any SPAN makes reportlab
+    recompute its span ranges over every cell of the rows left at each page break
+    (Table._calcSpanRanges, _calcSpanRects): quadratic in the rows. The cell reports its
+    column's width, as a table refuses a cell wider than its column."""
+
+    def __init__(self, content: Flowable, width: float) -> None:
+        super().__init__()
+        self.content = content
+        self.content_width = width
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803 - reportlab's names
+        _width, self.height = self.content.wrap(self.content_width, availHeight)
+        self.width = availWidth
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.content.drawOn(self.canv, 0, 0)
+
+
+class NoticeTable(LongTable):
+    """A table that never breaks between its last two rows: the last entry's and the
+    closing's, so that the signature and QR code never stand alone on a page.
+
+    A NOSPLIT over the two rows would do the same, but any NOSPLIT makes reportlab recompute
+    its no-split ranges over every cell of the rows left at each page break
+    (Table._calcNoSplitRanges): quadratic in the rows. This moves the break where reportlab
+    chooses it, up one row when it would fall just before the closing; the remainder of a
+    split is a table of the same class (reportlab builds it with ``self.__class__``).
+    """
+
+    def _getFirstPossibleSplitRowPosition(self, *args: Any, **kwargs: Any) -> int:  # noqa: N802 - reportlab's name
+        # Despite its name, the last position where the table may break: the number of rows
+        # that stay on this page. The arguments are passed on as they come: reportlab's
+        # signature (availHeight, ignoreSpans) is its own business.
+        split_at: int = super()._getFirstPossibleSplitRowPosition(*args, **kwargs)
+        if split_at == self._nrows - 1:
+            # Everything but the closing: the last entry's row goes over with it (or, when
+            # only the header is left, the whole table moves to the next page).
+            return split_at - 1
+        return split_at
+
+
 def _cell_of(lines: list[str], style: ParagraphStyle) -> Flowable:
     """A table cell printing ``lines`` (already broken by cjk_lines)."""
     if all(_plain_line(line) for line in lines):
@@ -550,12 +594,11 @@ def build_notice_pdf(batch: Batch, *, pagesize: str = "A4", draft: bool = False)
                 row = len(rows)
                 row_styles.append(("VALIGN", (0, row), (-1, row), "TOP"))
             rows.append([_cell_of(lines, style) for lines, style in piece])
-    last = len(rows) - 1
     # The closing as the table's last row, across all columns, without rules: the table
-    # never breaks between it and the row before (NOSPLIT), so the signature and QR code are
-    # never left alone on a page.
-    rows.append([closing] + [""] * (len(COLUMNS) - 1))
-    table = LongTable(
+    # never breaks between it and the row before (NoticeTable), so the signature and QR code
+    # are never left alone on a page.
+    rows.append([FullWidth(closing, usable)] + [""] * (len(COLUMNS) - 1))
+    table = NoticeTable(
         rows,
         colWidths=layout.col_widths,
         # The header row is repeated at the top of every page.
@@ -576,13 +619,11 @@ def build_notice_pdf(batch: Batch, *, pagesize: str = "A4", draft: bool = False)
                 ("LEFTPADDING", (0, 0), (-1, -1), CELL_SIDE_PADDING),
                 ("RIGHTPADDING", (0, 0), (-1, -1), CELL_SIDE_PADDING),
                 *row_styles,
-                ("SPAN", (0, -1), (-1, -1)),
                 ("VALIGN", (0, -1), (-1, -1), "TOP"),
                 ("TOPPADDING", (0, -1), (-1, -1), CLOSING_GAP),
                 ("BOTTOMPADDING", (0, -1), (-1, -1), 0),
                 ("LEFTPADDING", (0, -1), (-1, -1), 0),
                 ("RIGHTPADDING", (0, -1), (-1, -1), 0),
-                ("NOSPLIT", (0, last), (-1, -1)),
             ]
         )
     )

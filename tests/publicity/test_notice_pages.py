@@ -1,5 +1,6 @@
 """The printed notice checked page by page, from the PDF's own text (Poppler's pdftotext):
-the demo's first batch (178 units) and a 500-row notice, on A4 and on A3.
+the demo's first batch (178 units), a 500-row notice and one whose last row must go over to
+the signature's page, on A4 and on A3.
 
 Every page carries the table's header once, followed by rows (never a header, or a header
 and an empty slice of a row, at a page's foot); every row is printed whole on one page, each
@@ -248,6 +249,23 @@ def test_five_hundred_row_notice_pages_are_whole(five_hundred, tmp_path, pagesiz
     assert five_hundred.entries.count() == 500
 
     assert_pages_whole(five_hundred, pagesize, tmp_path)
+
+
+@pytest.mark.parametrize(("pagesize", "rows"), [("A4", 29), ("A3", 37)])
+def test_notice_last_row_goes_over_with_the_signature(tmp_path, pagesize, rows):
+    # Rows of two lines each, as many as fill the second page but leave no room for the
+    # signature and QR code under the last: the last row goes over with them, and the third
+    # page prints it alone under the header, then the signature.
+    batch = finalised_with(["消防通道堵塞，安全出口上锁。"] * rows)
+
+    pages = assert_pages_whole(batch, pagesize, tmp_path)
+
+    _width, _height, words = pdf_words(build_notice_pdf(batch, pagesize=pagesize), tmp_path)[-1]
+    name_column = min(w[0] for w in words if w[4] == "单位名称")
+    assert (pages, [w[4] for w in words if w[2] < name_column and w[4].isdigit()]) == (
+        3,
+        [str(rows)],
+    )
 
 
 @pytest.mark.parametrize("pagesize", ["A4", "A3"])
