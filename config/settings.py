@@ -96,9 +96,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "core.context_processors.site",
             ],
-            # {% load i18n %} with a constant {% translate %} looked up once per language
-            # (core/templatetags/translations.py); every other i18n tag is Django's.
-            "libraries": {"i18n": "core.templatetags.translations"},
         },
     },
 ]

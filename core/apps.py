@@ -9,3 +9,6 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         # Registers the system checks of the calendar's settings.
         from core import checks  # noqa: F401
+        from core.translate_tag import install
+
+        install()

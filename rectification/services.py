@@ -271,9 +271,8 @@ def case_cancel(*, case: Case, actor: User | None, reason: str) -> Event:
     Side effects: status ``cancelled``, ``closed_on`` today, a public "cancelled" event.
     ``actor`` is the official whose approval caused it, recorded on the event.
     """
-    locked = _locked(case)
-    CASE.check(locked, "cancel", SYSTEM_ACTOR, values={"text": reason})
-    event = case_transition(case=locked, move="cancel", actor=None, text=reason.strip())
+    # case_transition checks the move (once) as it makes it.
+    event = case_transition(case=_locked(case), move="cancel", actor=None, text=reason.strip())
     if actor is not None:
         Event.objects.filter(pk=event.pk).update(actor=actor)
         event.actor = actor

@@ -244,8 +244,9 @@ ADMIN_MODELS: dict[str, str] = {
     "publicity.priornoticeletter": "none",
     "publicity.publicationjob": "none",
     "publicity.exportjob": "none",
-    # The home page's tallies, kept by database triggers (superusers see them).
+    # The home page's and the statistics' tallies, kept by database triggers (superusers see them).
     "publicity.entrytally": "none",
+    "publicity.entryfiguretally": "none",
     "publicity.casetally": "none",
     "publicity.exposedunit": "none",
     "publicity.exposedunittally": "none",

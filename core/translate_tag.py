@@ -1,12 +1,17 @@
-"""Django's ``i18n`` tag library, with ``{% translate "…" %}`` of a constant string looked up
-once per language instead of on every render.
+"""``{% translate "…" %}`` of a constant string looked up once per language instead of on
+every render.
 
-``config/settings.py`` installs this module under the name ``i18n`` (the template engine's
-``libraries`` option), so every ``{% load i18n %}`` gets it; all other tags and filters are
-Django's own. A staff list of 25 rows rendered about 200 ``{% translate %}`` nodes a request,
-each a gettext through the active catalogue chain (about a tenth of the page's CPU): a
-constant message gives the same text for a language every time, so a node keeps its rendered
-text per language and escaping mode. A message from a variable, with filters, ``noop``, or a
+``install()`` (called from ``CoreConfig.ready``, before any template is compiled) registers
+:func:`do_translate` as the ``translate`` and ``trans`` tags of Django's own ``i18n``
+library, through that library's ``tag()``: every ``{% load i18n %}`` gets it, and every other
+tag and filter of the library stays Django's. (Installing a library of our own under the name
+``i18n`` would do the same, but the template engine's system check rightly warns about two
+libraries of one name, and ``check --deploy`` is kept silent.)
+
+A staff list of 25 rows rendered about 200 ``{% translate %}`` nodes a request, each a
+gettext through the active catalogue chain (about a tenth of the page's CPU): a constant
+message gives the same text for a language every time, so a node keeps its rendered text
+per language and escaping mode. A message from a variable, with filters, ``noop``, or a
 context that is not a constant is translated on each render, as Django does.
 """
 
@@ -19,10 +24,6 @@ from django.template.base import FilterExpression, Parser, Token, Variable, rend
 from django.templatetags import i18n
 from django.utils import translation
 from django.utils.safestring import SafeData, SafeString, mark_safe
-
-register = template.Library()
-register.tags.update(i18n.register.tags)
-register.filters.update(i18n.register.filters)
 
 
 def _constant(expression: FilterExpression | None) -> bool:
@@ -62,9 +63,9 @@ class ConstantTranslateNode(i18n.TranslateNode):
         return value
 
 
-@register.tag("translate")
-@register.tag("trans")
 def do_translate(parser: Parser, token: Token) -> template.Node:
+    """Django's ``{% translate %}``, its node kept per language when the message is a
+    constant."""
     node = i18n.do_translate(parser, token)
     if (
         isinstance(node, i18n.TranslateNode)
@@ -74,3 +75,10 @@ def do_translate(parser: Parser, token: Token) -> template.Node:
     ):
         return ConstantTranslateNode(node)
     return node
+
+
+def install() -> None:
+    """Make :func:`do_translate` the ``translate`` and ``trans`` tags of Django's ``i18n``
+    library (idempotent)."""
+    i18n.register.tag("translate", do_translate)
+    i18n.register.tag("trans", do_translate)
