@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -18,7 +19,19 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_safe
 from django.views.i18n import set_language
 
-from core.context_processors import site
+from core.site import site_context
+
+
+def _deployment_context() -> dict[str, object]:
+    """The deployment's name and hotline from settings (its defaults; the authorities' own,
+    kept in the database, are registry.context_processors'): what an error page shows when
+    the database may be the error."""
+    return site_context(
+        name=settings.AUTHORITY_NAME,
+        name_en=settings.AUTHORITY_NAME_EN,
+        place=settings.CITY_NAME,
+        hotline=settings.REPORTING_HOTLINE,
+    )
 
 
 @require_safe
@@ -51,7 +64,7 @@ def _page_without_database(request: HttpRequest, template_name: str) -> str:
         request
     )
     with translation.override(language):
-        return loader.render_to_string(template_name, {"request": request, **site(request)})
+        return loader.render_to_string(template_name, {"request": request, **_deployment_context()})
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -25,3 +25,13 @@ class PublicityConfig(AppConfig):
         calendar_changed.connect(
             _calendar_changed, dispatch_uid="publicity-calendar-changed", weak=False
         )
+
+        from registry.authorities import authority_changed
+
+        def _authority_changed(sender: object, **kwargs: object) -> None:
+            # Every public page carries the authority's name and hotline; the map its outline.
+            public_cache_invalidate()
+
+        authority_changed.connect(
+            _authority_changed, dispatch_uid="publicity-authority-changed", weak=False
+        )

@@ -7,7 +7,6 @@ import datetime
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +14,7 @@ from core.workflow_forms import MoveForm
 from publicity.enums import ErratumKind
 from publicity.models import Entry
 from publicity.workflows import BATCH, ENTRY, ERRATUM, OBJECTION
+from registry.authorities import deployment_authority
 from registry.enums import Disposition, ExposureCategory
 from registry.forms import PrintedTextField
 from registry.models import Department
@@ -129,9 +129,11 @@ class PublishForm(MoveForm):
     outlet = forms.CharField(label=_("刊登媒体"), max_length=128)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The authority's first newspaper (its settings default: NOTICE_DEFAULT_OUTLET).
+        newspapers = deployment_authority().newspapers
         kwargs.setdefault(
             "initial",
-            {"published_on": timezone.localdate(), "outlet": settings.NOTICE_DEFAULT_OUTLET},
+            {"published_on": timezone.localdate(), "outlet": newspapers[0] if newspapers else ""},
         )
         super().__init__(*args, **kwargs)
 

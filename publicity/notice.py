@@ -33,11 +33,11 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from core.calendar import period
 from core.enums import PeriodUnit
 from core.pdf import register_cjk_font
 from publicity.enums import EntryStatus
 from publicity.models import Batch, Entry
+from registry.authorities import AuthorityRules, deployment_authority
 from registry.enums import Disposition, ExposureCategory
 
 PAGE_SIZES = {"A4": A4, "A3": A3}
@@ -452,7 +452,7 @@ class NoticeLayout:
         batch's public page beside it; and the height it takes under the table."""
         s = self.styles
         sign = [
-            Paragraph(_text(settings.AUTHORITY_NAME), s["sign"]),
+            Paragraph(_text(deployment_authority().name), s["sign"]),
             Paragraph(day, s["sign"]),
         ]
         closing: Flowable
@@ -544,15 +544,18 @@ def build_notice_pdf(batch: Batch, *, pagesize: str = "A4", draft: bool = False)
     """
     layout = NoticeLayout(pagesize)
     font, size, usable, s = layout.font, layout.size, layout.usable, layout.styles
+    # The issuing authority: its name heads the notice and signs it, its regulation and
+    # hotline are in the preamble.
+    authority = deployment_authority()
     entries = _printed_entries(batch, draft=draft)
 
     story: list[Any] = [
-        Paragraph(_text(settings.AUTHORITY_NAME), s["authority"]),
+        Paragraph(_text(authority.name), s["authority"]),
         Paragraph(_text(notice_title(batch)), s["title"]),
     ]
     if draft:
         story.append(Paragraph("草稿 · 仅供审核，不得刊登", s["draft"]))
-    city, regulation = settings.CITY_NAME, settings.CITY_REGULATION
+    city, regulation = authority.place, authority.regulation
     story.append(
         _wrapped(
             (
@@ -561,7 +564,7 @@ def build_notice_pdf(batch: Batch, *, pagesize: str = "A4", draft: bool = False)
                 f"生产经营单位予以公示曝光（名单见下表）。各跟踪整改责任单位及责任人应督促被曝光"
                 f"单位按期整改到位；依法取缔、依法关闭的，应确保其不再生产经营。欢迎社会各界监督，"
                 f"发现非法违法生产经营行为和事故隐患，请拨打{city}安全生产举报投诉电话："
-                f"{settings.REPORTING_HOTLINE}。"
+                f"{authority.hotline}。"
             ),
             s["body"],
             usable - FRAME_PADDING,
@@ -638,7 +641,7 @@ def build_notice_pdf(batch: Batch, *, pagesize: str = "A4", draft: bool = False)
         topMargin=NOTICE_MARGIN,
         bottomMargin=NOTICE_BOTTOM_MARGIN,
         title=notice_title(batch),
-        author=settings.AUTHORITY_NAME,
+        author=authority.name,
         subject=batch.label,
         creator="Gongshi",
         # Fixed creation date and document id: the same batch gives the same bytes.
@@ -648,9 +651,9 @@ def build_notice_pdf(batch: Batch, *, pagesize: str = "A4", draft: bool = False)
     return buffer.getvalue()
 
 
-def _objection_period() -> str:
+def _objection_period(authority: AuthorityRules) -> str:
     # The letter is printed in Chinese whatever language the job runs in.
-    objection = period("OBJECTION_PERIOD_DAYS")
+    objection = authority.objection_period
     if objection.unit == PeriodUnit.WORKING:
         return f"{objection.days}个工作日"
     return f"{objection.days}日"
@@ -662,6 +665,7 @@ def build_letter_pdf(entry: Entry) -> bytes:
     font = register_cjk_font()
     s = _styles(font, 1.0)
     batch = entry.batch
+    authority = deployment_authority()
     if batch.notice_period_ends is None or batch.approved_at is None:
         raise ValueError(f"batch {batch.pk} is not approved: it has no prior notice period")
     # The legal basis of every violation the unit's entry carries, each provision once.
@@ -671,11 +675,11 @@ def build_letter_pdf(entry: Entry) -> bytes:
     if provisions:
         basis = "；".join(f"{p}：{p.text}" for p in provisions)
     else:
-        basis = f"{settings.CITY_REGULATION}"
+        basis = authority.regulation
     body = s["body"]
     width = A4[0] - 50 * mm - FRAME_PADDING
     story: list[Any] = [
-        Paragraph(_text(settings.AUTHORITY_NAME), s["authority"]),
+        Paragraph(_text(authority.name), s["authority"]),
         Paragraph("安全生产公示曝光事先告知书", s["title"]),
         Paragraph(
             f"{_text(entry.unit_name)}：", ParagraphStyle("to", parent=body, firstLineIndent=0)
@@ -691,7 +695,7 @@ def build_letter_pdf(entry: Entry) -> bytes:
         _wrapped(f"依据：{basis}。", body, width),
         _wrapped(
             (
-                f"根据{settings.CITY_REGULATION}，本局拟将你单位列入{batch.label}公示曝光名单，"
+                f"根据{authority.regulation}，本局拟将你单位列入{batch.label}公示曝光名单，"
                 f"在报纸和本局网站上公示曝光。曝光类别：{entry.get_category_display()}；"
                 f"处理措施：{entry.get_disposition_display()}；整改期限："
                 f"{_chinese_date(entry.rectification_deadline)}；跟踪整改责任单位及责任人："
@@ -702,16 +706,16 @@ def build_letter_pdf(entry: Entry) -> bytes:
         ),
         _wrapped(
             (
-                f"你单位如对上述事实有异议，有权在{_objection_period()}内，即"
+                f"你单位如对上述事实有异议，有权在{_objection_period(authority)}内，即"
                 f"{_chinese_date(batch.notice_period_ends)}前，向本局提出书面陈述、申辩，"
                 f"并提交相关证据材料。逾期未提出的，视为放弃陈述、申辩的权利。"
-                f"咨询电话：{settings.REPORTING_HOTLINE}。"
+                f"咨询电话：{authority.hotline}。"
             ),
             body,
             width,
         ),
         Spacer(1, 12 * mm),
-        Paragraph(_text(settings.AUTHORITY_NAME), s["sign"]),
+        Paragraph(_text(authority.name), s["sign"]),
         Paragraph(_chinese_date(timezone.localdate(batch.approved_at)), s["sign"]),
     ]
     buffer = io.BytesIO()
@@ -723,7 +727,7 @@ def build_letter_pdf(entry: Entry) -> bytes:
         topMargin=25 * mm,
         bottomMargin=25 * mm,
         title=f"安全生产公示曝光事先告知书 · {entry.unit_name}",
-        author=settings.AUTHORITY_NAME,
+        author=authority.name,
         creator="Gongshi",
         invariant=1,
     )

@@ -17,6 +17,7 @@ from django.utils.translation import override
 
 from core.pdf import register_cjk_font
 from rectification.models import Case
+from registry.authorities import deployment_authority
 
 
 def build_case_letter_pdf(*, case: Case, code: str, issued_on: datetime.date) -> bytes:
@@ -46,11 +47,12 @@ def build_case_letter_pdf(*, case: Case, code: str, issued_on: datetime.date) ->
 
     enterprise = case.enterprise
     findings = list(case.findings.order_by("id"))
+    authority = deployment_authority()
     # The letter is an official paper in the authority's language, whatever the clerk's UI.
     with override("zh-hans"):
         unit_url = settings.SITE_URL.rstrip("/") + "/unit/"
         story = [
-            p(settings.AUTHORITY_NAME, ParagraphStyle("auth", parent=title, fontSize=14)),
+            p(authority.name, ParagraphStyle("auth", parent=title, fontSize=14)),
             p(_("安全生产整改通知书"), title),
             p(_("%(name)s：") % {"name": enterprise.name}, plain),
             Spacer(1, 2 * mm),
@@ -61,7 +63,7 @@ def build_case_letter_pdf(*, case: Case, code: str, issued_on: datetime.date) ->
                     "整改到位，并接受复查。"
                 )
                 % {
-                    "regulation": settings.CITY_REGULATION,
+                    "regulation": authority.regulation,
                     "disposition": case.get_disposition_display(),
                     "deadline": _cn_date(case.deadline),
                 }
@@ -105,7 +107,7 @@ def build_case_letter_pdf(*, case: Case, code: str, issued_on: datetime.date) ->
                 ]
             ),
             Spacer(1, 8 * mm),
-            p(settings.AUTHORITY_NAME, ParagraphStyle("sign", parent=plain, alignment=2)),
+            p(authority.name, ParagraphStyle("sign", parent=plain, alignment=2)),
             p(_cn_date(issued_on), ParagraphStyle("date", parent=plain, alignment=2)),
         ]
         out = io.BytesIO()
@@ -117,7 +119,7 @@ def build_case_letter_pdf(*, case: Case, code: str, issued_on: datetime.date) ->
             topMargin=20 * mm,
             bottomMargin=20 * mm,
             title=_("安全生产整改通知书"),
-            author=settings.AUTHORITY_NAME,
+            author=authority.name,
             # The same case and code always give the same bytes (no creation timestamp, no
             # random document id): reprints can be compared.
             invariant=True,

@@ -22,6 +22,7 @@ from registry.history import audit_record, audit_snapshot
 from registry.models import (
     Accident,
     AuditRecord,
+    Authority,
     Department,
     Enterprise,
     EnterpriseImport,
@@ -135,6 +136,35 @@ class AuditedAdminMixin:
 
 # Append-only history and workflow aggregates: shown, never written here (core.admin).
 HistoryAdminMixin = ViewOnlyAdminMixin
+
+
+@admin.register(Authority)
+class AuthorityAdmin(admin.ModelAdmin):
+    """The authorities and what their notices, letters and pages say (registry.authorities:
+    an empty field is inherited from the authority above, then from the deployment's
+    settings)."""
+
+    list_display = ["name", "jurisdiction", "hotline", "objection_period_days"]
+    list_select_related = ["jurisdiction"]
+    autocomplete_fields = ["jurisdiction"]
+    fieldsets = [
+        (None, {"fields": ["jurisdiction", "name", "name_en"]}),
+        (
+            _("公告与页面"),
+            {"fields": ["regulation", "hotline", "newspapers", "map_script", "map_name"]},
+        ),
+        (
+            _("公示规则（留空则沿用上级或系统默认）"),
+            {
+                "fields": [
+                    "objection_period_days",
+                    "objection_period_unit",
+                    "publicity_term_days",
+                    "early_removal_after_days",
+                ]
+            },
+        ),
+    ]
 
 
 @admin.register(Jurisdiction)

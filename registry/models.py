@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Func, Q
 from django.utils import timezone
@@ -16,6 +17,7 @@ from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.calendar import Deadline, recorded_deadline
+from core.enums import PeriodUnit
 from registry.enums import (
     AccidentKind,
     CampaignBasis,
@@ -96,6 +98,71 @@ class Jurisdiction(EnglishNameMixin, models.Model):
         # The path is structure, not a business rule: it must follow the parent on every save.
         self.path = f"{self.parent.path if self.parent else ''}{self.code}/"
         super().save(*args, **kwargs)
+
+
+class Authority(EnglishNameMixin, models.Model):
+    """An authority that runs the exposure regime over a node of the administrative tree (a
+    city today; a province, county or district as well): what the printed notices, letters
+    and public pages say of it, and the rules of its regime.
+
+    A rule or text left empty is inherited from the nearest authority above it, then from the
+    deployment's defaults in settings (``registry.authorities.authority_rules``). Migration
+    0012 made a one-city database's settings its city's authority.
+    """
+
+    jurisdiction = models.OneToOneField(
+        Jurisdiction,
+        on_delete=models.PROTECT,
+        related_name="authority",
+        verbose_name=_("行政区划"),
+    )
+    name = models.CharField(_("机关名称"), max_length=128)
+    name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
+    regulation = models.CharField(
+        _("公示依据"),
+        max_length=200,
+        blank=True,
+        help_text=_("公告序言引用的规定，如《惠州市安全生产新闻媒体公示曝光制度》。"),
+    )
+    hotline = models.CharField(_("举报电话"), max_length=32, blank=True)
+    newspapers = models.CharField(
+        _("公示报刊"),
+        max_length=200,
+        blank=True,
+        help_text=_("刊登公告的报刊，多个以顿号分隔；发布批次时供选择。"),
+    )
+    map_script = models.CharField(
+        _("地图边界文件"),
+        max_length=128,
+        blank=True,
+        help_text=_("china-cities 包中的边界文件名，如 guang3_dong1_hui4_zhou1.js。"),
+    )
+    map_name = models.CharField(_("地图名称"), max_length=64, blank=True)
+    objection_period_days = models.PositiveSmallIntegerField(
+        _("异议期（天）"), null=True, blank=True
+    )
+    objection_period_unit = models.CharField(
+        _("异议期计日方式"), max_length=16, choices=PeriodUnit.choices, blank=True
+    )
+    publicity_term_days = models.PositiveIntegerField(_("公示期限（天）"), null=True, blank=True)
+    early_removal_after_days = models.PositiveIntegerField(
+        _("整改核实后可提前移出（天）"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("公示机关")
+        verbose_name_plural = pgettext_lazy("plural", "公示机关")
+        ordering = ["jurisdiction__path"]
+
+    def clean(self) -> None:
+        # The map page loads the outline as a static file: a name that is not among them
+        # would break every page that draws the map.
+        from django.contrib.staticfiles import finders
+
+        if self.map_script and not finders.find(f"vendor/china-cities/{self.map_script}"):
+            raise ValidationError(
+                {"map_script": _("找不到该地图边界文件：%(name)s") % {"name": self.map_script}}
+            )
 
 
 class Industry(EnglishNameMixin, models.Model):

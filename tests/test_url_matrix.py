@@ -214,6 +214,7 @@ ADMIN_MODELS: dict[str, str] = {
     # there (its actions), nobody edits them.
     "core.rolegrant": "view",
     "registry.jurisdiction": "edit",
+    "registry.authority": "edit",
     "registry.industry": "edit",
     "registry.department": "edit",
     "registry.legalprovision": "edit",

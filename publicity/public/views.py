@@ -40,6 +40,7 @@ from publicity.public.filters import (
 )
 from publicity.public.forms import PeriodForm
 from publicity.public.page_cache import public_page
+from registry.authorities import deployment_authority
 
 
 @public_page()
@@ -67,6 +68,7 @@ MAP_METRICS: list[tuple[str, Any, str, dict[str, str]]] = [
 
 def _exposure_map_context(request: HttpRequest, *, with_filters: bool) -> dict[str, Any]:
     """The exposure map's figures, table rows with their links, and the script's data."""
+    authority = deployment_authority()
     entry_filter = exposure_map.map_filter(request.GET if with_filters else {})
     params = exposure_map.map_params(entry_filter)
     rows = exposure_map.district_figures(filters=params)
@@ -91,7 +93,7 @@ def _exposure_map_context(request: HttpRequest, *, with_filters: bool) -> dict[s
         "rectified_share": exposure_map.share(finished, tracked),
     }
     data = {
-        "map": settings.PUBLIC_MAP_NAME,
+        "map": authority.map_name,
         "metrics": [
             {"key": key, "label": str(label), "unit": unit}
             for key, label, unit, _extra in MAP_METRICS
@@ -127,7 +129,7 @@ def _exposure_map_context(request: HttpRequest, *, with_filters: bool) -> dict[s
         "totals": totals,
         "points": [row for row in districts if row["point"]],
         "data": data,
-        "script": f"vendor/china-cities/{settings.PUBLIC_MAP_SCRIPT}",
+        "script": f"vendor/china-cities/{authority.map_script}",
     }
 
 

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from core.calendar import deadline_after, period
+from core.calendar import deadline_after
 from core.workflow import Actor
 from publicity.cache import public_cache_invalidate_on_commit
 from publicity.enums import EntryStatus
@@ -22,6 +22,7 @@ from publicity.services.outbox import publication_job_enqueue
 from publicity.term import entry_listed_until
 from publicity.workflows import BATCH
 from rectification.services import case_open
+from registry.authorities import deployment_authority
 
 # Per-year numbering takes this advisory lock (with the year) so two approvals at the same
 # moment queue up instead of both reading the same highest number.
@@ -111,9 +112,9 @@ def _next_number(year: int) -> int:
 
 def notice_period_end(approved_on: datetime.date) -> datetime.date:
     """The last day a unit may object after a batch approved on ``approved_on``: the
-    configured period (default 5 working days on the official calendar), its last day moved
+    authority's period (default 5 working days on the official calendar), its last day moved
     off a rest day (Civil Code art. 203)."""
-    objection = period("OBJECTION_PERIOD_DAYS")
+    objection = deployment_authority().objection_period
     return deadline_after(approved_on, objection.days, objection.unit).day
 
 
@@ -195,7 +196,7 @@ def batch_publish(
     batch = batch_locked(batch)
     values = {"published_on": published_on, "outlet": outlet.strip()}
     BATCH.check(batch, "publish", actor, values=values)
-    listed_until = entry_listed_until(published_on) if with_term else None
+    listed_until = entry_listed_until(published_on, deployment_authority()) if with_term else None
     entries = (
         batch.entries.filter(status=EntryStatus.PLANNED)
         .select_related("enterprise", "finding", "department")

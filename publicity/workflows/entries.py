@@ -26,6 +26,7 @@ from publicity.workflows.guards import (
     refused_message,
     unit_in_area,
 )
+from registry.authorities import authority_for
 
 # --- Entries -------------------------------------------------------------------------------------
 
@@ -36,11 +37,10 @@ def _early_removal_due(context: Context[Entry]) -> Refusal | None:
         # Not rectified and verified yet: nothing to offer, nor a date to name.
         return Refusal(_("该单位的整改尚未经复查核实，不能提前移出。"), hide=True)
     if context.today < allowed_from:
-        from django.conf import settings
-
+        days = authority_for(context.obj.district).early_removal_after_days
         return Refusal(
             _("整改核实满 %(days)d 天后才能提前移出：最早 %(date)s。")
-            % {"days": settings.EARLY_REMOVAL_AFTER_DAYS, "date": allowed_from.isoformat()},
+            % {"days": days, "date": allowed_from.isoformat()},
             available_from=allowed_from,
         )
     return None

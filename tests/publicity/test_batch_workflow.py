@@ -32,7 +32,7 @@ from publicity.services import (
 from publicity.services.batches import notice_period_end
 from rectification.enums import CaseGoal, CaseStatus
 from registry.enums import Disposition
-from registry.models import Department
+from registry.models import Authority, Department
 from tests.factories import FindingFactory, publication_staff
 
 pytestmark = pytest.mark.django_db
@@ -454,5 +454,7 @@ def test_notice_period_counts_working_days(approved_on, last_day):
 def test_notice_period_in_calendar_days_ends_on_a_working_day(settings):
     # Counted in calendar days, a period whose last day is a rest day still ends on the next
     # working day (Civil Code art. 203): 2026-09-24 + 7 days = Oct 1, National Day.
-    settings.OBJECTION_PERIOD_DAYS, settings.OBJECTION_PERIOD_UNIT = 7, "calendar"
+    authority = Authority.objects.get(jurisdiction__parent=None)
+    authority.objection_period_days, authority.objection_period_unit = 7, "calendar"
+    authority.save()
     assert notice_period_end(datetime.date(2026, 9, 24)) == datetime.date(2026, 10, 8)

@@ -13,6 +13,7 @@ from publicity.models import Entry
 from publicity.services import entries_term_end, entry_remove_early
 from publicity.term import TermError, entry_listed_until
 from rectification.enums import CaseStatus
+from registry.authorities import deployment_authority
 from tests.factories import ListedEntryFactory, UserFactory
 from tests.support import wait_until
 
@@ -29,12 +30,14 @@ def official():
 
 def listed(**kwargs):
     return ListedEntryFactory(
-        published_on=PUBLISHED, listed_until=entry_listed_until(PUBLISHED), **kwargs
+        published_on=PUBLISHED,
+        listed_until=entry_listed_until(PUBLISHED, deployment_authority()),
+        **kwargs,
     )
 
 
 def test_entry_listed_until_is_three_years_by_default():
-    assert entry_listed_until(PUBLISHED) == datetime.date(2023, 3, 15)
+    assert entry_listed_until(PUBLISHED, deployment_authority()) == datetime.date(2023, 3, 15)
 
 
 def test_entries_term_end_removes_only_expired_entries_once(django_assert_num_queries):

@@ -63,7 +63,8 @@ def test_case_list_liaison_queue_query_count_constant(client, rows, django_asser
         a_case(deadline_in=i - 1)
     # session, user, roles, profile (department), count, the header's two permission
     # lookups (base.html), page rows.
-    with django_assert_num_queries(7):
+    # And the authorities' rules (registry.authorities), read once into the cache.
+    with django_assert_num_queries(8):
         response = client.get(reverse("rectification:case-list"))
     assert response.status_code == 200
     assert len(response.context["page_obj"].object_list) == rows
@@ -287,7 +288,8 @@ def test_inbox_query_count_constant(client, rows, django_assert_num_queries):
     for i in range(rows):
         InboxMessage.objects.create(recipient=user, case=case, subject=f"提醒{i}", body="内容")
     # session, user, count, the header's two permission lookups, page rows, unread count.
-    with django_assert_num_queries(7):
+    # And the authorities' rules (registry.authorities), read once into the cache.
+    with django_assert_num_queries(8):
         response = client.get(reverse("rectification:inbox"))
     assert len(response.context["page_obj"].object_list) == rows
 

@@ -1,0 +1,181 @@
+"""The authorities that run the regime, as data (registry.models.Authority): what each says
+of itself and the rules of its regime, resolved along the administrative tree.
+
+An authority's empty text or rule is inherited from the nearest authority above its
+jurisdiction, then from the deployment's defaults in settings (AUTHORITY_NAME, CITY_REGULATION,
+REPORTING_HOTLINE, OBJECTION_PERIOD_DAYS, ...): settings describe the deployment, the rows
+describe the authorities. A database without any authority (a test database whose city was
+made by hand) is served by the defaults alone.
+
+The resolved rules are kept in the cache under one key, dropped when an authority or a
+jurisdiction is saved or deleted (at once and after commit), and ``authority_changed`` is
+sent after commit so the layers above can drop what they rendered from them (the public
+pages). ``registry.apps`` imports this module, which connects the receivers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import Signal
+
+from core.calendar import Period
+from core.enums import PeriodUnit
+from registry.models import Authority, Jurisdiction, bilingual_name
+
+# An authority's texts or rules changed (sent after commit, without arguments): whatever was
+# rendered from them (the public pages, the notices' preview) is stale.
+authority_changed = Signal()
+
+CACHE_KEY = "registry:authority-rules:v1"
+CACHE_SECONDS = 24 * 3600
+
+
+@dataclass(frozen=True)
+class AuthorityRules:
+    """One authority's texts and rules with the inherited ones filled in."""
+
+    name: str
+    name_en: str
+    place: str  # the jurisdiction's name: "惠州市"
+    regulation: str
+    hotline: str
+    newspapers: tuple[str, ...]
+    map_script: str
+    map_name: str
+    objection_period_days: int
+    objection_period_unit: str
+    publicity_term_days: int
+    early_removal_after_days: int
+
+    @property
+    def display_name(self) -> str:
+        """The English name on an English page where there is one, else the Chinese."""
+        return bilingual_name(self.name, self.name_en)
+
+    @property
+    def objection_period(self) -> Period:
+        return Period(self.objection_period_days, PeriodUnit(self.objection_period_unit))
+
+
+def deployment_defaults() -> AuthorityRules:
+    """The deployment's defaults from settings: what an authority sets none of inherits."""
+    return AuthorityRules(
+        name=settings.AUTHORITY_NAME,
+        name_en=settings.AUTHORITY_NAME_EN,
+        place=settings.CITY_NAME,
+        regulation=settings.CITY_REGULATION,
+        hotline=settings.REPORTING_HOTLINE,
+        newspapers=(settings.NOTICE_DEFAULT_OUTLET,) if settings.NOTICE_DEFAULT_OUTLET else (),
+        map_script=settings.PUBLIC_MAP_SCRIPT,
+        map_name=settings.PUBLIC_MAP_NAME,
+        objection_period_days=int(settings.OBJECTION_PERIOD_DAYS),
+        objection_period_unit=str(settings.OBJECTION_PERIOD_UNIT),
+        publicity_term_days=int(settings.PUBLICITY_TERM_DAYS),
+        early_removal_after_days=int(settings.EARLY_REMOVAL_AFTER_DAYS),
+    )
+
+
+def _newspapers(text: str) -> tuple[str, ...]:
+    for separator in ("，", ",", "；", ";"):
+        text = text.replace(separator, "、")
+    return tuple(name.strip() for name in text.split("、") if name.strip())
+
+
+def _own(authority: Authority) -> dict[str, Any]:
+    """What one authority sets itself (empty texts and rules left out)."""
+    own: dict[str, Any] = {
+        "name": authority.name,
+        "name_en": authority.name_en,
+        "place": authority.jurisdiction.name,
+        "regulation": authority.regulation,
+        "hotline": authority.hotline,
+        "newspapers": _newspapers(authority.newspapers),
+        "map_script": authority.map_script,
+        "map_name": authority.map_name,
+        "objection_period_days": authority.objection_period_days,
+        "objection_period_unit": authority.objection_period_unit,
+        "publicity_term_days": authority.publicity_term_days,
+        "early_removal_after_days": authority.early_removal_after_days,
+    }
+    return {key: value for key, value in own.items() if value not in ("", None, ())}
+
+
+def resolve(chain: list[Authority]) -> AuthorityRules:
+    """The rules of the first authority of ``chain`` (itself, then those above it, nearest
+    first), each empty value taken from the next one that sets it, then from settings."""
+    values = dataclasses.asdict(deployment_defaults())
+    for authority in reversed(chain):
+        values.update(_own(authority))
+    values["newspapers"] = tuple(values["newspapers"])
+    return AuthorityRules(**values)
+
+
+def _chain(jurisdiction: Jurisdiction, authorities: dict[int, Authority]) -> list[Authority]:
+    codes = [code for code in jurisdiction.path.split("/") if code]
+    by_code = {authority.jurisdiction.code: authority for authority in authorities.values()}
+    return [by_code[code] for code in reversed(codes) if code in by_code]
+
+
+def _all_rules() -> dict[str, Any]:
+    """{"top": the deployment's top authority's rules, "by_path": {jurisdiction path: rules}}
+    for every authority, from one query."""
+    authorities = {
+        authority.pk: authority
+        for authority in Authority.objects.select_related("jurisdiction").order_by(
+            "jurisdiction__path"
+        )
+    }
+    by_path = {
+        authority.jurisdiction.path: resolve(_chain(authority.jurisdiction, authorities))
+        for authority in authorities.values()
+    }
+    top = next(iter(by_path.values()), deployment_defaults())
+    return {"top": top, "by_path": by_path}
+
+
+def _rules_cached() -> dict[str, Any]:
+    rules = cache.get(CACHE_KEY)
+    if rules is None:
+        rules = _all_rules()
+        cache.set(CACHE_KEY, rules, CACHE_SECONDS)
+    return rules  # type: ignore[no-any-return]
+
+
+def deployment_authority() -> AuthorityRules:
+    """The rules of the deployment's top authority (its city today): what the public site,
+    the notices and the letters say. The defaults from settings when there is none."""
+    return _rules_cached()["top"]  # type: ignore[no-any-return]
+
+
+def authority_for(jurisdiction: Jurisdiction) -> AuthorityRules:
+    """The rules of the nearest authority at or above ``jurisdiction`` (a district's city)."""
+    by_path: dict[str, AuthorityRules] = _rules_cached()["by_path"]
+    nearest = max(
+        (path for path in by_path if jurisdiction.path.startswith(path)), key=len, default=None
+    )
+    return by_path[nearest] if nearest is not None else deployment_defaults()
+
+
+def _changed(**kwargs: Any) -> None:
+    # At once (this transaction reads its own change) and again after commit (another
+    # process may have cached the old rules meanwhile).
+    cache.delete(CACHE_KEY)
+
+    def dropped() -> None:
+        cache.delete(CACHE_KEY)
+        authority_changed.send(sender=Authority)
+
+    transaction.on_commit(dropped)
+
+
+for _model in (Authority, Jurisdiction):
+    _uid = f"authority-rules-{_model.__name__}"
+    post_save.connect(_changed, sender=_model, dispatch_uid=f"{_uid}-saved")
+    post_delete.connect(_changed, sender=_model, dispatch_uid=f"{_uid}-deleted")
