@@ -90,7 +90,8 @@ def _clear_cache():
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     """Put back the rows the data migrations load (districts, industries, departments, legal
-    provisions, role groups, the working-day calendar) before a transactional test.
+    provisions, role groups, the city's authority, the working-day calendar) before a
+    transactional test.
 
     A transactional test ends by emptying every table, so without this only the first of
     them would find the reference data. Tests inside a transaction (plain ``db``) see the
@@ -125,6 +126,9 @@ def _reference_data(request):
         importlib.import_module("publicity.migrations.0016_case_contact_permission").grant(
             apps, None
         )
+        authority = importlib.import_module("registry.migrations.0012_authority")
+        authority.authority_from_settings(apps, None)
+        authority.grant(apps, None)
     from core.models import CalendarYear
 
     if not CalendarYear.objects.exists():

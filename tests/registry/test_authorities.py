@@ -135,3 +135,21 @@ def test_a_map_outline_that_is_not_among_the_static_files_is_refused():
         city.full_clean()
     city.map_script = settings.PUBLIC_MAP_SCRIPT
     city.full_clean()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_citys_authority_and_its_rights_are_there_after_a_transactional_tests_flush():
+    # A transactional test empties every table at its end; the suite puts the migrated rows
+    # back (tests/conftest.py), the authority and the administrator's rights on it included.
+    from django.contrib.auth.models import Group
+
+    assert Authority.objects.filter(jurisdiction__code=CITY).exists()
+    rights = Group.objects.get(name="administrator").permissions.filter(
+        codename__endswith="_authority"
+    )
+    assert sorted(rights.values_list("codename", flat=True)) == [
+        "add_authority",
+        "change_authority",
+        "delete_authority",
+        "view_authority",
+    ]
