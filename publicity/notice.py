@@ -447,12 +447,13 @@ class NoticeLayout:
             for (value, style), width in zip(values, self.inner, strict=True)
         ]
 
-    def closing(self, *, url: str | None, day: str) -> tuple[Flowable, float]:
-        """The signature (issuing authority, date) and, with ``url``, the QR code of the
-        batch's public page beside it; and the height it takes under the table."""
+    def closing(self, *, signer: str, url: str | None, day: str) -> tuple[Flowable, float]:
+        """The signature (``signer``, the issuing authority, and the date) and, with ``url``,
+        the QR code of the batch's public page beside it; and the height it takes under the
+        table."""
         s = self.styles
         sign = [
-            Paragraph(_text(deployment_authority().name), s["sign"]),
+            Paragraph(_text(signer), s["sign"]),
             Paragraph(day, s["sign"]),
         ]
         closing: Flowable
@@ -524,7 +525,9 @@ def notice_row_check(entry: Entry) -> tuple[int, int]:
     cells = layout.cells(
         entry.printed_number or entry.position or 1, entry, categories, dispositions
     )
-    _closing, closing_height = layout.closing(url="", day="年　月　日")
+    _closing, closing_height = layout.closing(
+        signer=deployment_authority().name, url="", day="年　月　日"
+    )
     return (
         max(len(lines) for lines, _style in cells),
         layout.lines_in(layout.room - closing_height),
@@ -574,6 +577,7 @@ def build_notice_pdf(batch: Batch, *, pagesize: str = "A4", draft: bool = False)
 
     day = _notice_date(batch)
     closing, closing_height = layout.closing(
+        signer=authority.name,
         url=notice_public_url(batch) if batch.number is not None and not draft else None,
         day=_chinese_date(day) if day and not draft else "年　月　日",
     )

@@ -81,10 +81,15 @@ def _default_language(settings):
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
-    # Each test starts with an empty cache in its own Redis key space.
+    # Each test starts with an empty cache in its own Redis key space, and no copy of the
+    # authorities' rules kept by the test's thread (registry.authorities).
+    from registry.authorities import forget
+
     cache.clear()
+    forget()
     yield
     cache.clear()
+    forget()
 
 
 @pytest.fixture(autouse=True)

@@ -153,3 +153,17 @@ def test_the_citys_authority_and_its_rights_are_there_after_a_transactional_test
         "delete_authority",
         "view_authority",
     ]
+
+
+def test_a_thread_reads_the_rules_once_for_many_rows(django_assert_num_queries):
+    # A batch page asks each row's early-removal rule: one query into an empty cache, then
+    # the thread's copy, neither the database nor the cache again.
+    district = Jurisdiction.objects.get(code=HUICHENG)
+    with django_assert_num_queries(1):
+        for _ in range(100):
+            authority_for(district)
+    city = city_authority()
+    city.early_removal_after_days = 200
+    city.save()  # drops the copy at once
+
+    assert authority_for(district).early_removal_after_days == 200
