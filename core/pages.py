@@ -56,6 +56,9 @@ def staff_view(
             if not is_staff_member(request.user) or not request.user.has_perms(perms):
                 raise PermissionDenied
             request.user = unwrapped_user(request.user)
+            # A staff page: its header names the member of staff's own authority (the
+            # context processor of registry), never a public page's cached one.
+            request.staff_page = True  # type: ignore[attr-defined]
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -10,10 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from publicity.enums import BatchStatus
 from publicity.models import Batch
 from registry.enums import ExposureCategory, JurisdictionLevel
+from registry.filters import DistrictsOfUser
 from registry.models import Finding, Jurisdiction
 
 
-class FindingPoolFilter(django_filters.FilterSet):
+class FindingPoolFilter(DistrictsOfUser):
     """The batch composer's pool: district, category, inspection date and campaign."""
 
     district = django_filters.ModelChoiceFilter(

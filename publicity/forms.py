@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from core.workflow_forms import MoveForm
 from publicity.enums import ErratumKind
-from publicity.models import Entry
+from publicity.models import Batch, Entry
 from publicity.workflows import BATCH, ENTRY, ERRATUM, OBJECTION
-from registry.authorities import deployment_authority
+from registry.authorities import authority_rules, deployment_authority
 from registry.enums import Disposition, ExposureCategory
 from registry.forms import PrintedTextField
 from registry.models import Department
@@ -128,14 +128,16 @@ class PublishForm(MoveForm):
     )
     outlet = forms.CharField(label=_("刊登媒体"), max_length=128)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        # The authority's first newspaper (its settings default: NOTICE_DEFAULT_OUTLET).
-        newspapers = deployment_authority().newspapers
+    def __init__(self, *args: Any, record: Batch | None = None, **kwargs: Any) -> None:
+        # The batch's authority's first newspaper (the settings' default:
+        # NOTICE_DEFAULT_OUTLET).
+        authority = authority_rules(record.authority_id) if record else deployment_authority()
+        newspapers = authority.newspapers
         kwargs.setdefault(
             "initial",
             {"published_on": timezone.localdate(), "outlet": newspapers[0] if newspapers else ""},
         )
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, record=record, **kwargs)
 
     def move_input(self, data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         return "publish", {

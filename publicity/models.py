@@ -37,12 +37,19 @@ if TYPE_CHECKING:
 
 
 class Batch(models.Model):
-    """公示曝光批次: a set of units published together in one newspaper notice."""
+    """公示曝光批次: a set of units published together in one newspaper notice, by one
+    authority (its composer's), numbered per authority and year."""
 
+    authority = models.ForeignKey(
+        "registry.Authority",
+        on_delete=models.PROTECT,
+        related_name="batches",
+        verbose_name=_("公示机关"),
+    )
     status = models.CharField(
         _("状态"), max_length=16, choices=BatchStatus.choices, default=BatchStatus.DRAFT
     )
-    # Numbered at approval, per year without gaps: "2009年第3批".
+    # Numbered at approval, per authority and year without gaps: "2009年第3批".
     year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
     number = models.PositiveSmallIntegerField(_("批次号"), null=True, blank=True)
     composed_by = models.ForeignKey(
@@ -79,9 +86,9 @@ class Batch(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "number"],
+                fields=["authority", "year", "number"],
                 condition=Q(number__isnull=False),
-                name="batch_number_unique_per_year",
+                name="batch_number_unique_per_authority_year",
             ),
             models.CheckConstraint(
                 condition=Q(year__isnull=True, number__isnull=True)

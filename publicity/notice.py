@@ -37,7 +37,7 @@ from core.enums import PeriodUnit
 from core.pdf import register_cjk_font
 from publicity.enums import EntryStatus
 from publicity.models import Batch, Entry
-from registry.authorities import AuthorityRules, deployment_authority
+from registry.authorities import AuthorityRules, authority_rules, deployment_authority
 from registry.enums import Disposition, ExposureCategory
 
 PAGE_SIZES = {"A4": A4, "A3": A3}
@@ -547,9 +547,9 @@ def build_notice_pdf(batch: Batch, *, pagesize: str = "A4", draft: bool = False)
     """
     layout = NoticeLayout(pagesize)
     font, size, usable, s = layout.font, layout.size, layout.usable, layout.styles
-    # The issuing authority: its name heads the notice and signs it, its regulation and
-    # hotline are in the preamble.
-    authority = deployment_authority()
+    # The issuing authority (the batch's): its name heads the notice and signs it, its
+    # regulation and hotline are in the preamble.
+    authority = authority_rules(batch.authority_id)
     entries = _printed_entries(batch, draft=draft)
 
     story: list[Any] = [
@@ -669,7 +669,7 @@ def build_letter_pdf(entry: Entry) -> bytes:
     font = register_cjk_font()
     s = _styles(font, 1.0)
     batch = entry.batch
-    authority = deployment_authority()
+    authority = authority_rules(batch.authority_id)
     if batch.notice_period_ends is None or batch.approved_at is None:
         raise ValueError(f"batch {batch.pk} is not approved: it has no prior notice period")
     # The legal basis of every violation the unit's entry carries, each provision once.

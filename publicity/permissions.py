@@ -1,8 +1,10 @@
 """Who may see which batches, and what they may do: the rights pages show, read from the
 workflow tables (publicity.workflows), checked again by the services.
 
-Visibility follows jurisdiction (registry.permissions): city-level staff see every batch;
-district staff see the batches they composed and those holding a unit of their district.
+Visibility follows jurisdiction (registry.permissions): staff at their authority's level see
+its batches and those of any authority below it (a province's staff every city's); district
+staff see the batches they composed and those holding a unit of their district. Only the
+batch's own authority's staff act on it (``works_for``, a guard of the publication tables).
 :func:`batch_for_user` and :func:`entry_for_user` return the record with the user's rights.
 """
 
@@ -20,7 +22,13 @@ from core.workflow import Decision, Rights
 from publicity.models import Batch, Entry, Erratum, Objection
 from publicity.workflows import BATCH, ENTRY, ERRATUM, OBJECTION
 from registry.models import Finding
-from registry.permissions import in_user_scope, is_city_wide, scope_to_user, user_jurisdiction
+from registry.permissions import (
+    authorities_in_scope,
+    in_user_scope,
+    is_authority_wide,
+    scope_to_user,
+    user_jurisdiction,
+)
 
 AnyUser = User | AnonymousUser
 
@@ -28,9 +36,11 @@ AnyUser = User | AnonymousUser
 def visible_batches(user: AnyUser) -> QuerySet[Batch]:
     if not user.is_authenticated or not user.has_perm("publicity.view_batch"):
         return Batch.objects.none()
-    if is_city_wide(user):
+    if user.is_superuser:
         return Batch.objects.all()
     jurisdiction = user_jurisdiction(user)
+    if jurisdiction is not None and is_authority_wide(user):
+        return Batch.objects.filter(authority__in=authorities_in_scope(user))
     in_area: Q | Exists = Q(pk__in=[])
     if jurisdiction is not None:
         in_area = Exists(

@@ -414,7 +414,7 @@ def finding_pool(
         .select_related("inspection__enterprise__jurisdiction")
         .order_by("-id")
     )
-    filterset = FindingPoolFilter(data, queryset=findings)
+    filterset = FindingPoolFilter(data, queryset=findings, user=user)
     return filterset, filterset.qs
 
 

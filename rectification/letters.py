@@ -17,7 +17,7 @@ from django.utils.translation import override
 
 from core.pdf import register_cjk_font
 from rectification.models import Case
-from registry.authorities import deployment_authority
+from registry.authorities import authority_for
 
 
 def build_case_letter_pdf(*, case: Case, code: str, issued_on: datetime.date) -> bytes:
@@ -47,7 +47,7 @@ def build_case_letter_pdf(*, case: Case, code: str, issued_on: datetime.date) ->
 
     enterprise = case.enterprise
     findings = list(case.findings.order_by("id"))
-    authority = deployment_authority()
+    authority = authority_for(enterprise.jurisdiction)
     # The letter is an official paper in the authority's language, whatever the clerk's UI.
     with override("zh-hans"):
         unit_url = settings.SITE_URL.rstrip("/") + "/unit/"

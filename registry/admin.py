@@ -176,8 +176,9 @@ class JurisdictionAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Model | None = None) -> Any:
-        # Moving or recoding a node would leave the stored paths of its children stale.
-        return ["code", "parent", "path"] if obj else ["path"]
+        # A node may move (a city put under its province: Jurisdiction.save moves its whole
+        # tree's paths with it); its code is its identity and stays.
+        return ["code", "path"] if obj else ["path"]
 
 
 @admin.register(Industry)

@@ -38,7 +38,7 @@ from registry.models import Authority, Jurisdiction, bilingual_name
 # rendered from them (the public pages, the notices' preview) is stale.
 authority_changed = Signal()
 
-CACHE_KEY = "registry:authority-rules:v1"
+CACHE_KEY = "registry:authority-rules:v2"
 CACHE_SECONDS = 24 * 3600
 
 
@@ -58,6 +58,10 @@ class AuthorityRules:
     objection_period_unit: str
     publicity_term_days: int
     early_removal_after_days: int
+    # The authority's row and its jurisdiction's path ("440000/441300/"); None and "" for the
+    # deployment's defaults when no authority exists.
+    pk: int | None = None
+    path: str = ""
 
     @property
     def display_name(self) -> str:
@@ -109,7 +113,10 @@ def _own(authority: Authority) -> dict[str, Any]:
         "publicity_term_days": authority.publicity_term_days,
         "early_removal_after_days": authority.early_removal_after_days,
     }
-    return {key: value for key, value in own.items() if value not in ("", None, ())}
+    return {key: value for key, value in own.items() if value not in ("", None, ())} | {
+        "pk": authority.pk,
+        "path": authority.jurisdiction.path,
+    }
 
 
 def resolve(chain: list[Authority]) -> AuthorityRules:
@@ -171,11 +178,28 @@ def deployment_authority() -> AuthorityRules:
 
 def authority_for(jurisdiction: Jurisdiction) -> AuthorityRules:
     """The rules of the nearest authority at or above ``jurisdiction`` (a district's city)."""
+    return authority_at(jurisdiction.path)
+
+
+def authority_at(path: str) -> AuthorityRules:
+    """The rules of the nearest authority at or above the jurisdiction with ``path``: the
+    authority whose records, staff and batches a node's belong to."""
     by_path: dict[str, AuthorityRules] = _rules_cached()["by_path"]
-    nearest = max(
-        (path for path in by_path if jurisdiction.path.startswith(path)), key=len, default=None
-    )
+    nearest = max((own for own in by_path if path.startswith(own)), key=len, default=None)
     return by_path[nearest] if nearest is not None else deployment_defaults()
+
+
+def authority_rules(pk: int) -> AuthorityRules:
+    """The rules of one authority by its row's id (a batch's), the defaults if it is gone."""
+    for rules in _rules_cached()["by_path"].values():
+        if rules.pk == pk:
+            return rules  # type: ignore[no-any-return]
+    return deployment_defaults()
+
+
+def authorities() -> list[AuthorityRules]:
+    """Every authority's rules, the tree's order (a province before its cities)."""
+    return list(_rules_cached()["by_path"].values())
 
 
 def _changed(**kwargs: Any) -> None:

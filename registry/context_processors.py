@@ -1,13 +1,22 @@
-"""Template context shared by every page: the deployment's authority (registry.authorities)."""
+"""Template context shared by every page: the authority it speaks for (registry.authorities).
+
+A public page speaks for the deployment's authority (the same for every visitor, so it may be
+cached); a staff page (``core.pages.staff_view`` marks it) for the member of staff's own: a
+city's staff see their city's name and hotline, the province's the province's.
+"""
 
 from django.http import HttpRequest
 
 from core.site import site_context
 from registry.authorities import deployment_authority
+from registry.permissions import user_authority
 
 
 def site(request: HttpRequest) -> dict[str, object]:
-    authority = deployment_authority()
+    if getattr(request, "staff_page", False):
+        authority = user_authority(request.user)
+    else:
+        authority = deployment_authority()
     return site_context(
         name=authority.name,
         name_en=authority.name_en,

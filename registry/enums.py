@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class JurisdictionLevel(models.TextChoices):
+    PROVINCE = "province", _("省")
     CITY = "city", _("市")
     DISTRICT = "district", _("县区")  # county or district
     TOWNSHIP = "township", _("乡镇街道")  # township or street office

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -14,7 +17,10 @@ from registry.enums import (
     OperatingStatus,
 )
 from registry.models import Accident, Enterprise, Industry, Inspection, Jurisdiction
+from registry.permissions import scope_to_user
 from registry.search import enterprise_search, has_exposures
+
+AnyUser = User | AnonymousUser
 
 YES_NO = [("true", _("是")), ("false", _("否"))]
 
@@ -24,13 +30,24 @@ def _districts(request: object = None) -> QuerySet[Jurisdiction]:
     return Jurisdiction.objects.filter(level=JurisdictionLevel.DISTRICT).order_by("sort_order")
 
 
+class DistrictsOfUser(django_filters.FilterSet):
+    """A staff list's filters whose district choices are the user's area's (in a province,
+    their own city's districts; a province's staff, every city's)."""
+
+    def __init__(self, *args: Any, user: AnyUser | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        district = self.filters.get("district")
+        if user is not None and district is not None:
+            district.queryset = scope_to_user(_districts(), user, "path")
+
+
 def _in_district(queryset: QuerySet, path_field: str, value: Jurisdiction | None) -> QuerySet:
     if value is None:
         return queryset
     return queryset.filter(**{f"{path_field}__startswith": value.path})
 
 
-class EnterpriseFilter(django_filters.FilterSet):
+class EnterpriseFilter(DistrictsOfUser):
     q = django_filters.CharFilter(label=_("名称或统一社会信用代码"), method="filter_q")
     district = django_filters.ModelChoiceFilter(
         label=_("县区"), queryset=_districts, method="filter_district", empty_label=_("全部")
@@ -63,7 +80,7 @@ class EnterpriseFilter(django_filters.FilterSet):
         return queryset.filter(exposed if value == "true" else ~exposed)
 
 
-class InspectionFilter(django_filters.FilterSet):
+class InspectionFilter(DistrictsOfUser):
     q = django_filters.CharFilter(label=_("单位名称或统一社会信用代码"), method="filter_q")
     district = django_filters.ModelChoiceFilter(
         label=_("县区"), queryset=_districts, method="filter_district", empty_label=_("全部")
@@ -96,7 +113,7 @@ class InspectionFilter(django_filters.FilterSet):
         return queryset.filter(inspectors=self.request.user)
 
 
-class AccidentFilter(django_filters.FilterSet):
+class AccidentFilter(DistrictsOfUser):
     district = django_filters.ModelChoiceFilter(
         label=_("县区"), queryset=_districts, method="filter_district", empty_label=_("全部")
     )

@@ -10,8 +10,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import F, Func, Q
+from django.db import models, transaction
+from django.db.models import F, Func, Q, Value
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -56,10 +57,11 @@ class EnglishNameMixin:
 
 
 class Jurisdiction(EnglishNameMixin, models.Model):
-    """A node of the administrative tree: city → district (县区) → township/street (乡镇街道).
+    """A node of the administrative tree: province → city → district (县区) → township/street
+    (乡镇街道). A one-city deployment's root is its city; a province's, the province.
 
-    ``path`` holds the codes from the root down ("441300/441302/"), so "this district and
-    everything under it" is one indexed prefix match instead of a recursive walk.
+    ``path`` holds the codes from the root down ("440000/441300/441302/"), so "this district
+    and everything under it" is one indexed prefix match instead of a recursive walk.
     """
 
     code = models.CharField(_("区划代码"), max_length=12, unique=True)
@@ -87,17 +89,29 @@ class Jurisdiction(EnglishNameMixin, models.Model):
             )
         ]
         constraints = [
+            # The root is a province or a city; a province is always a root, everything
+            # below a city has a parent.
             models.CheckConstraint(
-                condition=Q(level=JurisdictionLevel.CITY, parent__isnull=True)
-                | (~Q(level=JurisdictionLevel.CITY) & Q(parent__isnull=False)),
-                name="jurisdiction_only_city_is_root",
+                condition=Q(
+                    parent__isnull=True,
+                    level__in=[JurisdictionLevel.PROVINCE, JurisdictionLevel.CITY],
+                )
+                | (~Q(level=JurisdictionLevel.PROVINCE) & Q(parent__isnull=False)),
+                name="jurisdiction_root_is_province_or_city",
             ),
         ]
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        # The path is structure, not a business rule: it must follow the parent on every save.
+        # The path is structure, not a business rule: it must follow the parent on every
+        # save, and the nodes below follow it (a city put under its province).
+        old_path = self.path
         self.path = f"{self.parent.path if self.parent else ''}{self.code}/"
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if old_path and old_path != self.path:
+                Jurisdiction.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                    path=Concat(Value(self.path), Substr("path", len(old_path) + 1))
+                )
 
 
 class Authority(EnglishNameMixin, models.Model):

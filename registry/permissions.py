@@ -1,8 +1,13 @@
 """Who may see what, by jurisdiction: the one place that scopes staff to their area.
 
-City-level staff (a StaffProfile on the city) see the whole city; district staff see their
-district and everything under it. Staff without a profile see nothing but what their
-role's global permissions allow (superusers see everything).
+Every member of staff works in a jurisdiction (their StaffProfile) and for one authority:
+the nearest authority at or above it (registry.authorities). Staff see their jurisdiction
+and everything under it: a province's staff every city, a city's its whole city, a
+district's its district, each an indexed prefix match on ``Jurisdiction.path``; the cities
+of a province are apart because their paths are. What belongs to an authority rather than to
+a place (a batch) is acted on by that authority's own staff only (:func:`works_for`); the
+province above reads it and acts on nothing. Staff without a profile see nothing but what
+their role's global permissions allow (superusers see everything).
 """
 
 from __future__ import annotations
@@ -15,7 +20,12 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from registry.enums import JurisdictionLevel
+from registry.authorities import (
+    AuthorityRules,
+    authorities,
+    authority_at,
+    deployment_authority,
+)
 from registry.models import Jurisdiction, StaffProfile
 
 M = TypeVar("M", bound=Model)
@@ -35,11 +45,59 @@ def user_jurisdiction(user: User | AnonymousUser) -> Jurisdiction | None:
     return jurisdiction
 
 
-def is_city_wide(user: User | AnonymousUser) -> bool:
+def user_authority(user: User | AnonymousUser) -> AuthorityRules:
+    """The authority a member of staff works for: the nearest at or above their
+    jurisdiction; the deployment's top authority for one without a jurisdiction (a
+    superuser)."""
+    jurisdiction = user_jurisdiction(user)
+    if jurisdiction is None:
+        return deployment_authority()
+    return authority_at(jurisdiction.path)
+
+
+def is_authority_wide(user: User | AnonymousUser) -> bool:
+    """Whether the user works at their authority's own level (a city's staff, a province's),
+    not in one district of it. Superusers count as such."""
     if user.is_authenticated and user.is_superuser:
         return True
     jurisdiction = user_jurisdiction(user)
-    return jurisdiction is not None and jurisdiction.level == JurisdictionLevel.CITY
+    if jurisdiction is None:
+        return False
+    authority = user_authority(user)
+    if authority.pk is None:  # no authority at all: the tree's root speaks for it
+        return jurisdiction.parent_id is None
+    return authority.path == jurisdiction.path
+
+
+def authorities_in_scope(user: User | AnonymousUser) -> list[int]:
+    """The ids of the authorities at or below the user's jurisdiction: whose batches a member
+    of staff at their authority's level reads (a city's own; a province's, every city's)."""
+    jurisdiction = user_jurisdiction(user)
+    if jurisdiction is None:
+        return []
+    return [
+        rules.pk
+        for rules in authorities()
+        if rules.pk is not None and rules.path.startswith(jurisdiction.path)
+    ]
+
+
+def reads_several_authorities(user: User | AnonymousUser) -> bool:
+    """Whether the user's lists may hold more than one authority's records (a province's
+    staff, a superuser of a province): then the pages name each record's authority."""
+    if user.is_authenticated and user.is_superuser:
+        return len(authorities()) > 1
+    return len(authorities_in_scope(user)) > 1
+
+
+def works_for(user: User | AnonymousUser, authority_pk: int | None) -> bool:
+    """Whether the user is staff of the authority with this id, and so may act on what it
+    owns (its batches). Staff of the province above a city read the city's and act on none;
+    staff without a jurisdiction act for the deployment's top authority (``user_authority``).
+    Superusers act for every authority."""
+    if user.is_authenticated and user.is_superuser:
+        return True
+    return user.is_authenticated and user_authority(user).pk == authority_pk
 
 
 def scope_to_user(

@@ -52,7 +52,7 @@ def enterprise_list(*, user: AnyUser, params: QueryDict) -> EnterpriseFilter:
         user,
         "jurisdiction__path",
     )
-    return EnterpriseFilter(params, queryset=queryset)
+    return EnterpriseFilter(params, queryset=queryset, user=user)
 
 
 def enterprise_get(*, user: AnyUser, pk: int) -> Enterprise:
@@ -128,7 +128,9 @@ def enterprises_with_similar_name(
 def jurisdictions_for(user: AnyUser) -> QuerySet[Jurisdiction]:
     """Districts and townships the user may file records under."""
     return scope_to_user(
-        Jurisdiction.objects.exclude(level=JurisdictionLevel.CITY).select_related("parent"),
+        Jurisdiction.objects.exclude(
+            level__in=[JurisdictionLevel.PROVINCE, JurisdictionLevel.CITY]
+        ).select_related("parent"),
         user,
         "path",
     ).order_by("path")
@@ -168,7 +170,7 @@ def inspection_list(*, user: AnyUser, params: QueryDict, request: Any = None) ->
         user,
         "enterprise__jurisdiction__path",
     )
-    return InspectionFilter(params, queryset=queryset, request=request)
+    return InspectionFilter(params, queryset=queryset, request=request, user=user)
 
 
 def inspection_get(*, user: AnyUser, pk: int) -> Inspection:
@@ -287,7 +289,7 @@ def accident_list(*, user: AnyUser, params: QueryDict) -> AccidentFilter:
         user,
         "jurisdiction__path",
     )
-    return AccidentFilter(params, queryset=queryset)
+    return AccidentFilter(params, queryset=queryset, user=user)
 
 
 def accident_get(*, user: AnyUser, pk: int) -> Accident:

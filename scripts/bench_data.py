@@ -147,11 +147,12 @@ def statements(*, entries: int, enterprises: int) -> list[tuple[str, str]]:
             f"""
             INSERT INTO publicity_batch (id, status, year, number, created_at, submitted_at,
                 approved_at, notice_period_ends, finalised_at, published_on, outlet,
-                notice_pdf, notice_sha256, approved_by_id, composed_by_id)
+                notice_pdf, notice_sha256, approved_by_id, composed_by_id, authority_id)
             SELECT b, 'published', extract(year FROM day)::int,
                    row_number() OVER (PARTITION BY extract(year FROM day) ORDER BY b),
                    day - 20, day - 19, day - 18, day - 8, day - 7, day,
-                   '惠州日报', '', '', 900002, 900001
+                   '惠州日报', '', '', 900002, 900001,
+                   (SELECT id FROM registry_authority ORDER BY id LIMIT 1)
             FROM (
                 SELECT b, date '2008-09-27' + ((b - 1) * 6600 / {batches}) AS day
                 FROM generate_series(1, {batches}) AS b

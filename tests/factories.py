@@ -11,7 +11,16 @@ from publicity.models import Batch, Entry
 from rectification.enums import CaseGoal, CaseStatus
 from rectification.models import Case
 from registry.enums import Disposition, ExposureCategory
-from registry.models import Department, Enterprise, Finding, Industry, Inspection, Jurisdiction
+from registry.models import (
+    Authority,
+    Department,
+    Enterprise,
+    Finding,
+    Industry,
+    Inspection,
+    Jurisdiction,
+)
+from registry.reference_data import CITY
 from registry.validators import credit_code_check_character
 
 
@@ -65,6 +74,8 @@ class BatchFactory(factory.django.DjangoModelFactory):
         model = Batch
 
     composed_by = factory.SubFactory(UserFactory)
+    # The reference data's city (registry/0012 made its authority from settings).
+    authority = factory.LazyFunction(lambda: Authority.objects.get(jurisdiction__code=CITY[0]))
 
 
 class PublishedBatchFactory(BatchFactory):

@@ -10,8 +10,8 @@ from publicity.enums import BatchStatus
 from publicity.models import Batch, Entry
 from rectification.enums import ReminderKind
 from rectification.models import Reminder
-from registry.enums import AccidentKind
-from registry.models import Accident, Enterprise, Jurisdiction
+from registry.enums import AccidentKind, JurisdictionLevel
+from registry.models import Accident, Authority, Enterprise, Jurisdiction
 from tests.factories import (
     BatchFactory,
     CaseFactory,
@@ -45,11 +45,20 @@ def test_credit_code_shape_checked_by_the_database():
         EnterpriseFactory(credit_code="91110000600O37341L")
 
 
-def test_batch_number_unique_per_year():
+def test_batch_number_unique_per_authority_and_year():
     PublishedBatchFactory(year=2009, number=3)
     PublishedBatchFactory(year=2010, number=3)
-    with transaction.atomic(), refused("batch_number_unique_per_year"):
+    with transaction.atomic(), refused("batch_number_unique_per_authority_year"):
         PublishedBatchFactory(year=2009, number=3)
+    # Another authority numbers its own batches from 1 each year: its third of 2009 too.
+    neighbour = Jurisdiction.objects.create(
+        code="441400", name="梅州市", level=JurisdictionLevel.CITY
+    )
+    PublishedBatchFactory(
+        year=2009,
+        number=3,
+        authority=Authority.objects.create(jurisdiction=neighbour, name="梅州市应急管理局"),
+    )
 
 
 def test_approved_batch_needs_an_approver_other_than_its_composer():

@@ -606,3 +606,81 @@ def test_no_page_answers_any_role_with_a_server_error_with_the_second_factor_req
 def test_the_table_names_only_existing_permissions():
     # The table's roles are the migration's groups: each holds what the table assumes.
     assert Permission.objects.filter(codename="use_admin").count() == 1
+
+
+# --- Two authorities -------------------------------------------------------------------------
+
+STAFF_ROLES = ("inspector", "district", "official", "liaison", "supervisor", "administrator")
+
+
+@pytest.fixture
+def second_city(world):
+    """The world's city (惠州市) put under its province (广东省) with a second city beside it
+    (深圳市), whose staff hold each of the world's roles there."""
+    from registry.enums import JurisdictionLevel
+    from registry.models import Authority, Department
+
+    guangdong = Jurisdiction.objects.create(
+        code="440000", name="广东省", level=JurisdictionLevel.PROVINCE
+    )
+    huizhou = Jurisdiction.objects.get(code="441300")
+    huizhou.parent = guangdong
+    huizhou.save()
+    shenzhen = Jurisdiction.objects.create(
+        code="440300", name="深圳市", level=JurisdictionLevel.CITY, parent=guangdong
+    )
+    Jurisdiction.objects.create(
+        code="440304", name="福田区", level=JurisdictionLevel.DISTRICT, parent=shenzhen
+    )
+    Authority.objects.create(jurisdiction=shenzhen, name="深圳市应急管理局")
+    Department.objects.create(code="sz_housing", name="深圳市住房和建设局", jurisdiction=shenzhen)
+    return SimpleNamespace(
+        inspector=staff_user("sz-inspector", roles.INSPECTOR, jurisdiction="440300"),
+        district=staff_user("sz-district", roles.INSPECTOR, jurisdiction="440304"),
+        official=staff_user("sz-official", roles.OFFICIAL, jurisdiction="440300"),
+        liaison=staff_user(
+            "sz-liaison", roles.LIAISON, jurisdiction="440300", department="sz_housing"
+        ),
+        supervisor=staff_user("sz-supervisor", roles.SUPERVISOR, jurisdiction="440300"),
+        administrator=staff_user("sz-administrator", roles.ADMINISTRATOR, jurisdiction="440300"),
+    )
+
+
+def _record_routes(world):
+    """The staff routes that name one record of the world (all in 惠城区, 惠州市)."""
+    for pattern, name, _view in _patterns(get_resolver().url_patterns):
+        if name is None or name.startswith(("admin:", "public:", "rectification-unit:")):
+            continue
+        if "<" not in pattern or name == "registry:enterprise-import-template":  # not a record
+            continue
+        url = _url(world, name, pattern)
+        yield name, url
+
+
+def test_no_staff_member_of_another_city_opens_a_record_of_this_one(client, world, second_city):
+    # Each role of 深圳市, at every staff page naming one of 惠州市's records (a draft, a case,
+    # a reporter's submission, an evidence file, a letter...): never the record. Where the
+    # same role of 惠州市 opens it, the other city's member is told it does not exist (404),
+    # as another district's record is; a move's page is refused before it is offered.
+    routes = list(_record_routes(world))
+    assert len(routes) > 40
+    wrong = {}
+    for role in STAFF_ROLES:
+        client.force_login(getattr(second_city, role))
+        for name, url in routes:
+            # What the same role of 惠州市 gets (the table above, held by the test above).
+            own = EXPECTED[name].split()[ROLES.index(role)]
+            status = client.get(url).status_code
+            if status == 200 or (own == "200" and status != 404):
+                wrong[f"{role} {name}"] = f"{own} in 惠州市, {status} from 深圳市"
+    assert wrong == {}
+    # The record routes cover what the issue names: drafts, cases, submissions, evidence.
+    names = {name for name, _url in routes}
+    assert {
+        "publicity:batch-detail",
+        "rectification:case-detail",
+        "submissions:triage-detail",
+        "registry:evidence",
+        "rectification:case-evidence",
+        "publicity:entry-letter",
+    } <= names

@@ -11,21 +11,24 @@ from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.calendar import deadline_after
 from core.workflow import Actor
 from publicity.cache import public_cache_invalidate_on_commit
 from publicity.enums import EntryStatus
+from publicity.errors import PublicationError
 from publicity.models import Batch, BatchTransition, Entry
 from publicity.services.entries import entry_transition
 from publicity.services.outbox import publication_job_enqueue
 from publicity.term import entry_listed_until
 from publicity.workflows import BATCH
 from rectification.services import case_open
-from registry.authorities import deployment_authority
+from registry.authorities import AuthorityRules, authority_rules, deployment_authority
+from registry.permissions import user_authority
 
-# Per-year numbering takes this advisory lock (with the year) so two approvals at the same
-# moment queue up instead of both reading the same highest number.
+# Numbering per authority and year takes this advisory lock (with the authority and the year)
+# so two approvals at the same moment queue up instead of both reading the same highest number.
 _BATCH_NUMBER_LOCK = 0x6E756D  # "num"
 
 
@@ -66,9 +69,12 @@ def batch_check(*, batch: Batch, move: str, actor: Actor) -> None:
 
 @transaction.atomic
 def batch_create(*, composer: User) -> Batch:
-    """Start an empty draft batch."""
+    """Start an empty draft batch of the composer's authority (``user_authority``)."""
     BATCH.check(Batch(), "create", composer)
-    return Batch.objects.create(composed_by=composer)
+    authority = user_authority(composer)
+    if authority.pk is None:
+        raise PublicationError(_("尚未设置公示机关，请管理员先在“公示机关”中添加本市。"))
+    return Batch.objects.create(composed_by=composer, authority_id=authority.pk)
 
 
 @transaction.atomic
@@ -101,20 +107,26 @@ def batch_reopen(*, batch: Batch, actor: User) -> Batch:
     return batch
 
 
-def _next_number(year: int) -> int:
-    # Held until the transaction ends: a concurrent approval of the same year waits here and
-    # then sees this one's number, so numbers have no gaps and no duplicates.
+def _next_number(authority_id: int, year: int) -> int:
+    # Held until the transaction ends: a concurrent approval of the same authority and year
+    # waits here and then sees this one's number, so numbers have no gaps and no duplicates.
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_BATCH_NUMBER_LOCK, year])
-    top = Batch.objects.filter(year=year).aggregate(top=Max("number"))["top"]
-    return (top or 0) + 1
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(%s, %s)",
+            [_BATCH_NUMBER_LOCK, authority_id * 10000 + year],
+        )
+    top = Batch.objects.filter(authority_id=authority_id, year=year).aggregate(top=Max("number"))
+    return (top["top"] or 0) + 1
 
 
-def notice_period_end(approved_on: datetime.date) -> datetime.date:
+def notice_period_end(
+    approved_on: datetime.date, rules: AuthorityRules | None = None
+) -> datetime.date:
     """The last day a unit may object after a batch approved on ``approved_on``: the
     authority's period (default 5 working days on the official calendar), its last day moved
-    off a rest day (Civil Code art. 203)."""
-    objection = deployment_authority().objection_period
+    off a rest day (Civil Code art. 203). ``rules``: the batch's authority's, else the
+    deployment's."""
+    objection = (rules or deployment_authority()).objection_period
     return deadline_after(approved_on, objection.days, objection.unit).day
 
 
@@ -123,9 +135,10 @@ def batch_approve(*, batch: Batch, actor: User, comment: str = "") -> Batch:
     """An official other than the composer approves: the batch gets its number and the prior
     notice period starts.
 
-    Side effects: the year's next number (gapless, under a lock), ``approved_by``/``_at``,
-    ``notice_period_ends``, the history row, and a letters job in the outbox (built after
-    commit by ``publicity.build_prior_notice_letters``).
+    Side effects: the authority's next number of the year (gapless, under a lock),
+    ``approved_by``/``_at``, ``notice_period_ends`` (the authority's period), the history
+    row, and a letters job in the outbox (built after commit by
+    ``publicity.build_prior_notice_letters``).
     """
     batch = batch_locked(batch)
     BATCH.check(batch, "approve", actor)  # before the number is taken
@@ -138,10 +151,12 @@ def batch_approve(*, batch: Batch, actor: User, comment: str = "") -> Batch:
         comment=comment,
         values={
             "year": year,
-            "number": _next_number(year),
+            "number": _next_number(batch.authority_id, year),
             "approved_by": actor,
             "approved_at": now,
-            "notice_period_ends": notice_period_end(timezone.localdate(now)),
+            "notice_period_ends": notice_period_end(
+                timezone.localdate(now), authority_rules(batch.authority_id)
+            ),
         },
     )
     publication_job_enqueue(batch=batch, kind="letters")
@@ -196,7 +211,8 @@ def batch_publish(
     batch = batch_locked(batch)
     values = {"published_on": published_on, "outlet": outlet.strip()}
     BATCH.check(batch, "publish", actor, values=values)
-    listed_until = entry_listed_until(published_on, deployment_authority()) if with_term else None
+    rules = authority_rules(batch.authority_id)
+    listed_until = entry_listed_until(published_on, rules) if with_term else None
     entries = (
         batch.entries.filter(status=EntryStatus.PLANNED)
         .select_related("enterprise", "finding", "department")

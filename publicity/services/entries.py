@@ -28,6 +28,7 @@ from publicity.errors import PublicationError
 from publicity.models import Batch, Entry
 from publicity.term import entries_term_expired
 from publicity.workflows import BATCH, ENTRY
+from registry.authorities import authority_rules
 from registry.enums import Disposition
 from registry.history import (
     audit_record,
@@ -35,7 +36,8 @@ from registry.history import (
     history_record_many,
     history_record_transition,
 )
-from registry.models import AuditRecord, Department, Finding, Jurisdiction
+from registry.models import AuditRecord, Department, Finding
+from registry.selectors import district_of
 from registry.validators import contact_cleaned
 
 
@@ -130,14 +132,6 @@ def _draft_for(batch: Batch, actor: User) -> Batch:
     locked = Batch.objects.select_for_update().get(pk=batch.pk)
     BATCH.check(locked, "edit", actor)
     return locked
-
-
-def _district_of(jurisdiction: Jurisdiction) -> Jurisdiction:
-    """The county/district (县区) a township or district belongs to: the path's second code."""
-    codes = jurisdiction.path.strip("/").split("/")
-    if len(codes) < 2:
-        return jurisdiction
-    return Jurisdiction.objects.get(code=codes[1])
 
 
 def _deadline_of(finding: Finding) -> dict[str, Any]:
@@ -252,10 +246,14 @@ def entry_add(*, batch: Batch, findings: Iterable[Finding], actor: User) -> Entr
             if existing not in attached:
                 attached.append(existing)
             continue
-        district = _district_of(enterprise.jurisdiction)
+        district = district_of(enterprise.jurisdiction)
         department = (
             Department.objects.filter(jurisdiction=district).order_by("sort_order", "id").first()
-            or Department.objects.order_by("sort_order", "id").first()
+            or Department.objects.filter(
+                jurisdiction__path__startswith=authority_rules(batch.authority_id).path
+            )
+            .order_by("sort_order", "id")
+            .first()
         )
         if department is None:
             raise PublicationError(_("尚未设置任何主管部门，请管理员先添加主管部门。"))

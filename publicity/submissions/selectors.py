@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from publicity.enums import SubmissionStatus
 from publicity.models import Submission
+from registry.authorities import deployment_authority
 from registry.models import AuditRecord
-from registry.permissions import is_city_wide, user_jurisdiction
+from registry.permissions import is_authority_wide, user_authority, user_jurisdiction
 from registry.selectors import audit_history
 
 # No 0/O, 1/I/L: a code read out over the phone is typed back right.
@@ -42,15 +43,19 @@ def submission_by_code(*, code: str) -> Submission | None:
 
 
 def submissions_for_staff(*, user: User | AnonymousUser) -> QuerySet[Submission]:
-    """Submissions a staff member may triage: city-wide staff all, district staff their
-    district's (one with no district is the city's to route)."""
+    """Submissions a staff member may triage: staff at their authority's level those of its
+    area, district staff their district's. One with no district is the deployment's top
+    authority's to route (the city's in a one-city deployment, else the province's)."""
     queryset = Submission.objects.select_related("district", "assigned_to")
-    if is_city_wide(user):
+    if user.is_authenticated and user.is_superuser:
         return queryset
     jurisdiction = user_jurisdiction(user)
     if jurisdiction is None:
         return queryset.none()
-    return queryset.filter(district__path__startswith=jurisdiction.path)
+    in_area = Q(district__path__startswith=jurisdiction.path)
+    if is_authority_wide(user) and user_authority(user).pk == deployment_authority().pk:
+        in_area |= Q(district__isnull=True)
+    return queryset.filter(in_area)
 
 
 def submission_history(*, submission: Submission) -> list[AuditRecord]:

@@ -33,6 +33,7 @@ from publicity.permissions import (
 )
 from publicity.services import PublicationError
 from publicity.views.common import acting_user, attempt, require, to_batch
+from registry.permissions import reads_several_authorities, works_for
 
 PAGE_SIZE = 25
 
@@ -53,6 +54,7 @@ def batch_list(request: HttpRequest) -> HttpResponse:
             "page_obj": page_of(request, batches, PAGE_SIZE),
             "can_create": user.has_perm("publicity.add_batch"),
             "query": query_without_page(request),
+            "several_authorities": reads_several_authorities(user),
         },
     )
 
@@ -126,7 +128,9 @@ def _batch_page(
             "media_reports": batch.media_reports.prefetch_related("entries"),
             "return_form": return_form or ReturnForm(),
             "comment_form": CommentForm(),
-            "publish_form": PublishForm(),
+            "publish_form": PublishForm(record=batch),
+            "several_authorities": reads_several_authorities(user),
+            "acts_for_batch": works_for(user, batch.authority_id),
         },
         status=status,
     )
@@ -231,7 +235,9 @@ def batch_publish(request: HttpRequest, pk: int) -> HttpResponseBase:
     batch, rights = batch_for_user(acting_user(request), pk)
     require(rights.publish.shown)
     return render(
-        request, "publicity/staff/batch_publish.html", {"batch": batch, "form": PublishForm()}
+        request,
+        "publicity/staff/batch_publish.html",
+        {"batch": batch, "form": PublishForm(record=batch)},
     )
 
 

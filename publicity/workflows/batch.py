@@ -16,7 +16,7 @@ from publicity.enums import (
 )
 from publicity.errors import PublicationError
 from publicity.models import Batch, Objection
-from publicity.workflows.guards import composer, not_composer, refused_message
+from publicity.workflows.guards import composer, not_composer, of_authority, refused_message
 
 # --- Guards about the record now ---------------------------------------------------------------
 
@@ -120,7 +120,7 @@ BATCH: Workflow[Batch] = Workflow(
             gettext_lazy("编辑"),
             permission="publicity.change_batch",
             refused=gettext_lazy("只有草稿状态的批次可以修改；该批次当前为“%(state)s”。"),
-            guards=(who(composer),),
+            guards=(who(of_authority), who(composer)),
             effects=(gettext_lazy("增删、排序、修改条目（记入操作记录）"),),
         ),
         Move(
@@ -129,7 +129,12 @@ BATCH: Workflow[Batch] = Workflow(
             BatchStatus.SUBMITTED,
             gettext_lazy("提交审批"),
             permission="publicity.change_batch",
-            guards=(who(composer), when(_has_entries), when(_follow_up_complete)),
+            guards=(
+                who(of_authority),
+                who(composer),
+                when(_has_entries),
+                when(_follow_up_complete),
+            ),
             effects=(gettext_lazy("记录提交时间"),),
         ),
         Move(
@@ -138,7 +143,7 @@ BATCH: Workflow[Batch] = Workflow(
             BatchStatus.RETURNED,
             gettext_lazy("退回"),
             permission="publicity.approve_batch",
-            guards=(who(not_composer), needs(_comment_given, field="comment")),
+            guards=(who(of_authority), who(not_composer), needs(_comment_given, field="comment")),
         ),
         Move(
             "reopen",
@@ -146,7 +151,7 @@ BATCH: Workflow[Batch] = Workflow(
             BatchStatus.DRAFT,
             gettext_lazy("改回草稿修改"),
             permission="publicity.change_batch",
-            guards=(who(composer),),
+            guards=(who(of_authority), who(composer)),
         ),
         Move(
             "approve",
@@ -154,9 +159,9 @@ BATCH: Workflow[Batch] = Workflow(
             BatchStatus.APPROVED,
             gettext_lazy("批准"),
             permission="publicity.approve_batch",
-            guards=(who(not_composer),),
+            guards=(who(of_authority), who(not_composer)),
             effects=(
-                gettext_lazy("按年度编号（不跳号）"),
+                gettext_lazy("按机关和年度编号（不跳号）"),
                 gettext_lazy("告知期开始"),
                 gettext_lazy("告知书生成任务（发件箱）"),
             ),
@@ -168,6 +173,7 @@ BATCH: Workflow[Batch] = Workflow(
             gettext_lazy("定稿"),
             permission="publicity.publish_batch",
             guards=(
+                who(of_authority),
                 when(_notice_period_over),
                 when(_objections_decided),
                 when(_some_entry_planned),
@@ -184,6 +190,7 @@ BATCH: Workflow[Batch] = Workflow(
             gettext_lazy("发布"),
             permission="publicity.publish_batch",
             guards=(
+                who(of_authority),
                 when(_notice_built),
                 needs(_outlet_given, field="outlet"),
                 needs(_published_after_finalised, field="published_on"),
@@ -221,6 +228,7 @@ BATCH: Workflow[Batch] = Workflow(
             gettext_lazy("登记跟踪报道"),
             permission="publicity.add_mediareport",
             refused=gettext_lazy("只能为已公示的批次登记跟踪报道。"),
+            guards=(who(of_authority),),
         ),
     ],
 )

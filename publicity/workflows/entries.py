@@ -23,6 +23,7 @@ from publicity.term import early_removal_allowed_from
 from publicity.workflows.guards import (
     not_author,
     not_composer_of_batch,
+    of_authority,
     refused_message,
     unit_in_area,
 )
@@ -104,7 +105,11 @@ ENTRY: Workflow[Entry] = Workflow(
             gettext_lazy("提前移出"),
             permission="publicity.remove_entry_early",
             denied=gettext_lazy("只有审批领导可以提前移出公示名单。"),
-            guards=(when(_early_removal_due), needs(_reason_given, field="reason")),
+            guards=(
+                who(of_authority),
+                when(_early_removal_due),
+                needs(_reason_given, field="reason"),
+            ),
             effects=(gettext_lazy("移出记录公开"), gettext_lazy("刷新公开页面缓存")),
         ),
     ],
@@ -182,6 +187,7 @@ OBJECTION: Workflow[Any] = Workflow(
             gettext_lazy("登记异议"),
             permission="publicity.add_objection",
             guards=(
+                who(of_authority),
                 who(unit_in_area),
                 when(_in_notice_period),
                 when(_entry_planned),
@@ -196,6 +202,7 @@ OBJECTION: Workflow[Any] = Workflow(
             gettext_lazy("异议成立"),
             permission="publicity.decide_objection",
             guards=(
+                who(of_authority),
                 who(not_composer_of_batch),
                 when(_batch_in_notice_period),
                 needs(_reasons_given, field="reasons"),
@@ -209,6 +216,7 @@ OBJECTION: Workflow[Any] = Workflow(
             gettext_lazy("异议不成立"),
             permission="publicity.decide_objection",
             guards=(
+                who(of_authority),
                 who(not_composer_of_batch),
                 when(_batch_in_notice_period),
                 needs(_reasons_given, field="reasons"),
@@ -273,6 +281,7 @@ ERRATUM: Workflow[Any] = Workflow(
             gettext_lazy("更正或撤回"),
             permission="publicity.add_erratum",
             guards=(
+                who(of_authority),
                 who(unit_in_area),
                 when(_entry_listed),
                 when(_no_erratum_pending),
@@ -286,7 +295,7 @@ ERRATUM: Workflow[Any] = Workflow(
             ErratumStatus.APPROVED,
             gettext_lazy("批准更正"),
             permission="publicity.approve_erratum",
-            guards=(who(not_author),),
+            guards=(who(of_authority), who(not_author)),
             effects=(
                 gettext_lazy("撤回：条目撤回并撤销整改跟踪"),
                 gettext_lazy("刷新公开页面缓存"),
@@ -298,7 +307,7 @@ ERRATUM: Workflow[Any] = Workflow(
             ErratumStatus.REJECTED,
             gettext_lazy("不予批准"),
             permission="publicity.approve_erratum",
-            guards=(who(not_author),),
+            guards=(who(of_authority), who(not_author)),
         ),
     ],
 )

@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from core.workflow import Context
 from publicity.models import Batch, Entry, Erratum
-from registry.permissions import in_user_scope
+from registry.authorities import authority_rules
+from registry.permissions import in_user_scope, works_for
 
 
 def refused_message(what: Any) -> Any:
@@ -33,6 +34,17 @@ def batch_of(context: Context[Any]) -> Batch:
     if isinstance(obj, Entry):
         return obj.batch
     return obj.entry.batch  # an objection or an erratum
+
+
+def of_authority(context: Context[Any]) -> str | None:
+    """Each authority acts on its own batches: another's staff, the province's above it
+    included, read them and act on none (a batch being created takes its composer's)."""
+    batch = batch_of(context)
+    if batch.authority_id is None or works_for(context.actor, batch.authority_id):  # type: ignore[arg-type]
+        return None
+    return _("该批次属于%(authority)s，只有该机关的工作人员可以办理。") % {
+        "authority": authority_rules(batch.authority_id).name
+    }
 
 
 def composer(context: Context[Any]) -> str | None:

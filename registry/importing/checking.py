@@ -34,9 +34,10 @@ class _Lookups:
 
     def __init__(self) -> None:
         self.jurisdictions: dict[str, Jurisdiction | None] = {}
-        for place in Jurisdiction.objects.exclude(level=JurisdictionLevel.CITY).select_related(
-            "parent"
-        ):
+        places = Jurisdiction.objects.exclude(
+            level__in=[JurisdictionLevel.PROVINCE, JurisdictionLevel.CITY]
+        ).select_related("parent")
+        for place in places:
             self.jurisdictions[place.code] = place
             # A township name may repeat across districts: then it must be given with its
             # district ("惠城区江北街道") or by code.

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 
+from registry.authorities import authority_rules
 from registry.history import changes_shown
 
 register = template.Library()
@@ -27,3 +28,9 @@ def person(user: Any) -> str:
         return ""
     full = f"{user.last_name}{user.first_name}".strip()
     return full or user.get_username()
+
+
+@register.filter
+def authority_name(authority_id: int | None) -> str:
+    """The name of the authority with this id, in the page's language (a batch's)."""
+    return authority_rules(authority_id).display_name if authority_id else ""

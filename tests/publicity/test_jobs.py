@@ -12,7 +12,7 @@ from django.conf import settings as django_settings
 from django.utils import timezone
 
 from config.celery import app
-from publicity.models import Batch, Entry, PublicationJob
+from publicity.models import Entry, PublicationJob
 from publicity.services import (
     batch_approve,
     batch_create,
@@ -23,7 +23,7 @@ from publicity.services import (
 )
 from publicity.tasks import build_notice
 from registry.models import Department, Enterprise, Finding, Inspection, Jurisdiction
-from tests.factories import EnterpriseFactory, FindingFactory, publication_staff
+from tests.factories import BatchFactory, EnterpriseFactory, FindingFactory, publication_staff
 from tests.support import subprocess_database_url, wait_until
 
 # Transactional: the worker's own connection must see the rows the test committed.
@@ -166,7 +166,7 @@ def many_entry_batch(count):
         )
         for inspection in inspections
     )
-    batch = Batch.objects.create(composed_by=composer, status="submitted")
+    batch = BatchFactory(composed_by=composer, status="submitted")
     district = Jurisdiction.objects.get(code="441302")
     Entry.objects.bulk_create(
         Entry(

@@ -2,6 +2,7 @@
 database's settings became its city's authority; an empty field is inherited from the
 authority above, then from settings; what the pages, notices and rules say follows an edit."""
 
+import dataclasses
 import datetime
 import importlib
 
@@ -56,7 +57,9 @@ def test_the_migration_made_the_citys_settings_its_authority():
         settings.EARLY_REMOVAL_AFTER_DAYS,
     )
     # The resolved rules of the deployment are exactly its settings: nothing printed moved.
-    assert deployment_authority() == deployment_defaults()
+    assert deployment_authority() == dataclasses.replace(
+        deployment_defaults(), pk=authority.pk, path=authority.jurisdiction.path
+    )
 
 
 def test_the_migration_runs_again_on_an_empty_table_and_reverses():
