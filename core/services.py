@@ -1,4 +1,4 @@
-"""Writes of the kernel: the working-day calendar.
+"""Writes of the kernel: the working-day calendar, and the role groups' permissions.
 
 Every change of a year or its days ends by giving the year a new ``revision``; that is how
 every process's copy of the calendar (core.calendar) learns of it. Write the calendar through
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from core.calendar_package import SpecialDay, package_schedule, package_version
 from core.enums import CalendarDayKind, CalendarSource
 from core.models import CalendarDay, CalendarYear
+from core.roles import PERMISSIONS
 from core.signals import calendar_changed
 
 # The advisory lock key of calendar_seed_from_package ("CAL" in ASCII).
@@ -169,3 +170,40 @@ def _stored_days(calendar_year: CalendarYear) -> list[SpecialDay]:
         SpecialDay(day.date, CalendarDayKind(day.kind), day.name)
         for day in calendar_year.days.order_by("date")
     ]
+
+
+# --- Role groups ---------------------------------------------------------------------------------
+
+
+def role_groups_sync(
+    *, using: str = "default", table: Mapping[str, frozenset[str]] = PERMISSIONS
+) -> dict[str, tuple[set[str], set[str]]]:
+    """Make each role's group hold exactly its permissions in ``table`` (the one table,
+    ``core.roles.PERMISSIONS``), creating a missing group; groups an administrator made are
+    left alone.
+
+    Returns {role: (permissions added, permissions taken away)} for the groups it changed.
+    Run after every ``migrate`` (``core.apps``) once every app's permissions exist; a
+    permission of the table that does not exist is a mistake in the table, and raises.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    found = {
+        f"{permission.content_type.app_label}.{permission.codename}": permission
+        for permission in Permission.objects.using(using).select_related("content_type")
+    }
+    unknown = {code for codes in table.values() for code in codes} - found.keys()
+    if unknown:
+        raise ValueError(f"core.roles.PERMISSIONS names unknown permissions: {sorted(unknown)}")
+    changed: dict[str, tuple[set[str], set[str]]] = {}
+    with transaction.atomic(using=using):
+        for role, codes in table.items():
+            group, _created = Group.objects.using(using).get_or_create(name=role)
+            held = {
+                f"{permission.content_type.app_label}.{permission.codename}"
+                for permission in group.permissions.select_related("content_type")
+            }
+            if held != codes:
+                group.permissions.set([found[code] for code in sorted(codes)])
+                changed[role] = (set(codes) - held, held - set(codes))
+    return changed

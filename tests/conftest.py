@@ -120,20 +120,13 @@ def _reference_data(request):
         importlib.import_module("registry.migrations.0006_reference_data_english_names").fill(
             apps, None
         )
-        importlib.import_module("publicity.migrations.0002_roles").create_roles(apps, None)
-        importlib.import_module("publicity.migrations.0007_role_permissions").grant(apps, None)
-        importlib.import_module("publicity.migrations.0009_supervisor_sees_overdue_cases").narrow(
-            apps, None
-        )
-        importlib.import_module("rectification.migrations.0006_moderate_reply_permission").grant(
-            apps, None
-        )
-        importlib.import_module("publicity.migrations.0016_case_contact_permission").grant(
-            apps, None
-        )
         authority = importlib.import_module("registry.migrations.0012_authority")
         authority.authority_from_settings(apps, None)
-        authority.grant(apps, None)
+    # The role groups from the one table of role → permissions (a flush's post_migrate has
+    # usually put them back already: then this changes nothing).
+    from core.services import role_groups_sync
+
+    role_groups_sync()
     from core.models import CalendarYear
 
     if not CalendarYear.objects.exists():
