@@ -240,6 +240,13 @@ def entry_add(*, batch: Batch, findings: Iterable[Finding], actor: User) -> Entr
                 % {"unit": finding.inspection.enterprise.name}
             )
         enterprise = finding.inspection.enterprise
+        authority = authority_rules(batch.authority_id)
+        if not enterprise.jurisdiction.path.startswith(authority.path):
+            # Each authority publishes the units of its own area only.
+            raise PublicationError(
+                _("“%(unit)s”不在%(authority)s的辖区，不能加入本批次。")
+                % {"unit": enterprise.name, "authority": authority.display_name}
+            )
         existing = batch.entries.filter(enterprise=enterprise).first()
         if existing is not None:
             _finding_attach(entry=existing, finding=finding, actor=actor)
@@ -249,9 +256,7 @@ def entry_add(*, batch: Batch, findings: Iterable[Finding], actor: User) -> Entr
         district = district_of(enterprise.jurisdiction)
         department = (
             Department.objects.filter(jurisdiction=district).order_by("sort_order", "id").first()
-            or Department.objects.filter(
-                jurisdiction__path__startswith=authority_rules(batch.authority_id).path
-            )
+            or Department.objects.filter(jurisdiction__path__startswith=authority.path)
             .order_by("sort_order", "id")
             .first()
         )

@@ -169,6 +169,14 @@ def test_each_city_sees_and_acts_on_its_own_batches_and_the_province_reads_both(
     assert [b.pk for b in batch_list(user=overseer)[1]] == [batch.pk]
 
 
+def test_a_city_publishes_only_units_of_its_own_area(province):
+    huizhou_clerk = staff_user("hz-clerk", "inspector")
+    batch = batch_create(composer=huizhou_clerk)
+    with pytest.raises(PublicationError, match=f"不在{settings.AUTHORITY_NAME}的辖区"):
+        entry_add(batch=batch, findings=[shenzhen_finding()], actor=huizhou_clerk)
+    assert not batch.entries.exists()
+
+
 def test_a_citys_notice_is_headed_and_signed_by_its_own_authority(province, tmp_path):
     shenzhen_clerk = staff_user("sz-clerk", "inspector", jurisdiction="440300")
     shenzhen_official = staff_user("sz-official", "official", jurisdiction="440300")
