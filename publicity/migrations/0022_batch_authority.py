@@ -2,7 +2,8 @@
 are numbered per authority and year.
 
 A one-city database's batches all become its city's authority's (registry/0012 made it from
-settings). Reversing drops the column and puts back numbering per year alone, which holds
+settings), published ones included (the immutability trigger of 0004 is off for that one
+update, as 0011 and 0012 did for entries). Reversing drops the column and puts back numbering per year alone, which holds
 again only while one authority has numbered batches.
 """
 
@@ -21,11 +22,18 @@ def batches_to_the_city(apps, schema_editor):
             "Batches exist but there is not exactly one top authority to give them to; "
             "registry/0012 makes one from settings for a one-city database."
         )
+    # A published batch refuses any change but its notice (0004's trigger): setting the new
+    # column is not one, so the trigger is off for this one statement's transaction.
+    schema_editor.execute(
+        "ALTER TABLE publicity_batch DISABLE TRIGGER publicity_batch_published_immutable"
+    )
     Batch.objects.update(authority=tops[0])
+    schema_editor.execute(
+        "ALTER TABLE publicity_batch ENABLE TRIGGER publicity_batch_published_immutable"
+    )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("publicity", "0021_statistics_tallies"),
         ("registry", "0013_province_level"),
