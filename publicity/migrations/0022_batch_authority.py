@@ -3,8 +3,8 @@ are numbered per authority and year.
 
 A one-city database's batches all become its city's authority's (registry/0012 made it from
 settings), published ones included (the immutability trigger of 0004 is off for that one
-update, as 0011 and 0012 did for entries). Reversing drops the column and puts back numbering per year alone, which holds
-again only while one authority has numbered batches.
+update, as 0011 and 0012 did for entries). Reversing drops the column and puts back
+numbering per year alone, which holds again only while one authority has numbered batches.
 """
 
 import django.db.models.deletion
