@@ -18,7 +18,8 @@ from django.utils.translation import gettext_lazy
 from core.workflow import PERSON, SYSTEM, UNIT, Context, Move, Refusal, Workflow, needs, when, who
 from rectification.enums import CaseGoal, CaseStatus, EventKind
 from rectification.models import Case
-from registry.models import StaffProfile
+from registry.authorities import authority_for
+from registry.permissions import user_department_id, works_in_authority_of
 
 
 class CaseError(Exception):
@@ -29,16 +30,8 @@ ACTIVE = (CaseStatus.OPEN, CaseStatus.REINSPECTION_REQUESTED)
 
 
 def department_of(user: Any) -> int | None:
-    """The department a liaison works for, read once per user object (request)."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    cached = getattr(user, "_department_id", False)
-    if cached is False:
-        cached = (
-            StaffProfile.objects.filter(user=user).values_list("department_id", flat=True).first()
-        )
-        user._department_id = cached
-    return cached  # type: ignore[no-any-return]
+    """The department a liaison works for (read with their profile, once per request)."""
+    return user_department_id(user)
 
 
 def _of_the_department(context: Context[Case]) -> str | None:
@@ -58,6 +51,18 @@ def _follows_the_case(context: Context[Case]) -> str | None:
     if user is None or user.is_superuser or user.has_perm("rectification.view_area_cases"):
         return None
     return _of_the_department(context)
+
+
+def _of_the_authority(context: Context[Case]) -> str | None:
+    """What the case's authority decides (re-inspection, deadline, letter, contact) is its own
+    staff's: the province's staff read the case and supervise it, and decide none of it."""
+    user = context.user
+    case = context.obj
+    if user is None or works_in_authority_of(user, lambda: case.enterprise.jurisdiction):
+        return None
+    return _("该案件由%(authority)s办理，您可以查阅和督查，不能办理。") % {
+        "authority": authority_for(case.enterprise.jurisdiction).display_name
+    }
 
 
 def _not_applied_yet(context: Context[Case]) -> Refusal | None:
@@ -182,7 +187,7 @@ CASE: Workflow[Case] = Workflow(
             CaseStatus.RECTIFIED,
             gettext_lazy("复查合格"),
             permission="rectification.reinspect_case",
-            guards=(when(_goal_is(CaseGoal.RECTIFY)),),
+            guards=(who(_of_the_authority), when(_goal_is(CaseGoal.RECTIFY))),
             effects=(gettext_lazy("结案"),),
         ),
         Move(
@@ -191,7 +196,7 @@ CASE: Workflow[Case] = Workflow(
             CaseStatus.CLOSURE_VERIFIED,
             gettext_lazy("复查核实已关停"),
             permission="rectification.reinspect_case",
-            guards=(when(_goal_is(CaseGoal.VERIFY_CLOSURE)),),
+            guards=(who(_of_the_authority), when(_goal_is(CaseGoal.VERIFY_CLOSURE))),
             effects=(gettext_lazy("结案"),),
         ),
         Move(
@@ -201,6 +206,7 @@ CASE: Workflow[Case] = Workflow(
             gettext_lazy("复查不合格"),
             permission="rectification.reinspect_case",
             guards=(
+                who(_of_the_authority),
                 needs(_text_given(gettext_lazy("复查不合格须写明原因。")), field="text"),
                 needs(_new_deadline_later, field="new_deadline"),
             ),
@@ -213,6 +219,7 @@ CASE: Workflow[Case] = Workflow(
             gettext_lazy("延长整改期限"),
             permission="rectification.extend_case_deadline",
             guards=(
+                who(_of_the_authority),
                 needs(_text_given(gettext_lazy("延长整改期限须写明理由。")), field="text"),
                 needs(_extension_later, field="new_deadline"),
             ),
@@ -236,7 +243,7 @@ CASE: Workflow[Case] = Workflow(
             gettext_lazy("签发整改通知书"),
             by=(PERSON, SYSTEM),
             permission="rectification.issue_case_letter",
-            guards=(who(_follows_the_case),),
+            guards=(who(_of_the_authority), who(_follows_the_case)),
             effects=(gettext_lazy("新访问码，旧访问码作废"),),
         ),
         Move(
@@ -245,7 +252,7 @@ CASE: Workflow[Case] = Workflow(
             None,
             gettext_lazy("更新责任人联系方式"),
             permission="rectification.change_case_contact",
-            guards=(who(_follows_the_case), needs(_contact_changed)),
+            guards=(who(_of_the_authority), who(_follows_the_case), needs(_contact_changed)),
             effects=(gettext_lazy("提醒邮件发往新的邮箱"),),
         ),
         Move(

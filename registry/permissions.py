@@ -12,6 +12,7 @@ their role's global permissions allow (superusers see everything).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -31,18 +32,29 @@ from registry.models import Jurisdiction, StaffProfile
 M = TypeVar("M", bound=Model)
 
 
-def user_jurisdiction(user: User | AnonymousUser) -> Jurisdiction | None:
-    """The jurisdiction a staff member works in, or None if they have none."""
+def _staff_profile(user: User | AnonymousUser) -> StaffProfile | None:
+    # Read once per user object (a request): rights of every row of a page ask it, and the
+    # page's header asks the user's authority.
     if not user.is_authenticated:
         return None
-    # Read once per user object (a request): rights of every row of a page ask it.
-    if hasattr(user, "_jurisdiction"):
-        cached: Jurisdiction | None = user._jurisdiction
+    if hasattr(user, "_staff_profile"):
+        cached: StaffProfile | None = user._staff_profile
         return cached
     profile = StaffProfile.objects.select_related("jurisdiction").filter(user=user).first()
-    jurisdiction = profile.jurisdiction if profile is not None else None
-    user._jurisdiction = jurisdiction  # type: ignore[attr-defined]
-    return jurisdiction
+    user._staff_profile = profile  # type: ignore[union-attr]
+    return profile
+
+
+def user_jurisdiction(user: User | AnonymousUser) -> Jurisdiction | None:
+    """The jurisdiction a staff member works in, or None if they have none."""
+    profile = _staff_profile(user)
+    return profile.jurisdiction if profile is not None else None
+
+
+def user_department_id(user: User | AnonymousUser) -> int | None:
+    """The department a staff member (a department's liaison) works for, or None."""
+    profile = _staff_profile(user)
+    return profile.department_id if profile is not None else None
 
 
 def user_authority(user: User | AnonymousUser) -> AuthorityRules:
@@ -80,6 +92,18 @@ def authorities_in_scope(user: User | AnonymousUser) -> list[int]:
         for rules in authorities()
         if rules.pk is not None and rules.path.startswith(jurisdiction.path)
     ]
+
+
+def works_in_authority_of(user: User | AnonymousUser, place: Callable[[], Jurisdiction]) -> bool:
+    """Whether the user is staff of the authority a place belongs to (its city's): what that
+    authority decides about a record there (a case's re-inspection, its deadline) is its own
+    staff's; the province's read it and supervise. ``place`` is asked only when there is
+    more than one authority (in a one-city deployment every member of staff is the city's)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser or len(authorities()) <= 1:
+        return True
+    return user_authority(user).pk == authority_at(place().path).pk
 
 
 def reads_several_authorities(user: User | AnonymousUser) -> bool:

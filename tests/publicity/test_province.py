@@ -17,7 +17,9 @@ from publicity.permissions import batch_for_user, visible_batches
 from publicity.selectors import batch_list
 from publicity.services import batch_approve, batch_create, batch_submit, entry_add
 from publicity.submissions.selectors import submissions_for_staff
-from rectification.permissions import cases_visible_to
+from rectification.permissions import case_for_user, case_rights, cases_visible_to
+from rectification.services import case_extend_deadline
+from rectification.workflows import CaseError
 from registry.authorities import authority_for
 from registry.enums import JurisdictionLevel
 from registry.models import Authority, Department, Jurisdiction
@@ -210,3 +212,23 @@ def test_records_kept_by_place_stay_in_their_city(province):
     assert set(submissions_for_staff(user=overseer)) >= {shenzhen_report, huizhou_report}
     huizhou_official = staff_user("hz-official", "official")
     assert shenzhen_report not in submissions_for_staff(user=huizhou_official)
+
+
+def test_the_province_reads_and_supervises_a_citys_case_and_decides_none_of_it(province):
+    overseer = staff_user("gd-official", "official", jurisdiction="440000")
+    province_supervisor = staff_user("gd-supervisor", "supervisor", jurisdiction="440000")
+    shenzhen_official = staff_user("sz-official", "official", jurisdiction="440300")
+    case = CaseFactory(
+        enterprise=shenzhen_finding().inspection.enterprise, deadline=datetime.date(2009, 4, 30)
+    )
+    today = datetime.date(2009, 6, 1)  # overdue
+
+    _case, rights = case_for_user(overseer, case.pk)
+    assert not rights["extend"].shown
+    assert not rights["pass"].shown
+    with pytest.raises(CaseError, match="深圳市应急管理局"):
+        case_extend_deadline(
+            case=case, actor=overseer, new_deadline=datetime.date(2009, 9, 30), reason="延期"
+        )
+    assert case_rights(case, province_supervisor, today=today)["supervise"].allowed
+    assert case_rights(case, shenzhen_official, today=today)["extend"].shown

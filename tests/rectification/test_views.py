@@ -288,8 +288,9 @@ def test_inbox_query_count_constant(client, rows, django_assert_num_queries):
     for i in range(rows):
         InboxMessage.objects.create(recipient=user, case=case, subject=f"提醒{i}", body="内容")
     # session, user, count, the header's two permission lookups, page rows, unread count.
-    # And the authorities' rules (registry.authorities), read once into the cache.
-    with django_assert_num_queries(8):
+    # And the authorities' rules (registry.authorities), read once into the cache, and the
+    # staff member's profile (the header names their own authority).
+    with django_assert_num_queries(9):
         response = client.get(reverse("rectification:inbox"))
     assert len(response.context["page_obj"].object_list) == rows
 
