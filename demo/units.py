@@ -17,6 +17,7 @@ from demo import tables
 from demo.accidents import AccidentsMixin
 from demo.base import casualties, cn_date, credit_code, require
 from demo.tables import BatchSpec
+from registry.data import EnterpriseData, FindingData, InspectionData
 from registry.enums import (
     AccidentKind,
     CampaignBasis,
@@ -34,13 +35,7 @@ from registry.models import (
     Jurisdiction,
     LegalProvision,
 )
-from registry.services import (
-    EnterpriseData,
-    FindingData,
-    InspectionData,
-    enterprise_create,
-    inspection_create,
-)
+from registry.services import enterprise_create, inspection_create
 
 
 class Track(enum.Enum):

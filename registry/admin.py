@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import ViewOnlyAdminMixin
 from core.uploads import evidence_check
+from registry.data import finding_deadline_problem
 from registry.enums import JurisdictionLevel
 from registry.history import audit_record, audit_snapshot
 from registry.models import (
@@ -36,7 +37,7 @@ from registry.models import (
     PendingUpload,
     StaffProfile,
 )
-from registry.services import AUDITED_FIELDS, finding_deadline_problem
+from registry.services import AUDITED_FIELDS
 
 
 def district_filter(field: str) -> type[admin.SimpleListFilter]:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.pdf import PRINTED_TEXT_MAX_LENGTH
 from core.uploads import CheckedFile, evidence_check
+from registry.data import AccidentData, EnterpriseData, InspectionData, finding_deadline_problem
 from registry.enums import CampaignBasis, InspectionKind, LicenceStatus, OperatingStatus
 from registry.models import Accident, Enterprise, Finding, Industry, Jurisdiction
 from registry.search import normalise_spaces
@@ -26,12 +27,6 @@ from registry.selectors import (
     inspectors_for,
     jurisdictions_for,
     legal_provisions,
-)
-from registry.services import (
-    AccidentData,
-    EnterpriseData,
-    InspectionData,
-    finding_deadline_problem,
 )
 from registry.validators import validate_credit_code
 

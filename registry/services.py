@@ -11,8 +11,7 @@ from __future__ import annotations
 import datetime
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +25,13 @@ from django.utils.translation import gettext as _
 from core.bulk import rows_insert, rows_update
 from core.calendar import deadline_values
 from core.uploads import CheckedFile
+from registry.data import (
+    AccidentData,
+    EnterpriseData,
+    FindingData,
+    InspectionData,
+    finding_deadline_problem,
+)
 from registry.errors import RegistryError
 from registry.history import (
     audit_changes,
@@ -40,10 +46,7 @@ from registry.models import (
     Enterprise,
     Evidence,
     Finding,
-    Industry,
     Inspection,
-    Jurisdiction,
-    LegalProvision,
     PendingUpload,
 )
 from registry.permissions import in_user_scope
@@ -60,20 +63,6 @@ ENTERPRISE_FIELDS = [
     "licence_status",
     "operating_status",
 ]
-
-
-@dataclass(frozen=True)
-class EnterpriseData:
-    """What a person enters about a unit (form or import row), already cleaned."""
-
-    name: str
-    credit_code: str | None
-    legal_representative: str
-    address: str
-    jurisdiction: Jurisdiction
-    industry: Industry
-    licence_status: str
-    operating_status: str
 
 
 def _enterprise_write_problem(
@@ -396,44 +385,6 @@ def finding_default_deadline(*, disposition: str, inspected_on: datetime.date) -
     return inspected_on + datetime.timedelta(days=days)
 
 
-def finding_deadline_problem(
-    *, deadline: datetime.date | None, inspected_on: datetime.date
-) -> str | None:
-    """Why a finding's proposed deadline cannot stand, or None: a deadline to rectify what an
-    inspection found cannot fall before the inspection. The form asks this too."""
-    if deadline is not None and deadline < inspected_on:
-        return _("整改期限（%(deadline)s）不能早于检查日期（%(date)s）。") % {
-            "deadline": deadline.isoformat(),
-            "date": inspected_on.isoformat(),
-        }
-    return None
-
-
-@dataclass
-class FindingData:
-    """One finding as entered on the inspection form; ``finding`` is set when editing."""
-
-    category: str
-    description: str
-    provisions: Sequence[LegalProvision]
-    is_major_hazard: bool
-    proposed_disposition: str
-    proposed_deadline: datetime.date | None
-    proposed_for_publicity: bool
-    evidence: Sequence[PendingUpload] = field(default_factory=list)
-    finding: Finding | None = None
-
-
-@dataclass(frozen=True)
-class InspectionData:
-    date: datetime.date
-    inspectors: Sequence[User]
-    kind: str
-    campaign_basis: str
-    campaign: str
-    notes: str
-
-
 def _write_finding(
     *, actor: User, inspection: Inspection, data: FindingData
 ) -> tuple[Finding, bool]:
@@ -607,18 +558,6 @@ ACCIDENT_FIELDS = [
     "direct_loss",
     "description",
 ]
-
-
-@dataclass(frozen=True)
-class AccidentData:
-    date: datetime.date
-    jurisdiction: Jurisdiction
-    enterprise: Enterprise | None
-    kind: str
-    deaths: int
-    injuries: int
-    direct_loss: Decimal
-    description: str
 
 
 def _check_accident(*, actor: User, data: AccidentData) -> None:

@@ -23,6 +23,7 @@ from core.calendar import calendar_status
 from core.pages import bounded_page_of, page_of, query_without_page, staff_view
 from core.uploads import stored_file_response
 from registry import importing
+from registry.data import FindingData
 from registry.forms import (
     AccidentForm,
     EnterpriseForm,
@@ -49,7 +50,6 @@ from registry.selectors import (
     pending_uploads_for,
 )
 from registry.services import (
-    FindingData,
     RegistryError,
     accident_create,
     accident_update,

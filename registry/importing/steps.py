@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from core.bulk import rows_insert
 from core.jobs import job_send_on_commit
 from core.workflow import SYSTEM_ACTOR
+from registry.data import EnterpriseData
 from registry.history import history_record_transition
 from registry.importing.checking import check_file
 from registry.models import EnterpriseImport, EnterpriseImportRow, Industry, Jurisdiction
 from registry.services import (
-    EnterpriseData,
     EnterpriseWrite,
     EnterpriseWriteRefused,
     RegistryError,

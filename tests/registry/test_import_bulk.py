@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.utils import translation
 
+from registry.data import EnterpriseData
 from registry.importing import (
     COLUMNS,
     enterprise_import_apply,
@@ -18,7 +19,6 @@ from registry.importing import (
 from registry.models import AuditRecord, Enterprise, EnterpriseImport, Jurisdiction
 from registry.search import enterprise_search
 from registry.services import (
-    EnterpriseData,
     EnterpriseWrite,
     EnterpriseWriteRefused,
     enterprise_create,

@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from registry.data import FindingData, InspectionData
 from registry.models import (
     AuditRecord,
     Evidence,
@@ -16,7 +17,7 @@ from registry.models import (
     LegalProvision,
     PendingUpload,
 )
-from registry.services import FindingData, InspectionData, RegistryError, inspection_create
+from registry.services import RegistryError, inspection_create
 from tests.factories import EnterpriseFactory, FindingFactory, InspectionFactory
 from tests.registry.conftest import jpeg_bytes
 
