@@ -41,7 +41,7 @@ def _staff_profile(user: User | AnonymousUser) -> StaffProfile | None:
         cached: StaffProfile | None = user._staff_profile
         return cached
     profile = StaffProfile.objects.select_related("jurisdiction").filter(user=user).first()
-    user._staff_profile = profile  # type: ignore[union-attr]
+    user._staff_profile = profile  # type: ignore[union-attr,attr-defined]
     return profile
 
 
