@@ -45,11 +45,12 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     # The kernel, then the domain apps, lowest layer first: registry <- rectification <-
-    # publicity; then the staff pages and the demo city, above all three.
+    # publicity; then the public site, the staff pages and the demo city, above all three.
     "core",
     "registry",
     "rectification",
     "publicity",
+    "public",
     "staff",
     "demo",
 ]
@@ -63,10 +64,10 @@ MIDDLEWARE = [
     "core.middleware.ContentSecurityPolicyMiddleware",
     "core.middleware.PrivatePagesNoStoreMiddleware",
     # The language from its cookie or Accept-Language (never the session), then a cached
-    # public page answered before sessions, CSRF and authentication (publicity/public/
-    # page_cache.py): nothing below runs for a cached page.
+    # public page answered before sessions, CSRF and authentication (public/page_cache.py):
+    # nothing below runs for a cached page.
     "django.middleware.locale.LocaleMiddleware",
-    "publicity.public.page_cache.PublicPageCacheMiddleware",
+    "public.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -340,7 +341,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "publicity.public.api.blank_filters_allowed",
+        "public.api.blank_filters_allowed",
     ],
 }
 
@@ -519,7 +520,7 @@ PUBLIC_MAP_NAME = env.str("PUBLIC_MAP_NAME", default="惠州")
 # Rows per page of the exposure list.
 PUBLIC_LIST_PAGE_SIZE = env.int("PUBLIC_LIST_PAGE_SIZE", default=50)
 # Public pages cached in Redis: their rendered HTML for anonymous visitors
-# (publicity.public.page_cache) and their objects (publicity.public.selectors.public_cached).
+# (public.page_cache) and their objects (public.selectors.public_cached).
 # Off, every page is read from the database; the list's counts and filter choices stay
 # cached either way (`make bench` measures both).
 PUBLIC_PAGE_CACHE = env.bool("PUBLIC_PAGE_CACHE", default=True)
@@ -530,7 +531,7 @@ PUBLIC_PAGE_CACHE_MAX_QUERIES = env.int("PUBLIC_PAGE_CACHE_MAX_QUERIES", default
 PUBLIC_SUBMISSIONS_PER_HOUR = env.int("PUBLIC_SUBMISSIONS_PER_HOUR", default=5)
 # Downloads of the list (CSV, XLSX). Up to this many rows a download is streamed by the
 # request itself; above it a worker writes the file and the person gets a page with its link
-# (publicity.public.export_jobs). Sized so a streamed download ends well inside the web
+# (public.export_jobs). Sized so a streamed download ends well inside the web
 # timeout (the smallest in front of it: gunicorn's 30 s default, graceful_timeout on a
 # restart): measured 2,100 rows/s for CSV on a loaded 2-core machine (9,000 idle), so 20,000
 # rows take 2-10 s. XLSX is built whole before its first byte (700 rows/s loaded): 5,000.

@@ -4,7 +4,7 @@ from django.urls import include, path
 
 from core import health
 from core import views as core_views
-from publicity.public import views as public_views
+from public import views as public_views
 from rectification import urls as rectification_urls
 from staff import otp as staff_otp
 from staff import password as staff_password
@@ -12,7 +12,7 @@ from staff import views as staff_views
 
 urlpatterns = [
     path("", public_views.home, name="home"),
-    path("", include("publicity.public.urls")),
+    path("", include("public.urls")),
     path("", include("publicity.submissions.urls")),
     path("i18n/setlang/", core_views.language_switch, name="set_language"),
     path("healthz", health.healthz, name="healthz"),

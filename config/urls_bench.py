@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
 from config.urls import urlpatterns as site_patterns
-from publicity.public.selectors import _cursor_decode
+from public.selectors import _cursor_decode
 
 PAGE_SIZE = 50
 

@@ -1,6 +1,6 @@
 """The public site's cache version.
 
-Public pages are cached in Redis under a version key (publicity.public.selectors). A change
+Public pages are cached in Redis under a version key (public.selectors). A change
 the public sees — a batch published, an erratum approved, an entry removed — bumps the
 version after its transaction commits, so every cached page is recomputed. Rectification
 sits below publicity: it announces a case change (``rectification.signals.case_changed``)

@@ -11,7 +11,6 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
-from publicity.public.export_jobs import export_files_purge, export_job_run
 from publicity.services import (
     entries_term_end,
     letters_build,
@@ -75,26 +74,6 @@ def dispatch_publication_jobs() -> int:
     if sent:
         logger.info("re-dispatched %s outbox jobs", sent)
     return sent
-
-
-@shared_task(name="publicity.build_export")
-def build_export(*, job_id: int) -> str:
-    """Write the file of a large download of the public list (outbox job ``job_id``)."""
-    job = export_job_run(job_id=job_id)
-    if job is None:
-        logger.info("export job %s is done or gone; nothing to do", job_id)
-        return ""
-    logger.info("export job %s: %s, %s rows", job_id, job.status, job.row_count)
-    return str(job.status)
-
-
-@shared_task(name="publicity.purge_exports")
-def purge_exports() -> int:
-    """Delete export files past their retention (beat: hourly). Safe to run twice."""
-    deleted = export_files_purge()
-    if deleted:
-        logger.info("purged %s export files", deleted)
-    return deleted
 
 
 @shared_task(name="publicity.end_expired_listings")

@@ -247,7 +247,7 @@ def list_urls(conninfo: str, pages: int) -> tuple[list[str], list[str], list[int
     the same pages, and the districts."""
     import psycopg
 
-    from publicity.public.selectors import _cursor_encode
+    from public.selectors import _cursor_encode
 
     page_size = 50
     urls, floors = [], []

@@ -87,8 +87,8 @@ def export() -> dict[str, Any]:
     from django.conf import settings
     from django.test import RequestFactory
 
+    from public.views import entry_export_csv
     from publicity.cache import public_cache_invalidate
-    from publicity.public.views import entry_export_csv
 
     public_cache_invalidate()  # a new cache version: no count of the list is known
     started = time.perf_counter()
@@ -121,8 +121,8 @@ def export_job(fmt: str) -> dict[str, Any]:
     file, in this process (no broker)."""
     from django.utils import timezone, translation
 
+    from public.export_jobs import export_job_key, export_job_run
     from publicity.models import ExportJob
-    from publicity.public.export_jobs import export_job_key, export_job_run
 
     filters = {"scope": "listed", "sort": "newest"}
     language = translation.get_language() or "zh-hans"

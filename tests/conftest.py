@@ -134,6 +134,20 @@ def _reference_data(request):
 
 
 @pytest.fixture
+def count_queries():
+    """The number of queries ``fn()`` runs (the public site's and the submissions' tests)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(fn):
+        with CaptureQueriesContext(connection) as context:
+            fn()
+        return len(context)
+
+    return count
+
+
+@pytest.fixture
 def celery_worker(transactional_db):
     """A real Celery worker in a thread of this process, consuming from the real Redis broker.
 

@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from core import roles
 from demo.city import DEMO_USERS
+from public.selectors import statistics
 from publicity.enums import BatchStatus, EntryStatus
 from publicity.models import Batch, Entry
-from publicity.public.selectors import statistics
 from publicity.selectors import site_counts_compute, site_tallies_drift
 from rectification.enums import CaseGoal, CaseStatus, EventKind, ReminderKind
 from rectification.models import Case, Event, Reminder

@@ -45,7 +45,7 @@ STATIC_TAG = re.compile(r"{%\s*static\s+(\S+)\s*%}")
 TEMPLATE_TAG = re.compile(r"{%\s*(?:include|extends)\s+(\S+)")
 # Static references made from a variable, and the names they take.
 DYNAMIC_STATIC = {
-    # publicity.public.views: the exposure map's district boundaries.
+    # public.views: the exposure map's district boundaries.
     "map.script": [f"vendor/china-cities/{settings.PUBLIC_MAP_SCRIPT}"],
 }
 

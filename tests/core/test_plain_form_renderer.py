@@ -8,7 +8,7 @@ from django import forms
 from django.template import Context, Template
 from django.utils import translation
 
-from publicity.public.filters import EntryFilter
+from public.filters import EntryFilter
 from registry.models import Industry, Jurisdiction
 
 pytestmark = pytest.mark.django_db

@@ -1,9 +1,7 @@
-"""Fixtures of the public site's tests."""
+"""Fixtures of publicity's tests."""
 
 import pytest
 from django.contrib.auth.models import Permission, User
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from registry.models import Jurisdiction, StaffProfile
 
@@ -25,15 +23,3 @@ def make_staff(db):
         return user
 
     return make
-
-
-@pytest.fixture
-def count_queries():
-    """The number of queries ``fn()`` runs."""
-
-    def count(fn):
-        with CaptureQueriesContext(connection) as context:
-            fn()
-        return len(context)
-
-    return count

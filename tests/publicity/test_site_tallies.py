@@ -16,6 +16,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from core import roles
+from public.exposure_map import district_figures
 from publicity.enums import EntryStatus, ErratumKind
 from publicity.models import (
     CaseTally,
@@ -24,7 +25,6 @@ from publicity.models import (
     ExposedUnit,
     ExposedUnitTally,
 )
-from publicity.public.exposure_map import district_figures
 from publicity.selectors import site_counts_compute, site_tallies_drift
 from publicity.services import (
     batch_approve,

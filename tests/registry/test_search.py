@@ -130,7 +130,7 @@ def test_enterprise_search_uses_the_bigram_index_for_two_characters(db):
 def test_credit_code_prefix_searches_use_the_prefix_index(db):
     """The staff search and the public search by the start of a code read the codes from
     the ``varchar_pattern_ops`` index (registry 0011), not by scanning every enterprise."""
-    from publicity.public.selectors import search_match_ids
+    from public.selectors import search_match_ids
 
     EnterpriseFactory(name="惠城区代码索引厂", credit_code="92441399MA0YYYY01X")
     EnterpriseFactory.create_batch(2)
