@@ -47,7 +47,9 @@ from publicity.permissions import (
 from publicity.workflows.entries import pending_errata
 from rectification.enums import CaseStatus
 from rectification.models import Case
-from registry.models import AuditRecord, Enterprise, Finding
+from registry.authorities import authorities, authority_at
+from registry.models import AuditRecord, Enterprise, Finding, Jurisdiction
+from registry.permissions import authorities_in_scope, reads_several_authorities, user_authority
 from registry.selectors import audit_history, awaiting_batch
 
 # Finished cases: rectified, or the closure of a banned or closed unit verified.
@@ -99,6 +101,31 @@ def district_tallies(*, today: datetime.date | None = None) -> dict[int, dict[st
             continue
         district["tracked"] += row["total"]
     return figures
+
+
+def authorities_overview(*, user: User, today: datetime.date | None = None) -> list[dict[str, Any]]:
+    """For staff who read several authorities (a province's): each authority below them with
+    its entries listed and its cases active, overdue and finished, from the tallies
+    (:func:`district_tallies`) and one query of the districts' paths. Empty for anyone else."""
+    if not reads_several_authorities(user):
+        return []
+    own = user_authority(user)
+    # The authorities below the user's own (a superuser's: all but the top one).
+    in_scope = set(authorities_in_scope(user)) if not user.is_superuser else None
+    below = [
+        rules
+        for rules in authorities()
+        if rules.pk != own.pk and (in_scope is None or rules.pk in in_scope)
+    ]
+    figures = district_tallies(today=today)
+    paths = dict(Jurisdiction.objects.filter(pk__in=figures).values_list("pk", "path").order_by())
+    rows = {rules.pk: {"authority": rules, **dict.fromkeys(DISTRICT_FIGURES, 0)} for rules in below}
+    for district_id, counts in figures.items():
+        owner = authority_at(paths.get(district_id, ""))
+        if owner.pk in rows:
+            for name in DISTRICT_FIGURES:
+                rows[owner.pk][name] += counts[name]
+    return list(rows.values())
 
 
 def district_counts(

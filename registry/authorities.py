@@ -121,10 +121,15 @@ def _own(authority: Authority) -> dict[str, Any]:
 
 def resolve(chain: list[Authority]) -> AuthorityRules:
     """The rules of the first authority of ``chain`` (itself, then those above it, nearest
-    first), each empty value taken from the next one that sets it, then from settings."""
+    first), each empty value taken from the next one that sets it, then from settings; but
+    its names (Chinese and English) are its own (settings name only the top authority)."""
     values = dataclasses.asdict(deployment_defaults())
     for authority in reversed(chain):
         values.update(_own(authority))
+    if len(chain) > 1:
+        # An authority's names are its own: a city without an English name is shown by its
+        # Chinese one, never by its province's English name.
+        values["name_en"] = chain[0].name_en
     return AuthorityRules(**values)
 
 

@@ -93,4 +93,8 @@ def staff_dashboard(request: HttpRequest) -> HttpResponse:
     if submissions := panels.submission_panel(submission_selectors.dashboard_panel(user=user)):
         count_panels.append(submissions)
     context["count_panels"] = count_panels
+    # A province's staff: each city's figures side by side.
+    context["authorities_overview"] = publicity_selectors.authorities_overview(
+        user=user, today=today
+    )
     return render(request, "staff/dashboard.html", context)

@@ -14,7 +14,7 @@ from publicity.errors import PublicationError
 from publicity.models import Batch
 from publicity.notice import build_notice_pdf
 from publicity.permissions import batch_for_user, visible_batches
-from publicity.selectors import batch_list
+from publicity.selectors import authorities_overview, batch_list
 from publicity.services import batch_approve, batch_create, batch_submit, entry_add
 from publicity.submissions.selectors import submissions_for_staff
 from rectification.permissions import case_for_user, case_rights, cases_visible_to
@@ -29,6 +29,7 @@ from tests.factories import (
     EnterpriseFactory,
     FindingFactory,
     InspectionFactory,
+    ListedEntryFactory,
     SubmissionFactory,
     staff_user,
 )
@@ -96,6 +97,9 @@ def test_a_city_put_under_its_province_takes_its_tree_along_and_inherits_its_rul
     # Shenzhen sets no objection period: the province's; Huizhou's own stays its own.
     assert authority_for(province["futian"]).objection_period_days == 7
     assert authority_for(province["futian"]).hotline == "0755-12350"
+    # Its names are its own: no English name of its own, its Chinese one in English pages.
+    assert authority_for(province["futian"]).name_en == ""
+    assert authority_for(district).name_en == settings.AUTHORITY_NAME_EN
     assert authority_for(district).name == Authority.objects.get(jurisdiction__code="441300").name
     assert authority_for(district).objection_period_days == settings.OBJECTION_PERIOD_DAYS
 
@@ -232,3 +236,29 @@ def test_the_province_reads_and_supervises_a_citys_case_and_decides_none_of_it(p
         )
     assert case_rights(case, province_supervisor, today=today)["supervise"].allowed
     assert case_rights(case, shenzhen_official, today=today)["extend"].shown
+
+
+def test_the_provinces_dashboard_sets_each_citys_figures_side_by_side(province, client):
+    overseer = staff_user("gd-supervisor", "supervisor", jurisdiction="440000")
+    huizhou_official = staff_user("hz-official", "official")
+    futian = province["futian"]
+    ListedEntryFactory(case__deadline=datetime.date(2009, 4, 30))  # 惠城区, overdue by now
+    ListedEntryFactory(
+        district=futian,
+        finding=shenzhen_finding(),
+        batch__authority=Authority.objects.get(jurisdiction=province["shenzhen"]),
+        case__deadline=datetime.date(2099, 4, 30),
+    )
+
+    rows = {
+        row["authority"].place: (row["listed"], row["active"], row["overdue"])
+        for row in authorities_overview(user=overseer, today=datetime.date(2026, 12, 7))
+    }
+    assert rows == {"惠州市": (1, 1, 1), "深圳市": (1, 1, 0)}
+    # A city's own staff read one authority: no overview.
+    assert authorities_overview(user=huizhou_official) == []
+
+    client.force_login(overseer)
+    page = client.get("/staff/").content.decode()
+    assert "各市公示与整改" in page
+    assert "深圳市应急管理局" in page
