@@ -119,13 +119,15 @@ def authorities_overview(*, user: User, today: datetime.date | None = None) -> l
     ]
     figures = district_tallies(today=today)
     paths = dict(Jurisdiction.objects.filter(pk__in=figures).values_list("pk", "path").order_by())
-    rows = {rules.pk: {"authority": rules, **dict.fromkeys(DISTRICT_FIGURES, 0)} for rules in below}
+    sums: dict[int | None, dict[str, int]] = {
+        rules.pk: dict.fromkeys(DISTRICT_FIGURES, 0) for rules in below
+    }
     for district_id, counts in figures.items():
         owner = authority_at(paths.get(district_id, ""))
-        if owner.pk in rows:
+        if owner.pk in sums:
             for name in DISTRICT_FIGURES:
-                rows[owner.pk][name] += counts[name]
-    return list(rows.values())
+                sums[owner.pk][name] += counts[name]
+    return [{"authority": rules, **sums[rules.pk]} for rules in below]
 
 
 def district_counts(
