@@ -7,20 +7,18 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _role_groups_after_migrate(using: str = "default", **kwargs: Any) -> None:
-    """After ``migrate`` (and a test's flush): every app's permissions, then the role groups
-    as core.roles.PERMISSIONS says. Sent once per app; this acts on the last app's, when
-    every app's models are in place (Django sends it for apps with a models module only)."""
+    """After ``migrate`` (and a test's flush): the role groups as core.roles.PERMISSIONS says.
+    Sent once per app with models; this acts on the last app's. By then Django's own
+    receivers (contenttypes', then auth's, connected before this one since both apps come
+    before core in INSTALLED_APPS) have made every app's permissions; one the table names
+    that is still missing stops the migration with its name (role_groups_sync)."""
     with_models = [config for config in apps.get_app_configs() if config.models_module]
     if kwargs.get("app_config") is not with_models[-1]:
         return
     if "auth_group" not in connections[using].introspection.table_names():
         return  # migrated back below auth
-    from django.contrib.auth.management import create_permissions
-
     from core.services import role_groups_sync
 
-    for app_config in apps.get_app_configs():
-        create_permissions(app_config, verbosity=0, using=using)
     role_groups_sync(using=using)
 
 
