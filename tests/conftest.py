@@ -95,7 +95,7 @@ def _clear_cache():
 @pytest.fixture(autouse=True)
 def _reference_data(request):
     """Put back the rows the data migrations load (districts, industries, departments, legal
-    provisions, role groups, the city's authority, the working-day calendar) before a
+    provisions, the city's authority, the working-day calendar) before a
     transactional test.
 
     A transactional test ends by emptying every table, so without this only the first of
@@ -122,11 +122,8 @@ def _reference_data(request):
         )
         authority = importlib.import_module("registry.migrations.0012_authority")
         authority.authority_from_settings(apps, None)
-    # The role groups from the one table of role → permissions (a flush's post_migrate has
-    # usually put them back already: then this changes nothing).
-    from core.services import role_groups_sync
-
-    role_groups_sync()
+    # The role groups are put back by the flush itself: its post_migrate runs
+    # core.services.role_groups_sync (core.apps).
     from core.models import CalendarYear
 
     if not CalendarYear.objects.exists():
