@@ -352,6 +352,10 @@ AUTHORITY_NAME_EN = env.str(
     "AUTHORITY_NAME_EN", default="Huizhou Municipal Administration of Work Safety"
 )
 CITY_NAME = env.str("CITY_NAME", default="惠州市")
+# The path of the city's public site (/huizhou/...) that migration registry/0014 gives a
+# one-city database's authority; the root's public pages then redirect there. Each authority's
+# own path is data (Authority.site_slug).
+CITY_SITE_SLUG = env.str("CITY_SITE_SLUG", default="huizhou")
 REPORTING_HOTLINE = env.str("REPORTING_HOTLINE", default="12350")
 # Days a unit has to object after its prior notice (告知): 5 working days by default
 # (OBJECTION_PERIOD_UNIT below).

@@ -145,11 +145,11 @@ class AuthorityAdmin(admin.ModelAdmin):
     an empty field is inherited from the authority above, then from the deployment's
     settings)."""
 
-    list_display = ["name", "jurisdiction", "hotline", "objection_period_days"]
+    list_display = ["name", "jurisdiction", "site_slug", "hotline", "objection_period_days"]
     list_select_related = ["jurisdiction"]
     autocomplete_fields = ["jurisdiction"]
     fieldsets = [
-        (None, {"fields": ["jurisdiction", "name", "name_en"]}),
+        (None, {"fields": ["jurisdiction", "name", "name_en", "site_slug"]}),
         (
             _("公告与页面"),
             {"fields": ["regulation", "hotline", "newspapers", "map_script", "map_name"]},

@@ -38,7 +38,7 @@ from registry.models import Authority, Jurisdiction, bilingual_name
 # rendered from them (the public pages, the notices' preview) is stale.
 authority_changed = Signal()
 
-CACHE_KEY = "registry:authority-rules:v2"
+CACHE_KEY = "registry:authority-rules:v3"
 CACHE_SECONDS = 24 * 3600
 
 
@@ -62,6 +62,8 @@ class AuthorityRules:
     # deployment's defaults when no authority exists.
     pk: int | None = None
     path: str = ""
+    # Its public site's path (/huizhou/...), its own, never inherited; "" without a site.
+    slug: str = ""
 
     @property
     def display_name(self) -> str:
@@ -130,6 +132,7 @@ def resolve(chain: list[Authority]) -> AuthorityRules:
         # An authority's names are its own: a city without an English name is shown by its
         # Chinese one, never by its province's English name.
         values["name_en"] = chain[0].name_en
+    values["slug"] = (chain[0].site_slug or "") if chain else ""
     return AuthorityRules(**values)
 
 

@@ -118,6 +118,16 @@ class Authority(EnglishNameMixin, models.Model):
     )
     name = models.CharField(_("机关名称"), max_length=128)
     name_en = models.CharField(_("英文名称"), max_length=200, blank=True)
+    # The authority's public site at /<site_slug>/ (public.sites); none: the authority has no
+    # site of its own (a province's is the root, a county's entries are on its city's).
+    site_slug = models.SlugField(
+        _("网站路径"),
+        max_length=32,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("该机关公众网站的地址路径，如 huizhou 即 /huizhou/；留空则无单独网站。"),
+    )
     regulation = models.CharField(
         _("公示依据"),
         max_length=200,
@@ -159,6 +169,20 @@ class Authority(EnglishNameMixin, models.Model):
         # would break every page that draws the map.
         from django.contrib.staticfiles import finders
 
+        if self.site_slug == "":
+            self.site_slug = None
+        if self.site_slug:
+            from core.urls_reserved import reserved_first_segments
+
+            own_code = self.jurisdiction_id is not None and self.site_slug == self.jurisdiction.code
+            reserved = self.site_slug in reserved_first_segments()
+            if reserved or (self.site_slug.isdigit() and not own_code):
+                raise ValidationError(
+                    {
+                        "site_slug": _("该路径已被系统占用或为纯数字：%(slug)s")
+                        % {"slug": self.site_slug}
+                    }
+                )
         if self.map_script and not finders.find(f"vendor/china-cities/{self.map_script}"):
             raise ValidationError(
                 {"map_script": _("找不到该地图边界文件：%(name)s") % {"name": self.map_script}}
