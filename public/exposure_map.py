@@ -17,7 +17,8 @@ from typing import Any
 from django.utils import timezone
 
 from public.filters import EntryFilter
-from public.selectors import public_cached
+from public.selectors import in_site, public_cached
+from public.sites import current as current_site
 from publicity.models import Entry
 from publicity.selectors import district_counts, district_tallies
 from registry.enums import JurisdictionLevel
@@ -33,7 +34,7 @@ def map_filter(data: Mapping[str, Any]) -> EntryFilter:
     entry (listed, removed, withdrawn by erratum): the map's figures cover them all and pick
     the listed ones for "listed now" themselves."""
     bound = {name: data[name] for name in MAP_FILTERS if data.get(name)}
-    return EntryFilter({**bound, "scope": "all"}, queryset=Entry.objects.all())
+    return EntryFilter({**bound, "scope": "all"}, queryset=in_site(Entry.objects.all()))
 
 
 def map_params(entry_filter: EntryFilter) -> dict[str, str]:
@@ -71,6 +72,7 @@ def district_figures(
     entry_filter = map_filter(filters)
     params = map_params(entry_filter)
     today = today or timezone.localdate()
+    site_districts = current_site().district_ids()
 
     def compute() -> list[dict[str, Any]]:
         # Unfiltered (the home page), from the tallies the database keeps; under filters,
@@ -78,10 +80,12 @@ def district_figures(
         if params:
             counts = district_counts(entry_filter.qs, today=today)
         else:
-            counts = district_tallies(today=today)
+            counts = district_tallies(today=today, districts=site_districts)
         districts = Jurisdiction.objects.filter(level=JurisdictionLevel.DISTRICT).order_by(
             "sort_order", "code"
         )
+        if site_districts is not None:
+            districts = districts.filter(pk__in=site_districts)
         rows: list[dict[str, Any]] = []
         for district in districts:
             figures = counts.get(district.pk, {})

@@ -25,6 +25,7 @@ from public.selectors import (
     entry_search,
     public_cached,
 )
+from public.sites import current as current_site
 from publicity.enums import BatchStatus, EntryStatus
 from publicity.models import Batch, Entry
 from rectification.enums import CaseStatus
@@ -68,12 +69,26 @@ def _reference_choices() -> dict[str, list[tuple[str, str]]]:
 
     def compute() -> dict[str, list[tuple[str, str]]]:
         districts = Jurisdiction.objects.filter(level=JurisdictionLevel.DISTRICT).order_by(
-            "sort_order", "code"
+            "parent__sort_order", "parent__code", "sort_order", "code"
         )
+        site = current_site()
+        site_districts = site.district_ids()
+        if site_districts is not None:
+            districts = districts.filter(pk__in=site_districts)
+        # On a province's site, each district with its city: two cities may have a 城区.
+        with_city = site.is_province
+        rows = districts.values_list("pk", "name", "name_en", "parent__name", "parent__name_en")
         return {
             "district": [
-                (str(pk), bilingual_name(name, name_en))
-                for pk, name, name_en in districts.values_list("pk", "name", "name_en")
+                (
+                    str(pk),
+                    (
+                        f"{bilingual_name(city, city_en)} · {bilingual_name(name, name_en)}"
+                        if with_city and city
+                        else bilingual_name(name, name_en)
+                    ),
+                )
+                for pk, name, name_en, city, city_en in rows
             ],
             "industry": [
                 (str(pk), bilingual_name(name, name_en))

@@ -43,7 +43,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.http.response import HttpResponseBase
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, ResolverMatch, resolve
 
 from public.selectors import PUBLIC_CACHE_TTL_SECONDS
 from publicity.cache import CACHE_VERSION_KEY, public_cache_version
@@ -146,20 +146,38 @@ def _shareable_response(request: HttpRequest, response: HttpResponseBase) -> boo
     )
 
 
+def page_match(path: str) -> ResolverMatch | None:
+    """The view ``path`` resolves to, directly or, on a city's site (/huizhou/entries/:
+    public.sites, which runs after this middleware), without its first segment; None if
+    neither resolves. A first segment that is no site's makes a page that is no 200, which
+    is never stored."""
+    try:
+        return resolve(path)
+    except Resolver404:
+        pass
+    _head, slash, rest = path.lstrip("/").partition("/")
+    if not slash:
+        return None
+    try:
+        return resolve("/" + rest)
+    except Resolver404:
+        return None
+
+
 class PublicPageCacheMiddleware:
     """Answers a cached public page before sessions, CSRF, authentication and the view.
 
     Goes right after the locale middleware (the language is part of the key) and before
-    the session middleware (docs/architecture.md, "The public site").
+    the sites' and the session middleware (docs/architecture.md, "The public site"); the key
+    holds the whole path, a city's site's path included.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
+        match = page_match(request.path_info)
+        if match is None:
             return self.get_response(request)
         params = getattr(match.func, "public_page_params", None)
         if params is None:

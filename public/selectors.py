@@ -27,6 +27,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.calendar import year_unknown
 from core.pages import bounded_count
+from public.sites import current as current_site
+from public.sites import site_of_path, url_on
 from publicity.cache import (  # noqa: F401 - re-exported for the public views
     CACHE_VERSION_KEY,
     public_cache_invalidate,
@@ -39,10 +41,17 @@ from publicity.enums import (
     ErratumStatus,
 )
 from publicity.models import Batch, Entry, EntryTally, Erratum, ExportJob, MediaReport
-from publicity.selectors import case_figures, published_entry_figures, site_counts_compute
+from publicity.selectors import (
+    DISTRICT_FIGURES,
+    case_figures,
+    district_tallies,
+    published_entry_figures,
+    site_counts_compute,
+)
 from rectification.enums import CaseStatus
 from rectification.models import Reply
 from rectification.selectors import case_public_events, case_published_replies_array
+from registry.authorities import authorities
 from registry.enums import Disposition
 from registry.models import Accident, Enterprise, Industry, Jurisdiction, bilingual_name
 from registry.search import enterprise_row_matches, enterprise_search, name_contains
@@ -65,11 +74,12 @@ PUBLIC_CACHE_TTL_SECONDS = 10 * 60
 
 
 def public_cache_key(name: str, params: Any) -> str:
-    """The cache key of ``name`` under the current version, language and params."""
+    """The cache key of ``name`` under the current version, site, language and params."""
     digest = hashlib.sha256(
         json.dumps(params, sort_keys=True, default=str).encode("utf-8")
     ).hexdigest()[:32]
-    return f"public:{public_cache_version()}:{name}:{translation.get_language()}:{digest}"
+    version, site = public_cache_version(), current_site().key
+    return f"public:{version}:{site}:{name}:{translation.get_language()}:{digest}"
 
 
 # How long the visitors who asked for a figure another process is computing wait for it
@@ -137,7 +147,52 @@ def site_counts() -> dict[str, int]:
     content: a publication, an erratum, a removal or a case's move starts a new version, and
     the key holds the day, so the overdue figure turns at midnight."""
     today = timezone.localdate()
-    return public_cached("site-counts", [today], lambda: site_counts_compute(today=today))
+    site = current_site()
+    return public_cached(
+        "site-counts",
+        [today],
+        lambda: site_counts_compute(
+            today=today, districts=site.district_ids(), authority_ids=site.authority_ids()
+        ),
+    )
+
+
+def province_cities() -> list[dict[str, Any]]:
+    """For a province's home: each city with a site of its own (public.sites), with its
+    entries listed now and its cases active, overdue, finished and tracked, from the tallies
+    the database keeps (``district_tallies``: a few rows whatever the number of entries) and
+    one query of the districts' paths; in the tree's order."""
+    today = timezone.localdate()
+
+    def compute() -> list[dict[str, Any]]:
+        cities = [rules for rules in authorities() if rules.slug and rules.pk is not None]
+        figures = district_tallies(today=today)
+        paths = dict(
+            Jurisdiction.objects.filter(pk__in=list(figures)).values_list("pk", "path").order_by()
+        )
+        sums = {rules.pk: dict.fromkeys(DISTRICT_FIGURES, 0) for rules in cities}
+        for district_id, counts in figures.items():
+            path = paths.get(district_id, "")
+            owner = max(
+                (rules for rules in cities if path.startswith(rules.path)),
+                key=lambda rules: len(rules.path),
+                default=None,
+            )
+            if owner is not None:
+                for name in DISTRICT_FIGURES:
+                    sums[owner.pk][name] += counts[name]
+        return [
+            {
+                "code": rules.path.rstrip("/").rsplit("/", 1)[-1],
+                "slug": rules.slug,
+                "place": rules.place,
+                "authority": rules.display_name,
+                **sums[rules.pk],
+            }
+            for rules in cities
+        ]
+
+    return public_cached("province-cities", [today], compute)
 
 
 # --- Status badges ------------------------------------------------------------------------
@@ -187,16 +242,25 @@ def _with_badges(entries: Iterable[Entry]) -> list[Entry]:
 # --- The exposure list --------------------------------------------------------------------
 
 
-def entry_queryset(*, scope: str = "listed") -> QuerySet[Entry]:
-    """Entries the public may see, with what a list row shows joined once."""
+def in_site(queryset: QuerySet[Entry]) -> QuerySet[Entry]:
+    """``queryset``'s entries of the current site: a city's site shows the entries of its
+    districts (the district an entry was exposed in), the root every city's."""
+    districts = current_site().district_ids()
+    return queryset if districts is None else queryset.filter(district_id__in=districts)
+
+
+def entry_queryset(*, scope: str = "listed", site_only: bool = True) -> QuerySet[Entry]:
+    """Entries the public may see (of the current site, unless ``site_only`` is false), with
+    what a list row shows joined once."""
     statuses = {
         "listed": LISTED_STATUSES,
         "removed": REMOVED_STATUSES,
         "all": PUBLISHED_STATUSES,
     }.get(scope, LISTED_STATUSES)
-    return Entry.objects.filter(status__in=statuses).select_related(
+    entries = Entry.objects.filter(status__in=statuses).select_related(
         "batch", "case", "district", "industry", "department"
     )
+    return in_site(entries) if site_only else entries
 
 
 # Sort options: (key field, descending). The second key is always id in the same direction,
@@ -334,9 +398,9 @@ def search_match_ids(text: str, statuses: Iterable[str]) -> QuerySet[Entry, Any]
     statuses = list(statuses)
     printed = _printed_name_contains(text)
     units = enterprise_search(Enterprise.objects.all(), text).order_by().values("pk")
-    by_name = Entry.objects.filter(printed, status__in=statuses).order_by().values("pk")
+    by_name = in_site(Entry.objects.filter(printed, status__in=statuses)).order_by().values("pk")
     by_unit = (
-        Entry.objects.filter(status__in=statuses, enterprise_id__in=units)
+        in_site(Entry.objects.filter(status__in=statuses, enterprise_id__in=units))
         .exclude(printed)
         .order_by()
         .values("pk")
@@ -394,6 +458,9 @@ def entry_count_listed(*, statuses: Iterable[str], district: int | None = None) 
     """The number of entries of ``statuses`` (in ``district``), exact, from the tallies the
     database keeps (publicity.models.EntryTally): a few rows, whatever the number of entries."""
     tallies = EntryTally.objects.filter(status__in=list(statuses))
+    districts = current_site().district_ids()
+    if districts is not None:
+        tallies = tallies.filter(district_id__in=districts)
     if district is not None:
         tallies = tallies.filter(district_id=district)
     return int(tallies.aggregate(n=Sum("entries", default=0))["n"])
@@ -486,7 +553,7 @@ def entry_get_public(*, pk: int) -> Entry | None:
     the year of its printed and its current deadline is one the calendar does not know (the
     page says the year's holidays were assumed), in the same query."""
     return (
-        with_public_replies(entry_queryset(scope="all"))
+        with_public_replies(entry_queryset(scope="all", site_only=False))
         .select_related("case__department")
         .annotate(
             deadline_calendar_assumed=year_unknown("rectification_deadline"),
@@ -559,15 +626,23 @@ def entry_detail(*, entry: Entry) -> EntryDetail:
             )
         )
     items.sort(key=lambda item: item.date)
+    # Every city's: the same unit's exposures elsewhere in the province are shown too.
     others = _with_badges(
-        entry_queryset(scope="all")
+        entry_queryset(scope="all", site_only=False)
         .select_related(None)
         .select_related("batch", "case", "district", "industry")
-        .only(*ENTRY_ROW_FIELDS)
+        .only(*ENTRY_ROW_FIELDS, "district__path")
         .filter(enterprise_id=entry.enterprise_id)
         .exclude(pk=entry.pk)
         .order_by("-published_on", "-id")[:50]
     )
+    # Each on its own site, named by its city where that is not this entry's.
+    own = site_of_path(entry.district.path)
+    for other in others:
+        site = site_of_path(other.district.path)
+        other.url = url_on(site, "public:entry-detail", [other.pk])  # type: ignore[attr-defined]
+        elsewhere = site is not None and (own is None or site.key != own.key)
+        other.elsewhere = site.rules.place if elsewhere and site else ""  # type: ignore[attr-defined]
     return EntryDetail(entry=entry, timeline=items, other_entries=others, corrections=corrections)
 
 
@@ -577,7 +652,7 @@ def entry_detail(*, entry: Entry) -> EntryDetail:
 def batch_archive() -> list[tuple[int, list[Batch]]]:
     """Published batches by year, newest first, each with its number of published entries."""
     batches = (
-        Batch.objects.filter(status=BatchStatus.PUBLISHED)
+        batches_public()
         .annotate(entry_count=Count("entries", filter=Q(entries__status__in=PUBLISHED_STATUSES)))
         .order_by("-year", "-number")
     )
@@ -588,13 +663,16 @@ def batch_archive() -> list[tuple[int, list[Batch]]]:
 
 
 def batch_get_public(*, pk: int) -> Batch | None:
+    """A published batch by id, whichever site's (the view sends a visitor to its own)."""
     return Batch.objects.filter(pk=pk, status=BatchStatus.PUBLISHED).first()
 
 
 def batch_entries_page(*, batch: Batch, after: int | None) -> tuple[list[Entry], int | None]:
     """One page of a batch's entries in printed order, by keyset on the printed number (序号,
     the one the notice shows)."""
-    queryset = entry_queryset(scope="all").filter(batch=batch).order_by("printed_number")
+    queryset = (
+        entry_queryset(scope="all", site_only=False).filter(batch=batch).order_by("printed_number")
+    )
     if after is not None:
         queryset = queryset.filter(printed_number__gt=after)
     rows = _with_badges(queryset[: BATCH_PAGE_SIZE + 1])
@@ -604,23 +682,31 @@ def batch_entries_page(*, batch: Batch, after: int | None) -> tuple[list[Entry],
 
 
 def batches_public() -> QuerySet[Batch]:
-    return Batch.objects.filter(status=BatchStatus.PUBLISHED)
+    """Published batches of the current site (a city's site: its authority's and those below
+    it)."""
+    batches = Batch.objects.filter(status=BatchStatus.PUBLISHED)
+    authority_ids = current_site().authority_ids()
+    return batches if authority_ids is None else batches.filter(authority_id__in=authority_ids)
 
 
 def replies_public() -> QuerySet[Reply]:
     """Published replies of units whose entry is published, for the feed."""
-    return (
-        Reply.objects.published()
-        .filter(case__entry__status__in=PUBLISHED_STATUSES)
-        .select_related("case__entry__batch")
-    )
+    districts = current_site().district_ids()
+    replies = Reply.objects.published().filter(case__entry__status__in=PUBLISHED_STATUSES)
+    if districts is not None:
+        replies = replies.filter(case__entry__district_id__in=districts)
+    return replies.select_related("case__entry__batch")
 
 
 def errata_public() -> QuerySet[Erratum]:
     """Approved errata of published entries, for the feed."""
-    return Erratum.objects.filter(
+    errata = Erratum.objects.filter(
         status=ErratumStatus.APPROVED, entry__status__in=PUBLISHED_STATUSES
-    ).select_related("entry", "entry__batch")
+    )
+    districts = current_site().district_ids()
+    if districts is not None:
+        errata = errata.filter(entry__district_id__in=districts)
+    return errata.select_related("entry", "entry__batch")
 
 
 # --- Statistics ---------------------------------------------------------------------------
@@ -635,15 +721,26 @@ class AccidentFigures:
     major: int  # 较大事故: three or more deaths
 
 
+def _accidents() -> QuerySet[Accident]:
+    """The accidents of the current site's area."""
+    districts = current_site().district_ids()
+    accidents = Accident.objects.all()
+    return accidents if districts is None else accidents.filter(jurisdiction_id__in=districts)
+
+
 def _accident_figures(start: datetime.date, end: datetime.date) -> AccidentFigures:
-    row = Accident.objects.filter(date__gte=start, date__lte=end).aggregate(
-        # Keys unlike the field names: an aggregate named "deaths" would shadow the column
-        # that the 较大事故 filter reads.
-        n_accidents=Count("id"),
-        n_deaths=Sum("deaths"),
-        n_injuries=Sum("injuries"),
-        n_loss=Sum("direct_loss"),
-        n_major=Count("id", filter=Q(deaths__gte=3)),
+    row = (
+        _accidents()
+        .filter(date__gte=start, date__lte=end)
+        .aggregate(
+            # Keys unlike the field names: an aggregate named "deaths" would shadow the column
+            # that the 较大事故 filter reads.
+            n_accidents=Count("id"),
+            n_deaths=Sum("deaths"),
+            n_injuries=Sum("injuries"),
+            n_loss=Sum("direct_loss"),
+            n_major=Count("id", filter=Q(deaths__gte=3)),
+        )
     )
     return AccidentFigures(
         accidents=row["n_accidents"],
@@ -673,7 +770,7 @@ def change_percent(current: float | Decimal, previous: float | Decimal) -> Decim
 
 def accident_default_period() -> tuple[datetime.date, datetime.date]:
     """The last calendar year with recorded accidents (the current year when there are none)."""
-    latest = Accident.objects.order_by("-date").values_list("date", flat=True).first()
+    latest = _accidents().order_by("-date").values_list("date", flat=True).first()
     year = latest.year if latest else timezone.localdate().year
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
 
@@ -697,7 +794,8 @@ def statistics(*, start: datetime.date, end: datetime.date) -> dict[str, Any]:
     def compute() -> dict[str, Any]:
         # From the tallies the database keeps: a few queries over a few thousand rows, where
         # grouping a million entries four times and joining every case took 5 s.
-        figures = published_entry_figures()
+        site_districts = current_site().district_ids()
+        figures = published_entry_figures(districts=site_districts)
         by_disposition = figures["disposition"]
         dispositions = [
             {"key": value, "label": str(label), "count": by_disposition.get(value, 0)}
@@ -709,7 +807,7 @@ def statistics(*, start: datetime.date, end: datetime.date) -> dict[str, Any]:
             {"key": year, "label": str(year), "count": n}
             for year, n in sorted(figures["year"].items(), key=lambda item: item[0] or 0)
         ]
-        cases = case_figures()
+        cases = case_figures(districts=site_districts)
         on_time_rate = (
             (Decimal(cases["on_time"]) * 100 / cases["finished"]).quantize(Decimal("0.1"))
             if cases["finished"]

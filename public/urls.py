@@ -35,6 +35,7 @@ urlpatterns = [
     path("batches/<int:pk>/", views.batch_detail, name="batch-detail"),
     path("batches/<int:pk>/notice.pdf", views.batch_notice, name="batch-notice"),
     path("statistics/", views.statistics, name="statistics"),
+    path("maps/province-<slug:code>.js", views.province_map_script, name="province-map"),
     path("feed.atom", PublicFeed(), name="feed"),
     path("api/public/", include(api_patterns)),
     path(

@@ -19,8 +19,8 @@ from django.views.decorators.http import require_safe
 
 from core.pages import bounded_count
 from core.requests import client_address
-from public import exposure_map, selectors
-from public.export_jobs import ExportRefused, export_job_request
+from public import exposure_map, province_map, selectors, sites
+from public.export_jobs import SITE_FILTER, ExportRefused, export_job_request
 from public.exports import (
     CONTENT_TYPES,
     csv_stream,
@@ -39,12 +39,13 @@ from public.forms import PeriodForm
 from public.page_cache import public_page
 from publicity.enums import ExportFormat, ExportStatus
 from publicity.models import Batch, Entry, ExportJob
-from registry.authorities import deployment_authority
 
 
 @public_page()
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
+    if sites.current().is_province:
+        return _province_home(request)
     return render(
         request,
         "public/home.html",
@@ -65,9 +66,108 @@ MAP_METRICS: list[tuple[str, Any, str, dict[str, str]]] = [
 ]
 
 
+def _province_home(request: HttpRequest) -> HttpResponse:
+    """A province's home: its figures, its map shaded by city with the table beside it, and
+    each city's site."""
+    province = sites.current().rules
+    cities = selectors.province_cities()
+    rows = []
+    for city in cities:
+        list_url = f"/{city['slug']}{reverse('public:entry-list')}"
+        urls = {
+            key: (
+                None
+                if key == "overdue" and not city["overdue"]
+                else (f"{list_url}?{urlencode(extra)}" if extra else list_url)
+            )
+            for key, _label, _unit, extra in MAP_METRICS
+        }
+        rows.append(
+            {
+                **city,
+                "key": city["code"],
+                "label": city["place"],
+                "site_url": f"/{city['slug']}/",
+                "rectified_share": exposure_map.share(city["finished"], city["tracked"]),
+                "point": None,
+                "host_label": "",
+                "urls": urls,
+            }
+        )
+    tracked = sum(row["tracked"] for row in rows)
+    finished = sum(row["finished"] for row in rows)
+    data = {
+        "map": province.place,
+        "metrics": [
+            {"key": key, "label": str(label), "unit": unit}
+            for key, label, unit, _extra in MAP_METRICS
+        ],
+        "districts": [
+            {
+                "code": row["code"],
+                "name": row["label"],
+                "short": row["label"],
+                "point": None,
+                "values": {
+                    "listed": row["listed"],
+                    "overdue": row["overdue"],
+                    "rectified_share": (
+                        None if row["rectified_share"] is None else float(row["rectified_share"])
+                    ),
+                },
+                "urls": row["urls"],
+            }
+            for row in rows
+        ],
+        "text": {
+            "high": _("多"),
+            "low": _("少"),
+            "tap_again": _("再点一次，打开该市的曝光名单"),
+            "none": _("无"),
+        },
+    }
+    province_code = province.path.rstrip("/").rsplit("/", 1)[-1]
+    exposure = {
+        "by_city": True,
+        "rows": rows,
+        "points": [],
+        "totals": {
+            "listed": sum(row["listed"] for row in rows),
+            "overdue": sum(row["overdue"] for row in rows),
+            "rectified_share": exposure_map.share(finished, tracked),
+        },
+        "data": data,
+        "script_url": (
+            reverse("public:province-map", args=[province_code])
+            if province_map.has_outlines(province_code)
+            else None
+        ),
+    }
+    return render(
+        request,
+        "public/province_home.html",
+        {"counts": selectors.site_counts(), "map": exposure, "province": province},
+    )
+
+
+@require_safe
+def province_map_script(request: HttpRequest, code: str) -> HttpResponse:
+    """The province's map of its cities for ECharts (public.province_map), kept by browsers
+    for a day."""
+    if not province_map.has_outlines(code):
+        raise Http404(_("没有该省的地图。"))
+    province = sites.current().rules
+    response = HttpResponse(
+        province_map.province_map_script(code, province.place),
+        content_type="text/javascript; charset=utf-8",
+    )
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
 def _exposure_map_context(request: HttpRequest, *, with_filters: bool) -> dict[str, Any]:
     """The exposure map's figures, table rows with their links, and the script's data."""
-    authority = deployment_authority()
+    authority = sites.current().rules
     entry_filter = exposure_map.map_filter(request.GET if with_filters else {})
     params = exposure_map.map_params(entry_filter)
     rows = exposure_map.district_figures(filters=params)
@@ -231,15 +331,29 @@ def removal_log(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _on_its_site(request: HttpRequest, own: sites.Site | None) -> HttpResponseBase | None:
+    """A redirect to the same page on the site a record belongs to (``own``; None: the
+    root's), or None when this is that site. A province's root sends an entry's or a batch's
+    page to its city's site, whose links, map and name are the city's; a city's site sends
+    another city's record to that city's."""
+    here = sites.current()
+    if (own.prefix if own else "") == here.prefix:
+        return None
+    return redirect(sites.with_query(request, f"{own.prefix if own else ''}{request.path_info}"))
+
+
 @public_page()
 @require_safe
-def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def entry_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     # The entry and its timeline under one key: two Redis reads a page view (the cache
     # version, then the page). False, not None, caches "no such entry".
     cached = selectors.public_cached("entry-page", pk, lambda: _entry_page(pk))
     if not cached:
         raise Http404(_("没有这个公示条目。"))
     entry, detail = cached
+    elsewhere = _on_its_site(request, sites.site_of_path(entry.district.path))
+    if elsewhere is not None:
+        return elsewhere
     return render(
         request,
         "public/entry_detail.html",
@@ -263,10 +377,13 @@ def batch_archive(request: HttpRequest) -> HttpResponse:
 
 @public_page(params=["after"], paging=["after"])
 @require_safe
-def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def batch_detail(request: HttpRequest, pk: int) -> HttpResponseBase:
     batch = selectors.public_cached("batch", pk, lambda: selectors.batch_get_public(pk=pk) or False)
     if not isinstance(batch, Batch):
         raise Http404(_("没有这个公示批次。"))
+    elsewhere = _on_its_site(request, sites.site_of_authority(batch.authority_id))
+    if elsewhere is not None:
+        return elsewhere
     try:
         after = int(request.GET["after"]) if request.GET.get("after") else None
     except ValueError:
@@ -282,10 +399,13 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
-def batch_notice(request: HttpRequest, pk: int) -> FileResponse:
+def batch_notice(request: HttpRequest, pk: int) -> HttpResponseBase:
     batch = selectors.batch_get_public(pk=pk)
     if batch is None or not batch.notice_pdf:
         raise Http404(_("该批次的公告 PDF 暂未提供。"))
+    elsewhere = _on_its_site(request, sites.site_of_authority(batch.authority_id))
+    if elsewhere is not None:
+        return elsewhere
     try:
         handle = batch.notice_pdf.open("rb")
     except FileNotFoundError as error:
@@ -392,8 +512,14 @@ def _export(request: HttpRequest, fmt: str) -> HttpResponseBase:
             content_type=CONTENT_TYPES["xlsx"],
         )
     try:
+        site = sites.current()
         job = export_job_request(
-            filters={**_filter_params(request), "scope": scope, "sort": sort},
+            filters={
+                **_filter_params(request),
+                "scope": scope,
+                "sort": sort,
+                **({} if site.whole else {SITE_FILTER: site.rules.slug}),
+            },
             fmt=fmt,
             language=translation.get_language() or settings.LANGUAGE_CODE,
             client=client_address(request),
@@ -418,7 +544,9 @@ def _export_job_context(job: ExportJob, total: int | None) -> dict[str, Any]:
         "expires_at": job.created_at
         + datetime.timedelta(hours=settings.EXPORT_FILE_RETENTION_HOURS),
         "refresh_seconds": EXPORT_PAGE_REFRESH_SECONDS,
-        "list_query": urlencode(job.filters),
+        "list_query": urlencode(
+            {name: value for name, value in job.filters.items() if name != SITE_FILTER}
+        ),
     }
 
 

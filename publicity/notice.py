@@ -37,7 +37,12 @@ from core.enums import PeriodUnit
 from core.pdf import register_cjk_font
 from publicity.enums import EntryStatus
 from publicity.models import Batch, Entry
-from registry.authorities import AuthorityRules, authority_rules, deployment_authority
+from registry.authorities import (
+    AuthorityRules,
+    authority_rules,
+    deployment_authority,
+    site_authority_at,
+)
 from registry.enums import Disposition, ExposureCategory
 
 PAGE_SIZES = {"A4": A4, "A3": A3}
@@ -226,8 +231,15 @@ def notice_title(batch: Batch) -> str:
 
 
 def notice_public_url(batch: Batch) -> str:
+    """The batch's page on its city's public site (public.sites), for the QR code."""
+    authority = authority_rules(batch.authority_id) if batch.authority_id else None
+    site = site_authority_at(authority.path) if authority and authority.pk else None
     return settings.NOTICE_PUBLIC_URL.format(
-        site=settings.SITE_URL.rstrip("/"), year=batch.year, number=batch.number, id=batch.pk
+        site=settings.SITE_URL.rstrip("/"),
+        city=f"/{site.slug}" if site else "",
+        year=batch.year,
+        number=batch.number,
+        id=batch.pk,
     )
 
 

@@ -34,6 +34,7 @@ from publicity.models import (
     Entry,
     EntryTally,
     Erratum,
+    ExposedUnit,
     ExposedUnitTally,
     Objection,
 )
@@ -59,10 +60,13 @@ FINISHED_CASE_STATUSES = CaseStatus.finished()
 DISTRICT_FIGURES = ("listed", "active", "overdue", "finished", "tracked")
 
 
-def district_tallies(*, today: datetime.date | None = None) -> dict[int, dict[str, int]]:
+def district_tallies(
+    *, today: datetime.date | None = None, districts: list[int] | None = None
+) -> dict[int, dict[str, int]]:
     """Each district's figures (``DISTRICT_FIGURES``, by district id) from the tallies the
     database keeps (publicity.models.EntryTally, CaseTally): two queries over a few rows
-    whatever the number of entries. A district with none of them is left out.
+    whatever the number of entries. A district with none of them is left out; with
+    ``districts`` (a city's site: the ids of its jurisdictions), only those.
 
     Overdue = active less those due from ``today`` on: the tally's rows with a deadline from
     today on are the only dated rows read (an index range), however many days have passed.
@@ -73,8 +77,13 @@ def district_tallies(*, today: datetime.date | None = None) -> dict[int, dict[st
     def of(district_id: int) -> dict[str, int]:
         return figures.setdefault(district_id, dict.fromkeys(DISTRICT_FIGURES, 0))
 
+    entry_tallies = EntryTally.objects.all()
+    case_tallies = CaseTally.objects.all()
+    if districts is not None:
+        entry_tallies = entry_tallies.filter(district_id__in=districts)
+        case_tallies = case_tallies.filter(district_id__in=districts)
     listed = (
-        EntryTally.objects.filter(status=EntryStatus.LISTED)
+        entry_tallies.filter(status=EntryStatus.LISTED)
         .values("district_id")
         .annotate(n=Sum("entries"))
         .order_by()
@@ -82,7 +91,7 @@ def district_tallies(*, today: datetime.date | None = None) -> dict[int, dict[st
     for listed_row in listed:
         of(listed_row["district_id"])["listed"] = listed_row["n"]
     cases = (
-        CaseTally.objects.filter(Q(deadline__isnull=True) | Q(deadline__gte=today))
+        case_tallies.filter(Q(deadline__isnull=True) | Q(deadline__gte=today))
         .values("district_id", "status")
         .annotate(
             total=Sum("cases", filter=Q(deadline__isnull=True), default=0),
@@ -164,22 +173,35 @@ def district_counts(
     }
 
 
-def site_counts_compute(*, today: datetime.date | None = None) -> dict[str, int]:
+def site_counts_compute(
+    *,
+    today: datetime.date | None = None,
+    districts: list[int] | None = None,
+    authority_ids: list[int] | None = None,
+) -> dict[str, int]:
     """The home page's headline figures from the tallies the database keeps (four queries over
     a few rows, whatever the number of entries; counted afresh: :func:`site_counts_counted`).
+    With ``districts`` and ``authority_ids`` (a city's site), the city's: its batches, and the
+    exposed units registered in its area (one count over its units: tens of thousands at most).
 
     The cases are those of published entries: every case is opened when its entry is
     published, so these are all cases, and the figures add up to the map's.
     """
-    districts = district_tallies(today=today).values()
-    units = ExposedUnitTally.objects.aggregate(n=Sum("units", default=0))["n"]
+    figures = district_tallies(today=today, districts=districts).values()
+    batches = Batch.objects.filter(status=BatchStatus.PUBLISHED)
+    if districts is None:
+        units = ExposedUnitTally.objects.aggregate(n=Sum("units", default=0))["n"]
+    else:
+        units = ExposedUnit.objects.filter(enterprise__jurisdiction_id__in=districts).count()
+    if authority_ids is not None:
+        batches = batches.filter(authority_id__in=authority_ids)
     return {
-        "published_batches": Batch.objects.filter(status=BatchStatus.PUBLISHED).count(),
+        "published_batches": batches.count(),
         "exposed_units": units,
-        "listed_entries": sum(d["listed"] for d in districts),
-        "cases_finished": sum(d["finished"] for d in districts),
-        "cases_active": sum(d["active"] for d in districts),
-        "cases_overdue": sum(d["overdue"] for d in districts),
+        "listed_entries": sum(d["listed"] for d in figures),
+        "cases_finished": sum(d["finished"] for d in figures),
+        "cases_active": sum(d["active"] for d in figures),
+        "cases_overdue": sum(d["overdue"] for d in figures),
     }
 
 
@@ -213,11 +235,14 @@ FIGURES_SQL = """
 """
 
 
-def published_entry_figures(*, counted: bool = False) -> dict[str, dict[Any, int]]:
+def published_entry_figures(
+    *, counted: bool = False, districts: list[int] | None = None
+) -> dict[str, dict[Any, int]]:
     """Published entries by disposition, district id, industry id and year of publication
     ({group: {key: entries}}), from the tally the database keeps (one query over a few
     thousand rows: ``publicity.models.EntryFigureTally``), or ``counted`` from the entries
-    themselves (one scan of every published entry: for the checks, never a request)."""
+    themselves (one scan of every published entry: for the checks, never a request); with
+    ``districts``, of those districts only (a city's site)."""
     if counted:
         source = (
             "(SELECT disposition, district_id, industry_id, "
@@ -228,6 +253,9 @@ def published_entry_figures(*, counted: bool = False) -> dict[str, dict[Any, int
         value = "n"
     else:
         source, params, value = "publicity_entryfiguretally", [], "entries"
+    if districts is not None and not counted:
+        source = f"(SELECT * FROM {source} WHERE district_id = ANY(%s)) AS scoped"  # noqa: S608
+        params = [list(districts)]
     groups = ", ".join(FIGURE_GROUPS)
     sql = FIGURES_SQL.format(
         groups=groups,
@@ -248,7 +276,7 @@ def published_entry_figures(*, counted: bool = False) -> dict[str, dict[Any, int
     return figures
 
 
-def cases_on_time(*, counted: bool = False) -> int:
+def cases_on_time(*, counted: bool = False, districts: list[int] | None = None) -> int:
     """The finished cases of published entries closed on or before their deadline, from the
     case tally (one query over a few rows), or ``counted`` from the cases themselves."""
     if counted:
@@ -258,23 +286,30 @@ def cases_on_time(*, counted: bool = False) -> int:
             closed_on__lte=F("deadline"),
         ).count()
     tallied = CaseTally.objects.filter(deadline__isnull=True, on_time=True)
+    if districts is not None:
+        tallied = tallied.filter(district_id__in=districts)
     return int(tallied.aggregate(n=Sum("cases", default=0))["n"])
 
 
-def case_figures(*, today: datetime.date | None = None, counted: bool = False) -> dict[str, int]:
+def case_figures(
+    *,
+    today: datetime.date | None = None,
+    counted: bool = False,
+    districts: list[int] | None = None,
+) -> dict[str, int]:
     """The cases of published entries: finished, finished on or before their deadline,
     active and overdue; from the tallies the database keeps (two queries over a few rows), or
     ``counted`` from the cases themselves (seconds over a million: never in a request)."""
     today = today or timezone.localdate()
     if counted:
-        districts = district_counts(Entry.objects.all(), today=today).values()
+        rows = district_counts(Entry.objects.all(), today=today).values()
     else:
-        districts = district_tallies(today=today).values()
+        rows = district_tallies(today=today, districts=districts).values()
     return {
-        "finished": sum(d["finished"] for d in districts),
-        "on_time": cases_on_time(counted=counted),
-        "active": sum(d["active"] for d in districts),
-        "overdue": sum(d["overdue"] for d in districts),
+        "finished": sum(d["finished"] for d in rows),
+        "on_time": cases_on_time(counted=counted, districts=districts),
+        "active": sum(d["active"] for d in rows),
+        "overdue": sum(d["overdue"] for d in rows),
     }
 
 

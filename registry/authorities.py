@@ -197,6 +197,15 @@ def authority_at(path: str) -> AuthorityRules:
     return by_path[nearest] if nearest is not None else deployment_defaults()
 
 
+def site_authority_at(path: str) -> AuthorityRules | None:
+    """The nearest authority at or above the jurisdiction with ``path`` that has a public site
+    of its own (``Authority.site_slug``: a county's records are on its city's site), or None
+    when none has (they are on the root's)."""
+    by_path: dict[str, AuthorityRules] = _rules_cached()["by_path"]
+    with_site = [own for own, rules in by_path.items() if rules.slug and path.startswith(own)]
+    return by_path[max(with_site, key=len)] if with_site else None
+
+
 def authority_rules(pk: int) -> AuthorityRules:
     """The rules of one authority by its row's id (a batch's), the defaults if it is gone."""
     for rules in _rules_cached()["by_path"].values():

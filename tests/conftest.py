@@ -69,6 +69,18 @@ def live_server(request):
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The suite's city is served at the root, as a city installed alone without a site path:
+    migration registry/0014 gave the migrated city one (settings.CITY_SITE_SLUG), which would
+    send every public address to /huizhou/...; the tests of the sites by path set theirs
+    (tests/public/test_sites.py)."""
+    from registry.models import Authority
+
+    with django_db_blocker.unblock():
+        Authority.objects.update(site_slug=None)
+
+
 @pytest.fixture(autouse=True)
 def _default_language(settings):
     # A request activates its language in the test's thread and nothing deactivates it: each

@@ -93,6 +93,7 @@ EXPECTED: dict[str, str] = {
     "public:batch-notice": "404 404 404 404 404 404 404 404",  # no notice file in this world
     "public:statistics": "200 200 200 200 200 200 200 200",
     "public:feed": "200 200 200 200 200 200 200 200",
+    "public:province-map": "200 200 200 200 200 200 200 200",  # a province's map script
     "public:api-statistics": "200 200 200 200 200 200 200 200",
     "public:api-entry-list": "200 200 200 200 200 200 200 200",
     "public:api-entry-detail": "200 200 200 200 200 200 200 200",
@@ -412,6 +413,7 @@ def world(settings, tmp_path):
         "public:entry-detail": {"pk": listed.pk},
         "public:batch-detail": {"pk": published.pk},
         "public:batch-notice": {"pk": published.pk},
+        "public:province-map": {"code": "440000"},
         "public:api-entry-detail": {"pk": listed.pk},
         "public:api-batch-detail": {"pk": published.pk},
         "public:api-enterprise-detail": {"pk": enterprise.pk},

@@ -93,6 +93,17 @@ class SubmissionForm(forms.Form):
             )
         return data
 
+    def __init__(self, *args: Any, area: Jurisdiction | None = None, **kwargs: Any) -> None:
+        """``area``: on a city's public site, the city (public.sites): its districts only are
+        offered, and a report whose district the person does not know is the city's."""
+        super().__init__(*args, **kwargs)
+        self.area = area
+        if area is not None:
+            field = self.fields["district"]
+            field.queryset = field.queryset.filter(  # type: ignore[attr-defined]
+                path__startswith=area.path
+            )
+
 
 class TrackingCodeForm(forms.Form):
     code = forms.CharField(

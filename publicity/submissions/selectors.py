@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from publicity.enums import SubmissionStatus
 from publicity.models import Submission
 from registry.authorities import deployment_authority
-from registry.models import AuditRecord
+from registry.models import AuditRecord, Jurisdiction
 from registry.permissions import is_authority_wide, user_authority, user_jurisdiction
 from registry.selectors import audit_history
 
@@ -40,6 +40,11 @@ def submission_by_code(*, code: str) -> Submission | None:
         .filter(tracking_code=tracking_code_normalise(code))
         .first()
     )
+
+
+def area_at(*, path: str) -> Jurisdiction | None:
+    """The jurisdiction at ``path`` (a city's, whose public site a report comes from)."""
+    return Jurisdiction.objects.filter(path=path).first()
 
 
 def submissions_for_staff(*, user: User | AnonymousUser) -> QuerySet[Submission]:

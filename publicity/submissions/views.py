@@ -9,17 +9,27 @@ from django.views.decorators.http import require_http_methods
 
 from core.requests import client_address
 from publicity.submissions.forms import SubmissionForm, TrackingCodeForm
-from publicity.submissions.selectors import submission_by_code
+from publicity.submissions.selectors import area_at, submission_by_code
 from publicity.submissions.services import (
     SubmissionError,
     submission_create,
     submission_rate_limited,
 )
+from registry.models import Jurisdiction
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+def _site_area(request: HttpRequest) -> Jurisdiction | None:
+    """The city whose public site the form is on (``request.public_site``, set by
+    public.sites.SiteMiddleware), or None on the root's."""
+    site = getattr(request, "public_site", None)
+    if site is None or site.whole:
+        return None
+    return area_at(path=site.rules.path)
+
+
 def submission_new(request: HttpRequest) -> HttpResponse:
-    form = SubmissionForm(request.POST or None)
+    form = SubmissionForm(request.POST or None, area=_site_area(request))
     if request.method == "POST" and form.is_valid():
         if submission_rate_limited(client=client_address(request)):
             form.add_error(None, _("提交过于频繁，请一小时后再试，或拨打举报电话。"))
@@ -31,7 +41,7 @@ def submission_new(request: HttpRequest) -> HttpResponse:
                 subject=data["subject"],
                 body=data["body"],
                 unit_name=data["unit_name"],
-                district=data["district"],
+                district=data["district"] or form.area,
                 is_anonymous=data["is_anonymous"],
                 submitter_name=data["submitter_name"],
                 submitter_contact=data["submitter_contact"],
