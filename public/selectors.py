@@ -185,7 +185,7 @@ def province_cities() -> list[dict[str, Any]]:
             {
                 "code": rules.path.rstrip("/").rsplit("/", 1)[-1],
                 "slug": rules.slug,
-                "place": rules.place,
+                "place": rules.display_place,
                 "authority": rules.display_name,
                 **sums[rules.pk],
             }
@@ -642,7 +642,7 @@ def entry_detail(*, entry: Entry) -> EntryDetail:
         site = site_of_path(other.district.path)
         other.url = url_on(site, "public:entry-detail", [other.pk])  # type: ignore[attr-defined]
         elsewhere = site is not None and (own is None or site.key != own.key)
-        other.elsewhere = site.rules.place if elsewhere and site else ""  # type: ignore[attr-defined]
+        other.elsewhere = site.rules.display_place if elsewhere and site else ""  # type: ignore[attr-defined]
     return EntryDetail(entry=entry, timeline=items, other_entries=others, corrections=corrections)
 
 

@@ -60,11 +60,18 @@ STAFF_PREFIX = "staff/"
 class Site:
     """One authority's public site: its authority's rules and the path it is served under."""
 
-    rules: AuthorityRules
     # "" for the root, "/huizhou" for a city's site (no trailing slash).
     prefix: str
     # Whether the site is the whole deployment's (the root: every city's records).
     whole: bool
+    # A city's authority's rules; None for the root, read when asked (a job or a selector
+    # outside a request reads no rule it does not need).
+    city_rules: AuthorityRules | None = None
+
+    @property
+    def rules(self) -> AuthorityRules:
+        """The site's authority's rules: the city's, or the deployment's top authority's."""
+        return self.city_rules if self.city_rules is not None else deployment_authority()
 
     @property
     def key(self) -> str:
@@ -119,11 +126,11 @@ authority_changed.connect(_forget_jurisdictions, dispatch_uid="public-site-juris
 
 
 def root_site() -> Site:
-    return Site(rules=deployment_authority(), prefix="", whole=True)
+    return Site(prefix="", whole=True)
 
 
 def city_site(rules: AuthorityRules) -> Site:
-    return Site(rules=rules, prefix=f"/{rules.slug}", whole=False)
+    return Site(prefix=f"/{rules.slug}", whole=False, city_rules=rules)
 
 
 def site_by_segment(segment: str) -> tuple[Site, bool] | None:

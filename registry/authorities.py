@@ -64,11 +64,18 @@ class AuthorityRules:
     path: str = ""
     # Its public site's path (/huizhou/...), its own, never inherited; "" without a site.
     slug: str = ""
+    # The jurisdiction's English name ("Huizhou"), "" without one.
+    place_en: str = ""
 
     @property
     def display_name(self) -> str:
         """The English name on an English page where there is one, else the Chinese."""
         return bilingual_name(self.name, self.name_en)
+
+    @property
+    def display_place(self) -> str:
+        """The place's English name on an English page where there is one, else the Chinese."""
+        return bilingual_name(self.place, self.place_en)
 
     @property
     def objection_period(self) -> Period:
@@ -105,6 +112,7 @@ def _own(authority: Authority) -> dict[str, Any]:
         "name": authority.name,
         "name_en": authority.name_en,
         "place": authority.jurisdiction.name,
+        "place_en": authority.jurisdiction.name_en,
         "regulation": authority.regulation,
         "hotline": authority.hotline,
         "newspapers": _newspapers(authority.newspapers),
@@ -133,6 +141,7 @@ def resolve(chain: list[Authority]) -> AuthorityRules:
         # Chinese one, never by its province's English name.
         values["name_en"] = chain[0].name_en
     values["slug"] = (chain[0].site_slug or "") if chain else ""
+    values["place_en"] = chain[0].jurisdiction.name_en if chain else ""
     return AuthorityRules(**values)
 
 

@@ -8,52 +8,17 @@ import pytest
 from django.core.cache import cache
 
 from publicity.models import Submission
-from registry.enums import JurisdictionLevel
-from registry.models import Authority, Jurisdiction
-from tests.factories import EnterpriseFactory, ListedEntryFactory, PublishedBatchFactory
+from registry.models import Authority
+from tests.factories import ListedEntryFactory
+from tests.province import two_city_province
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def sites(settings):
-    """Guangdong above Huizhou (site /huizhou/) and Shenzhen (site /shenzhen/, one district),
-    an entry in each city, and the same unit exposed in both."""
     settings.PUBLIC_PAGE_CACHE = True
-    cache.clear()
-    guangdong = Jurisdiction.objects.create(
-        code="440000", name="广东省", name_en="Guangdong", level=JurisdictionLevel.PROVINCE
-    )
-    Authority.objects.create(jurisdiction=guangdong, name="广东省应急管理厅")
-    huizhou = Jurisdiction.objects.get(code="441300")
-    huizhou.parent = guangdong
-    huizhou.save()
-    Authority.objects.filter(jurisdiction=huizhou).update(site_slug="huizhou")
-    shenzhen = Jurisdiction.objects.create(
-        code="440300", name="深圳市", level=JurisdictionLevel.CITY, parent=guangdong
-    )
-    futian = Jurisdiction.objects.create(
-        code="440304", name="福田区", level=JurisdictionLevel.DISTRICT, parent=shenzhen
-    )
-    sz_authority = Authority.objects.create(
-        jurisdiction=shenzhen, name="深圳市应急管理局", hotline="0755-12350", site_slug="shenzhen"
-    )
-    cache.clear()  # the rules as now saved (the signals drop them; a clean slate all the same)
-    hz_entry = ListedEntryFactory(unit_name="惠城区甲厂")
-    sz_batch = PublishedBatchFactory(authority=sz_authority, outlet="深圳特区报")
-    sz_entry = ListedEntryFactory(
-        batch=sz_batch,
-        district=futian,
-        enterprise=hz_entry.enterprise,
-        unit_name="福田区乙店",
-    )
-    other = ListedEntryFactory(
-        batch=sz_batch,
-        district=futian,
-        enterprise=EnterpriseFactory(name="福田区丙厂", jurisdiction=futian),
-        unit_name="福田区丙厂",
-    )
-    return {"hz": hz_entry, "sz": sz_entry, "sz_other": other, "sz_batch": sz_batch}
+    return two_city_province()
 
 
 def test_a_city_site_lists_only_its_own_entries_and_keeps_its_links(client, sites):
