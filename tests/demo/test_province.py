@@ -5,6 +5,7 @@ city's lists and cases and approves nothing of a city's."""
 
 import datetime
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -99,7 +100,10 @@ def test_demo_is_a_province_of_two_cities():
         "0762-12350",
         "河源",
     )
-    assert finders.find(f"vendor/china-cities/{heyuan.map_script}")
+    # Its outline's features are its counties, by code, as the map matches them.
+    outline = Path(finders.find(f"vendor/china-cities/{heyuan.map_script}")).read_text()
+    for county in counties:
+        assert f'id:"{county.code}"' in outline, county.code
     heyuan.full_clean()
 
 
