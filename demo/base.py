@@ -75,7 +75,19 @@ def require(mapping: dict[Any, Any], key: Any, what: str) -> Any:
 
 class DemoBase:
     """The state the generator's parts draw from. Seeded, and drawn from in a fixed order over
-    lists (never over sets or query order): the same rows on every load."""
+    lists (never over sets or query order): the same rows on every load.
+
+    Set up for Huizhou; a city generated after it (demo.heyuan) replaces the seeds, the city,
+    its districts and townships, and the usernames of the parts the cast plays below."""
+
+    # Who inspects and composes every batch, the officials who approve them in turn (never
+    # the composer: four eyes), who follows up the escalated cases.
+    INSPECTOR = "inspector"
+    APPROVERS: tuple[str, ...] = ("official", "official2")
+    SUPERVISOR = "supervisor"
+    # Put between a unit's place and its trade name ("" for Huizhou's, whose names read as a
+    # city's would).
+    NAME_MARKER = ""
 
     def __init__(self, *, today: datetime.date) -> None:
         self.rng = random.Random(SEED)  # noqa: S311 - demo data, not security
@@ -86,6 +98,7 @@ class DemoBase:
         self.tz = timezone.get_default_timezone()
         self.vocabulary = tables.VOCABULARY
         self.jurisdictions = {j.code: j for j in Jurisdiction.objects.all()}
+        self.city: Jurisdiction = require(self.jurisdictions, ref.CITY[0], "jurisdiction")
         self.districts: list[Jurisdiction] = []
         # Townships in reference-data order (not database order), each weighted by its district.
         self.townships: list[Jurisdiction] = []
@@ -130,4 +143,21 @@ class DemoBase:
     def person(self) -> str:
         return self.rng.choice(self.vocabulary["surnames"]) + self.rng.choice(
             self.vocabulary["given_names"]
+        )
+
+    def responsible(self, department: Department) -> tuple[str, str, str]:
+        """The department's responsible person for its exposed units (drawn the first time),
+        with the phone and e-mail as the composer took them down (often not at all)."""
+        if department.code not in self.department_heads:
+            self.department_heads[department.code] = (
+                self.person(),
+                f"139{self.contact_rng.randrange(10**8):08d}",
+                f"zeren.{department.code}@gongshi.example",
+            )
+        responsible, phone, email = self.department_heads[department.code]
+        share = tables.RESPONSIBLE_CONTACT_SHARE
+        return (
+            responsible,
+            phone if self.contact_rng.random() < share["phone"] else "",
+            email if self.contact_rng.random() < share["email"] else "",
         )

@@ -47,7 +47,7 @@ class CasesMixin(DemoBase):
         return self.liaisons[case.department.code]
 
     def _history(self, case: Case, *, track: Track) -> None:
-        inspector = self.users["inspector"]
+        inspector = self.users[self.INSPECTOR]
         opened = case.opened_on
         span = (case.deadline - opened).days
         if case.goal == CaseGoal.VERIFY_CLOSURE and track == Track.DONE:
@@ -70,13 +70,13 @@ class CasesMixin(DemoBase):
             with self.on(extended_on, 15):
                 case_extend_deadline(
                     case=case,
-                    actor=self.users["official"],
+                    actor=self.users[self.APPROVERS[0]],
                     new_deadline=new_deadline,
                     reason=f"整改工程量较大，经审核同意延长整改期限至{cn_date(new_deadline)}。",
                 )
 
     def _rectification(self, case: Case, *, track: Track, span: int) -> None:
-        inspector, liaison = self.users["inspector"], self._liaison(case)
+        inspector, liaison = self.users[self.INSPECTOR], self._liaison(case)
         progress_on = case.opened_on + self.rng.randint(3, max(4, span // 3)) * _DAY
         with self.on(progress_on, 15):
             case_record_progress(
@@ -134,12 +134,17 @@ class CasesMixin(DemoBase):
             )
 
     def _sweep_history(self) -> None:
-        """Run the daily reminder sweep on the days it would have sent something to the cases
-        still open, so their reminders and escalation stand where they would (long ago), and
-        the supervisor followed each escalation up. The staff read those messages long ago."""
+        """Run the daily reminder sweep on the days it would have sent something to the city's
+        cases still open, so their reminders and escalation stand where they would (long ago),
+        and the supervisor followed each escalation up. The staff read those messages long ago.
+
+        The sweep itself reads every city's cases: a city generated after another keeps its
+        sweeps to days when none of the other's open cases is near its deadline."""
         overdue = list(
             Case.objects.active()
-            .filter(deadline__lt=self.today)
+            .filter(
+                deadline__lt=self.today, enterprise__jurisdiction__path__startswith=self.city.path
+            )
             .select_related("department")
             .order_by("id")
         )
@@ -169,7 +174,7 @@ class CasesMixin(DemoBase):
             with self.on(supervised, 15):
                 case_supervise(
                     case=case,
-                    actor=self.users["supervisor"],
+                    actor=self.users[self.SUPERVISOR],
                     text="市政府督查室挂牌督办，要求责任单位限期完成整改。",
                 )
         readers = User.objects.filter(

@@ -10,9 +10,11 @@ once, as the worker would have run it, because publishing needs the notice.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 
 from demo import tables
 from demo.base import DemoBase
+from demo.tables import BatchSpec
 from demo.units import Exposure, Rows
 from publicity.models import Batch, Entry, PublicationJob
 from publicity.services import (
@@ -30,13 +32,15 @@ _DAY = datetime.timedelta(days=1)
 
 
 class PublishingMixin(DemoBase):
-    def publish_batches(self, rows: Rows) -> list[tuple[Batch, list[tuple[Entry, Exposure]]]]:
+    def publish_batches(
+        self, rows: Rows, specs: Sequence[BatchSpec] = tables.BATCHES
+    ) -> list[tuple[Batch, list[tuple[Entry, Exposure]]]]:
         """Every batch through its workflow; the batches with their entries and plans."""
-        inspector = self.users["inspector"]
+        inspector = self.users[self.INSPECTOR]
         published = []
-        for index, (spec, exposures) in enumerate(zip(tables.BATCHES, rows.exposures, strict=True)):
-            # The two officials take turns approving; neither composes (four eyes).
-            official = self.users["official" if index % 2 == 0 else "official2"]
+        for index, (spec, exposures) in enumerate(zip(specs, rows.exposures, strict=True)):
+            # The officials take turns approving; none composes (four eyes).
+            official = self.users[self.APPROVERS[index % len(self.APPROVERS)]]
             day = spec.published_on
             with self.on(day - 24 * _DAY, 9):
                 batch = batch_create(composer=inspector)

@@ -1,8 +1,10 @@
-"""The demo city's tables, read from the data files in ``demo/data/``.
+"""The demo province's tables, read from the data files in ``demo/data/``.
 
-The files hold what the bureau's account states (batches, dispositions, accident figures) and
-what the demo invents around it (the cast, names, roads, hazards, drawing weights); the code in
-this app only draws from them and calls the domain's services.
+The files hold what the Huizhou bureau's account states (batches, dispositions, accident
+figures) and what the demo invents around it (the cast, names, roads, hazards, drawing
+weights); the province above it (``province.json``) and its second city, Heyuan, generated
+outright (``heyuan.json``). The code in this app only draws from them and calls the domain's
+services.
 """
 
 from __future__ import annotations
@@ -53,23 +55,32 @@ def _weighted(pairs: list[list[Any]]) -> list[tuple[Any, int]]:
     return [(value, int(weight)) for value, weight in pairs]
 
 
-DEMO_PASSWORD: str = load("cast")["password"]
-USERS = [
-    DemoUser(
-        u["username"],
-        u["role"],
-        u["last_name"],
-        u["first_name"],
-        u["jurisdiction"],
-        u["department"],
-    )
-    for u in load("cast")["users"]
-]
+def _users(rows: list[dict[str, Any]]) -> list[DemoUser]:
+    return [
+        DemoUser(
+            u["username"],
+            u["role"],
+            u["last_name"],
+            u["first_name"],
+            u["jurisdiction"],
+            u["department"],
+        )
+        for u in rows
+    ]
 
-BATCHES = [
-    BatchSpec(datetime.date.fromisoformat(b["published_on"]), b["size"], b["outlet"])
-    for b in load("batches")["batches"]
-]
+
+def _batches(rows: list[dict[str, Any]]) -> list[BatchSpec]:
+    return [
+        BatchSpec(datetime.date.fromisoformat(b["published_on"]), b["size"], b["outlet"])
+        for b in rows
+    ]
+
+
+DEMO_PASSWORD: str = load("cast")["password"]
+# Huizhou's cast.
+USERS = _users(load("cast")["users"])
+
+BATCHES = _batches(load("batches")["batches"])
 DISPOSITION_COUNTS: list[tuple[str, int]] = list(load("batches")["dispositions"].items())
 DEADLINE_DAYS: dict[str, list[int]] = load("batches")["deadline_days"]
 # The share of entries whose composer took down the responsible person's phone, e-mail.
@@ -102,3 +113,17 @@ TOWNSHIP_INDUSTRIES = frozenset(_city["township_industries"])
 CAMPAIGN_2008: str = _city["campaign_2008"]
 
 VOCABULARY: dict[str, Any] = load("vocabulary")
+
+# The province above the cities, and its own staff.
+_province = load("province")
+PROVINCE: dict[str, Any] = _province["province"]
+# The cities of the reference data put under it, with their public site's path.
+PROVINCE_CITIES: list[dict[str, str]] = _province["cities"]
+PROVINCE_USERS = _users(_province["users"])
+PROVINCE_PHONE: str = _province["phone"]
+
+# Heyuan, the generated second city.
+HEYUAN: dict[str, Any] = load("heyuan")
+HEYUAN_USERS = _users(HEYUAN["users"])
+HEYUAN_BATCHES = _batches(HEYUAN["batches"])
+HEYUAN_DISPOSITION_COUNTS: list[tuple[str, int]] = list(HEYUAN["dispositions"].items())

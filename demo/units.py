@@ -184,7 +184,7 @@ class UnitsMixin(AccidentsMixin):
             if licensed:
                 kind = self.rng.choice(kinds["licensed"])
                 if kind.endswith("有限公司"):
-                    prefix = "惠州市"
+                    prefix = self.city.name
                 elif town and self.rng.random() < 0.5:
                     prefix = f"{district.name}{town}"
                 else:
@@ -193,7 +193,7 @@ class UnitsMixin(AccidentsMixin):
                 # Unlicensed workshops and shops go by the place they are in.
                 kind = self.rng.choice(kinds["unlicensed"])
                 prefix = town or township.name.removesuffix("街道")
-            name = f"{prefix}{trade}{kind}"
+            name = f"{prefix}{self.NAME_MARKER}{trade}{kind}"
             if name not in self.names:
                 self.names.add(name)
                 return name
@@ -377,22 +377,14 @@ class UnitsMixin(AccidentsMixin):
         department = self._department(
             category=category, industry_code=industry_code, township=township
         )
-        if department.code not in self.department_heads:
-            # The department's responsible person for its exposed units, with a contact.
-            self.department_heads[department.code] = (
-                self.person(),
-                f"139{self.contact_rng.randrange(10**8):08d}",
-                f"zeren.{department.code}@gongshi.example",
-            )
-        responsible, phone, email = self.department_heads[department.code]
-        share = tables.RESPONSIBLE_CONTACT_SHARE
+        responsible, phone, email = self.responsible(department)
         rows.exposures[-1].append(
             Exposure(
                 finding=finding,
                 department=department,
                 responsible_person=responsible,
-                responsible_phone=phone if self.contact_rng.random() < share["phone"] else "",
-                responsible_email=email if self.contact_rng.random() < share["email"] else "",
+                responsible_phone=phone,
+                responsible_email=email,
                 track=track,
             )
         )

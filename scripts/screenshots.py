@@ -1,4 +1,4 @@
-"""Make the README's pictures again from the demo city, as a visitor sees it in production.
+"""Make the README's pictures again from the demo, as a visitor sees it in production.
 
     make screenshots        # or: .venv/bin/python scripts/screenshots.py
 

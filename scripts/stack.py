@@ -168,9 +168,9 @@ def services(env: dict[str, str]) -> Iterator[None]:
 LOGINS_HEADER = "Demo logins"
 
 
-def demo_output_split(output: str) -> tuple[str, str, list[tuple[str, str]]]:
+def demo_output_split(output: str) -> tuple[str, str, list[tuple[str, str, str]]]:
     """load_demo's output as (what it says about the load, the logins' header line, the
-    (username, role) of each login)."""
+    (username, role, province or city) of each login)."""
     start = output.find(LOGINS_HEADER)
     if start < 0:
         return output, "", []
@@ -178,8 +178,8 @@ def demo_output_split(output: str) -> tuple[str, str, list[tuple[str, str]]]:
     logins = []
     for line in rest.splitlines():
         fields = line.split()
-        if len(fields) == 2:
-            logins.append((fields[0], fields[1]))
+        if len(fields) == 3:
+            logins.append((fields[0], fields[1], fields[2]))
     return output[:start], header, logins
 
 
@@ -204,9 +204,13 @@ def startup_text(demo_output: str, *, url: str, logs: Sequence[Path] = ()) -> st
     _said, header, logins = demo_output_split(demo_output)
     lines = []
     if logins:
-        width = max(len(username) for username, _role in logins)
+        user_width = max(len(username) for username, _role, _place in logins)
+        role_width = max(len(role) for _username, role, _place in logins)
         lines.append(header)
-        lines += [f"  {username:<{width}}  {role}" for username, role in logins]
+        lines += [
+            f"  {username:<{user_width}}  {role:<{role_width}}  {place}"
+            for username, role, place in logins
+        ]
         lines.append("")
     for path in logs:
         shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path

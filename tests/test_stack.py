@@ -106,31 +106,39 @@ def test_startup_text_shows_each_login_once_aligned_and_the_url_last():
     from demo.city import DEMO_USERS
     from demo.management.commands.load_demo import logins_text
 
-    output = "Loaded the demo city in 23.1 s: 11 published batches, 347 entries.\n" + logins_text()
+    output = (
+        "Loaded the demo province in 23.1 s: 15 published batches, 407 entries.\n" + logins_text()
+    )
     url = stack.shown_url("127.0.0.1", "8123")
 
     said, _header, logins = stack.demo_output_split(output)
     text = stack.startup_text(output, url=url, logs=[stack.LOG_DIR / "worker.log"])
 
     # What is printed while loading says how it went, without the logins...
-    assert said.startswith("Loaded the demo city in ")
-    assert not any(username in said.split() for username, _role in DEMO_USERS)
+    assert said.startswith("Loaded the demo province in ")
+    assert not any(username in said.split() for username, _role, _place in DEMO_USERS)
     # ...which come once, with the URL, when everything is up.
     assert logins == DEMO_USERS
     lines = text.splitlines()
     login_lines = [line for line in lines if line.startswith("  ")]
     assert [line.split() for line in login_lines] == [list(login) for login in DEMO_USERS]
-    # The roles in one column, however long the usernames.
+    # The roles in one column, however long the usernames, and the province or city each
+    # login works in in another.
     assert (
         len(
             {
                 line.index(role, len(user) + 2)
-                for line, (user, role) in zip(login_lines, DEMO_USERS, strict=True)
+                for line, (user, role, _place) in zip(login_lines, DEMO_USERS, strict=True)
             }
         )
         == 1
     )
-    for username, _role in DEMO_USERS:
+    assert (
+        len({line.rindex(place) for line, (*_, place) in zip(login_lines, DEMO_USERS, strict=True)})
+        == 1
+    )
+    assert {place for _user, _role, place in DEMO_USERS} == {"广东省", "惠州市", "河源市"}
+    for username, _role, _place in DEMO_USERS:
         assert sum(line.split()[0] == username for line in login_lines) == 1
     # The URL is the last line: it stays on the screen.
     assert (

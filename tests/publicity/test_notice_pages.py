@@ -35,8 +35,8 @@ WORD = re.compile(
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    """The demo city loaded once for the module, in a transaction rolled back at its end (as
-    tests/test_demo.py loads it)."""
+    """The demo province loaded once for the module, in a transaction rolled back at its end
+    (as tests/demo/conftest.py loads it)."""
     from django.db import transaction
 
     with django_db_blocker.unblock(), transaction.atomic():
