@@ -36,7 +36,14 @@ from typing import Any
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponseRedirect
 from django.http.response import HttpResponseBase
-from django.urls import Resolver404, get_script_prefix, resolve, reverse, set_script_prefix
+from django.urls import (
+    Resolver404,
+    ResolverMatch,
+    get_script_prefix,
+    resolve,
+    reverse,
+    set_script_prefix,
+)
 from django.utils.encoding import iri_to_uri
 
 from registry.authorities import (
@@ -220,6 +227,13 @@ def with_query(request: HttpRequest, path: str) -> str:
     return f"{path}?{iri_to_uri(query)}" if query else path
 
 
+def _root_match(path: str) -> ResolverMatch | None:
+    try:
+        return resolve(path)
+    except Resolver404:
+        return None
+
+
 def _redirect(request: HttpRequest, path: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(with_query(request, path))
 
@@ -234,12 +248,16 @@ class SiteMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         path = request.path_info
         head, _slash, rest = path.lstrip("/").partition("/")
-        found = site_by_segment(head) if head and _slash else None
+        # A path of the root's own (entries, staff, healthz, favicon.ico, ...) needs no look
+        # at the authorities: the health checks and error pages work without a database.
+        maybe_site = bool(head) and _root_match(path) is None
+        found = site_by_segment(head) if maybe_site and _slash else None
         if found is None:
-            if head and not _slash and site_by_segment(head) is not None:
+            if maybe_site and not _slash and site_by_segment(head) is not None:
                 return _redirect(request, f"{request.path}/")  # /huizhou -> /huizhou/
             site = root_site()
-            if site.rules.slug and request.method in ("GET", "HEAD") and is_public_route(path):
+            get = request.method in ("GET", "HEAD")
+            if get and is_public_route(path) and site.rules.slug:
                 # A city installed alone with a site path: its pages live under the path.
                 return _redirect(request, f"{get_script_prefix()}{site.rules.slug}{path}")
             request.public_site = site  # type: ignore[attr-defined]

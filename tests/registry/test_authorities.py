@@ -58,7 +58,10 @@ def test_the_migration_made_the_citys_settings_its_authority():
     )
     # The resolved rules of the deployment are exactly its settings: nothing printed moved.
     assert deployment_authority() == dataclasses.replace(
-        deployment_defaults(), pk=authority.pk, path=authority.jurisdiction.path
+        deployment_defaults(),
+        pk=authority.pk,
+        path=authority.jurisdiction.path,
+        place_en=authority.jurisdiction.name_en,
     )
 
 
