@@ -51,8 +51,9 @@ class FindingPoolFilter(DistrictsOfUser):
     def filter_district(
         self, queryset: QuerySet[Finding], name: str, value: Jurisdiction
     ) -> QuerySet[Finding]:
-        # One indexed prefix match: the district and every township under it.
-        return queryset.filter(inspection__enterprise__jurisdiction__path__startswith=value.path)
+        # One indexed prefix match: the district and every township under it, where the
+        # inspection took place.
+        return queryset.filter(inspection__place__path__startswith=value.path)
 
 
 class BatchFilter(django_filters.FilterSet):

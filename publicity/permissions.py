@@ -29,6 +29,7 @@ from registry.permissions import (
     scope_to_user,
     user_jurisdiction,
 )
+from registry.selectors import FINDING_PLACE_PATH
 
 AnyUser = User | AnonymousUser
 
@@ -50,8 +51,9 @@ def visible_batches(user: AnyUser) -> QuerySet[Batch]:
 
 
 def finding_pool_scope(user: AnyUser) -> QuerySet[Finding]:
-    """Findings the user may put into a batch: those of enterprises in their area."""
-    return scope_to_user(Finding.objects.all(), user, "inspection__enterprise__jurisdiction__path")
+    """Findings the user may put into a batch: those of inspections that took place in their
+    area (wherever the unit is registered)."""
+    return scope_to_user(Finding.objects.all(), user, FINDING_PLACE_PATH)
 
 
 def batch_rights(batch: Batch, user: AnyUser, today: datetime.date | None = None) -> Rights:

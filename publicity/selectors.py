@@ -475,7 +475,7 @@ def finding_pool(
 
     findings = (
         awaiting_batch(finding_pool_scope(user))
-        .select_related("inspection__enterprise__jurisdiction")
+        .select_related("inspection__enterprise__jurisdiction", "inspection__place")
         .order_by("-id")
     )
     filterset = FindingPoolFilter(data, queryset=findings, user=user)

@@ -78,7 +78,7 @@ class CaseAdmin(ViewOnlyAdminMixin, admin.ModelAdmin):
         OverdueListFilter,
         "disposition",
         "goal",
-        district_filter("enterprise__jurisdiction"),
+        district_filter("place"),
     ]
     search_fields = ["enterprise__name", "=enterprise__credit_code", "responsible_person"]
     list_select_related = ["enterprise", "department"]

@@ -47,7 +47,9 @@ def build_case_letter_pdf(*, case: Case, code: str, issued_on: datetime.date) ->
 
     enterprise = case.enterprise
     findings = list(case.findings.order_by("id"))
-    authority = authority_for(enterprise.jurisdiction)
+    # The authority of the place the findings were found signs, wherever the unit is
+    # registered.
+    authority = authority_for(case.place)
     # The letter is an official paper in the authority's language, whatever the clerk's UI.
     with override("zh-hans"):
         unit_url = settings.SITE_URL.rstrip("/") + "/unit/"

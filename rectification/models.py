@@ -55,6 +55,16 @@ class Case(models.Model):
     findings = models.ManyToManyField(
         "registry.Finding", related_name="cases", verbose_name=_("检查发现")
     )
+    # Where its findings were found (its principal finding's inspection's place), copied when
+    # the case is opened: staff are scoped to a case by this one indexed column rather than
+    # through case → finding → inspection, and a unit inspected in two cities has each
+    # city's case in that city.
+    place = models.ForeignKey(
+        "registry.Jurisdiction",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("检查地点"),
+    )
     disposition = models.CharField(_("处理措施"), max_length=32, choices=Disposition.choices)
     goal = models.CharField(_("跟踪目标"), max_length=16, choices=CaseGoal.choices)
     status = models.CharField(
@@ -112,13 +122,20 @@ class Case(models.Model):
                 condition=Q(status__in=CaseStatus.active()),
                 name="case_active_by_deadline",
             ),
-            # The same cases by unit, for staff scoped to a district: their queue counts walk
-            # the district's units and read each unit's active cases from this index alone.
+            # The same cases by unit (a unit's page, its reminders).
             models.Index(
                 fields=["enterprise", "deadline"],
                 include=["status", "escalated_at"],
                 condition=Q(status__in=CaseStatus.active()),
                 name="case_active_by_enterprise",
+            ),
+            # The same cases by place, for staff scoped to a district: their queue counts walk
+            # the district's places and read each place's active cases from this index alone.
+            models.Index(
+                fields=["place", "deadline"],
+                include=["status", "escalated_at"],
+                condition=Q(status__in=CaseStatus.active()),
+                name="case_active_by_place",
             ),
             # A department's active cases in the lists' order (the liaisons' queues).
             models.Index(

@@ -32,7 +32,9 @@ from rectification.reply_workflow import REPLY
 from rectification.workflows import CASE, department_of
 from registry.permissions import scope_to_user
 
-CASE_JURISDICTION_PATH = "enterprise__jurisdiction__path"
+# Where a case lies: the place its findings were found (``Case.place``, copied when it
+# opened), not where its unit is registered: one indexed column, no join through the unit.
+CASE_JURISDICTION_PATH = "place__path"
 
 # The moves a member of staff may be offered on the case page.
 STAFF_MOVES = (

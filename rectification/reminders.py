@@ -396,8 +396,7 @@ class _Decision:
         SELECT i.id, i.case_id, i.subject, i.body, supervisor.user_id
         FROM inserted i
         JOIN {case} c ON c.id = i.case_id
-        JOIN {enterprise} e ON e.id = c.enterprise_id
-        JOIN {jurisdiction} j ON j.id = e.jurisdiction_id
+        JOIN {jurisdiction} j ON j.id = c.place_id
         JOIN unnest(%(supervisor_users)s::integer[], %(supervisor_paths)s::text[])
              AS supervisor(user_id, path) ON starts_with(j.path, supervisor.path)
         WHERE i.kind = %(escalation)s AND cardinality(%(supervisor_users)s::integer[]) > 0
@@ -467,7 +466,7 @@ def _send_pending_chunk(recipients: _Recipients) -> OutboxResult:
             "body",
             "in_inbox",
             "case__department_id",
-            "case__enterprise__jurisdiction__path",
+            "case__place__path",
             "case__responsible_email",
         )[: settings.REMINDER_SWEEP_CHUNK]
     )

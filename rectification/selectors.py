@@ -41,7 +41,11 @@ from rectification.models import (
     Reply,
     overdue_condition,
 )
-from rectification.permissions import cases_visible_to, replies_visible_to
+from rectification.permissions import (
+    CASE_JURISDICTION_PATH,
+    cases_visible_to,
+    replies_visible_to,
+)
 from rectification.reminder_texts import reminder_shown
 from rectification.workflows import STAFF_ONLY_TEXT
 from registry.permissions import scope_to_user
@@ -137,7 +141,7 @@ def case_queue(
     # cannot hear from its unit through the website.
     letter_issued = Exists(AccessCode.objects.filter(case=OuterRef("pk"), revoked_at__isnull=True))
     return (
-        _with_overdue(cases.select_related("enterprise__jurisdiction", "department"), today)
+        _with_overdue(cases.select_related("enterprise", "place", "department"), today)
         .annotate(letter_issued=letter_issued)
         .order_by("deadline", "id")
     )
@@ -145,7 +149,7 @@ def case_queue(
 
 def case_detail_queryset() -> QuerySet[Case]:
     return Case.objects.select_related(
-        "enterprise__jurisdiction", "enterprise__industry", "department"
+        "enterprise__jurisdiction", "enterprise__industry", "place", "department"
     ).prefetch_related("findings")
 
 
@@ -227,7 +231,7 @@ def replies_pending(*, user: User | AnonymousUser) -> QuerySet[Reply]:
     return (
         replies_visible_to(user)
         .filter(status=ReplyStatus.SUBMITTED)
-        .select_related("case__enterprise__jurisdiction", "case__department")
+        .select_related("case__enterprise", "case__place", "case__department")
         .defer("case__enterprise__name_bigrams")
         .order_by("submitted_at", "id")
     )
@@ -235,7 +239,7 @@ def replies_pending(*, user: User | AnonymousUser) -> QuerySet[Reply]:
 
 def reply_detail_queryset() -> QuerySet[Reply]:
     return Reply.objects.select_related(
-        "case__enterprise__jurisdiction", "case__department", "decided_by"
+        "case__enterprise__jurisdiction", "case__place", "case__department", "decided_by"
     )
 
 
@@ -401,7 +405,7 @@ def cases_due_soon(
             deadline__gte=today, deadline__lte=today + datetime.timedelta(days=days)
         ),
         user,
-        "enterprise__jurisdiction__path",
+        CASE_JURISDICTION_PATH,
     )
     rows = list(
         queryset.select_related("enterprise", "department")

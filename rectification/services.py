@@ -43,7 +43,7 @@ from rectification.workflows import (
     CaseError,
 )
 from registry.enums import Disposition
-from registry.models import Department, Enterprise, Finding
+from registry.models import Department, Enterprise, Finding, Jurisdiction
 from registry.validators import contact_cleaned
 
 
@@ -221,6 +221,7 @@ def _opening_deadline(deadline: Deadline, opened_on: datetime.date) -> dict[str,
 def case_open(
     *,
     enterprise: Enterprise,
+    place: Jurisdiction,
     findings: Iterable[Finding],
     disposition: str,
     deadline: Deadline,
@@ -235,13 +236,15 @@ def case_open(
     with the responsible person's contact captured on the entry (the reminders' address).
 
     ``deadline`` is the entry's, with why it moved off a rest day if it did; a deadline
-    already past on the day of publication becomes that day.
+    already past on the day of publication becomes that day. ``place`` is where its findings
+    were found (the principal finding's inspection's place), which scopes the case to staff.
 
     Side effects: the case row, its findings, and an "opened" event visible to the public.
     """
     CASE.check(Case(), "open", SYSTEM_ACTOR)
     case = Case.objects.create(
         enterprise=enterprise,
+        place=place,
         disposition=disposition,
         goal=case_goal_for(disposition),
         status=CaseStatus.OPEN,

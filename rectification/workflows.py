@@ -58,10 +58,11 @@ def _of_the_authority(context: Context[Case]) -> str | None:
     staff's: the province's staff read the case and supervise it, and decide none of it."""
     user = context.user
     case = context.obj
-    if user is None or works_in_authority_of(user, lambda: case.enterprise.jurisdiction):
+    # The authority of the place its findings were found, wherever the unit is registered.
+    if user is None or works_in_authority_of(user, lambda: case.place):
         return None
     return _("该案件由%(authority)s办理，您可以查阅和督查，不能办理。") % {
-        "authority": authority_for(case.enterprise.jurisdiction).display_name
+        "authority": authority_for(case.place).display_name
     }
 
 

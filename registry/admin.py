@@ -307,7 +307,7 @@ class FindingInline(admin.StackedInline):
 @admin.register(Inspection)
 class InspectionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["enterprise", "date", "kind", "campaign", "created_by"]
-    list_filter = ["kind", "campaign_basis", district_filter("enterprise__jurisdiction")]
+    list_filter = ["kind", "campaign_basis", district_filter("place")]
     search_fields = ["enterprise__name", "=enterprise__credit_code", "campaign"]
     list_select_related = ["enterprise", "created_by"]
     date_hierarchy = "date"
@@ -317,9 +317,31 @@ class InspectionAdmin(AuditedAdminMixin, admin.ModelAdmin):
     inlines = [FindingInline]
     show_full_result_count = False
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Inspection | None = None) -> Any:
+        # Where it took place is chosen when it is recorded: its findings' entries and cases
+        # were placed by it (registry.services.inspection_update keeps it so too).
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "place"] if obj is not None else fields
+
+    def get_form(
+        self,
+        request: HttpRequest,
+        obj: Inspection | None = None,
+        change: bool = False,
+        **kwargs: Any,
+    ) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None and "place" in form.base_fields:
+            # Left empty, where its unit is registered, as the registration service takes it.
+            form.base_fields["place"].required = False
+            form.base_fields["place"].help_text = _("不填则为单位的登记地。")
+        return form
+
     def save_model(self, request: HttpRequest, obj: Inspection, form: Any, change: bool) -> None:
         if not change:
             obj.created_by = request.user  # type: ignore[assignment]
+            if obj.place_id is None:
+                obj.place_id = obj.enterprise.jurisdiction_id
         super().save_model(request, obj, form, change)
 
 

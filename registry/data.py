@@ -76,6 +76,8 @@ class InspectionData:
     campaign_basis: str
     campaign: str
     notes: str
+    # Where it took place; None: where its unit is registered.
+    place: Jurisdiction | None = None
 
 
 @dataclass(frozen=True)

@@ -105,7 +105,8 @@ class InspectionFilter(DistrictsOfUser):
         return queryset.filter(enterprise__in=units.values("pk"))
 
     def filter_district(self, queryset: QuerySet, name: str, value: Jurisdiction) -> QuerySet:
-        return _in_district(queryset, "enterprise__jurisdiction__path", value)
+        # Where the inspection took place, as the list is scoped.
+        return _in_district(queryset, "place__path", value)
 
     def filter_mine(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         if not value or self.request is None:

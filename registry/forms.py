@@ -17,9 +17,15 @@ from django.utils.translation import gettext_lazy as _
 
 from core.pdf import PRINTED_TEXT_MAX_LENGTH
 from core.uploads import CheckedFile, evidence_check
-from registry.data import AccidentData, EnterpriseData, InspectionData, finding_deadline_problem
+from registry.data import (
+    AccidentData,
+    EnterpriseData,
+    InspectionData,
+    finding_deadline_problem,
+)
 from registry.enums import CampaignBasis, InspectionKind, LicenceStatus, OperatingStatus
 from registry.models import Accident, Enterprise, Finding, Industry, Jurisdiction
+from registry.permissions import inspection_place_problem
 from registry.search import normalise_spaces
 from registry.selectors import (
     enterprise_by_code_for,
@@ -132,6 +138,9 @@ class EnterpriseForm(forms.Form):
         self.user = user
         self.instance = instance
         self.similar: list[Enterprise] = []
+        # The unit already registered under the code typed, anywhere in the province: the
+        # page offers to record an inspection of it instead.
+        self.duplicate_of: Enterprise | None = None
         self.fields["jurisdiction"].queryset = jurisdictions_for(user)  # type: ignore[attr-defined]
 
     def clean_name(self) -> str:
@@ -219,6 +228,21 @@ class EnterpriseImportForm(forms.Form):
 # --- Inspections and findings ------------------------------------------------------------------
 
 
+class CreditCodeLookupForm(forms.Form):
+    """The unit to inspect, by its credit code, in the province's register."""
+
+    code = forms.CharField(
+        label=_("统一社会信用代码"),
+        max_length=40,
+        help_text=_("在全省单位名录中按统一社会信用代码查找要检查的单位，无需重复登记。"),
+    )
+
+    def clean_code(self) -> str:
+        code = normalise_credit_code(self.cleaned_data["code"])
+        validate_credit_code(code)
+        return code
+
+
 class InspectorChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: User) -> str:
         full = f"{obj.last_name}{obj.first_name}".strip()
@@ -227,6 +251,16 @@ class InspectorChoiceField(forms.ModelMultipleChoiceField):
 
 class InspectionForm(forms.Form):
     date = forms.DateField(label=_("检查日期"), widget=DateInput())
+    place = JurisdictionChoiceField(
+        label=_("检查地点"),
+        queryset=Jurisdiction.objects.none(),
+        # Left empty: where the unit is registered (a new inspection), or where it was
+        # recorded (an edit), as the service takes it.
+        required=False,
+        empty_label=_("单位登记地"),
+        help_text=_("默认为单位的登记地；在本辖区其他县区检查该单位的场所时请改选。"),
+        error_messages={"invalid_choice": _("请选择您辖区内的县区或乡镇街道作为检查地点。")},
+    )
     inspectors = InspectorChoiceField(
         label=_("执法人员"),
         queryset=User.objects.none(),
@@ -248,7 +282,19 @@ class InspectionForm(forms.Form):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["inspectors"].queryset = inspectors_for(user)  # type: ignore[attr-defined]
+        # The places of the inspector's own area: a place outside it is no choice at all.
+        self.fields["place"].queryset = jurisdictions_for(user)  # type: ignore[attr-defined]
+
+    def clean_place(self) -> Jurisdiction | None:
+        place: Jurisdiction | None = self.cleaned_data["place"]
+        if place is None:
+            return None
+        problem = inspection_place_problem(place=place, actor=self.user)
+        if problem is not None:
+            raise ValidationError(problem, code="place")
+        return place
 
     def clean_date(self) -> Any:
         date = self.cleaned_data["date"]
@@ -274,6 +320,7 @@ class InspectionForm(forms.Form):
             campaign_basis=data["campaign_basis"] or "",
             campaign=data["campaign"].strip(),
             notes=data["notes"].strip(),
+            place=data["place"],
         )
 
 

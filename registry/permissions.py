@@ -18,8 +18,9 @@ from typing import TypeVar
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Model, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from registry.authorities import (
     AuthorityRules,
@@ -27,7 +28,8 @@ from registry.authorities import (
     authority_at,
     deployment_authority,
 )
-from registry.models import Jurisdiction, StaffProfile
+from registry.enums import JurisdictionLevel
+from registry.models import Enterprise, Inspection, Jurisdiction, StaffProfile
 
 M = TypeVar("M", bound=Model)
 
@@ -152,12 +154,47 @@ def object_for_user(
         raise Http404 from missing
 
 
+def scope_enterprises_to_user(
+    queryset: QuerySet[Enterprise], user: User | AnonymousUser
+) -> QuerySet[Enterprise]:
+    """Keep the units of the register the user sees: those registered in their area, and
+    those inspected in it (the register is the province's, one row per unit; a unit
+    registered in one city and inspected in another is seen by both, each with its own
+    records only, :func:`registry.selectors.enterprise_related`). Every other record of a
+    unit (finding, entry, case) flows from an inspection, so "a record of the unit in the
+    user's area" is "an inspection that took place there"."""
+    if user.is_authenticated and user.is_superuser:
+        return queryset
+    jurisdiction = user_jurisdiction(user)
+    if jurisdiction is None:
+        return queryset.none()
+    inspected_here = Inspection.objects.filter(
+        enterprise=OuterRef("pk"), place__path__startswith=jurisdiction.path
+    )
+    return queryset.filter(
+        Q(jurisdiction__path__startswith=jurisdiction.path) | Exists(inspected_here)
+    )
+
+
 def in_user_scope(jurisdiction: Jurisdiction, user: User | AnonymousUser) -> bool:
     """Whether one jurisdiction (of a record) lies in the user's area."""
     if user.is_authenticated and user.is_superuser:
         return True
     own = user_jurisdiction(user)
     return own is not None and jurisdiction.path.startswith(own.path)
+
+
+def inspection_place_problem(*, place: Jurisdiction, actor: User | AnonymousUser) -> str | None:
+    """Why an inspection cannot be recorded as made at ``place``, or None: a place is a
+    district or a township, as a unit's own jurisdiction is, and one in the inspector's own
+    area (a city's inspectors any district of their city). The form asks this too."""
+    if place.level in (JurisdictionLevel.PROVINCE, JurisdictionLevel.CITY):
+        return _("检查地点请选择县区或乡镇街道。")
+    if not in_user_scope(place, actor):
+        return _("“%(place)s”不在您的辖区内，不能登记在那里进行的检查。") % {
+            "place": place.display_name
+        }
+    return None
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import QueryDict
+from django.http import Http404, QueryDict
 
 from core.calendar import unknown_years_warning, working_calendar
 from core.pages import bounded_count
@@ -33,64 +33,121 @@ from registry.models import (
     LegalProvision,
     PendingUpload,
 )
-from registry.permissions import object_for_user, scope_to_user, user_jurisdiction
+from registry.permissions import (
+    object_for_user,
+    scope_enterprises_to_user,
+    scope_to_user,
+    user_jurisdiction,
+)
 from registry.search import has_exposures, same_name_key
 
 AnyUser = User | AnonymousUser
+
+# Where each record that flows from an inspection lies, for ``scope_to_user``: the place the
+# inspection took place, not where its unit is registered (a unit is inspected anywhere in
+# the province; each city sees its own inspections of it).
+INSPECTION_PLACE_PATH = "place__path"
+FINDING_PLACE_PATH = "inspection__place__path"
 
 
 # --- Enterprises ---------------------------------------------------------------------------
 
 
 def enterprise_list(*, user: AnyUser, params: QueryDict) -> EnterpriseFilter:
-    """The enterprises the user may see, filtered by the list's query parameters."""
-    queryset = scope_to_user(
+    """The enterprises the user may see (registered or inspected in their area), filtered by
+    the list's query parameters."""
+    queryset = scope_enterprises_to_user(
         Enterprise.objects.select_related("jurisdiction", "industry")
         .defer("name_bigrams")
         .annotate(exposed=has_exposures())
         .order_by("name", "id"),
         user,
-        "jurisdiction__path",
     )
     return EnterpriseFilter(params, queryset=queryset, user=user)
 
 
 def enterprise_get(*, user: AnyUser, pk: int) -> Enterprise:
-    """One enterprise the user may see (Http404 otherwise)."""
-    return object_for_user(
-        Enterprise.objects.select_related("jurisdiction", "jurisdiction__parent", "industry").defer(
-            "name_bigrams"
-        ),
-        user,
-        "jurisdiction__path",
-        pk,
+    """One enterprise the user may see (Http404 otherwise): registered in their area, or
+    inspected in it."""
+    enterprise = (
+        scope_enterprises_to_user(
+            Enterprise.objects.select_related(
+                "jurisdiction", "jurisdiction__parent", "industry"
+            ).defer("name_bigrams"),
+            user,
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if enterprise is None:
+        raise Http404
+    return enterprise
+
+
+def enterprise_by_credit_code(*, code: str) -> Enterprise | None:
+    """The unit holding this credit code anywhere in the register (the province's, one row
+    per code): the inspector who found a unit registered in another city inspects that row
+    rather than registering the unit twice. The code is the unit's public identity, so the
+    row's name and registered place are what the lookup shows, never its records."""
+    return (
+        Enterprise.objects.select_related("jurisdiction")
+        .defer("name_bigrams")
+        .filter(credit_code=code)
+        .first()
     )
 
 
-def enterprise_related(*, enterprise: Enterprise) -> dict[str, Any]:
-    """Everything about a unit for its page: inspections, findings, entries, cases, accidents.
+def enterprise_for_inspection(*, user: AnyUser, pk: int, credit_code: str = "") -> Enterprise:
+    """The unit an inspector records an inspection of: one they see
+    (:func:`enterprise_get`), or one they looked up by its credit code in the province's
+    register (:func:`enterprise_by_credit_code`): the code, as given, must be the unit's.
+    Http404 otherwise."""
+    if credit_code:
+        enterprise = enterprise_by_credit_code(code=credit_code)
+        if enterprise is not None and enterprise.pk == pk:
+            return enterprise
+    return enterprise_get(user=user, pk=pk)
+
+
+def enterprise_related(*, enterprise: Enterprise, user: AnyUser) -> dict[str, Any]:
+    """Everything about a unit for its page that lies in the user's area: inspections,
+    findings, entries, cases, accidents. Another city's records of the same unit (it was
+    inspected there too) are that city's and are not shown.
 
     Entries and cases belong to higher apps; they are read through the reverse relations
-    ``Enterprise.entries`` and ``Enterprise.cases`` with the columns a list needs.
+    ``Enterprise.entries`` and ``Enterprise.cases`` with the columns a list needs, each
+    scoped by its own place column (``Entry.district``, ``Case.place``).
     """
     inspections = list(
-        enterprise.inspections.annotate(finding_count=Count("findings"))
+        scope_to_user(enterprise.inspections.all(), user, INSPECTION_PLACE_PATH)
+        .annotate(finding_count=Count("findings"))
+        .select_related("place")
         .prefetch_related("inspectors")
         .order_by("-date", "-id")
     )
     findings = list(
-        Finding.objects.filter(inspection__enterprise=enterprise)
+        scope_to_user(
+            Finding.objects.filter(inspection__enterprise=enterprise), user, FINDING_PLACE_PATH
+        )
         .select_related("inspection")
         .annotate(entry_count=Count("entries"))
         .order_by("-inspection__date", "-id")
     )
     entries = list(
-        enterprise.entries.select_related("batch").order_by("-batch__published_on", "-id")  # type: ignore[attr-defined]
+        scope_to_user(enterprise.entries.all(), user, "district__path")  # type: ignore[attr-defined]
+        .select_related("batch")
+        .order_by("-batch__published_on", "-id")
     )
     cases = list(
-        enterprise.cases.select_related("department").order_by("-opened_on", "-id")  # type: ignore[attr-defined]
+        scope_to_user(enterprise.cases.all(), user, "place__path")  # type: ignore[attr-defined]
+        .select_related("department")
+        .order_by("-opened_on", "-id")
     )
-    accidents = list(enterprise.accidents.order_by("-date", "-id"))
+    accidents = list(
+        scope_to_user(enterprise.accidents.all(), user, "jurisdiction__path").order_by(
+            "-date", "-id"
+        )
+    )
     return {
         "inspections": inspections,
         "findings": findings,
@@ -159,7 +216,7 @@ def _finding_count(**conditions: Any) -> Coalesce:
 
 def inspection_list(*, user: AnyUser, params: QueryDict, request: Any = None) -> InspectionFilter:
     queryset = scope_to_user(
-        Inspection.objects.select_related("enterprise", "enterprise__jurisdiction")
+        Inspection.objects.select_related("enterprise", "enterprise__jurisdiction", "place")
         .defer("enterprise__name_bigrams")
         .prefetch_related("inspectors")
         .annotate(
@@ -168,7 +225,7 @@ def inspection_list(*, user: AnyUser, params: QueryDict, request: Any = None) ->
         )
         .order_by("-date", "-id"),
         user,
-        "enterprise__jurisdiction__path",
+        INSPECTION_PLACE_PATH,
     )
     return InspectionFilter(params, queryset=queryset, request=request, user=user)
 
@@ -176,10 +233,10 @@ def inspection_list(*, user: AnyUser, params: QueryDict, request: Any = None) ->
 def inspection_get(*, user: AnyUser, pk: int) -> Inspection:
     return object_for_user(
         Inspection.objects.select_related(
-            "enterprise", "enterprise__jurisdiction", "enterprise__industry", "created_by"
+            "enterprise", "enterprise__jurisdiction", "enterprise__industry", "created_by", "place"
         ).defer("enterprise__name_bigrams"),
         user,
-        "enterprise__jurisdiction__path",
+        INSPECTION_PLACE_PATH,
         pk,
     )
 
@@ -198,7 +255,7 @@ def evidence_get(*, user: AnyUser, pk: int) -> Evidence:
     return object_for_user(
         Evidence.objects.select_related("finding"),
         user,
-        "finding__inspection__enterprise__jurisdiction__path",
+        f"finding__{FINDING_PLACE_PATH}",
         pk,
     )
 
@@ -243,9 +300,7 @@ def findings_awaiting_batch(*, user: AnyUser, limit: int = 10) -> tuple[list[Fin
     :func:`awaiting_batch`, so both reads walk the partial index of what waits now, however
     many findings were ever batched.
     """
-    queryset = scope_to_user(
-        awaiting_batch(Finding.objects.all()), user, "inspection__enterprise__jurisdiction__path"
-    )
+    queryset = scope_to_user(awaiting_batch(Finding.objects.all()), user, FINDING_PLACE_PATH)
     rows = list(
         queryset.select_related("inspection", "inspection__enterprise")
         .defer("inspection__enterprise__name_bigrams")

@@ -47,9 +47,10 @@ from registry.models import (
     Evidence,
     Finding,
     Inspection,
+    Jurisdiction,
     PendingUpload,
 )
-from registry.permissions import in_user_scope
+from registry.permissions import in_user_scope, inspection_place_problem
 
 # --- Enterprises ---------------------------------------------------------------------------
 
@@ -365,7 +366,7 @@ def _evidence_from_pending(*, finding: Finding, upload: PendingUpload, actor: Us
 
 # --- Inspections and findings --------------------------------------------------------------
 
-INSPECTION_FIELDS = ["date", "inspectors", "kind", "campaign_basis", "campaign", "notes"]
+INSPECTION_FIELDS = ["date", "place", "inspectors", "kind", "campaign_basis", "campaign", "notes"]
 FINDING_FIELDS = [
     "category",
     "description",
@@ -466,9 +467,12 @@ def _audit_finding(
     return record
 
 
-def _check_inspection(*, actor: User, enterprise: Enterprise, data: InspectionData) -> None:
-    if not in_user_scope(enterprise.jurisdiction, actor):
-        raise RegistryError(_("该单位不在您的辖区内，不能登记或修改它的检查。"))
+def _check_inspection(*, actor: User, place: Jurisdiction, data: InspectionData) -> None:
+    # The unit may be registered anywhere in the province (one register, one row per credit
+    # code); the inspection is the inspector's area's, where it took place.
+    problem = inspection_place_problem(place=place, actor=actor)
+    if problem is not None:
+        raise RegistryError(problem)
     if data.date > timezone.localdate():
         raise RegistryError(_("检查日期不能晚于今天。"))
     if not data.inspectors:
@@ -485,14 +489,19 @@ def inspection_create(
 ) -> Inspection:
     """Record an inspection with its findings and their evidence.
 
+    The inspection took place at ``data.place``, by default where its unit is registered;
+    either way in the inspector's area.
+
     Side effects: the inspection, its findings (deadline defaulted by disposition when left
     empty), evidence moved from the staged uploads, and one audit record per row created.
     """
-    _check_inspection(actor=actor, enterprise=enterprise, data=data)
+    place = data.place or enterprise.jurisdiction
+    _check_inspection(actor=actor, place=place, data=data)
     if not findings:
         raise RegistryError(_("请至少填写一项检查发现。"))
     inspection = Inspection.objects.create(
         enterprise=enterprise,
+        place=place,
         date=data.date,
         kind=data.kind,
         campaign_basis=data.campaign_basis,
@@ -524,15 +533,24 @@ def inspection_update(
     """Change an inspection and its findings, and add findings or evidence.
 
     Findings are never deleted here (a finding may already stand in a batch); side effects
-    are the changed rows and an audit record for each row whose fields moved.
+    are the changed rows and an audit record for each row whose fields moved. Its place
+    (``data.place``; None keeps it) moves only while none of its findings stands in an
+    entry: the entry and its case were placed by it.
     """
     inspection = Inspection.objects.select_for_update().get(pk=inspection.pk)
-    enterprise = Enterprise.objects.select_related("jurisdiction").get(pk=inspection.enterprise_id)
-    _check_inspection(actor=actor, enterprise=enterprise, data=data)
+    current = Jurisdiction.objects.get(pk=inspection.place_id)
+    # Whoever edits it works where it took place (the selector that found it asks the same).
+    if not in_user_scope(current, actor):
+        raise RegistryError(_("该检查不在您的辖区内，不能修改。"))
+    place = data.place or current
+    _check_inspection(actor=actor, place=place, data=data)
+    if place.pk != current.pk and inspection.findings.filter(in_entries__gt=0).exists():
+        raise RegistryError(_("这次检查的发现已编入曝光批次，不能更改检查地点。"))
     before = audit_snapshot(inspection, INSPECTION_FIELDS)
     for name in ("date", "kind", "campaign_basis", "campaign", "notes"):
         setattr(inspection, name, getattr(data, name))
-    inspection.save(update_fields=["date", "kind", "campaign_basis", "campaign", "notes"])
+    inspection.place = place
+    inspection.save(update_fields=["date", "place", "kind", "campaign_basis", "campaign", "notes"])
     inspection.inspectors.set(data.inspectors)
     audit_record(
         actor=actor,

@@ -38,6 +38,7 @@ urlpatterns = [
         name="enterprise-import-template",
     ),
     path("inspections/", views.inspection_list_view, name="inspection-list"),
+    path("inspections/new/", views.inspection_start_view, name="inspection-start"),
     path("inspections/<int:pk>/", views.inspection_detail_view, name="inspection-detail"),
     path("inspections/<int:pk>/edit/", views.inspection_edit_view, name="inspection-edit"),
     path("evidence/<int:pk>/", views.evidence_view, name="evidence"),

@@ -7,15 +7,18 @@ records outside the user's area answer 404.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -26,18 +29,22 @@ from registry import importing
 from registry.data import FindingData
 from registry.forms import (
     AccidentForm,
+    CreditCodeLookupForm,
     EnterpriseForm,
     EnterpriseImportForm,
     FindingFormSet,
     InspectionForm,
+    normalise_credit_code,
 )
 from registry.models import EnterpriseImport, Evidence, Finding, Inspection
-from registry.permissions import record_rights
+from registry.permissions import in_user_scope, record_rights
 from registry.selectors import (
     accident_get,
     accident_list,
     audit_history,
     audit_history_of_findings,
+    enterprise_by_credit_code,
+    enterprise_for_inspection,
     enterprise_get,
     enterprise_import_rows_preview,
     enterprise_list,
@@ -113,7 +120,8 @@ def enterprise_create_view(request: HttpRequest) -> HttpResponse:
 @staff_view("registry.view_enterprise")
 def enterprise_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = enterprise_get(user=request.user, pk=pk)
-    related = enterprise_related(enterprise=enterprise)
+    related = enterprise_related(enterprise=enterprise, user=request.user)
+    rights = record_rights(request.user, "enterprise")
     return render(
         request,
         "registry/enterprise_detail.html",
@@ -121,7 +129,12 @@ def enterprise_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "enterprise": enterprise,
             **related,
             "history": audit_history(enterprise),
-            "rights": record_rights(request.user, "enterprise"),
+            # The register's row is changed where the unit is registered; staff who see it
+            # for an inspection of their own read it.
+            "rights": replace(
+                rights,
+                change=rights.change and in_user_scope(enterprise.jurisdiction, request.user),
+            ),
         },
     )
 
@@ -130,6 +143,9 @@ def enterprise_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 def enterprise_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     enterprise = enterprise_get(user=user, pk=pk)
+    if not in_user_scope(enterprise.jurisdiction, user):
+        # Seen for an inspection of the user's area; registered, and so changed, elsewhere.
+        raise PermissionDenied
     form = EnterpriseForm(request.POST or None, user=user, instance=enterprise)
     if request.method == "POST" and form.is_valid():
         try:
@@ -325,6 +341,7 @@ def _inspection_form_page(
             user=user,
             initial={
                 "date": inspection.date,
+                "place": inspection.place_id,
                 "inspectors": list(inspection.inspectors.all()),
                 "kind": inspection.kind,
                 "campaign_basis": inspection.campaign_basis,
@@ -349,7 +366,11 @@ def _inspection_form_page(
             ],
         )
     else:
-        form = InspectionForm(user=user, initial={"inspectors": [user], "kind": "routine"})
+        # Where the unit is registered, if that lies in the inspector's area; else they choose.
+        place = enterprise.jurisdiction_id if in_user_scope(enterprise.jurisdiction, user) else None
+        form = InspectionForm(
+            user=user, initial={"inspectors": [user], "kind": "routine", "place": place}
+        )
         formset = FindingFormSet(prefix="findings")
     for finding_form in formset.forms:
         finding_id = finding_form["finding_id"].value()
@@ -390,9 +411,37 @@ def _deadline_days() -> list[tuple[str, int]]:
     ]
 
 
+@require_safe
+@staff_view("registry.view_enterprise", "registry.add_inspection", "registry.add_finding")
+def inspection_start_view(request: HttpRequest) -> HttpResponse:
+    """Find the unit to inspect by its credit code in the province's register: a unit
+    registered in another city is inspected as the one row it is, never registered again."""
+    form = CreditCodeLookupForm(request.GET or None)
+    if form.is_valid():
+        code = form.cleaned_data["code"]
+        enterprise = enterprise_by_credit_code(code=code)
+        if enterprise is not None:
+            url = reverse("registry:inspection-create", kwargs={"enterprise_pk": enterprise.pk})
+            return redirect(f"{url}?{urlencode({'code': code})}")
+        form.add_error(
+            "code",
+            ValidationError(
+                _("全省单位名录中没有统一社会信用代码为 %(code)s 的单位，请先登记该单位。"),
+                code="unknown_enterprise",
+                params={"code": code},
+            ),
+        )
+    return render(request, "registry/inspection_start.html", {"form": form})
+
+
 @staff_view("registry.view_enterprise", "registry.add_inspection", "registry.add_finding")
 def inspection_create_view(request: HttpRequest, enterprise_pk: int) -> HttpResponse:
-    enterprise = enterprise_get(user=request.user, pk=enterprise_pk)
+    # A unit the user sees, or one found by its credit code (inspection_start_view).
+    enterprise = enterprise_for_inspection(
+        user=request.user,
+        pk=enterprise_pk,
+        credit_code=normalise_credit_code(request.GET.get("code", "")),
+    )
     return _inspection_form_page(request, enterprise=enterprise, inspection=None)
 
 

@@ -137,9 +137,11 @@ def statements(*, entries: int, enterprises: int) -> list[tuple[str, str]]:
             "inspections",
             f"""
             INSERT INTO registry_inspection (id, date, kind, campaign_basis, campaign, notes,
-                created_at, created_by_id, enterprise_id)
-            SELECT i, date '2008-06-01' + (i % 6000), 'routine', '', '', '', now(), 900001, i
+                created_at, created_by_id, enterprise_id, place_id)
+            SELECT i, date '2008-06-01' + (i % 6000), 'routine', '', '', '', now(), 900001, i,
+                   e.jurisdiction_id
             FROM generate_series(1, {e}) AS i
+            JOIN registry_enterprise e ON e.id = i
             """,
         ),
         (
@@ -175,7 +177,7 @@ def statements(*, entries: int, enterprises: int) -> list[tuple[str, str]]:
             f"""
             INSERT INTO rectification_case (id, disposition, goal, status, deadline,
                 responsible_person, responsible_phone, responsible_email, opened_on, closed_on,
-                escalated_at, updated_at, department_id, enterprise_id)
+                escalated_at, updated_at, department_id, enterprise_id, place_id)
             SELECT i, d, CASE WHEN d IN {CLOSING} THEN 'verify_closure' ELSE 'rectify' END,
                    CASE WHEN i % 10 < 3 THEN 'open'
                         WHEN d IN {CLOSING} THEN 'closure_verified' ELSE 'rectified' END,
@@ -183,10 +185,11 @@ def statements(*, entries: int, enterprises: int) -> list[tuple[str, str]]:
                    '', '', b.published_on,
                    CASE WHEN i % 10 < 3 THEN NULL ELSE b.published_on + 30 END,
                    NULL, now(),
-                   dep.id, {enterprise_of}
+                   dep.id, {enterprise_of}, unit.jurisdiction_id
             FROM (SELECT i, {disposition} AS d, {batch_of} AS batch_id
                   FROM generate_series(1, {n}) AS i) AS rows
             JOIN publicity_batch b ON b.id = rows.batch_id
+            JOIN registry_enterprise unit ON unit.id = {enterprise_of}
             JOIN bench_department dep ON dep.k = i % (SELECT count(*) FROM bench_department)
             """,
         ),

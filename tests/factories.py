@@ -10,7 +10,7 @@ from publicity.enums import BatchStatus, EntryStatus
 from publicity.models import Batch, Entry
 from rectification.enums import CaseGoal, CaseStatus
 from rectification.models import Case
-from registry.enums import Disposition, ExposureCategory
+from registry.enums import Disposition, ExposureCategory, JurisdictionLevel
 from registry.models import (
     Authority,
     Department,
@@ -53,6 +53,8 @@ class InspectionFactory(factory.django.DjangoModelFactory):
         model = Inspection
 
     enterprise = factory.SubFactory(EnterpriseFactory)
+    # Where its unit is registered, as the registration service defaults it.
+    place = factory.LazyAttribute(lambda o: o.enterprise.jurisdiction)
     date = datetime.date(2009, 3, 2)
     created_by = factory.SubFactory(UserFactory)
 
@@ -92,6 +94,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
         model = Case
 
     enterprise = factory.SubFactory(EnterpriseFactory)
+    place = factory.LazyAttribute(lambda o: o.enterprise.jurisdiction)
     disposition = Disposition.RECTIFY_BY_DEADLINE
     goal = CaseGoal.RECTIFY
     status = CaseStatus.OPEN
@@ -251,3 +254,35 @@ class AccidentFactory(factory.django.DjangoModelFactory):
     deaths = 0
     injuries = 0
     direct_loss = 0
+
+
+def guangdong_with_two_cities() -> dict[str, Jurisdiction]:
+    """Guangdong above Huizhou (the reference data's city), and Shenzhen beside it with one
+    district and one department of its own."""
+    guangdong = Jurisdiction.objects.create(
+        code="440000", name="广东省", name_en="Guangdong", level=JurisdictionLevel.PROVINCE
+    )
+    Authority.objects.create(
+        jurisdiction=guangdong,
+        name="广东省应急管理厅",
+        name_en="Emergency Management Department of Guangdong Province",
+        objection_period_days=7,
+    )
+    huizhou = Jurisdiction.objects.get(code="441300")
+    huizhou.parent = guangdong
+    huizhou.save()
+    shenzhen = Jurisdiction.objects.create(
+        code="440300", name="深圳市", level=JurisdictionLevel.CITY, parent=guangdong
+    )
+    futian = Jurisdiction.objects.create(
+        code="440304", name="福田区", level=JurisdictionLevel.DISTRICT, parent=shenzhen
+    )
+    Authority.objects.create(
+        jurisdiction=shenzhen,
+        name="深圳市应急管理局",
+        regulation="《深圳市安全生产公示曝光办法》",
+        hotline="0755-12350",
+        newspapers="深圳特区报",
+    )
+    Department.objects.create(code="sz_housing", name="深圳市住房和建设局", jurisdiction=shenzhen)
+    return {"guangdong": guangdong, "huizhou": huizhou, "shenzhen": shenzhen, "futian": futian}

@@ -76,6 +76,7 @@ PAGES: dict[str, tuple[str, dict[str, str]]] = {
     "registry:enterprise-import-detail": ("enterprise_import", {}),
     "registry:enterprise-import-progress": ("enterprise_import", {}),
     "registry:inspection-list": ("", {}),
+    "registry:inspection-start": ("", {}),
     "registry:inspection-detail": ("inspection", {}),
     "registry:inspection-edit": ("inspection", {}),
     "registry:accident-list": ("", {}),

@@ -138,6 +138,8 @@ EXPECTED: dict[str, str] = {
     "registry:enterprise-import-confirm": "405 405 405 405 405 405 405 405",
     "registry:enterprise-import-template": "login 403 200 200 403 403 403 403",
     "registry:inspection-list": "login 403 200 200 200 403 403 403",
+    # The unit to inspect, by credit code in the province's register (no record shown).
+    "registry:inspection-start": "login 403 200 200 403 403 403 403",
     "registry:inspection-detail": "login 403 200 404 200 403 403 403",
     "registry:inspection-edit": "login 403 200 404 403 403 403 403",
     "registry:evidence": "login 403 200 404 200 403 403 403",

@@ -215,12 +215,13 @@ def batch_publish(
     listed_until = entry_listed_until(published_on, rules) if with_term else None
     entries = (
         batch.entries.filter(status=EntryStatus.PLANNED)
-        .select_related("enterprise", "finding", "department")
+        .select_related("enterprise", "finding__inspection__place", "department")
         .prefetch_related("further_findings")
     )
     for entry in entries.order_by("position"):
         case = case_open(
             enterprise=entry.enterprise,
+            place=entry.finding.inspection.place,
             findings=entry.findings_in_order,
             disposition=entry.disposition,
             deadline=entry.deadline_info,

@@ -240,11 +240,13 @@ def entry_add(*, batch: Batch, findings: Iterable[Finding], actor: User) -> Entr
                 % {"unit": finding.inspection.enterprise.name}
             )
         enterprise = finding.inspection.enterprise
+        place = finding.inspection.place
         authority = authority_rules(batch.authority_id)
-        if not enterprise.jurisdiction.path.startswith(authority.path):
-            # Each authority publishes the units of its own area only.
+        if not place.path.startswith(authority.path):
+            # Each authority publishes what was found in its own area only, wherever the
+            # unit is registered (the register is the province's).
             raise PublicationError(
-                _("“%(unit)s”不在%(authority)s的辖区，不能加入本批次。")
+                _("“%(unit)s”的这项检查发现不在%(authority)s的辖区，不能加入本批次。")
                 % {"unit": enterprise.name, "authority": authority.display_name}
             )
         existing = batch.entries.filter(enterprise=enterprise).first()
@@ -253,7 +255,9 @@ def entry_add(*, batch: Batch, findings: Iterable[Finding], actor: User) -> Entr
             if existing not in attached:
                 attached.append(existing)
             continue
-        district = district_of(enterprise.jurisdiction)
+        # The entry lies where its principal finding was found: the staff lists, the public
+        # list's district and the case opened from it follow that place.
+        district = district_of(place)
         department = (
             Department.objects.filter(jurisdiction=district).order_by("sort_order", "id").first()
             or Department.objects.filter(jurisdiction__path__startswith=authority.path)

@@ -15,7 +15,7 @@ from django.utils.translation import pgettext_lazy
 from core.calendar import Deadline, recorded_deadline
 from registry.enums import CampaignBasis, Disposition, ExposureCategory, InspectionKind
 from registry.models.enterprises import Enterprise
-from registry.models.reference import LegalProvision
+from registry.models.reference import Jurisdiction, LegalProvision
 
 
 class Inspection(models.Model):
@@ -23,6 +23,18 @@ class Inspection(models.Model):
 
     enterprise = models.ForeignKey(
         Enterprise, on_delete=models.PROTECT, related_name="inspections", verbose_name=_("单位")
+    )
+    # Where the inspection took place (a district or a township, as an enterprise's own
+    # jurisdiction is): the unit's registered place unless the inspector chose another
+    # district of their area. The register is the province's, one row per unit; what an
+    # inspection finds belongs to the place it was found, so this, not the unit's
+    # registered place, scopes the inspection and what flows from it (findings, entries,
+    # cases) to staff.
+    place = models.ForeignKey(
+        Jurisdiction,
+        on_delete=models.PROTECT,
+        related_name="inspections",
+        verbose_name=_("检查地点"),
     )
     date = models.DateField(_("检查日期"), db_index=True)
     inspectors = models.ManyToManyField(

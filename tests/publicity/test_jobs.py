@@ -152,7 +152,12 @@ def many_entry_batch(count):
         for n in range(1, count + 1)
     )
     inspections = Inspection.objects.bulk_create(
-        Inspection(enterprise=enterprise, date=datetime.date(2009, 3, 2), created_by=composer)
+        Inspection(
+            enterprise=enterprise,
+            place=enterprise.jurisdiction,
+            date=datetime.date(2009, 3, 2),
+            created_by=composer,
+        )
         for enterprise in enterprises
     )
     findings = Finding.objects.bulk_create(

@@ -21,8 +21,7 @@ from rectification.permissions import case_for_user, case_rights, cases_visible_
 from rectification.services import case_extend_deadline
 from rectification.workflows import CaseError
 from registry.authorities import authority_for
-from registry.enums import JurisdictionLevel
-from registry.models import Authority, Department, Jurisdiction
+from registry.models import Authority, Jurisdiction
 from registry.permissions import user_authority
 from tests.factories import (
     CaseFactory,
@@ -31,6 +30,7 @@ from tests.factories import (
     InspectionFactory,
     ListedEntryFactory,
     SubmissionFactory,
+    guangdong_with_two_cities,
     staff_user,
 )
 
@@ -39,35 +39,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def province():
-    """Guangdong above Huizhou (the reference data's city), and Shenzhen beside it with one
-    district and one department of its own."""
-    guangdong = Jurisdiction.objects.create(
-        code="440000", name="广东省", name_en="Guangdong", level=JurisdictionLevel.PROVINCE
-    )
-    Authority.objects.create(
-        jurisdiction=guangdong,
-        name="广东省应急管理厅",
-        name_en="Emergency Management Department of Guangdong Province",
-        objection_period_days=7,
-    )
-    huizhou = Jurisdiction.objects.get(code="441300")
-    huizhou.parent = guangdong
-    huizhou.save()
-    shenzhen = Jurisdiction.objects.create(
-        code="440300", name="深圳市", level=JurisdictionLevel.CITY, parent=guangdong
-    )
-    futian = Jurisdiction.objects.create(
-        code="440304", name="福田区", level=JurisdictionLevel.DISTRICT, parent=shenzhen
-    )
-    Authority.objects.create(
-        jurisdiction=shenzhen,
-        name="深圳市应急管理局",
-        regulation="《深圳市安全生产公示曝光办法》",
-        hotline="0755-12350",
-        newspapers="深圳特区报",
-    )
-    Department.objects.create(code="sz_housing", name="深圳市住房和建设局", jurisdiction=shenzhen)
-    return {"guangdong": guangdong, "huizhou": huizhou, "shenzhen": shenzhen, "futian": futian}
+    return guangdong_with_two_cities()
 
 
 def shenzhen_finding(**kwargs):
@@ -175,7 +147,7 @@ def test_each_city_sees_and_acts_on_its_own_batches_and_the_province_reads_both(
     assert [b.pk for b in batch_list(user=overseer)[1]] == [batch.pk]
 
 
-def test_a_city_publishes_only_units_of_its_own_area(province):
+def test_a_city_publishes_only_what_was_found_in_its_own_area(province):
     huizhou_clerk = staff_user("hz-clerk", "inspector")
     batch = batch_create(composer=huizhou_clerk)
     with pytest.raises(PublicationError, match=f"不在{settings.AUTHORITY_NAME}的辖区"):
