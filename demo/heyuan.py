@@ -29,9 +29,11 @@ from demo.cases import CasesMixin
 from demo.people import PeopleMixin
 from demo.publishing import PublishingMixin
 from demo.units import Exposure, Rows, Track, UnitsMixin
+from publicity.models import Entry
 from registry.data import FindingData, InspectionData
 from registry.enums import CampaignBasis, Disposition, ExposureCategory, InspectionKind
-from registry.models import Department, Finding, Jurisdiction
+from registry.models import Department, Enterprise, Finding, Jurisdiction
+from registry.reference_data import CITY
 from registry.services import enterprise_create, inspection_create
 
 SPEC = tables.HEYUAN
@@ -48,6 +50,8 @@ class HeyuanCity(PeopleMixin, UnitsMixin, PublishingMixin, CasesMixin):
     def __init__(self, *, today: datetime.date) -> None:
         super().__init__(today=today)
         self.rng = random.Random(f"{SEED}:heyuan")  # noqa: S311 - demo data, not security
+        # Whether the unit Heyuan shares with Huizhou was exposed yet (_shared_unit).
+        self.shared_done = False
         self.contact_rng = random.Random(f"{SEED}:heyuan:contact")  # noqa: S311 - demo data
         self.city = require(self.jurisdictions, SPEC["city"]["code"], "jurisdiction")
         self.districts = []
@@ -123,6 +127,21 @@ class HeyuanCity(PeopleMixin, UnitsMixin, PublishingMixin, CasesMixin):
                 tracks.append(Track.DONE)
         return tracks
 
+    def _shared_unit(self) -> Enterprise | None:
+        """The unit of Huizhou's first batch printed first (by the entry's number): exposed
+        by Huizhou in 2008, it is Heyuan's first exposure too."""
+        entry = (
+            Entry.objects.filter(
+                batch__authority__jurisdiction__code=CITY[0],
+                batch__number=1,
+                batch__year=tables.BATCHES[0].published_on.year,
+            )
+            .select_related("enterprise")
+            .order_by("printed_number")
+            .first()
+        )
+        return entry.enterprise if entry is not None else None
+
     def _supervising_department(self, *, industry_code: str, district: Jurisdiction) -> Department:
         code = SPEC["department_by_industry"].get(industry_code) or SPEC["county_departments"].get(
             district.code, SPEC["city_department"]
@@ -154,8 +173,16 @@ class HeyuanCity(PeopleMixin, UnitsMixin, PublishingMixin, CasesMixin):
         inspector = self.users[self.INSPECTOR]
         county_inspector = self.county_inspectors.get(district.code)
         inspectors = [inspector] + ([county_inspector] if county_inspector else [])
-        with self.on(inspected, 9):
-            enterprise = enterprise_create(actor=inspectors[-1], data=registration)
+        shared = self._shared_unit() if not self.shared_done else None
+        if shared is not None:
+            # One unit of Huizhou's list with a site in Heyuan: the province's register holds
+            # it once, Heyuan inspects it where its site is and exposes it in its own batch,
+            # and each city's entry page shows the other's.
+            self.shared_done = True
+            enterprise = shared
+        else:
+            with self.on(inspected, 9):
+                enterprise = enterprise_create(actor=inspectors[-1], data=registration)
 
         kind, basis, campaign = InspectionKind.ROUTINE, "", ""
         if industry_code in {"fireworks", "non_coal_mining", "hazardous_chemicals"}:
@@ -178,6 +205,7 @@ class HeyuanCity(PeopleMixin, UnitsMixin, PublishingMixin, CasesMixin):
                     campaign_basis=basis,
                     campaign=campaign,
                     notes=SPEC["note"],
+                    place=township,
                 ),
                 findings=[
                     FindingData(

@@ -44,7 +44,9 @@ def entries():
 
 
 def cases():
-    return Case.objects.filter(in_huizhou("enterprise__jurisdiction__path"))
+    # By where each case's unit was found (Case.place): a unit registered in Huizhou that
+    # Heyuan exposed has its Heyuan case there.
+    return Case.objects.filter(in_huizhou("place__path"))
 
 
 def enterprises():
@@ -234,7 +236,7 @@ def test_load_demo_first_reminder_sweep_is_quiet_about_old_deadlines():
     assert new.filter(kind=ReminderKind.OVERDUE).count() == Case.objects.overdue().count()
     assert Case.objects.overdue().filter(escalated_at__isnull=True).count() == 0
     # Nothing of Huizhou's from 2008 or 2009 is still open.
-    new = new.filter(in_huizhou("case__enterprise__jurisdiction__path"))
+    new = new.filter(in_huizhou("case__place__path"))
     assert new.filter(case__deadline__lt=datetime.date(2010, 1, 1)).count() == 0
     assert new.filter(kind=ReminderKind.OVERDUE).count() == cases().overdue().count()
     assert cases().active().filter(opened_on__lt=datetime.date(2010, 1, 1)).count() == 0
@@ -301,11 +303,11 @@ def test_load_demo_home_figures_come_from_tallies_equal_to_a_count():
     # The loader moved every row through the services on its historical days: the triggers
     # kept the tallies, which equal a count of the rows. The home page's figures are the
     # province's: Huizhou's (11 batches, 347 units, 317 cases finished, 30 active, 25 overdue)
-    # and Heyuan's (4, 60, 52, 8, 7).
+    # and Heyuan's (4, 60 entries of 59 units of its own and one of Huizhou's, 52, 8, 7).
     assert site_tallies_drift() == {}
     assert site_counts_compute() == {
         "published_batches": 11 + 4,
-        "exposed_units": 347 + 60,
+        "exposed_units": 347 + 59,
         "listed_entries": 347 + 60,
         "cases_finished": 317 + 52,
         "cases_active": 30 + 8,
@@ -317,7 +319,12 @@ def test_load_demo_home_figures_come_from_tallies_equal_to_a_count():
 def test_load_demo_places_units_in_townships_with_valid_credit_codes():
 
     assert Entry.objects.exclude(district__level=JurisdictionLevel.DISTRICT).count() == 0
-    assert Entry.objects.exclude(enterprise__jurisdiction__parent=F("district")).count() == 0
+    # Each unit is exposed where it is registered, but the one Huizhou unit Heyuan exposed
+    # at its site in Heyuan (by the inspection's place).
+    elsewhere = Entry.objects.exclude(enterprise__jurisdiction__parent=F("district"))
+    assert list(elsewhere.values_list("batch__authority__jurisdiction__code", flat=True)) == [
+        "441600"
+    ]
     assert Enterprise.objects.exclude(jurisdiction__level=JurisdictionLevel.TOWNSHIP).count() == 0
     codes = list(Enterprise.objects.exclude(credit_code=None).values_list("credit_code", flat=True))
     assert len(codes) == len(set(codes))

@@ -37,7 +37,7 @@ TODAY = datetime.date(2026, 12, 7)
 
 
 def heyuan_cases():
-    return Case.objects.filter(enterprise__jurisdiction__path__startswith="440000/441600/")
+    return Case.objects.filter(place__path__startswith="440000/441600/")
 
 
 def heyuan_entries():
@@ -156,13 +156,38 @@ def test_demo_heyuan_batches_are_numbered_by_its_own_authority():
 def test_demo_heyuan_is_generated_and_says_so():
     entries = list(heyuan_entries().select_related("district", "enterprise__jurisdiction"))
     assert len(entries) == 60
+    # One of them is the unit Heyuan shares with Huizhou (registered there, a site here).
+    own = [e for e in entries if e.enterprise.jurisdiction.path.startswith("440000/441600/")]
+    assert len(own) == 59
     for entry in entries:
-        assert "演示" in entry.unit_name, entry.unit_name
         assert entry.violation_text.endswith("（演示数据：随机生成，非真实单位）")
         assert entry.district.path.startswith("440000/441600/")
+    for entry in own:
+        assert "演示" in entry.unit_name, entry.unit_name
         assert entry.enterprise.jurisdiction.parent_id == entry.district.pk
     assert len({entry.unit_name for entry in entries}) == 60
-    assert Enterprise.objects.filter(jurisdiction__path__startswith="440000/441600/").count() == 60
+    assert Enterprise.objects.filter(jurisdiction__path__startswith="440000/441600/").count() == 59
+
+
+def test_demo_a_unit_exposed_in_both_cities_is_one_unit_shown_on_both_sites(client):
+    """The acceptance's "a unit exposed in both cities shows both": Huizhou's first printed
+    unit of 2008 has a site in Heyuan, inspected and exposed there by Heyuan."""
+    shared = next(
+        e
+        for e in heyuan_entries().select_related("enterprise__jurisdiction")
+        if e.enterprise.jurisdiction.path.startswith("440000/441300/")
+    )
+    huizhou = Entry.objects.filter(
+        enterprise=shared.enterprise, batch__authority__jurisdiction__code="441300"
+    ).first()
+    assert huizhou is not None
+    assert shared.finding.inspection.place.path.startswith("440000/441600/")
+    page = client.get(f"/huizhou/entries/{huizhou.pk}/").content.decode()
+    assert f'href="/heyuan/entries/{shared.pk}/"' in page
+    other = client.get(f"/heyuan/entries/{shared.pk}/").content.decode()
+    assert f'href="/huizhou/entries/{huizhou.pk}/"' in other
+    # At the province's root an entry's page goes to its city's site.
+    assert client.get(f"/entries/{shared.pk}/")["Location"] == f"/heyuan/entries/{shared.pk}/"
     dispositions = dict(
         heyuan_entries().values_list("disposition").annotate(n=Count("id")).order_by()
     )
@@ -308,7 +333,7 @@ def test_demo_province_account_lists_both_cities(client):
     assert listed.count("<td>惠州市安全生产监督管理局</td>") == 11
     page = cases.content.decode()
     for city in ("441300", "441600"):
-        names = Case.objects.filter(
-            enterprise__jurisdiction__path__startswith=f"440000/{city}/"
-        ).values_list("enterprise__name", flat=True)
+        names = Case.objects.filter(place__path__startswith=f"440000/{city}/").values_list(
+            "enterprise__name", flat=True
+        )
         assert any(name in page for name in names), city
