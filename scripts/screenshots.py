@@ -118,24 +118,26 @@ def take_pages(url: str) -> None:
             base_url=url, locale="zh-CN", viewport={"width": WIDTH, "height": HEIGHT}
         )
         page = context.new_page()
-        page.goto("/entries/?year=2010")
+        # Huizhou's site (/huizhou/...): the demo's city with its own history.
+        page.goto("/huizhou/entries/?year=2010")
         page.screenshot(path=DOCS / "screenshot-list.png")
         # An entry of the first batch whose case has a timeline: the list's first one.
-        page.goto("/entries/?year=2008&scope=all")
-        page.locator("main a[href^='/entries/']").first.click()
+        page.goto("/huizhou/entries/?year=2008&scope=all")
+        page.locator("main a[href^='/huizhou/entries/']").first.click()
         page.wait_for_load_state("networkidle")
         page.screenshot(path=DOCS / "screenshot-entry.png", full_page=True)
-        page.goto("/statistics/")
+        page.goto("/huizhou/statistics/")
         page.wait_for_load_state("networkidle")
         page.screenshot(path=DOCS / "screenshot-statistics.png", full_page=True)
-        page.goto("/")
-        page.wait_for_load_state("networkidle")
-        block = page.locator("figure.map-block")
-        block.wait_for()
-        # The map script marks the element once ECharts has drawn the districts (as SVG).
-        page.locator("[data-map][data-map-districts] svg").first.wait_for()
-        page.wait_for_timeout(800)  # the map's entry animation
-        block.screenshot(path=DOCS / "screenshot-map.png")
+        for path, name in (("/huizhou/", "screenshot-map"), ("/", "screenshot-province")):
+            page.goto(path)
+            page.wait_for_load_state("networkidle")
+            block = page.locator("figure.map-block")
+            block.wait_for()
+            # The map script marks the element once ECharts has drawn the map (as SVG).
+            page.locator("[data-map][data-map-districts] svg").first.wait_for()
+            page.wait_for_timeout(800)  # the map's entry animation
+            block.screenshot(path=DOCS / f"{name}.png")
         browser.close()
 
 
@@ -189,7 +191,13 @@ def main() -> int:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
         sys.path.insert(0, str(ROOT))
         draw_notice(media)
-    for name in ("screenshot-list", "screenshot-entry", "screenshot-statistics", "screenshot-map"):
+    for name in (
+        "screenshot-list",
+        "screenshot-entry",
+        "screenshot-statistics",
+        "screenshot-map",
+        "screenshot-province",
+    ):
         stack.log(f"docs/{name}.png")
     stack.log("docs/notice-page1.png")
     return 0
