@@ -4,27 +4,35 @@
                                   [--staff-reps N] [--no-jobs]
 
 1. A scratch database beside the one DATABASE_URL names (its name + ``_bench``), migrated,
-   then filled in SQL (scripts/bench_data.py): 200,000 enterprises and 1,000,000 published
-   entries with their findings and cases (``--small``: 4,000 and 20,000). ``--reuse`` keeps a
-   database already filled to that size; ``--keep`` does not drop it at the end.
+   then filled in SQL (scripts/bench_data.py): a province, Guangdong's 21 cities, each with
+   its authority and public site, 200,000 enterprises and 1,000,000 published entries with
+   their findings and cases spread over the cities by population (``--small``: 4,000 and
+   20,000). ``--reuse`` keeps a database already filled to that size; ``--keep`` does not
+   drop it at the end.
 2. The site under the production server configuration (``gunicorn -c
    config/gunicorn.conf.py``: threaded, draining workers; GUNICORN_WORKERS=2 through the
    environment; config.settings_bench: DEBUG off, production's cache, pool and page cache).
-3. wrk on loopback, from its own process (16 connections), against two references that
+3. wrk on loopback, from its own process (16 connections), against the references that
    exist only in the bench configuration: a bare "hello" view and the fair floor (the list's
-   first pages: the same 50 rows by the same keyset, one query, no count); then every public
-   figure twice: cold (the public cache's version bumped, every URL asked once, in order:
-   the list's pages and filters (districts x pages, disposition, industry, year, sorts),
-   2,000 two-character and 500 four-character fragments of the
-   generated names, 20,000 entries, the API's lists and details) and the URLs that cold run
-   asked for a second time (cached); then the staff pages, logged in as a user of each role
-   (official, inspector city and district, supervisor, liaison; a session minted in the
-   scratch database and sent as a cookie): dashboard, queues, the case, inspection,
-   enterprise and entry lists with filters, a case page and the 2,000-entry batch page,
+   first pages: the same 50 rows by the same keyset, one query, no count; per district for
+   a city's list, without one for the province's); then every public figure twice: cold
+   (the public cache's version bumped, every URL asked once, in order) and the URLs that
+   cold run asked for a second time (cached). The cities' figures (CITY_SITES: Guangzhou,
+   the largest, and Huizhou) are asked on each city's own site (``/guangzhou/...``): the
+   list's pages and filters (districts x pages, disposition, industry, year, sorts), 2,000
+   two-character and 500 four-character fragments of the city's generated names, 20,000
+   entries, the API's lists and details; the province's (``province_...``) at the root:
+   its list's pages and filters and two-character searches, its home (the map of its
+   cities) and statistics. Then the staff pages, logged in as a user of each role (official,
+   inspector city and district, supervisor, liaison, at Huizhou; the province's official;
+   a session minted in the scratch database and sent as a cookie): dashboard, queues, the
+   case, inspection, enterprise and entry lists with filters, a case page and the
+   2,000-entry batch page (Huizhou's),
    each first one request alone (in a row, median and max), then under load. After every
    run the server is drained (a pause, then until "hello" answers quickly twice), so one
    run's queue does not spill into the next; the load average is kept with each run. Every
-   figure runs ``--reps`` times, interleaved with the others; min, median and max.
+   figure runs ``--reps`` times, interleaved with the others; min, median and max; each
+   figure records whose pages its URLs were (``sites``: a city's path or "province").
 4. The jobs, each in a process of its own (scripts/bench_jobs.py): notice PDFs, the reminder
    sweep with its query count, the CSV export of the whole list, the enterprise import of
    100,000 generated units (``--small``: 5,000) and its re-import as updates.
@@ -36,6 +44,7 @@ figure was not measured) and prints the table. Timing lives here, never in the t
 from __future__ import annotations
 
 import argparse
+import collections
 import datetime
 import hashlib
 import json
@@ -242,48 +251,107 @@ def run_job(env: dict[str, str], *args: str) -> dict[str, Any]:
 # --- URLs -----------------------------------------------------------------------------------
 
 
-def list_urls(conninfo: str, pages: int) -> tuple[list[str], list[str], list[int]]:
-    """The list's URLs for pages 1..pages of every district by keyset cursor, the floor's for
-    the same pages, and the districts."""
-    import psycopg
+# The cities whose sites are measured: the province's largest (bench_data spreads the
+# entries by population) and Huizhou, the reference data's city, whose staff log in.
+CITY_SITES = ("guangzhou", "huizhou")
 
+
+def site_of_url(url: str) -> str:
+    """Whose page a measured URL is: a city's site path, the province's (the root), the
+    references' or staff's."""
+    segment = url.split("/")[1] if url.startswith("/") else ""
+    if segment in CITY_SITES:
+        return segment
+    return {"bench": "reference", "staff": "staff"}.get(segment, "province")
+
+
+def _site_districts(conn: Any, site: str | None) -> list[int]:
+    """The districts holding listed entries on a city's site (None: the province's, all)."""
+    rows = conn.execute(
+        """
+        SELECT d.id FROM registry_jurisdiction d
+        WHERE d.level = 'district'
+          AND (%(site)s::text IS NULL OR d.path LIKE (
+              SELECT j.path FROM registry_authority a
+              JOIN registry_jurisdiction j ON j.id = a.jurisdiction_id
+              WHERE a.site_slug = %(site)s) || '%%')
+          AND EXISTS (SELECT 1 FROM publicity_entry e WHERE e.district_id = d.id)
+        ORDER BY d.id
+        """,
+        {"site": site},
+    ).fetchall()
+    return [int(row[0]) for row in rows]
+
+
+def _keyset_pages(conn: Any, pages: int, district: int | None) -> list[str]:
+    """The ``after`` cursors of pages 2..pages of the list (newest first), in one district
+    or the whole province."""
     from public.selectors import _cursor_encode
 
     page_size = 50
+    # The last row of each page: the cursor of the next one.
+    rows = conn.execute(
+        """
+        SELECT published_on, id FROM (
+            SELECT published_on, id, row_number() OVER (
+                ORDER BY published_on DESC, id DESC) AS n
+            FROM publicity_entry
+            WHERE (%(district)s::bigint IS NULL OR district_id = %(district)s)
+              AND status = 'listed'
+            ORDER BY published_on DESC, id DESC LIMIT %(limit)s) AS ranked
+        WHERE n %% %(size)s = 0 ORDER BY n
+        """,
+        {"district": district, "limit": page_size * pages, "size": page_size},
+    ).fetchall()
+    return [_cursor_encode(published_on, pk) for published_on, pk in rows[: pages - 1]]
+
+
+def list_urls(
+    conninfo: str, pages: int, site: str | None = None
+) -> tuple[list[str], list[str], list[int]]:
+    """The list's URLs for pages 1..pages of every district of a city's site (None: every
+    district, at the province's root) by keyset cursor, the floor's for the same pages, and
+    the districts."""
+    import psycopg
+
+    prefix = f"/{site}" if site else ""
     urls, floors = [], []
     with psycopg.connect(conninfo) as conn:
-        districts = [
-            row[0]
-            for row in conn.execute(
-                "SELECT DISTINCT district_id FROM publicity_entry ORDER BY 1"
-            ).fetchall()
-        ]
+        districts = _site_districts(conn, site)
         for district in districts:
-            # The last row of each page: the cursor of the next one.
-            rows = conn.execute(
-                """
-                SELECT published_on, id FROM (
-                    SELECT published_on, id, row_number() OVER (
-                        ORDER BY published_on DESC, id DESC) AS n
-                    FROM publicity_entry WHERE district_id = %s AND status = 'listed'
-                    ORDER BY published_on DESC, id DESC LIMIT %s) AS ranked
-                WHERE n %% %s = 0 ORDER BY n
-                """,
-                [district, page_size * pages, page_size],
-            ).fetchall()
-            urls.append(f"/entries/?district={district}")
+            urls.append(f"{prefix}/entries/?district={district}")
             floors.append(f"/bench/floor/?district={district}")
-            for published_on, pk in rows[: pages - 1]:
-                cursor = _cursor_encode(published_on, pk)
-                urls.append(f"/entries/?district={district}&after={cursor}")
+            for cursor in _keyset_pages(conn, pages, district):
+                urls.append(f"{prefix}/entries/?district={district}&after={cursor}")
                 floors.append(f"/bench/floor/?district={district}&after={cursor}")
     return urls, floors, districts
 
 
-def cold_list_urls(conninfo: str, pages: list[str], districts: list[int]) -> list[str]:
+def province_list_urls(conninfo: str, pages: int) -> tuple[list[str], list[str]]:
+    """The province's list at the root, pages 1..pages by keyset cursor (every city's
+    entries, no district), and the floor's for the same pages (the floor without a
+    district)."""
+    import psycopg
+
+    with psycopg.connect(conninfo) as conn:
+        cursors = _keyset_pages(conn, pages, None)
+    return (
+        ["/entries/"] + [f"/entries/?after={cursor}" for cursor in cursors],
+        ["/bench/floor/"] + [f"/bench/floor/?after={cursor}" for cursor in cursors],
+    )
+
+
+def md5_order(urls: list[str]) -> list[str]:
+    """A fixed pseudo-random order, so that any prefix a cold run reaches is a mix."""
+    return sorted(urls, key=lambda u: hashlib.md5(u.encode(), usedforsecurity=False).hexdigest())
+
+
+def cold_list_urls(
+    conninfo: str, pages: list[str], districts: list[int], prefix: str = ""
+) -> list[str]:
     """Pages of the list the cache has not seen: every district's first ``pages``, and the
-    same districts filtered by disposition, industry and year, each in the three sorts;
-    interleaved in a fixed order, so that any prefix a cold run reaches is a mix."""
+    same districts filtered by disposition, industry and year, each in the three sorts (no
+    districts: the province's list at the root, filtered alone); in md5 order."""
     import psycopg
 
     with psycopg.connect(conninfo) as conn:
@@ -299,59 +367,113 @@ def cold_list_urls(conninfo: str, pages: list[str], districts: list[int]) -> lis
         + [f"industry={i}" for i in industries]
         + [f"year={y}" for y in years]
     )
+    places = [f"district={d}&" for d in districts] or [""]
     urls = pages + [
-        f"/entries/?district={d}&{f}&sort={sort}"
+        f"{prefix}/entries/?{place}{f}&sort={sort}"
         for f in filters
-        for d in districts
+        for place in places
         for sort in ("newest", "oldest", "name")
     ]
-    urls.sort(key=lambda u: hashlib.md5(u.encode(), usedforsecurity=False).hexdigest())
-    return urls
+    return md5_order(urls)
 
 
-def entry_ids(conninfo: str, count: int) -> list[int]:
-    """``count`` distinct listed entries, spread over the whole table (a fixed order)."""
+# Entries of a city's site (None: of every city).
+IN_SITE = """
+district_id IN (
+    SELECT d.id FROM registry_jurisdiction d
+    WHERE %(site)s::text IS NULL OR d.path LIKE (
+        SELECT j.path FROM registry_authority a
+        JOIN registry_jurisdiction j ON j.id = a.jurisdiction_id
+        WHERE a.site_slug = %(site)s) || '%%')
+"""
+
+
+def entry_ids(conninfo: str, count: int, site: str | None = None) -> list[int]:
+    """``count`` distinct listed entries of a city's site (None: of every city), spread over
+    the whole table (a fixed order)."""
     import psycopg
 
     with psycopg.connect(conninfo) as conn:
         rows = conn.execute(
-            "SELECT id FROM publicity_entry WHERE status = 'listed' "
-            "ORDER BY md5(id::text) LIMIT %s",
-            [count],
+            f"SELECT id FROM publicity_entry WHERE status = 'listed' AND {IN_SITE} "  # noqa: S608 - a constant of this module
+            "ORDER BY md5(id::text) LIMIT %(count)s",
+            {"site": site, "count": count},
         ).fetchall()
     return [int(row[0]) for row in rows]
 
 
-def fragments(conninfo: str, length: int, count: int) -> list[str]:
+def fragments(conninfo: str, length: int, count: int, site: str | None = None) -> list[str]:
     """``count`` distinct substrings of ``length`` characters of the names as generated
-    (bench_data: place + word + trade + suffix), in a fixed pseudo-random order: common
-    words and the rare pieces across a word's edge alike, so both search paths are asked."""
+    (bench_data: place + word + trade + suffix) on a city's site (None: every city's), in a
+    fixed pseudo-random order: common words and the rare pieces across a word's edge alike,
+    so both search paths are asked."""
     import psycopg
 
     with psycopg.connect(conninfo) as conn:
         rows = conn.execute(
-            """
+            f"""
             SELECT fragment FROM (
                 SELECT DISTINCT substr(name, k, %(n)s) AS fragment
-                FROM (SELECT DISTINCT unit_name AS name FROM publicity_entry) AS names,
+                FROM (SELECT DISTINCT unit_name AS name FROM publicity_entry
+                      WHERE {IN_SITE}) AS names,
                      generate_series(1, 40) AS k
                 WHERE k + %(n)s - 1 <= char_length(name)
             ) AS fragments
             WHERE fragment !~ '[0-9A-Za-z[:space:]]'
             ORDER BY md5(fragment) LIMIT %(count)s
-            """,
-            {"n": length, "count": count},
+            """,  # noqa: S608 - IN_SITE is a constant of this module
+            {"n": length, "count": count, "site": site},
         ).fetchall()
     return [str(row[0]) for row in rows]
 
 
-# The roles measured: (username, role group, jurisdiction code, department code).
+def city_scenarios(conninfo: str, sites: tuple[str, ...] = CITY_SITES) -> dict[str, Any]:
+    """The cities' public URLs, each on its own city's site (an entry at its city's path:
+    the root would redirect), the cities' URLs of a kind mixed in md5 order: the list's
+    pages and filters, two- and four-character searches, entries, the API's lists and
+    details; the floor's URLs for the same list pages and the districts of each city."""
+    per = len(sites)
+    urls: dict[str, list[str]] = {
+        "list": [],
+        "search2": [],
+        "search4": [],
+        "entry": [],
+        "api_list": [],
+        "api_detail": [],
+    }
+    floors: list[str] = []
+    districts: dict[str, list[int]] = {}
+    for site in sites:
+        pages, floor, site_districts = list_urls(conninfo, pages=20, site=site)
+        floors += floor
+        districts[site] = site_districts
+        frag2 = fragments(conninfo, 2, 2000 // per, site)
+        frag4 = fragments(conninfo, 4, 500 // per, site)
+        ids = entry_ids(conninfo, 20_000 // per, site)
+        urls["list"] += cold_list_urls(conninfo, pages, site_districts, f"/{site}")
+        urls["search2"] += [f"/{site}/entries/?q={quote(f)}" for f in frag2]
+        urls["search4"] += [f"/{site}/entries/?q={quote(f)}" for f in frag4]
+        urls["entry"] += [f"/{site}/entries/{pk}/" for pk in ids]
+        urls["api_list"] += [f"/{site}/api/public/entries/?district={d}" for d in site_districts]
+        urls["api_list"] += [f"/{site}/api/public/entries/?q={quote(f)}" for f in frag4]
+        urls["api_detail"] += [f"/{site}/api/public/entries/{pk}/" for pk in ids]
+    return {
+        "urls": {name: md5_order(values) for name, values in urls.items()},
+        "floor": floors,
+        "districts": districts,
+    }
+
+
+# The roles measured: (username, role group, jurisdiction code, department code, the site
+# whose public list the role reads: its city's, the province's at the root).
 STAFF = [
-    ("bench-official", "official", "441300", None),
-    ("bench-inspector-city", "inspector", "441300", "city_safety"),
-    ("bench-inspector-district", "inspector", "441302", "safety_441302"),
-    ("bench-supervisor", "supervisor", "441300", None),
-    ("bench-liaison", "department_liaison", "441300", "city_housing"),
+    ("bench-official", "official", "441300", None, "huizhou"),
+    ("bench-inspector-city", "inspector", "441300", "city_safety", "huizhou"),
+    ("bench-inspector-district", "inspector", "441302", "safety_441302", "huizhou"),
+    ("bench-supervisor", "supervisor", "441300", None, "huizhou"),
+    ("bench-liaison", "department_liaison", "441300", "city_housing", "huizhou"),
+    # The province's official reads every city's batches, cases and units.
+    ("bench-province", "official", "440000", None, None),
 ]
 
 
@@ -368,7 +490,7 @@ def staff_sessions() -> dict[str, tuple[str, Any]]:
 
     sessions: dict[str, tuple[str, Any]] = {}
     user_model = get_user_model()
-    for username, role, jurisdiction, department in STAFF:
+    for username, role, jurisdiction, department, _site in STAFF:
         user, created = user_model.objects.get_or_create(
             username=username, defaults={"is_staff": True}
         )
@@ -388,10 +510,13 @@ def staff_sessions() -> dict[str, tuple[str, Any]]:
     return sessions
 
 
-def staff_pages(user: Any, districts: list[int], last_batch: int) -> list[tuple[str, str]]:
+def staff_pages(
+    user: Any, districts: list[int], last_batch: int, site: str | None
+) -> list[tuple[str, str]]:
     """(label, URL) of the pages a role works from: the dashboard, its queues, the lists
-    with filters, a case page and the batch page of the generator's last batch (2,000
-    entries)."""
+    with filters, its site's public list filtered (``site``: a city's; None: the
+    province's at the root), a case page and the batch page of the generator's last batch
+    (Huizhou's, 2,000 entries)."""
     from rectification.permissions import cases_visible_to
     from rectification.selectors import QUEUES, queue_default
 
@@ -410,7 +535,11 @@ def staff_pages(user: Any, districts: list[int], last_batch: int) -> list[tuple[
         ("inspections_search", "/staff/inspections/?q=" + quote("化工")),
         ("enterprises", "/staff/enterprises/"),
         ("enterprises_search", "/staff/enterprises/?q=" + quote("宏发")),
-        ("entries_filtered", f"/entries/?district={district}&disposition=banned&sort=name"),
+        (
+            "entries_filtered",
+            f"{'/' + site if site else ''}/entries/?district={district}"
+            "&disposition=banned&sort=name",
+        ),
         ("batches", "/staff/batches/"),
         ("batch_2000", f"/staff/batches/{last_batch}/"),
     ]
@@ -470,6 +599,13 @@ TARGETS: list[tuple[str, str, str, float]] = [
     ("list_p95_ms", "list p95 <= 100 ms (cached)", "<=", 100),
     ("home_first_ms", "home, never-cached figures <= 200 ms", "<=", 200),
     ("home_cold_ms", "home after a publication <= 200 ms", "<=", 200),
+    # The province's pages at the root against the same targets (issue 19).
+    ("province_list_cold_vs_floor", "province: cold list >= 0.5x its floor", ">=", 0.5),
+    ("province_search2_cold_p95_ms", "province: cold two-char search p95 <= 150 ms", "<=", 150),
+    ("province_search2_cold_vs_floor", "province: cold two-char search >= 0.25x floor", ">=", 0.25),
+    ("province_list_p95_ms", "province: list p95 <= 100 ms (cached)", "<=", 100),
+    ("province_home_first_ms", "province: home, never-cached figures <= 200 ms", "<=", 200),
+    ("province_home_cold_ms", "province: home after a publication <= 200 ms", "<=", 200),
     ("notice500_s", "notice PDF, 500 entries <= 2 s", "<=", 2),
     ("notice_linearity", "notice 2,000 / 500 entries <= 4.4 (linear)", "<=", 4.4),
     ("sweep100k_s", "reminder sweep, 100k cases <= 30 s", "<=", 30),
@@ -507,9 +643,17 @@ PAGE_LABELS = {
     "api_detail": "the same API details again",
     "home": "home",
     "statistics": "statistics",
+    "province_floor": "fair floor of the province's list: no district (bench only)",
+    "province_list_cold": "province: list pages and filters at the root, cold",
+    "province_list": "province: the same list URLs again, cached",
+    "province_search2_cold": "province: two-character search at the root, cold",
+    "province_search2": "province: the same searches again, cached",
+    "province_home": "province: home (the map of its cities)",
+    "province_statistics": "province: statistics",
 }
-# The reference a figure is compared with (the list's kind against the floor).
-AGAINST_FLOOR = ("list", "search", "api_list")
+# The reference a figure is compared with (the list's kind against the floor, the
+# province's against its own floor).
+AGAINST_FLOOR = ("list", "search", "api_list", "province_list", "province_search")
 
 
 def markdown(document: dict[str, Any]) -> str:
@@ -517,6 +661,7 @@ def markdown(document: dict[str, Any]) -> str:
     pages, jobs = document["pages"], document["jobs"]
     hello = pages.get("hello", {}).get("rps", {}).get("median")
     floor = pages.get("floor", {}).get("rps", {}).get("median")
+    province_floor = pages.get("province_floor", {}).get("rps", {}).get("median")
     lines = [
         f"Run {document['date']}, `{document['command']}`, {document['seconds']:.0f} s; "
         f"rows {document['summary']['rows']}; server {document['settings']['gunicorn']}; "
@@ -536,12 +681,15 @@ def markdown(document: dict[str, Any]) -> str:
             continue
         r = figure["rps"]
         vs_hello = f"{r['median'] / hello:.3f}x" if hello and name != "hello" else ""
+        bottom = province_floor if name.startswith("province_") else floor
         vs_floor = (
-            f"{r['median'] / floor:.2f}x"
-            if floor and name.startswith(AGAINST_FLOOR) or name.startswith("staff:") and floor
+            f"{r['median'] / bottom:.2f}x"
+            if bottom and (name.startswith(AGAINST_FLOOR) or name.startswith("staff:"))
             else ""
         )
         label = PAGE_LABELS.get(name, name)
+        if figure.get("sites"):
+            label += " [" + ", ".join(f"{k} {v}" for k, v in figure["sites"].items()) + "]"
         if figure.get("wrapped"):
             label += " (ran out of distinct URLs: not all cold)"
         lines.append(
@@ -563,11 +711,14 @@ def markdown(document: dict[str, Any]) -> str:
                 f"| {name} | `{figure['url']}` | {shown} | "
                 f"{', '.join(str(s) for s in figure['status'])} |"
             )
-    lines += ["", "| single cold request | min / median / max ms |", "|---|---|"]
+    lines += ["", "| single cold request | URL | min / median / max ms |", "|---|---|---|"]
     for name, figure in pages.items():
         if "ms" in figure:
             ms = figure["ms"]
-            lines.append(f"| {name} | {ms['min']:.0f} / {ms['median']:.0f} / {ms['max']:.0f} |")
+            lines.append(
+                f"| {name} | `{figure.get('url', '')}` | "
+                f"{ms['min']:.0f} / {ms['median']:.0f} / {ms['max']:.0f} |"
+            )
     lines += ["", "| job | result |", "|---|---|"]
     for name, figure in jobs.items():
         lines.append(f"| {name} | `{json.dumps(figure, ensure_ascii=False)}` |")
@@ -690,14 +841,18 @@ def main() -> int:  # noqa: C901, PLR0915 - one script reads best top to bottom
         wait_up(PORT_CACHED)
         port = PORT_CACHED
 
-        list_, floor, districts = list_urls(url, pages=20)
-        list_cold = cold_list_urls(url, list_, districts)
-        ids = entry_ids(url, 20_000)
-        frag2 = fragments(url, 2, 2000)
-        frag4 = fragments(url, 4, 500)
+        # The cities' pages each on its own site; the province's at the root.
+        cities = city_scenarios(url)
+        city_urls, floor = cities["urls"], cities["floor"]
+        huizhou_districts = cities["districts"]["huizhou"]
+        province_pages, province_floor = province_list_urls(url, pages=20)
+        province_list_cold = cold_list_urls(url, province_pages, [])
+        province_frag2 = fragments(url, 2, 2000)
         log(
-            f"  URLs: {len(list_cold)} list pages, {len(frag2)} two-character and "
-            f"{len(frag4)} four-character fragments, {len(ids)} entries"
+            f"  URLs of {', '.join(CITY_SITES)}: {len(city_urls['list'])} list pages, "
+            f"{len(city_urls['search2'])} two-character and {len(city_urls['search4'])} "
+            f"four-character fragments, {len(city_urls['entry'])} entries; the province's: "
+            f"{len(province_list_cold)} list pages, {len(province_frag2)} fragments"
         )
         with psycopg.connect(url) as conn:
             row = conn.execute(
@@ -707,61 +862,77 @@ def main() -> int:  # noqa: C901, PLR0915 - one script reads best top to bottom
             last_batch = int(row[0]) if row else rows["batches"]
         # (name, urls): measured cold (every URL once, in order, after the public cache's
         # version is bumped: nothing of it cached), then the URLs that cold run asked for a
-        # second time (cached: the old bench's figures).
+        # second time (cached: the old bench's figures). The names without "province_" are
+        # the cities' (CITY_SITES, mixed), as the one-city site's were.
         cold_scenarios: list[tuple[str, list[str]]] = [
-            ("list", list_cold),
-            ("search2", [f"/entries/?q={quote(f)}" for f in frag2]),
-            ("search4", [f"/entries/?q={quote(f)}" for f in frag4]),
-            ("entry", [f"/entries/{pk}/" for pk in ids]),
-            (
-                "api_list",
-                [f"/api/public/entries/?district={d}" for d in districts]
-                + [f"/api/public/entries/?q={quote(f)}" for f in frag4],
-            ),
-            ("api_detail", [f"/api/public/entries/{pk}/" for pk in ids]),
+            (name, city_urls[name])
+            for name in ("list", "search2", "search4", "entry", "api_list", "api_detail")
+        ] + [
+            ("province_list", province_list_cold),
+            ("province_search2", [f"/entries/?q={quote(f)}" for f in province_frag2]),
         ]
         references: list[tuple[str, list[str]]] = [
             ("hello", ["/bench/hello/"]),
             ("floor", floor),
+            ("province_floor", province_floor),
         ]
         cached_only: list[tuple[str, list[str]]] = [
-            ("home", ["/"]),
-            ("statistics", ["/statistics/"]),
+            ("home", [f"/{site}/" for site in CITY_SITES]),
+            ("statistics", [f"/{site}/statistics/" for site in CITY_SITES]),
+            ("province_home", ["/"]),
+            ("province_statistics", ["/statistics/"]),
         ]
 
         log("Staff: users of each role in the scratch database, logged in")
         sessions = staff_sessions()
+        staff_site = {username: site for username, *_rest, site in STAFF}
         staff: list[tuple[str, str, str]] = []  # (figure name, url, cookie)
         for username, (cookie, user) in sessions.items():
-            for label, page_url in staff_pages(user, districts, last_batch):
+            for label, page_url in staff_pages(
+                user, huizhou_districts, last_batch, staff_site[username]
+            ):
                 staff.append((f"staff:{username.removeprefix('bench-')}:{label}", page_url, cookie))
 
-        # Cold single requests first (each also fills the count and choice caches).
+        # Cold single requests first (each also fills the count and choice caches): each
+        # city's and the province's; a figure's name says whose (":<site>" or "province_").
         log("Cold requests (empty cache)")
         from publicity.cache import public_cache_invalidate
 
-        cold: dict[str, list[float]] = {
-            "home_first": [],
-            "home": [],
-            "list": [],
-            "search2": [],
-            "statistics": [],
-        }
+        single_urls: dict[str, str] = {"province_home_first": "/", "province_home": "/"}
+        for site in CITY_SITES:
+            single_urls[f"home_first:{site}"] = f"/{site}/"
+            single_urls[f"home:{site}"] = f"/{site}/"
+        cold: dict[str, list[float]] = {name: [] for name in single_urls}
         for rep in range(args.reps):
             # A new cache version holds nothing: the home page's figures and map are read
-            # from the database's tallies in the request (a new deployment).
+            # from the database's tallies in the request (a new deployment); each site's
+            # are its own (keyed by site).
             public_cache_invalidate()
-            cold["home_first"].append(fetch(port, "/")[0] * 1000)
+            for name in ("province_home_first", *(f"home_first:{s}" for s in CITY_SITES)):
+                cold[name].append(fetch(port, single_urls[name])[0] * 1000)
             # After a publication: the same path since the tallies.
             public_cache_invalidate()
-            cold["home"].append(fetch(port, "/")[0] * 1000)
-            cold["list"].append(fetch(port, list_cold[rep])[0] * 1000)
-            cold["search2"].append(fetch(port, cold_scenarios[1][1][-1 - rep])[0] * 1000)
-            # The statistics over every published entry: computed once a cache version.
-            cold["statistics"].append(fetch(port, "/statistics/")[0] * 1000)
+            for name in ("province_home", *(f"home:{s}" for s in CITY_SITES)):
+                cold[name].append(fetch(port, single_urls[name])[0] * 1000)
+            singles = [
+                ("list", city_urls["list"][rep]),
+                ("search2", city_urls["search2"][-1 - rep]),
+                ("province_list", province_list_cold[rep]),
+                ("province_search2", cold_scenarios[-1][1][-1 - rep]),
+                # The statistics over every published entry: computed once a cache version.
+                *((f"statistics:{s}", f"/{s}/statistics/") for s in CITY_SITES),
+                ("province_statistics", "/statistics/"),
+            ]
+            for name, page_url in singles:
+                single_urls[name] = page_url
+                cold.setdefault(name, []).append(fetch(port, page_url)[0] * 1000)
         for name, values in cold.items():
-            results["pages"][f"single_{name}"] = {"ms": spread(values)}
-            log(f"  {name + ' single':<24} {statistics.median(values):9.0f} ms (median)")
+            results["pages"][f"single_{name}"] = {
+                "ms": spread(values),
+                "url": single_urls[name],
+                "site": site_of_url(single_urls[name]),
+            }
+            log(f"  {name + ' single':<32} {statistics.median(values):9.0f} ms (median)")
 
         alone_n = 5 if args.small else 10
         log(f"Staff pages, one request alone ({alone_n} in a row each, after a drained server)")
@@ -794,6 +965,7 @@ def main() -> int:  # noqa: C901, PLR0915 - one script reads best top to bottom
         ) -> dict[str, Any]:
             figure = run_wrk(port, urls, duration, args.connections, mode=mode, cookie=cookie)
             figure["load1"] = round(os.getloadavg()[0], 2)
+            figure["sites"] = dict(collections.Counter(site_of_url(u) for u in urls))
             figure["drain_s"] = round(wait_drained(port), 2)
             runs.setdefault(name, []).append(figure)
             log(
@@ -836,6 +1008,8 @@ def main() -> int:  # noqa: C901, PLR0915 - one script reads best top to bottom
                     "errors": sum(f["errors"] for f in figures),
                     "wrapped": any(f["wrapped"] for f in figures),
                     "urls": figures[0]["urls"],
+                    # Whose pages the URLs were: a city's site path, "province" (the root).
+                    "sites": figures[0]["sites"],
                 }
             )
 
@@ -888,6 +1062,18 @@ def main() -> int:  # noqa: C901, PLR0915 - one script reads best top to bottom
         top, bottom = median(a, "rps"), median(b, "rps")
         return round(top / bottom, 3) if top and bottom else None
 
+    def single(name: str) -> float | None:
+        return pages.get(f"single_{name}", {}).get("ms", {}).get("median")
+
+    def worst_city(name: str) -> tuple[float | None, str | None]:
+        """The slowest of the measured cities' single figures, and its site."""
+        found = [(v, site) for site in CITY_SITES if (v := single(f"{name}:{site}")) is not None]
+        return max(found) if found else (None, None)
+
+    home_cold, home_cold_site = worst_city("home")
+    home_first, home_first_site = worst_city("home_first")
+    statistics_cold, statistics_cold_site = worst_city("statistics")
+
     staff_alone = {
         name: figure["alone_ms"]["median"]
         for name, figure in pages.items()
@@ -927,6 +1113,8 @@ def main() -> int:  # noqa: C901, PLR0915 - one script reads best top to bottom
         "cold_runs_wrapped": sorted(
             name for name, figure in pages.items() if figure.get("wrapped")
         ),
+        # The cities whose sites the figures without "province_" measure (mixed).
+        "city_sites": list(CITY_SITES),
         "hello_rps": median("hello", "rps"),
         "floor_rps": median("floor", "rps"),
         # The old figures (issue 12), comparable: the same URLs a second time (cached).
@@ -935,9 +1123,26 @@ def main() -> int:  # noqa: C901, PLR0915 - one script reads best top to bottom
         "search2_p95_ms": median("search2", "p95_ms"),
         "search4_p95_ms": median("search4", "p95_ms"),
         "entry_vs_hello": ratio("entry", "hello"),
-        "home_cold_ms": pages.get("single_home", {}).get("ms", {}).get("median"),
-        "home_first_ms": pages.get("single_home_first", {}).get("ms", {}).get("median"),
-        "statistics_cold_ms": pages.get("single_statistics", {}).get("ms", {}).get("median"),
+        # A city's home and statistics: the slower of the measured cities (named).
+        "home_cold_ms": home_cold,
+        "home_cold_site": home_cold_site,
+        "home_first_ms": home_first,
+        "home_first_site": home_first_site,
+        "statistics_cold_ms": statistics_cold,
+        "statistics_cold_site": statistics_cold_site,
+        # The province's pages at the root (every city's entries), against its own floor
+        # (the list's rows by the same keyset without a district).
+        "province_home_first_ms": single("province_home_first"),
+        "province_home_cold_ms": single("province_home"),
+        "province_statistics_cold_ms": single("province_statistics"),
+        "province_list_cold_vs_floor": ratio("province_list_cold", "province_floor"),
+        "province_list_cold_p95_ms": median("province_list_cold", "p95_ms"),
+        "province_search2_cold_p95_ms": median("province_search2_cold", "p95_ms"),
+        "province_search2_cold_vs_floor": ratio("province_search2_cold", "province_floor"),
+        "province_list_p95_ms": median("province_list", "p95_ms"),
+        "province_search2_p95_ms": median("province_search2", "p95_ms"),
+        "province_home_p95_ms": median("province_home", "p95_ms"),
+        "province_floor_rps": median("province_floor", "rps"),
         "notice500_s": jobs_.get("notice500", {}).get("seconds"),
         "notice2000_s": jobs_.get("notice2000", {}).get("seconds"),
         "sweep100k_s": jobs_.get("sweep100k", {}).get("seconds"),

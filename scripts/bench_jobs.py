@@ -153,9 +153,17 @@ def export_job(fmt: str) -> dict[str, Any]:
 
 
 # Codes of the generated import: "91441300BM" + seven digits + the check character, a range no
-# other generator uses (bench_data's codes are all digits after 9144130).
+# other generator uses (bench_data's are "91", a city's code, nine digits and X).
 IMPORT_CODE_PREFIX = "91441300BM"
 IMPORT_NAME_PREFIX = "基准导入"
+
+
+def _importer_city() -> Any:
+    """The city whose clerk imports: Huizhou, the reference data's (the bench's data set is a
+    province of 21 cities)."""
+    from registry.models import Jurisdiction
+
+    return Jurisdiction.objects.get(code="441300")
 
 
 def import_csv(rows: int) -> bytes:
@@ -169,8 +177,11 @@ def import_csv(rows: int) -> bytes:
     from registry.models import Industry, Jurisdiction
     from registry.validators import credit_code_check_character
 
+    # Huizhou's townships: the importer is Huizhou's (a city's clerk imports its own units).
     townships = list(
-        Jurisdiction.objects.filter(level=JurisdictionLevel.TOWNSHIP)
+        Jurisdiction.objects.filter(
+            level=JurisdictionLevel.TOWNSHIP, path__startswith=_importer_city().path
+        )
         .select_related("parent")
         .order_by("code")
     )
@@ -208,7 +219,6 @@ def enterprise_import(rows: int) -> dict[str, Any]:
     from django.db import connection, transaction
 
     from core import roles
-    from registry.enums import JurisdictionLevel
     from registry.importing import (
         enterprise_import_apply,
         enterprise_import_check,
@@ -218,7 +228,6 @@ def enterprise_import(rows: int) -> dict[str, Any]:
         AuditRecord,
         Enterprise,
         EnterpriseImport,
-        Jurisdiction,
         StaffProfile,
     )
 
@@ -230,7 +239,7 @@ def enterprise_import(rows: int) -> dict[str, Any]:
     actor.groups.add(Group.objects.get(name=roles.INSPECTOR))
     StaffProfile.objects.get_or_create(
         user=actor,
-        defaults={"jurisdiction": Jurisdiction.objects.get(level=JurisdictionLevel.CITY)},
+        defaults={"jurisdiction": _importer_city()},
     )
     result: dict[str, Any] = {"rows": rows, "csv_mb": round(len(content) / 2**20, 1)}
     imports: list[int] = []

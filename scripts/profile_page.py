@@ -6,7 +6,9 @@ KIND is ``list`` (the list's pages and filters), ``search2`` (two-character frag
 generated names), ``entry`` (entry pages), ``api`` (the API's list by district), or a path
 (``/staff/batches/1997/``) asked N times; ``--as USER`` sends it as that user of the
 scratch database (a session minted as ``make bench`` mints its staff's: ``bench-official``,
-``bench-inspector-district``, ...). Run ``make bench ARGS=--keep`` (or ``--reuse``) first.
+``bench-inspector-district``, ...); ``--site`` names the city's site the public kinds are asked
+on (``guangzhou`` unless told; ``province``: the root). Run ``make bench ARGS=--keep`` (or
+``--reuse``) first.
 
 Each URL is asked once, in process (Django's test client, the bench's settings: DEBUG off,
 the production middleware, the web server's database session options), after the public
@@ -59,20 +61,27 @@ def area(filename: str) -> str | None:
     return next((name for part, name in AREAS if part in filename), None)
 
 
-def urls_of(kind: str, database_url: str, n: int) -> list[str]:
+def urls_of(kind: str, database_url: str, n: int, site: str | None) -> list[str]:
+    """The URLs of a kind on a city's site (``site``, its path), or the province's at the
+    root (None): an entry's page is asked on its own city's site (the root redirects)."""
     import bench
 
     if kind.startswith("/"):
         return [kind] * n
-    list_, _floor, districts = bench.list_urls(database_url, pages=20)
+    prefix = f"/{site}" if site else ""
+    list_, _floor, districts = bench.list_urls(database_url, pages=20, site=site)
     if kind == "list":
-        urls = bench.cold_list_urls(database_url, list_, districts)
+        urls = bench.cold_list_urls(database_url, list_, districts, prefix)
     elif kind == "search2":
-        urls = [f"/entries/?q={quote(f)}" for f in bench.fragments(database_url, 2, 2000)]
+        urls = [
+            f"{prefix}/entries/?q={quote(f)}" for f in bench.fragments(database_url, 2, 2000, site)
+        ]
     elif kind == "entry":
-        urls = [f"/entries/{pk}/" for pk in bench.entry_ids(database_url, 2 * n)]
+        if site is None:
+            raise SystemExit("an entry's page is its city's: give --site")
+        urls = [f"{prefix}/entries/{pk}/" for pk in bench.entry_ids(database_url, 2 * n, site)]
     elif kind == "api":
-        urls = [f"/api/public/entries/?district={d}" for d in districts]
+        urls = [f"{prefix}/api/public/entries/?district={d}" for d in districts]
         urls = urls * (2 * n // len(urls) + 1)
     else:
         raise SystemExit(f"unknown kind {kind!r}")
@@ -85,6 +94,11 @@ def main() -> None:
     parser.add_argument("kind")
     parser.add_argument("n", type=int, nargs="?", default=200)
     parser.add_argument("--as", dest="user", default=None, help="a user of the scratch database")
+    parser.add_argument(
+        "--site",
+        default="guangzhou",
+        help="a city's site path (guangzhou, huizhou, ...), or province (the root)",
+    )
     parser.add_argument("--top", type=int, default=0, help="also print the N costliest calls")
     parser.add_argument("--sort", default="cumulative", help="their order: cumulative, tottime")
     args = parser.parse_args()
@@ -110,7 +124,8 @@ def main() -> None:
     if args.user:
         bench.staff_sessions()  # the bench's staff, created as make bench creates them
         client.force_login(get_user_model().objects.get(username=args.user))
-    urls = urls_of(args.kind, os.environ["DATABASE_URL"], args.n)
+    site = None if args.site == "province" else args.site
+    urls = urls_of(args.kind, os.environ["DATABASE_URL"], args.n, site)
     client.get(urls[0])  # the process's first request (imports, templates) is not a visit
     public_cache_invalidate()
     timed, profiled = urls[: len(urls) // 2], urls[len(urls) // 2 :]
