@@ -21,6 +21,7 @@ from django.utils import timezone
 from core.workflow import Decision, Rights
 from publicity.models import Batch, Entry, Erratum, Objection
 from publicity.workflows import BATCH, ENTRY, ERRATUM, OBJECTION
+from registry.authorities import authorities
 from registry.models import Finding
 from registry.permissions import (
     authorities_in_scope,
@@ -42,11 +43,23 @@ def visible_batches(user: AnyUser) -> QuerySet[Batch]:
     jurisdiction = user_jurisdiction(user)
     if jurisdiction is not None and is_authority_wide(user):
         return Batch.objects.filter(authority__in=authorities_in_scope(user))
-    in_area: Q | Exists = Q(pk__in=[])
+    in_area: Q = Q(pk__in=[])
     if jurisdiction is not None:
-        in_area = Exists(
-            Entry.objects.filter(batch=OuterRef("pk"), district__path__startswith=jurisdiction.path)
-        )
+        # A batch holds entries of its authority's area only (entry_add), so only a batch of
+        # an authority at or above the district (its city's, the province's) or inside it
+        # can hold one of the district's: the search for such an entry runs over those
+        # batches, not over a province's thousands (each of another city's batches was
+        # read through to its last entry to find none: 750 ms a page at 21 cities).
+        here = jurisdiction.path
+        holds = Exists(Entry.objects.filter(batch=OuterRef("pk"), district__path__startswith=here))
+        every = authorities()
+        candidates = [
+            rules.pk
+            for rules in every
+            if rules.pk is not None and (here.startswith(rules.path) or rules.path.startswith(here))
+        ]
+        # (A database without authorities, served by the settings' defaults: no narrowing.)
+        in_area = Q(authority_id__in=candidates) & Q(holds) if every else Q(holds)
     return Batch.objects.filter(Q(composed_by=user) | in_area)
 
 

@@ -123,7 +123,7 @@ def take_pages(url: str) -> None:
         page.screenshot(path=DOCS / "screenshot-list.png")
         # An entry of the first batch whose case has a timeline: the list's first one.
         page.goto("/huizhou/entries/?year=2008&scope=all")
-        page.locator("main a[href^='/huizhou/entries/']").first.click()
+        page.locator(".entry-card__title a").first.click()
         page.wait_for_load_state("networkidle")
         page.screenshot(path=DOCS / "screenshot-entry.png", full_page=True)
         page.goto("/huizhou/statistics/")
