@@ -113,19 +113,13 @@ class HeyuanCity(PeopleMixin, UnitsMixin, PublishingMixin, CasesMixin):
         extended = set(
             self.rng.sample([i for i in active if i not in requested], counts["extended"])
         )
-        tracks = []
-        for i in range(total):
-            if i in requested:
-                tracks.append(Track.REQUESTED)
-            elif i in extended:
-                tracks.append(Track.EXTENDED)
-            elif i in active:
-                tracks.append(Track.OVERDUE)
-            elif dispositions[i] not in ending and self.rng.random() < 0.1:
-                tracks.append(Track.DONE_AFTER_FAILURE)
-            else:
-                tracks.append(Track.DONE)
-        return tracks
+        return self.tracks_of(
+            dispositions,
+            active=set(active),
+            requested=requested,
+            extended=extended,
+            failure_share=0.1,
+        )
 
     def _shared_unit(self) -> Enterprise | None:
         """The unit of Huizhou's first batch printed first (by the entry's number): exposed

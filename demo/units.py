@@ -82,16 +82,36 @@ class UnitsMixin(AccidentsMixin):
         ending = Disposition.ending_operation()
         requested = set(self.rng.sample([i for i in active if dispositions[i] not in ending], 6))
         extended = set(self.rng.sample([i for i in active if i not in requested], 5))
-        active_set = set(active)
+        return self.tracks_of(
+            dispositions,
+            active=set(active),
+            requested=requested,
+            extended=extended,
+            failure_share=0.08,
+        )
+
+    def tracks_of(
+        self,
+        dispositions: list[str],
+        *,
+        active: set[int],
+        requested: set[int],
+        extended: set[int],
+        failure_share: float,
+    ) -> list[Track]:
+        """Each exposure's track: requested, extended or overdue for the chosen active ones;
+        of the others, a ``failure_share`` of those whose unit goes on operating passed after
+        a failed re-inspection (one draw each, in order), the rest simply done."""
+        ending = Disposition.ending_operation()
         tracks = []
-        for i in range(starts[-1]):
+        for i in range(len(dispositions)):
             if i in requested:
                 tracks.append(Track.REQUESTED)
             elif i in extended:
                 tracks.append(Track.EXTENDED)
-            elif i in active_set:
+            elif i in active:
                 tracks.append(Track.OVERDUE)
-            elif dispositions[i] not in ending and self.rng.random() < 0.08:
+            elif dispositions[i] not in ending and self.rng.random() < failure_share:
                 tracks.append(Track.DONE_AFTER_FAILURE)
             else:
                 tracks.append(Track.DONE)

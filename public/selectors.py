@@ -42,9 +42,8 @@ from publicity.enums import (
 )
 from publicity.models import Batch, Entry, EntryTally, Erratum, ExportJob, MediaReport
 from publicity.selectors import (
-    DISTRICT_FIGURES,
     case_figures,
-    district_tallies,
+    figures_by_authority,
     published_entry_figures,
     site_counts_compute,
 )
@@ -159,28 +158,13 @@ def site_counts() -> dict[str, int]:
 
 def province_cities() -> list[dict[str, Any]]:
     """For a province's home: each city with a site of its own (public.sites), with its
-    entries listed now and its cases active, overdue, finished and tracked, from the tallies
-    the database keeps (``district_tallies``: a few rows whatever the number of entries) and
-    one query of the districts' paths; in the tree's order."""
+    figures from the tallies (``publicity.selectors.figures_by_authority``: a few rows
+    whatever the number of entries); in the tree's order."""
     today = timezone.localdate()
 
     def compute() -> list[dict[str, Any]]:
         cities = [rules for rules in authorities() if rules.slug and rules.pk is not None]
-        figures = district_tallies(today=today)
-        paths = dict(
-            Jurisdiction.objects.filter(pk__in=list(figures)).values_list("pk", "path").order_by()
-        )
-        sums = {rules.pk: dict.fromkeys(DISTRICT_FIGURES, 0) for rules in cities}
-        for district_id, counts in figures.items():
-            path = paths.get(district_id, "")
-            owner = max(
-                (rules for rules in cities if path.startswith(rules.path)),
-                key=lambda rules: len(rules.path),
-                default=None,
-            )
-            if owner is not None:
-                for name in DISTRICT_FIGURES:
-                    sums[owner.pk][name] += counts[name]
+        sums = figures_by_authority(cities, today=today)
         return [
             {
                 "code": rules.path.rstrip("/").rsplit("/", 1)[-1],

@@ -207,11 +207,12 @@ def activated(site: Site) -> Iterator[Site]:
 
 def is_public_route(path_info: str) -> bool:
     """Whether ``path_info`` is one of a site's public pages."""
-    if path_info.startswith("/" + STAFF_PREFIX):
-        return False
-    try:
-        match = resolve(path_info)
-    except Resolver404:
+    return _is_public(path_info, _root_match(path_info))
+
+
+def _is_public(path_info: str, match: ResolverMatch | None) -> bool:
+    """Whether ``path_info``, resolved to ``match``, is one of a site's public pages."""
+    if match is None or path_info.startswith("/" + STAFF_PREFIX):
         return False
     return match.namespace in PUBLIC_NAMESPACES or match.url_name in PUBLIC_NAMES
 
@@ -250,14 +251,15 @@ class SiteMiddleware:
         head, _slash, rest = path.lstrip("/").partition("/")
         # A path of the root's own (entries, staff, healthz, favicon.ico, ...) needs no look
         # at the authorities: the health checks and error pages work without a database.
-        maybe_site = bool(head) and _root_match(path) is None
+        match = _root_match(path)
+        maybe_site = bool(head) and match is None
         found = site_by_segment(head) if maybe_site and _slash else None
         if found is None:
             if maybe_site and not _slash and site_by_segment(head) is not None:
                 return _redirect(request, f"{request.path}/")  # /huizhou -> /huizhou/
             site = root_site()
             get = request.method in ("GET", "HEAD")
-            if get and is_public_route(path) and site.rules.slug:
+            if get and _is_public(path, match) and site.rules.slug:
                 # A city installed alone with a site path: its pages live under the path.
                 return _redirect(request, f"{get_script_prefix()}{site.rules.slug}{path}")
             request.public_site = site  # type: ignore[attr-defined]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any, Literal
 from urllib.parse import urlencode
 
@@ -70,73 +71,33 @@ def _province_home(request: HttpRequest) -> HttpResponse:
     """A province's home: its figures, its map shaded by city with the table beside it, and
     each city's site."""
     province = sites.current().rules
-    cities = selectors.province_cities()
     rows = []
-    for city in cities:
-        list_url = f"/{city['slug']}{reverse('public:entry-list')}"
-        urls = {
-            key: (
-                None
-                if key == "overdue" and not city["overdue"]
-                else (f"{list_url}?{urlencode(extra)}" if extra else list_url)
-            )
-            for key, _label, _unit, extra in MAP_METRICS
-        }
+    for city in selectors.province_cities():
+        site = sites.site_for_slug(city["slug"])
         rows.append(
             {
                 **city,
                 "key": city["code"],
                 "label": city["place"],
-                "site_url": f"/{city['slug']}/",
+                "short_label": city["place"],
+                "site_url": sites.url_on(site, "home", []),
+                "list_url": sites.url_on(site, "public:entry-list", []),
                 "rectified_share": exposure_map.share(city["finished"], city["tracked"]),
                 "point": None,
                 "host_label": "",
-                "urls": urls,
             }
         )
-    tracked = sum(row["tracked"] for row in rows)
-    finished = sum(row["finished"] for row in rows)
-    data = {
-        "map": province.place,
-        "metrics": [
-            {"key": key, "label": str(label), "unit": unit}
-            for key, label, unit, _extra in MAP_METRICS
-        ],
-        "districts": [
-            {
-                "code": row["code"],
-                "name": row["label"],
-                "short": row["label"],
-                "point": None,
-                "values": {
-                    "listed": row["listed"],
-                    "overdue": row["overdue"],
-                    "rectified_share": (
-                        None if row["rectified_share"] is None else float(row["rectified_share"])
-                    ),
-                },
-                "urls": row["urls"],
-            }
-            for row in rows
-        ],
-        "text": {
-            "high": _("多"),
-            "low": _("少"),
-            "tap_again": _("再点一次，打开该市的曝光名单"),
-            "none": _("无"),
-        },
-    }
     province_code = province.path.rstrip("/").rsplit("/", 1)[-1]
     exposure = {
         "by_city": True,
-        "rows": rows,
-        "points": [],
-        "totals": {
-            "listed": sum(row["listed"] for row in rows),
-            "overdue": sum(row["overdue"] for row in rows),
-            "rectified_share": exposure_map.share(finished, tracked),
-        },
-        "data": data,
+        **_map_block(
+            rows,
+            map_name=province.place,
+            tap_again=_("再点一次，打开该市的曝光名单"),
+            list_url_of=lambda row, extra: (
+                f"{row['list_url']}?{urlencode(extra)}" if extra else row["list_url"]
+            ),
+        ),
         "script_url": (
             reverse("public:province-map", args=[province_code])
             if province_map.has_outlines(province_code)
@@ -165,34 +126,28 @@ def province_map_script(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
-def _exposure_map_context(request: HttpRequest, *, with_filters: bool) -> dict[str, Any]:
-    """The exposure map's figures, table rows with their links, and the script's data."""
-    authority = sites.current().rules
-    entry_filter = exposure_map.map_filter(request.GET if with_filters else {})
-    params = exposure_map.map_params(entry_filter)
-    rows = exposure_map.district_figures(filters=params)
-    list_url = reverse("public:entry-list")
-    districts = []
+def _map_block(
+    rows: list[dict[str, Any]],
+    *,
+    map_name: str,
+    tap_again: str,
+    list_url_of: Callable[[dict[str, Any], dict[str, str]], str],
+) -> dict[str, Any]:
+    """The exposure map's table rows with their links, their totals and the script's data,
+    for a city's districts or a province's cities. ``list_url_of(row, extra)``: the list a
+    click on the row's area opens for a figure (``extra``: that figure's parameters)."""
+    shown = []
     for row in rows:
-        # No overdue case in the district: no list of them to open (it would be empty).
+        # Nothing overdue there: no list of them to open (it would be empty).
         urls = {
-            key: (
-                None
-                if key == "overdue" and not row["overdue"]
-                else f"{list_url}?{urlencode({'district': row['key'], **params, **extra})}"
-            )
+            key: None if key == "overdue" and not row["overdue"] else list_url_of(row, extra)
             for key, _label, _unit, extra in MAP_METRICS
         }
-        districts.append({**row, "urls": urls})
-    tracked = sum(row["tracked"] for row in rows)
-    finished = sum(row["finished"] for row in rows)
-    totals = {
-        "listed": sum(row["listed"] for row in rows),
-        "overdue": sum(row["overdue"] for row in rows),
-        "rectified_share": exposure_map.share(finished, tracked),
-    }
+        shown.append({**row, "urls": urls})
+    tracked = sum(row["tracked"] for row in shown)
+    finished = sum(row["finished"] for row in shown)
     data = {
-        "map": authority.map_name,
+        "map": map_name,
         "metrics": [
             {"key": key, "label": str(label), "unit": unit}
             for key, label, unit, _extra in MAP_METRICS
@@ -212,22 +167,39 @@ def _exposure_map_context(request: HttpRequest, *, with_filters: bool) -> dict[s
                 },
                 "urls": row["urls"],
             }
-            for row in districts
+            for row in shown
         ],
-        "text": {
-            "high": _("多"),
-            "low": _("少"),
-            "tap_again": _("再点一次，打开该县区的曝光名单"),
-            "none": _("无"),
-        },
+        "text": {"high": _("多"), "low": _("少"), "tap_again": tap_again, "none": _("无")},
     }
+    return {
+        "rows": shown,
+        "totals": {
+            "listed": sum(row["listed"] for row in shown),
+            "overdue": sum(row["overdue"] for row in shown),
+            "rectified_share": exposure_map.share(finished, tracked),
+        },
+        "points": [row for row in shown if row["point"]],
+        "data": data,
+    }
+
+
+def _exposure_map_context(request: HttpRequest, *, with_filters: bool) -> dict[str, Any]:
+    """The exposure map's figures, table rows with their links, and the script's data."""
+    authority = sites.current().rules
+    entry_filter = exposure_map.map_filter(request.GET if with_filters else {})
+    params = exposure_map.map_params(entry_filter)
+    list_url = reverse("public:entry-list")
     return {
         "filter": entry_filter if with_filters else None,
         "params": params,
-        "rows": districts,
-        "totals": totals,
-        "points": [row for row in districts if row["point"]],
-        "data": data,
+        **_map_block(
+            exposure_map.district_figures(filters=params),
+            map_name=authority.map_name,
+            tap_again=_("再点一次，打开该县区的曝光名单"),
+            list_url_of=lambda row, extra: (
+                f"{list_url}?{urlencode({'district': row['key'], **params, **extra})}"
+            ),
+        ),
         "script": f"vendor/china-cities/{authority.map_script}",
     }
 

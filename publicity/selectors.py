@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -48,7 +48,7 @@ from publicity.permissions import (
 from publicity.workflows.entries import pending_errata
 from rectification.enums import CaseStatus
 from rectification.models import Case
-from registry.authorities import authorities, authority_at
+from registry.authorities import AuthorityRules, authorities
 from registry.models import AuditRecord, Enterprise, Finding, Jurisdiction
 from registry.permissions import authorities_in_scope, reads_several_authorities, user_authority
 from registry.selectors import audit_history, awaiting_batch
@@ -112,10 +112,34 @@ def district_tallies(
     return figures
 
 
+def figures_by_authority(
+    owners: Sequence[AuthorityRules], *, today: datetime.date | None = None
+) -> dict[int | None, dict[str, int]]:
+    """Each of ``owners`` (by its pk) with its entries listed and its cases active, overdue,
+    finished and tracked (``DISTRICT_FIGURES``), from the tallies (:func:`district_tallies`)
+    and one query of the districts' paths: a district counts in the owner nearest above it
+    (the longest path among them), in none when no owner holds it."""
+    figures = district_tallies(today=today)
+    paths = dict(
+        Jurisdiction.objects.filter(pk__in=list(figures)).values_list("pk", "path").order_by()
+    )
+    sums = {rules.pk: dict.fromkeys(DISTRICT_FIGURES, 0) for rules in owners}
+    for district_id, counts in figures.items():
+        path = paths.get(district_id, "")
+        owner = max(
+            (rules for rules in owners if path.startswith(rules.path)),
+            key=lambda rules: len(rules.path),
+            default=None,
+        )
+        if owner is not None:
+            for name in DISTRICT_FIGURES:
+                sums[owner.pk][name] += counts[name]
+    return sums
+
+
 def authorities_overview(*, user: User, today: datetime.date | None = None) -> list[dict[str, Any]]:
     """For staff who read several authorities (a province's): each authority below them with
-    its entries listed and its cases active, overdue and finished, from the tallies
-    (:func:`district_tallies`) and one query of the districts' paths. Empty for anyone else."""
+    its figures (:func:`figures_by_authority`). Empty for anyone else."""
     if not reads_several_authorities(user):
         return []
     own = user_authority(user)
@@ -126,16 +150,7 @@ def authorities_overview(*, user: User, today: datetime.date | None = None) -> l
         for rules in authorities()
         if rules.pk != own.pk and (in_scope is None or rules.pk in in_scope)
     ]
-    figures = district_tallies(today=today)
-    paths = dict(Jurisdiction.objects.filter(pk__in=figures).values_list("pk", "path").order_by())
-    sums: dict[int | None, dict[str, int]] = {
-        rules.pk: dict.fromkeys(DISTRICT_FIGURES, 0) for rules in below
-    }
-    for district_id, counts in figures.items():
-        owner = authority_at(paths.get(district_id, ""))
-        if owner.pk in sums:
-            for name in DISTRICT_FIGURES:
-                sums[owner.pk][name] += counts[name]
+    sums = figures_by_authority(below, today=today)
     return [{"authority": rules, **sums[rules.pk]} for rules in below]
 
 

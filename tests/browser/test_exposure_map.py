@@ -9,6 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from registry.models import Jurisdiction
+from tests.browser.maps import outside_requests, pixel_of
 from tests.factories import EnterpriseFactory, ListedEntryFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,33 +17,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 # A point well inside 博罗县's polygon, away from its label.
 BOLUO = [114.1, 23.3]
 DRAWN = ".map-block--drawn [data-map] svg"
-
-
-def pixel_of(page, lon_lat):
-    """Where a longitude/latitude lies on the page, from the chart's own projection."""
-    page.locator("[data-map]").scroll_into_view_if_needed()
-    x, y = page.evaluate(
-        """(point) => echarts.getInstanceByDom(document.querySelector("[data-map]"))
-             .convertToPixel({geoIndex: 0}, point)""",
-        lon_lat,
-    )
-    box = page.locator("[data-map]").bounding_box()
-    return box["x"] + x, box["y"] + y
-
-
-def outside_requests(page):
-    """Requests to anything but the live server, collected from now on."""
-    seen = []
-    page.on(
-        "request",
-        lambda request: (
-            seen.append(request.url)
-            if urlsplit(request.url).hostname not in ("127.0.0.1", "localhost")
-            and not request.url.startswith("data:")
-            else None
-        ),
-    )
-    return seen
 
 
 def make_entries():

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.browser.maps import outside_requests, pixel_of
 from tests.province import two_city_province
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,34 +19,14 @@ HUIZHOU = [114.45, 23.25]
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
 
 
-def pixel_of(page, lon_lat):
-    page.locator("[data-map]").scroll_into_view_if_needed()
-    x, y = page.evaluate(
-        """(point) => echarts.getInstanceByDom(document.querySelector("[data-map]"))
-             .convertToPixel({geoIndex: 0}, point)""",
-        lon_lat,
-    )
-    box = page.locator("[data-map]").bounding_box()
-    return box["x"] + x, box["y"] + y
-
-
 def watched(page):
     """Console errors, page errors and requests off this machine, collected from now on."""
-    seen = {"errors": [], "outside": []}
+    seen = {"errors": [], "outside": outside_requests(page)}
     page.on(
         "console",
         lambda message: seen["errors"].append(message.text) if message.type == "error" else None,
     )
     page.on("pageerror", lambda error: seen["errors"].append(str(error)))
-    page.on(
-        "request",
-        lambda request: (
-            seen["outside"].append(request.url)
-            if urlsplit(request.url).hostname not in ("127.0.0.1", "localhost")
-            and not request.url.startswith("data:")
-            else None
-        ),
-    )
     return seen
 
 
