@@ -17,6 +17,7 @@ from django.http import Http404, QueryDict
 
 from core.calendar import unknown_years_warning, working_calendar
 from core.pages import bounded_count
+from core.sql import Unindexed
 from registry.enums import JurisdictionLevel
 from registry.filters import AccidentFilter, EnterpriseFilter, InspectionFilter
 from registry.history import changes_shown
@@ -37,6 +38,7 @@ from registry.permissions import (
     object_for_user,
     scope_enterprises_to_user,
     scope_to_user,
+    sees_whole_register,
     user_jurisdiction,
 )
 from registry.search import has_exposures, same_name_key
@@ -56,11 +58,14 @@ FINDING_PLACE_PATH = "inspection__place__path"
 def enterprise_list(*, user: AnyUser, params: QueryDict) -> EnterpriseFilter:
     """The enterprises the user may see (registered or inspected in their area), filtered by
     the list's query parameters."""
+    # The whole register is walked in name order (its index); a part of it is read from
+    # its bitmaps and sorted (registry.permissions.scope_enterprises_to_user).
+    name = "name" if sees_whole_register(user) else Unindexed("name")
     queryset = scope_enterprises_to_user(
         Enterprise.objects.select_related("jurisdiction", "industry")
         .defer("name_bigrams")
         .annotate(exposed=has_exposures())
-        .order_by("name", "id"),
+        .order_by(name, "id"),
         user,
     )
     return EnterpriseFilter(params, queryset=queryset, user=user)

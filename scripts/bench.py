@@ -327,17 +327,23 @@ def list_urls(
     return urls, floors, districts
 
 
-def province_list_urls(conninfo: str, pages: int) -> tuple[list[str], list[str]]:
-    """The province's list at the root, pages 1..pages by keyset cursor (every city's
-    entries, no district), and the floor's for the same pages (the floor without a
-    district)."""
+def province_list_urls(conninfo: str, pages: int) -> tuple[list[str], list[str], list[int]]:
+    """The province's list at the root, pages 1..pages by keyset cursor: of every city's
+    entries (no district) and of each district of every city (the root's district filter
+    names each with its city), the floor's for the same pages, and the districts. A
+    province's visitor narrows to a place as a city's does; 20 pages alone would be asked
+    whole within a cold run's seconds and then again (not cold)."""
     import psycopg
 
     with psycopg.connect(conninfo) as conn:
         cursors = _keyset_pages(conn, pages, None)
+    district_urls, district_floors, districts = list_urls(conninfo, pages, site=None)
     return (
-        ["/entries/"] + [f"/entries/?after={cursor}" for cursor in cursors],
-        ["/bench/floor/"] + [f"/bench/floor/?after={cursor}" for cursor in cursors],
+        ["/entries/"] + [f"/entries/?after={cursor}" for cursor in cursors] + district_urls,
+        ["/bench/floor/"]
+        + [f"/bench/floor/?after={cursor}" for cursor in cursors]
+        + district_floors,
+        districts,
     )
 
 
@@ -347,11 +353,17 @@ def md5_order(urls: list[str]) -> list[str]:
 
 
 def cold_list_urls(
-    conninfo: str, pages: list[str], districts: list[int], prefix: str = ""
+    conninfo: str,
+    pages: list[str],
+    districts: list[int],
+    prefix: str = "",
+    *,
+    whole: bool = False,
 ) -> list[str]:
     """Pages of the list the cache has not seen: every district's first ``pages``, and the
-    same districts filtered by disposition, industry and year, each in the three sorts (no
-    districts: the province's list at the root, filtered alone); in md5 order."""
+    same districts filtered by disposition, industry and year, each in the three sorts
+    (``whole``: the list without a district filtered too, the province's at the root); in
+    md5 order."""
     import psycopg
 
     with psycopg.connect(conninfo) as conn:
@@ -367,7 +379,7 @@ def cold_list_urls(
         + [f"industry={i}" for i in industries]
         + [f"year={y}" for y in years]
     )
-    places = [f"district={d}&" for d in districts] or [""]
+    places = ([""] if whole or not districts else []) + [f"district={d}&" for d in districts]
     urls = pages + [
         f"{prefix}/entries/?{place}{f}&sort={sort}"
         for f in filters
@@ -845,8 +857,8 @@ def main() -> int:  # noqa: C901, PLR0915 - one script reads best top to bottom
         cities = city_scenarios(url)
         city_urls, floor = cities["urls"], cities["floor"]
         huizhou_districts = cities["districts"]["huizhou"]
-        province_pages, province_floor = province_list_urls(url, pages=20)
-        province_list_cold = cold_list_urls(url, province_pages, [])
+        province_pages, province_floor, province_districts = province_list_urls(url, pages=20)
+        province_list_cold = cold_list_urls(url, province_pages, province_districts, whole=True)
         province_frag2 = fragments(url, 2, 2000)
         log(
             f"  URLs of {', '.join(CITY_SITES)}: {len(city_urls['list'])} list pages, "

@@ -36,6 +36,13 @@ class Inspection(models.Model):
         related_name="inspections",
         verbose_name=_("检查地点"),
     )
+    # Whether it took place anywhere but the unit's registered jurisdiction: kept by the
+    # database (migration 0016's triggers, on the inspection's insert and change of place or
+    # unit, and on the unit's move), so every writer keeps it, and read from the database
+    # (an instance just saved holds the default). Staff of such a place see the unit in their
+    # register though it is registered elsewhere; the partial index on these few rows finds
+    # them without reading every inspection of an area (registry.permissions).
+    away = models.BooleanField(_("异地检查"), default=False, editable=False)
     date = models.DateField(_("检查日期"), db_index=True)
     inspectors = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="inspections", verbose_name=_("执法人员")
@@ -60,6 +67,9 @@ class Inspection(models.Model):
         verbose_name = _("检查")
         verbose_name_plural = pgettext_lazy("plural", "检查")
         ordering = ["-date", "-id"]
+        indexes = [
+            models.Index(fields=["place"], condition=Q(away=True), name="inspection_away_place"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind=InspectionKind.ROUTINE, campaign_basis="")

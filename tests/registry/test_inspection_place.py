@@ -335,3 +335,54 @@ def test_each_city_sees_its_own_inspection_finding_entry_and_case_of_one_unit(
     assert Finding.objects.filter(inspection__enterprise=unit).count() == 2
     assert Case.objects.filter(enterprise=unit).count() == 2
     assert Entry.objects.filter(enterprise=unit).count() == 2
+
+
+def away_flags(*inspections: Inspection) -> list[bool]:
+    """The flag as the database keeps it (an instance just saved holds the default)."""
+    flags = dict(
+        Inspection.objects.filter(pk__in=[i.pk for i in inspections]).values_list("pk", "away")
+    )
+    return [flags[i.pk] for i in inspections]
+
+
+def test_the_database_marks_inspections_made_away_from_the_units_registered_place(
+    province, people, unit
+):
+    at_home = inspect(people["hz_inspector"], unit, "惠州场所：疏散通道堵塞")
+    away = inspect(people["sz_inspector"], unit, "深圳场所：仓库与宿舍同一建筑", province["futian"])
+    assert away_flags(at_home, away) == [False, True]
+
+    # An inspection moved to another place (by any writer) is marked again.
+    Inspection.objects.filter(pk=at_home.pk).update(place=Jurisdiction.objects.get(code="441302"))
+    assert away_flags(at_home, away) == [True, True]
+    Inspection.objects.filter(pk=at_home.pk).update(place=unit.jurisdiction)
+    assert away_flags(at_home, away) == [False, True]
+
+    # The unit moves its registration to Futian: the inspection there is at home now.
+    unit.jurisdiction = province["futian"]
+    unit.save(update_fields=["jurisdiction"])
+    assert away_flags(at_home, away) == [True, False]
+
+
+def test_the_register_list_holds_the_units_registered_or_inspected_in_the_area(
+    province, people, unit
+):
+    other_hz = EnterpriseFactory(name="惠州本地五金厂")
+    in_futian = EnterpriseFactory(name="深圳本地五金厂", jurisdiction=province["futian"])
+    inspect(people["sz_inspector"], unit, "深圳场所：仓库与宿舍同一建筑", province["futian"])
+
+    def listed(user, query: str = "") -> list[str]:
+        page = signed_in(user).get(
+            reverse("registry:enterprise-list"), {"q": query} if query else {}
+        )
+        assert page.status_code == 200
+        return [row.name for row in page.context["page"].object_list]
+
+    # Shenzhen's: its own unit and the Huizhou unit it inspected, in name order, searched
+    # alike; Huizhou's: its two; the province's: all three.
+    assert listed(people["sz_official"]) == [unit.name, in_futian.name]
+    assert listed(people["sz_inspector"], "五金") == [unit.name, in_futian.name]
+    assert listed(people["sz_inspector"], "本地") == [in_futian.name]
+    assert listed(people["hz_official"]) == sorted([unit.name, other_hz.name])
+    assert listed(people["hz_official"], "跨市") == [unit.name]
+    assert listed(people["gd_official"]) == sorted([unit.name, other_hz.name, in_futian.name])
