@@ -81,6 +81,9 @@ MIDDLEWARE = [
     "staff.otp.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Public reads from a replica (core.replicas), when there are replicas: calls the view
+    # itself, so no view middleware may come after it (axes has none).
+    "core.replicas.ReplicaReadsMiddleware",
     # Answers a login refused for too many failures with the lockout page (last, as axes asks).
     "axes.middleware.AxesMiddleware",
 ]
@@ -137,6 +140,32 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # save; jobs and commands keep the server's defaults.
 if DATABASE_SESSION_OPTIONS := env.str("DATABASE_SESSION_OPTIONS", default=""):
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = DATABASE_SESSION_OPTIONS
+# Streaming replicas of the primary (docs/deploy.md): public pages and the public API read
+# from them (core.replicas); writes, staff pages and jobs use the primary. Comma-separated
+# URLs; none by default. A replica connection is kept per thread (no pool: a stopped replica
+# refuses at once rather than making a request wait for the pool) and opened with a short
+# connect timeout, so a replica that does not answer costs a request seconds at most once.
+DATABASE_REPLICA_URLS = env.list("DATABASE_REPLICA_URLS", default=[])
+for _number, _url in enumerate(DATABASE_REPLICA_URLS, start=1):
+    _replica = env.db_url_config(_url)
+    _replica["HOST"] = unquote(_replica["HOST"])
+    _replica["CONN_MAX_AGE"] = env.int("REPLICA_CONN_MAX_AGE", default=60)
+    _replica["CONN_HEALTH_CHECKS"] = True
+    _replica.setdefault("OPTIONS", {})["connect_timeout"] = env.int(
+        "REPLICA_CONNECT_TIMEOUT", default=2
+    )
+    if DATABASE_SESSION_OPTIONS:
+        _replica["OPTIONS"]["options"] = DATABASE_SESSION_OPTIONS
+    # The test database has no replica: tests that read "from a replica" read the primary.
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{_number}"] = _replica
+DATABASE_ROUTERS = ["core.replicas.PrimaryReplicaRouter"] if DATABASE_REPLICA_URLS else []
+# A replica further behind than this (seconds) is skipped until it catches up.
+REPLICA_MAX_LAG_SECONDS = env.float("REPLICA_MAX_LAG_SECONDS", default=5.0)
+# How often each process asks a replica how far behind it is.
+REPLICA_CHECK_SECONDS = env.float("REPLICA_CHECK_SECONDS", default=2.0)
+# After a person's write, their reads go to the primary for this long (seconds).
+REPLICA_PIN_SECONDS = env.int("REPLICA_PIN_SECONDS", default=10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache, Celery broker ------------------------------------------------------------

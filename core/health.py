@@ -1,8 +1,9 @@
 """What a load balancer or a monitor asks of each web process: alive, and ready.
 
-- ``/healthz`` (alive): the process answers HTTP. Nothing else is asked, so a restart is
-  only ever decided on a process that is stuck, never on a dependency it shares with every
-  other host.
+- ``/healthz`` (alive): the process answers HTTP. Its status depends on nothing else, so a
+  restart is only ever decided on a process that is stuck, never on a dependency it shares
+  with every other host; with replicas its body reports each database and the replicas' lag
+  (core.replicas).
 - ``/readyz`` (ready): this host can do its work: the database, the broker (jobs: letters,
   notices, exports) and the cache answer. 503 when any of them does not, and the JSON says
   which, so the load balancer stops sending to a host that would take an approval whose
@@ -25,6 +26,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from kombu import Connection
 
+from core import replicas
 from core.models import Heartbeat
 
 logger = logging.getLogger(__name__)
@@ -87,8 +89,15 @@ def _worker_age() -> int | None:
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Alive: this process serves requests (a liveness probe; restart it when this fails)."""
-    return JsonResponse({"status": "ok"})
+    """Alive: this process serves requests (a liveness probe; restart it when this fails).
+    With replicas, the body also says how the router sees each database (each replica asked
+    now, within HEALTH_CHECK_TIMEOUT: reachable, streaming, its lag, whether public reads go
+    to it); the status stays 200 whatever they say, since a replica's state is no reason to
+    restart a web process."""
+    body: dict[str, Any] = {"status": "ok"}
+    if replicas.replica_aliases():
+        body["databases"] = replicas.report()
+    return JsonResponse(body)
 
 
 @never_cache

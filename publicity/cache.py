@@ -14,6 +14,8 @@ import uuid
 from django.core.cache import cache
 from django.db import transaction
 
+from core.replicas import note_public_change
+
 CACHE_VERSION_KEY = "public-site:version"
 
 
@@ -30,7 +32,11 @@ def public_cache_invalidate() -> None:
     """Drop every cached public page and figure.
 
     Bumping the version makes every old key unreachable at once; they expire on their own.
+    The primary's position is noted first: a replica serves public pages again only once
+    it has replayed the change (core.replicas), so no page of the new version is rendered
+    from a replica that has not seen it.
     """
+    note_public_change()
     cache.set(CACHE_VERSION_KEY, uuid.uuid4().hex, timeout=None)
 
 
