@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import sys
+
 from django.conf import settings
+from django.db import InterfaceError, OperationalError
 from django.http import (
     HttpRequest,
     HttpResponse,
@@ -67,8 +70,19 @@ def _page_without_database(request: HttpRequest, template_name: str) -> str:
         return loader.render_to_string(template_name, {"request": request, **_deployment_context()})
 
 
+# Seconds a refused request is asked to wait: about a standby's promotion (docs/deploy.md).
+RETRY_AFTER_SECONDS = 30
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
-    """handler500 (config/urls.py)."""
+    """handler500 (config/urls.py). An error of the database's connection (it did not
+    answer: a failover in progress, a restart) is a 503 with Retry-After, saying so and
+    that what was sent is saved whole or not at all (every write is one transaction); any
+    other error is a 500."""
+    if isinstance(sys.exc_info()[1], (OperationalError, InterfaceError)):
+        response = HttpResponse(_page_without_database(request, "503.html"), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return HttpResponseServerError(_page_without_database(request, "500.html"))
 
 

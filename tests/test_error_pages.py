@@ -1,7 +1,7 @@
 """The error pages as a visitor gets them with DEBUG off (the suite runs with production's
 settings, tests/conftest.py): in the site's layout and stylesheet, in the language the visitor
 chose with the language switch (zh-hans by default), never Django's bare English "Not Found".
-The 500 page shows when the database is what failed."""
+The 503 page (the database did not answer) shows without the database."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from core import roles
+from core.views import server_error
 from tests.factories import staff_user
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +26,7 @@ PAGES = {
     404: ("页面不存在", "Page not found"),
     403: ("无权访问", "Access denied"),
     500: ("系统出错", "Server error"),
+    503: ("系统暂时无法使用", "The system is briefly unavailable"),
     400: ("请求无效", "Bad request"),
     "csrf": ("表单已失效", "Form expired"),
 }
@@ -92,7 +94,7 @@ def test_a_page_refused_to_someone_in_no_role_is_the_sites_403(language, index):
 
 @pytest.mark.parametrize(("language", "index"), LANGUAGES)
 @pytest.mark.parametrize("signed_in", [False, True], ids=["anonymous", "signed-in"])
-def test_the_500_page_shows_when_the_database_is_down(language, index, signed_in):
+def test_the_503_page_shows_when_the_database_is_down(language, index, signed_in):
     client = _visitor(language, raise_request_exception=False)
     if signed_in:
         client.force_login(staff_user("inspector", roles.INSPECTOR))
@@ -107,8 +109,11 @@ def test_the_500_page_shows_when_the_database_is_down(language, index, signed_in
     with connection.execute_wrapper(database_down):
         response = client.get(reverse("home"))
 
-    _assert_site_page(response, 500, language, PAGES[500][index])
-    assert refused  # the page itself failed on the database, and the 500 page did not need it
+    # Not "an error": the database did not answer (a failover, a restart). Come back soon;
+    # nothing was half-saved.
+    _assert_site_page(response, 503, language, PAGES[503][index])
+    assert response["Retry-After"] == "30"
+    assert refused  # the page itself failed on the database, and the 503 page did not need it
     # Without the database nobody is known to be signed in: the header offers the login.
     assert reverse("staff-login") in response.content.decode()
 
@@ -129,3 +134,14 @@ def test_a_form_sent_without_its_csrf_token_is_the_sites_403(language, index):
     response = client.post(reverse("staff-login"), {"username": "a", "password": "b"})
 
     _assert_site_page(response, 403, language, PAGES["csrf"][index])
+
+
+def test_any_other_error_is_the_500_page(rf):
+    request = rf.get("/")
+    try:
+        raise RuntimeError("a bug")  # what Django hands handler500 while it is being handled
+    except RuntimeError:
+        response = server_error(request)
+    assert response.status_code == 500
+    assert "<h1>系统出错</h1>" in response.content.decode()
+    assert "Retry-After" not in response

@@ -9,79 +9,19 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
-import tempfile
 import urllib.request
 import uuid
-from collections.abc import Iterator
 from http.cookiejar import CookieJar
 from pathlib import Path
 
 import pytest
 
-from tests.faults.conftest import (
-    OwnRedis,
-    Site,
-    _NoRedirect,
-    free_port,
-    run_python,
-    wait_for,
-)
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
-from postgres_pair import Node  # noqa: E402
+from tests.faults.conftest import OwnRedis, Site, _NoRedirect, run_python, wait_for
+from tests.replicas.conftest import Pair
 
 pytestmark = pytest.mark.replicas
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-
-
-class Pair:
-    def __init__(self, root: Path) -> None:
-        self.primary = Node.primary(
-            root / "primary", free_port(), extra={"log_statement": "'all'", "fsync": "off"}
-        )
-        self.primary.sql("CREATE DATABASE gongshi")
-        env = {**os.environ, "DATABASE_URL": self.primary.url("gongshi")}
-        env.pop("DATABASE_REPLICA_URLS", None)
-        subprocess.run(  # noqa: S603 - our own interpreter and manage.py
-            [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
-            cwd=BASE_DIR, env=env, check=True, timeout=600,
-        )  # fmt: skip
-        self.replica = Node.replica_of(self.primary, root / "replica", free_port())
-        self.replica.wait_replayed(self.primary)
-
-    def ran(self, node: Node, word: str) -> bool:
-        """Whether ``node`` logged a statement holding ``word``."""
-        return word in node.log.read_text(errors="replace")
-
-    def where(self, word: str) -> list[str]:
-        return [
-            name for name, node in (("primary", self.primary), ("replica", self.replica))
-            if self.ran(node, word)
-        ]  # fmt: skip
-
-    def stop(self) -> None:
-        self.replica.stop("immediate")
-        self.primary.stop("immediate")
-
-
-@pytest.fixture(scope="module")
-def pair() -> Iterator[Pair]:
-    root = Path(tempfile.mkdtemp(prefix="gongshi-replicas-"))
-    root.chmod(0o755)
-    made = Pair(root)
-    yield made
-    made.stop()
-
-
-@pytest.fixture
-def redis(tmp_path) -> Iterator[OwnRedis]:
-    server = OwnRedis(tmp_path)
-    server.start()
-    yield server
-    server.stop()
 
 
 def environment(pair: Pair, redis: OwnRedis, tmp_path: Path, **settings: str) -> dict[str, str]:
