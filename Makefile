@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ARGS ?=
 
-.PHONY: help install assets run test lint format migrations-check messages bench screenshots clean
+.PHONY: help install assets run test lint format migrations-check messages bench cluster cluster-faults screenshots clean
 
 help:
 	@echo "make run               web + worker + beat + demo data (Ctrl-C stops all)"
@@ -49,6 +49,15 @@ test: install assets
 SMALL ?=
 bench: install assets
 	$(BIN)/python scripts/stack.py bench $(if $(SMALL),--small) $(ARGS)
+
+# The province's shape on this machine (scripts/cluster.py, docs/deploy.md): PostgreSQL primary
+# and streaming standby, Redis, nginx, two web processes, two workers, beat, the demo; and its
+# faults under load, their cost written to var/cluster/faults.json (docs/operations.md).
+cluster: install assets
+	$(BIN)/python scripts/cluster.py up
+
+cluster-faults: install assets
+	$(BIN)/python scripts/cluster.py faults
 
 # docs/screenshot-*.png and docs/notice-page1.png from a fresh demo database, served with DEBUG off
 # and the manifest static files (scripts/screenshots.py).
