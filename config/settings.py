@@ -246,6 +246,14 @@ JOB_LEASE_SECONDS = env.float("JOB_LEASE_SECONDS", default=20)
 JOB_LEASE_RENEW_SECONDS = env.float("JOB_LEASE_RENEW_SECONDS", default=5)
 OUTBOX_SWEEP_SECONDS = env.float("OUTBOX_SWEEP_SECONDS", default=10)
 JOB_FAILED_RETRY_SECONDS = env.int("JOB_FAILED_RETRY_SECONDS", default=5 * 60)
+# Beat may run on two hosts: only the one holding a lease in Redis (REDIS_URL) sends the
+# schedule (core.beat). It renews the lease every BEAT_LOCK_RENEW_SECONDS; a beat that dies
+# keeps it for BEAT_LOCK_TTL_SECONDS, so the standby takes over within TTL + RENEW seconds
+# (at once, at its next tick, when the holder is stopped). RENEW well below TTL: a renewal
+# may fail once or twice without the holder losing the lease.
+CELERY_BEAT_SCHEDULER = "core.beat:LeaseScheduler"
+BEAT_LOCK_TTL_SECONDS = env.float("BEAT_LOCK_TTL_SECONDS", default=30)
+BEAT_LOCK_RENEW_SECONDS = env.float("BEAT_LOCK_RENEW_SECONDS", default=5)
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TASK_TRACK_STARTED = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
