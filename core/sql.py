@@ -4,11 +4,13 @@
   and the condition is an index's (a bitmap scan of the column's index, ORed or ANDed with
   other indexes' bitmaps); ``column IN (subquery)`` is a hashed filter applied to rows read
   some other way, or a join.
-- :class:`Unindexed`: a text column as an expression no index serves. Sorting by it makes
-  the planner read the rows the WHERE clause finds and sort them, instead of walking the
-  column's index in order and dropping every row the WHERE clause refuses: a walk that
+- :class:`Unindexed`: a column as an expression no index serves (its value unchanged).
+  Sorting by it makes the planner read the rows the WHERE clause finds and sort them,
+  instead of walking the column's index in order and dropping every row the WHERE clause
+  refuses: a walk that
   reads nearly the whole table when the rows wanted sort late (a city's units among the
-  province's, their names beginning with the city's districts).
+  province's, their names beginning with the city's districts) or are few and spread (a
+  district's inspections of units whose names hold a word, walked by date).
 """
 
 from __future__ import annotations
@@ -37,6 +39,6 @@ class AnyOf(Func):
 
 
 class Unindexed(Func):
-    """A text column, unchanged, that no index serves (``column || ''``)."""
+    """A column, its value unchanged, that no index serves (``COALESCE(column, column)``)."""
 
-    template = "(%(expressions)s || '')"
+    template = "COALESCE(%(expressions)s, %(expressions)s)"

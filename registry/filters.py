@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.sql import AnyOf, Unindexed
 from registry.enums import (
     AccidentKind,
     InspectionKind,
@@ -101,8 +102,15 @@ class InspectionFilter(DistrictsOfUser):
         fields = ["q", "district", "kind"]
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        if not value.strip():
+            return queryset
         units = enterprise_search(Enterprise.objects.all(), value)
-        return queryset.filter(enterprise__in=units.values("pk"))
+        # The inspections of the matching units, read from their index and sorted: walking
+        # every inspection by date for the few of the area whose unit matches read 90,000 a
+        # district's page at 21 cities; this costs the matches, at most a word's units.
+        return queryset.filter(AnyOf("enterprise_id", units.order_by().values("pk"))).order_by(
+            Unindexed("date").desc(), "-id"
+        )
 
     def filter_district(self, queryset: QuerySet, name: str, value: Jurisdiction) -> QuerySet:
         # Where the inspection took place, as the list is scoped.

@@ -12,7 +12,8 @@ Everything lives under var/cluster (made afresh each time):
 - Redis (the broker on database 0, the page cache on 1);
 - two gunicorn processes behind nginx (Debian's), which passes a request a dead process
   did not answer to the other;
-- two Celery workers and one beat; media in one directory every process shares;
+- two Celery workers, and beat started twice (one sends, the other stands by: the lease of
+  core/beat.py); media in one directory every process shares;
 - the demo's data.
 
 ``faults`` then puts the site under load (threads asking public pages through nginx, each
@@ -222,16 +223,18 @@ class Cluster:
         self.manage("build_notices")
         self.standby = Node.replica_of(self.primary, HERE / "pg-standby", PORTS["standby"])
         self.standby.wait_replayed(self.primary)
-        log("two web processes, two workers, one beat, nginx")
+        log("two web processes, two workers, beat started twice, nginx")
         self.start_web(1)
         self.start_web(2)
         self.start_worker(1)
         self.start_worker(2)
-        self.start(
-            "beat",
-            [PYTHON, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO",
-             "--schedule", str(HERE / "celerybeat-schedule")],
-        )  # fmt: skip
+        # Beat started twice, as on two hosts: one sends, the other stands by (core/beat.py).
+        for number in (1, 2):
+            self.start(
+                f"beat{number}",
+                [PYTHON, "-m", "celery", "-A", "config", "beat", "--loglevel", "INFO",
+                 "--schedule", str(HERE / f"celerybeat-schedule-{number}")],
+            )  # fmt: skip
         servers = "\n".join(
             f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;" for port in PORTS["web"]
         )
@@ -262,7 +265,7 @@ class Cluster:
         process.wait(timeout=10)
 
     def down(self) -> None:
-        order = ["nginx", "web1", "web2", "beat", "worker1", "worker2", "redis"]
+        order = ["nginx", "web1", "web2", "beat1", "beat2", "worker1", "worker2", "redis"]
         for name in order:
             process = self.processes.get(name)
             if process is not None and process.poll() is None:
