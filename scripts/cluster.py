@@ -18,10 +18,12 @@ Everything lives under var/cluster (made afresh each time):
 
 ``faults`` then puts the site under load (threads asking public pages through nginx, each
 request's time and status kept) and, one after the other: kills a web process (SIGKILL)
-and starts it again; kills the worker building a notice and starts it again; stops the
+and starts it again; kills a worker and starts it again; stops the
 standby (as a crash does) and starts it again; stops the primary and promotes the standby.
 For each it prints, and writes to var/cluster/faults.json, the requests that failed while
-it lasted, the seconds to recover, and what the jobs did (a notice built once).
+it lasted and the seconds to recover. (A worker killed in the middle of a notice is the
+suite's fault test, tests/faults/test_worker_killed.py: the demo's notices take under a
+second and its published batches are immutable.)
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -304,7 +307,7 @@ class Load:
                     status = response.status
             except urllib.error.HTTPError as error:
                 status = error.code
-            except OSError:
+            except (OSError, ValueError):
                 status = 0
             with self.lock:
                 self.results.append((started, time.monotonic() - started, status))
@@ -338,74 +341,10 @@ def public_urls(cluster: Cluster) -> list[str]:
     urls = [f"{base}/huizhou/", f"{base}/huizhou/entries/", f"{base}/huizhou/statistics/"]
     urls += [f"{base}/huizhou/entries/{pk}/" for pk in ids.split(",") if pk]
     # Searches the page cache has not seen: each a database read.
-    urls += [f"{base}/huizhou/entries/?q={a}{b}" for a in "五金塑胶家具化工" for b in "厂店司"]
+    urls += [
+        f"{base}/huizhou/entries/?q={quote(a + b)}" for a in "五金塑胶家具化工" for b in "厂店司"
+    ]
     return urls
-
-
-NOTICE_RESET = """
-from django.core.files.storage import default_storage
-from django.db.models import Count
-from publicity.models import Batch, PublicationJob
-batch = (Batch.objects.filter(status='published').annotate(n=Count('entries'))
-         .order_by('-n').first())
-job = PublicationJob.objects.get(batch=batch, kind='notice')
-for name in (batch.notice_pdf.name,):
-    if name and default_storage.exists(name):
-        default_storage.delete(name)
-PublicationJob.objects.filter(pk=job.pk).update(finished_at=None, dispatched_at=None)
-print(job.pk, job.attempts, batch.notice_sha256)
-"""
-
-JOB_STATE = """
-from core.models import JobLease
-from publicity.models import PublicationJob
-job = PublicationJob.objects.get(pk={pk})
-lease = JobLease.objects.filter(key='publicity.publicationjob:{pk}').first()
-print(job.attempts, job.finished_at is not None, job.batch.notice_sha256,
-      lease.holder if lease else '-')
-"""
-
-
-def job_state(cluster: Cluster, pk: int) -> tuple[int, bool, str, str]:
-    attempts, finished, digest, holder = cluster.shell(JOB_STATE.format(pk=pk)).split()[-4:]
-    return int(attempts), finished == "True", digest, holder
-
-
-def worker_fault(cluster: Cluster) -> dict[str, Any]:
-    """Kill the worker that holds the lease of a notice being built; start it again; how
-    long until the notice was built, and whether it was built once (the same bytes)."""
-    pk_text, attempts_before, digest_before = cluster.shell(NOTICE_RESET).split()[-3:]
-    pk, attempts_before_n = int(pk_text), int(attempts_before)
-    holder = ""
-
-    def started() -> bool:
-        nonlocal holder
-        attempts, finished, _digest, holder = job_state(cluster, pk)
-        return attempts > attempts_before_n and (holder != "-" or finished)
-
-    wait(started, 60, "the notice job's start")
-    if holder == "-":
-        return {"missed": "the notice was built before its worker could be killed"}
-    holder_pid = int(holder.rsplit(":", 1)[1])
-    name = next(n for n, p in cluster.processes.items() if p.pid == holder_pid)
-    cluster.kill(name)
-    killed = time.monotonic()
-    _a, finished_at_kill, _d, _h = job_state(cluster, pk)
-    number = int(name.removeprefix("worker"))
-    cluster.start_worker(number)
-    back = time.monotonic()
-    done_after = wait(lambda: job_state(cluster, pk)[1], 120, "the notice after the kill")
-    attempts, finished, digest, _holder = job_state(cluster, pk)
-    return {
-        "killed": name,
-        "finished_before_the_kill": finished_at_kill,
-        "seconds_from_worker_back_to_notice": round(time.monotonic() - back, 1),
-        "seconds_from_kill_to_notice": round(time.monotonic() - killed, 1),
-        "attempts": attempts - attempts_before_n,
-        "notice_same_bytes": digest == digest_before,
-        "built_once": finished and digest == digest_before,
-        "waited": round(done_after, 1),
-    }
 
 
 def faults(cluster: Cluster) -> dict[str, Any]:
@@ -424,9 +363,16 @@ def faults(cluster: Cluster) -> dict[str, Any]:
     time.sleep(3)
     report["web_process_killed"] = load.between(start, time.monotonic())
 
-    # 2. The worker building a notice killed; started again.
-    log("fault 2: the worker building a notice killed")
-    report["worker_killed_mid_notice"] = worker_fault(cluster)
+    # 2. A worker killed mid-notice is tests/faults/test_worker_killed.py's (a batch of
+    # 1,200 entries, whose notice takes long enough to be killed in): the demo's notices are
+    # built in under a second, and its published ones are immutable. Here: a worker killed
+    # under the schedule's jobs, and started again; the other goes on.
+    log("fault 2: a worker killed")
+    start = time.monotonic()
+    cluster.kill("worker1")
+    time.sleep(5)
+    cluster.start_worker(1)
+    report["worker_killed"] = load.between(start, time.monotonic())
 
     # 3. The standby stopped as a crash stops it: public reads go to the primary.
     log("fault 3: the standby stopped")
@@ -484,6 +430,11 @@ def main() -> int:
     parser.add_argument("mode", choices=["up", "faults"])
     args = parser.parse_args()
     cluster = Cluster()
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt  # the finally below stops everything
+
+    signal.signal(signal.SIGTERM, stop)
     try:
         cluster.up()
         if args.mode == "up":
