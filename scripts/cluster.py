@@ -54,7 +54,8 @@ from postgres_pair import Node  # noqa: E402
 
 HERE = ROOT / "var" / "cluster"
 PYTHON = sys.executable
-PORTS = {"primary": 55432, "standby": 55433, "redis": 56379, "nginx": 58000, "web": [58001, 58002]}
+PORTS: dict[str, int] = {"primary": 55432, "standby": 55433, "redis": 56379, "nginx": 58000}
+WEB_PORTS = [58001, 58002]
 
 
 def log(message: str) -> None:
@@ -187,7 +188,7 @@ class Cluster:
         return process
 
     def start_web(self, number: int) -> None:
-        port = PORTS["web"][number - 1]
+        port = WEB_PORTS[number - 1]
         self.start(
             f"web{number}",
             [PYTHON, "-m", "gunicorn", "-c", "config/gunicorn.conf.py",
@@ -239,7 +240,7 @@ class Cluster:
                  "--schedule", str(HERE / f"celerybeat-schedule-{number}")],
             )  # fmt: skip
         servers = "\n".join(
-            f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;" for port in PORTS["web"]
+            f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;" for port in WEB_PORTS
         )
         conf = NGINX_CONF.format(
             here=HERE, servers=servers, port=PORTS["nginx"],
