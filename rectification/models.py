@@ -91,6 +91,11 @@ class Case(models.Model):
     opened_on = models.DateField(_("立案日期"))
     closed_on = models.DateField(_("结案日期"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("上报督查时间"), null=True, blank=True)
+    # Awaiting a contact: a reminder of the case reached no one and it still has no
+    # responsible person's e-mail (the "提醒无法送达" queue, rectification.selectors). Kept by
+    # the database (migration 0017's triggers on the reminders and on the case's e-mail),
+    # whoever writes, and read from it; the partial index below is the queue, by place.
+    awaiting_contact = models.BooleanField(_("待补充联系方式"), default=False, editable=False)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = CaseQuerySet.as_manager()
@@ -128,6 +133,13 @@ class Case(models.Model):
                 include=["status", "escalated_at"],
                 condition=Q(status__in=CaseStatus.active()),
                 name="case_active_by_enterprise",
+            ),
+            # The undeliverable-reminder queue by place: a city's or a district's is a range
+            # of this index (its cases were found among the province's by their reminders).
+            models.Index(
+                fields=["place", "deadline"],
+                condition=Q(awaiting_contact=True),
+                name="case_awaiting_contact_place",
             ),
             # The same cases by place, for staff scoped to a district: their queue counts walk
             # the district's places and read each place's active cases from this index alone.

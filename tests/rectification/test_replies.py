@@ -212,7 +212,9 @@ def test_reply_list_query_count_is_constant(client, rows, django_assert_num_quer
     # session, user, permissions (user, groups), profile, count, rows, the header's two
     # permission lookups.
     # And the authorities' rules (registry.authorities), read once into the cache.
-    with django_assert_num_queries(8):
+    # And whether the user's jurisdiction is the tree's only root (a city-wide role of the
+    # one-city test database: then the list carries no area condition, registry.permissions).
+    with django_assert_num_queries(9):
         response = client.get(reverse("rectification:reply-list"))
     assert len(response.context["page_obj"].object_list) == rows
 

@@ -97,12 +97,15 @@ def test_dashboard_query_count_is_constant(client, people, django_assert_num_que
     # groups, the profile — each read once per request), then one query per panel list,
     # whatever the number of rows: 5 fixed, 3 for the back office's panels (a list shorter
     # than a panel is its own count), 4 for the publicity panel's counts, 1 for the
-    # rectification panel's queue counts (one query) and 1 for its inbox, 2 for the
-    # undeliverable reminders (their count, then the cases; past 1,000 cases one more, the
-    # latest reminders walked), and 1 for the years the holiday calendar knows (its
-    # revisions; the days come from the process's copy).
-    # And the authorities' rules (registry.authorities), read once into the cache.
-    with django_assert_num_queries(17):
+    # rectification panel's queue counts (one query) and 1 for its inbox, 3 for the
+    # undeliverable reminders (their count, the cases, and how many reminders of each shown
+    # case reached no one; past 1,000 cases of the whole tree one more, the latest reminders
+    # walked), and 1 for the years the holiday calendar knows (its revisions; the days come
+    # from the process's copy).
+    # And the authorities' rules (registry.authorities), read once into the cache; and,
+    # the inspector working at the tree's root, whether it is the only root (then their
+    # lists carry no area condition).
+    with django_assert_num_queries(19):
         response = client.get(reverse("staff-dashboard"))
     assert len(response.context["cases_due"]) == rows
     assert len(response.context["awaiting"]) == rows
@@ -118,7 +121,7 @@ def test_dashboard_query_count_is_constant_beyond_a_panel(
     # As above, and a count that stops early for each of the three lists longer than their
     # panel (findings awaiting a batch, cases due soon, undeliverable reminders).
     # And the authorities' rules (registry.authorities), read once into the cache.
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(21):
         response = client.get(reverse("staff-dashboard"))
     assert len(response.context["cases_due"]) == PANEL_ROWS
     assert response.context["cases_due_count"] == rows
@@ -254,3 +257,34 @@ def test_undeliverable_reminders_of_an_empty_queue_are_one_query(people, django_
     selectors.undeliverable_reminders(user=people.inspector, limit=10)  # the user's rights read
     with django_assert_num_queries(1):
         assert selectors.undeliverable_reminders(user=people.inspector, limit=10) == ([], 0)
+
+
+def test_the_database_keeps_which_cases_await_a_contact(people):
+    from rectification.models import Case
+
+    def awaiting(case) -> bool:
+        return Case.objects.values_list("awaiting_contact", flat=True).get(pk=case.pk)
+
+    case = due_case(2)
+    Case.objects.filter(pk=case.pk).update(responsible_email="")
+    assert not awaiting(case)
+    # A reminder that reached someone, then one that reached no one (as the sweep writes
+    # them: inserted, then marked).
+    Reminder.objects.create(
+        case=case, kind=ReminderKind.BEFORE_DEADLINE, occasion="d1",
+        delivery=ReminderDelivery.EMAILED, emailed_at=timezone.now(),
+    )  # fmt: skip
+    assert not awaiting(case)
+    second = Reminder.objects.create(
+        case=case, kind=ReminderKind.BEFORE_DEADLINE, occasion="d2",
+        delivery=ReminderDelivery.PENDING,
+    )  # fmt: skip
+    Reminder.objects.filter(pk=second.pk).update(delivery=ReminderDelivery.UNDELIVERABLE)
+    assert awaiting(case)
+    # Someone adds the responsible person's e-mail: no longer awaiting; removed again: awaiting.
+    Case.objects.filter(pk=case.pk).update(responsible_email="boss@example.cn")
+    assert not awaiting(case)
+    Case.objects.filter(pk=case.pk).update(responsible_email="")
+    assert awaiting(case)
+    Reminder.objects.filter(pk=second.pk).delete()
+    assert not awaiting(case)
