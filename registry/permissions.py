@@ -3,11 +3,13 @@
 Every member of staff works in a jurisdiction (their StaffProfile) and for one authority:
 the nearest authority at or above it (registry.authorities). Staff see their jurisdiction
 and everything under it: a province's staff every city, a city's its whole city, a
-district's its district, each an indexed prefix match on ``Jurisdiction.path``; the cities
-of a province are apart because their paths are. What belongs to an authority rather than to
-a place (a batch) is acted on by that authority's own staff only (:func:`works_for`); the
-province above reads it and acts on nothing. Staff without a profile see nothing but what
-their role's global permissions allow (superusers see everything).
+district's its district, each an indexed prefix match on ``Jurisdiction.path`` (the area's
+jurisdictions, then a row's own jurisdiction key among them as an index condition,
+:func:`scope_to_user`); the cities of a province are apart because their paths are. What
+belongs to an authority rather than to a place (a batch) is acted on by that authority's own
+staff only (:func:`works_for`); the province above reads it and acts on nothing. Staff
+without a profile see nothing but what their role's global permissions allow (superusers see
+everything).
 """
 
 from __future__ import annotations
