@@ -48,7 +48,7 @@ from rectification.permissions import (
 )
 from rectification.reminder_texts import reminder_shown
 from rectification.workflows import STAFF_ONLY_TEXT
-from registry.permissions import scope_to_user, sees_whole_register
+from registry.permissions import scope_to_user, sees_whole_tree
 
 # The work queues a case list can show; the first a role sees is QUEUE_DEFAULT's.
 QUEUE_ACTIVE = "active"
@@ -366,7 +366,7 @@ def undeliverable_reminders(*, user: User, limit: int) -> tuple[list[Any], int]:
     undeliverable = Reminder.objects.filter(delivery=ReminderDelivery.UNDELIVERABLE)
     rows = queryset.select_related("enterprise", "department").defer("enterprise__name_bigrams")
     shown: list[Case] | None = None
-    if total > UNDELIVERABLE_RANKED_UP_TO and sees_whole_register(user):
+    if total > UNDELIVERABLE_RANKED_UP_TO and sees_whole_tree(user):
         # The whole tree's long queue (a province's: most undeliverable reminders are its):
         # the cases of the latest reminders, walked newest first from their index (a case's
         # first is its latest); ranking each of 100,000 cases by its latest took 0.9 s.

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ObjectDoesNotExist
@@ -127,6 +127,11 @@ def works_for(user: User | AnonymousUser, authority_pk: int | None) -> bool:
     return user.is_authenticated and user_authority(user).pk == authority_pk
 
 
+def _area(jurisdiction: Jurisdiction) -> QuerySet[Jurisdiction, Any]:
+    """The ids of a jurisdiction and of everything under it (a subquery)."""
+    return Jurisdiction.objects.filter(path__startswith=jurisdiction.path).values("pk")
+
+
 def scope_to_user(
     queryset: QuerySet[M], user: User | AnonymousUser, path_field: str
 ) -> QuerySet[M]:
@@ -149,9 +154,9 @@ def scope_to_user(
     # row's joined path, the province's rows were read and the other cities' dropped (a
     # city's undeliverable queue: 100,000 read for its 4,800). The root of the only tree
     # sees every row: no condition.
-    if sees_whole_register(user):
+    if sees_whole_tree(user):
         return queryset
-    area = Jurisdiction.objects.filter(path__startswith=jurisdiction.path).values("pk")
+    area = _area(jurisdiction)
     return queryset.filter(AnyOf(f"{column}_id", area))
 
 
@@ -168,21 +173,21 @@ def object_for_user(
         raise Http404 from missing
 
 
-def sees_whole_register(user: User | AnonymousUser) -> bool:
+def sees_whole_tree(user: User | AnonymousUser) -> bool:
     """Whether the user's register is the whole of it: a superuser's, or that of staff at
     the root of the only administrative tree (a province's staff; in a one-city deployment,
     the city's). Their list is the register in name order; anyone else's is a part of it."""
     if user.is_authenticated and user.is_superuser:
         return True
-    if hasattr(user, "_whole_register"):  # asked once a request (a user object)
-        return bool(user._whole_register)
+    if hasattr(user, "_whole_tree"):  # asked once a request (a user object)
+        return bool(user._whole_tree)
     jurisdiction = user_jurisdiction(user)
     whole = (
         jurisdiction is not None
         and jurisdiction.parent_id is None
         and not Jurisdiction.objects.filter(parent=None).exclude(pk=jurisdiction.pk).exists()
     )
-    user._whole_register = whole  # type: ignore[union-attr]
+    user._whole_tree = whole  # type: ignore[union-attr]
     return whole
 
 
@@ -203,12 +208,12 @@ def scope_enterprises_to_user(
     half). A name search is then one more bitmap ANDed to them. Sort the part with
     :class:`core.sql.Unindexed` names: walking the name index past the rest of the province
     read nearly the whole register for a city whose names sort late (600 ms a page)."""
-    if sees_whole_register(user):
+    if sees_whole_tree(user):
         return queryset
     jurisdiction = user_jurisdiction(user)
     if jurisdiction is None:
         return queryset.none()
-    area = Jurisdiction.objects.filter(path__startswith=jurisdiction.path).values("pk")
+    area = _area(jurisdiction)
     visited = Inspection.objects.filter(AnyOf("place_id", area), away=True).values("enterprise_id")
     return queryset.filter(Q(AnyOf("jurisdiction_id", area)) | Q(AnyOf("pk", visited)))
 

@@ -38,7 +38,7 @@ from registry.permissions import (
     object_for_user,
     scope_enterprises_to_user,
     scope_to_user,
-    sees_whole_register,
+    sees_whole_tree,
     user_jurisdiction,
 )
 from registry.search import has_exposures, same_name_key
@@ -60,7 +60,7 @@ def enterprise_list(*, user: AnyUser, params: QueryDict) -> EnterpriseFilter:
     the list's query parameters."""
     # The whole register is walked in name order (its index); a part of it is read from
     # its bitmaps and sorted (registry.permissions.scope_enterprises_to_user).
-    name = "name" if sees_whole_register(user) else Unindexed("name")
+    name = "name" if sees_whole_tree(user) else Unindexed("name")
     queryset = scope_enterprises_to_user(
         Enterprise.objects.select_related("jurisdiction", "industry")
         .defer("name_bigrams")

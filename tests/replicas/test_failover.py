@@ -6,14 +6,13 @@ write committed before the crash is there after it."""
 
 from __future__ import annotations
 
-import os
 import time
 import uuid
 
 import pytest
 
 from tests.faults.conftest import Site, run_python, wait_for
-from tests.replicas.test_router import LIST, Visitor
+from tests.replicas.conftest import LIST, Visitor, environment
 
 pytestmark = pytest.mark.replicas
 
@@ -33,20 +32,8 @@ def test_the_site_goes_on_writing_after_the_standby_is_promoted(pair, redis, tmp
         f"postgres://postgres@127.0.0.1:{pair.primary.port},127.0.0.1:{pair.replica.port}"
         "/gongshi?target_session_attrs=read-write"
     )
-    media = tmp_path / "media"
-    media.mkdir()
-    env = {
-        **os.environ,
-        "DATABASE_URL": both,
-        "DB_POOL_TIMEOUT": "3",
-        "REDIS_URL": redis.url,
-        "CELERY_BROKER_URL": redis.url,
-        "CACHE_URL": f"redis://127.0.0.1:{redis.port}/1",
-        "MEDIA_ROOT": str(media),
-        "DEBUG": "false",
-        "PYTHONUNBUFFERED": "1",
-    }
-    env.pop("DATABASE_REPLICA_URLS", None)
+    env = environment(pair, redis, tmp_path, DATABASE_URL=both, DB_POOL_TIMEOUT="3")
+    env.pop("DATABASE_REPLICA_URLS")  # the standby is the primary-to-be here, not a replica
     run_python(
         env,
         "from django.contrib.auth.models import User\n"

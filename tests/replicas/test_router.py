@@ -8,63 +8,22 @@ bound, or stopped, skipped without one failed request."""
 from __future__ import annotations
 
 import json
-import os
-import urllib.request
 import uuid
-from http.cookiejar import CookieJar
 from pathlib import Path
 
 import pytest
 
-from tests.faults.conftest import OwnRedis, Site, _NoRedirect, run_python, wait_for
-from tests.replicas.conftest import Pair
+from tests.faults.conftest import Site, run_python, wait_for
+from tests.replicas.conftest import LIST, Visitor, environment
 
 pytestmark = pytest.mark.replicas
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 
 
-def environment(pair: Pair, redis: OwnRedis, tmp_path: Path, **settings: str) -> dict[str, str]:
-    media = tmp_path / "media"
-    media.mkdir(exist_ok=True)
-    return {
-        **os.environ,
-        "DATABASE_URL": pair.primary.url("gongshi"),
-        "DATABASE_REPLICA_URLS": pair.replica.url("gongshi"),
-        "REPLICA_MAX_LAG_SECONDS": "2",
-        "REPLICA_CHECK_SECONDS": "0.2",
-        "REPLICA_PIN_SECONDS": "30",
-        "REDIS_URL": redis.url,
-        "CELERY_BROKER_URL": redis.url,
-        "CACHE_URL": f"redis://127.0.0.1:{redis.port}/1",
-        "MEDIA_ROOT": str(media),
-        "DEBUG": "false",
-        "PYTHONUNBUFFERED": "1",
-        **settings,
-    }
-
-
-class Visitor(Site):
-    """Another person on the same server: a cookie jar of their own (and no server to
-    start); ``cookie`` sends a session of theirs."""
-
-    def __init__(self, site: Site, cookie: str = "") -> None:  # noqa: D107 - no server started
-        self.base = site.base
-        self.cookies = CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect()
-        )
-        if cookie:
-            self.opener.addheaders.append(("Cookie", cookie))
-
-
 def word() -> str:
     """A search word no other request asks (letters, so the list searches names for it)."""
     return "w" + uuid.uuid4().hex[:12]
-
-
-# The city's public site: a one-city database serves it under its path.
-LIST = "/huizhou/entries/"
 
 
 def search(site: Site, path: str = LIST) -> str:
